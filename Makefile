@@ -1,0 +1,51 @@
+# Quick start: `make demo` (the whole cycle on generated data) and `make test`.
+# Every target creates .venv and installs the project on first use; only python3.11 is needed.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+YEAR ?= 2026
+ROOT ?= .
+DVK := $(BIN)/dvk --root $(ROOT)
+
+.PHONY: help venv templates consolidate demo test check lint types clean
+
+help:
+	@echo "make demo         chạy thử toàn bộ quy trình trên dữ liệu mẫu (build/demo/)"
+	@echo "make templates    tạo mẫu biểu cho các đơn vị (outbox/$(YEAR)/mau-bieu/)"
+	@echo "make consolidate  kiểm tra, tổng hợp các tệp trong inbox/ và viết báo cáo"
+	@echo "make test         chạy bộ kiểm thử"
+	@echo "make check        ruff, mypy và kiểm thử"
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cần $(PYTHON) (Python 3.11 trở lên)."; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+templates: $(STAMP)
+	$(DVK) templates --year $(YEAR)
+
+consolidate: $(STAMP)
+	$(DVK) consolidate --year $(YEAR)
+
+demo: $(STAMP)
+	$(BIN)/dvk demo --year $(YEAR) --workspace build/demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff format --check pipeline tests
+
+types: $(STAMP)
+	$(BIN)/mypy pipeline
+
+check: lint types test
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,512 @@
+"""Configuration stage: the YAML files in ``<root>/config`` -> one frozen :class:`Config`.
+
+Contract: every file is validated on load. Unknown keys, missing keys and bad values raise
+:class:`ConfigError` naming the file, the key path and what is allowed, so a clerk who edits
+the YAML by hand sees exactly which line to fix. Nothing downstream re-checks the config.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+FIELD_TYPES = ("text", "integer", "number", "date", "choice", "boolean")
+SHEET_KINDS = ("form", "table")
+PREFILLS = ("unit.code", "unit.name")
+
+
+class ConfigError(Exception):
+    """A configuration file is missing, unreadable or invalid (exit code 2)."""
+
+    exit_code = 2
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Field:
+    """One cell of a form sheet or one column of a table sheet."""
+
+    key: str
+    label: str
+    type: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    choice_list: str = ""
+    min: float | None = None
+    max: float | None = None
+    max_length: int | None = None
+    help: str = ""
+    width: int = 16
+    prefill: str = ""
+    criterion_set: str = ""
+
+    @property
+    def locked(self) -> bool:
+        """Prefilled cells are the unit's identity: the template locks them."""
+        return bool(self.prefill)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    title: str
+    kind: str
+    heading: str
+    fields: tuple[Field, ...]
+    rows: int = 0
+
+    def field(self, key: str) -> Field:
+        return next(f for f in self.fields if f.key == key)
+
+    def score_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.criterion_set)
+
+
+@dataclass(frozen=True)
+class TemplateSchema:
+    version: str
+    title: str
+    lists: Mapping[str, tuple[str, ...]]
+    instructions: tuple[str, ...]
+    sheets: tuple[Sheet, ...]
+
+    def sheet(self, key: str) -> Sheet:
+        return next(s for s in self.sheets if s.key == key)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    key: str
+    label: str
+    max: float
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    key: str
+    title: str
+    criteria: tuple[Criterion, ...]
+
+    @property
+    def max_total(self) -> float:
+        return sum(c.max for c in self.criteria)
+
+
+@dataclass(frozen=True)
+class ScoreClass:
+    label: str
+    min: float
+
+
+@dataclass(frozen=True)
+class Criteria:
+    sets: Mapping[str, CriteriaSet]
+    classification: tuple[ScoreClass, ...]
+
+    def classify(self, total: float) -> str:
+        """The first class (highest minimum first) whose minimum the total reaches."""
+        for score_class in self.classification:
+            if total >= score_class.min:
+                return score_class.label
+        return self.classification[-1].label
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    group: str
+    origin: str
+    email: str
+    min_models: int
+
+
+@dataclass(frozen=True)
+class Units:
+    groups: tuple[Group, ...]
+    origins: tuple[str, ...]
+    units: tuple[Unit, ...]
+
+    def get(self, code: str) -> Unit | None:
+        return next((u for u in self.units if u.code == code), None)
+
+    def group_label(self, key: str) -> str:
+        return next(g.label for g in self.groups if g.key == key)
+
+
+@dataclass(frozen=True)
+class YearCalendar:
+    year: int
+    units_deadline: dt.date
+    upward_deadline: dt.date
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    key: str
+    file: str
+    addressee: str
+    subject: str
+    recipients: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Signature:
+    on_behalf: str
+    position: str
+    name: str
+
+
+@dataclass(frozen=True)
+class DocumentFormat:
+    font: str
+    body_size: float
+    margins_mm: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Organization:
+    upper_body: str
+    issuing_body: str
+    party_name: str
+    ward_name: str
+    place: str
+    collecting_board: str
+    document_symbol: str
+    document_number: str
+    signature: Signature
+    reports: Mapping[str, ReportSpec]
+    document: DocumentFormat
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    organization: Organization
+    units: Units
+    calendar: Mapping[int, YearCalendar]
+    template: TemplateSchema
+    criteria: Criteria
+
+    def year(self, year: int) -> YearCalendar:
+        """The calendar of ``year``; a year missing from calendar.yaml is a config error."""
+        if year not in self.calendar:
+            known = ", ".join(str(y) for y in sorted(self.calendar))
+            raise ConfigError(
+                f"config/calendar.yaml: chưa có năm {year} trong “years” (đang có: {known}). "
+                f"Hãy thêm hạn nộp của năm {year}."
+            )
+        return self.calendar[year]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class Node:
+    """A YAML value with its file and key path, for error messages that say where."""
+
+    def __init__(self, value: Any, file: str, path: str = "") -> None:
+        self.value = value
+        self.file = file
+        self.path = path
+
+    def fail(self, problem: str) -> ConfigError:
+        where = f"khóa “{self.path}”" if self.path else "nội dung tệp"
+        return ConfigError(f"{self.file}: {where}: {problem}")
+
+    def _child(self, key: str | int, value: Any) -> Node:
+        path = f"{self.path}[{key}]" if isinstance(key, int) else (f"{self.path}.{key}" if self.path else key)
+        return Node(value, self.file, path)
+
+    def mapping(self, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict[str, Node]:
+        if not isinstance(self.value, dict):
+            raise self.fail("phải là một bảng khóa: giá trị")
+        keys = {str(k) for k in self.value}
+        unknown = sorted(keys - set(required) - set(optional))
+        if unknown:
+            allowed = ", ".join((*required, *optional))
+            raise self.fail(f"khóa không được biết: {', '.join(unknown)}; các khóa hợp lệ: {allowed}")
+        missing = [k for k in required if k not in keys]
+        if missing:
+            raise self.fail(f"thiếu khóa: {', '.join(missing)}")
+        return {str(k): self._child(str(k), v) for k, v in self.value.items()}
+
+    def items(self) -> Iterator[Node]:
+        if not isinstance(self.value, list) or not self.value:
+            raise self.fail("phải là một danh sách không rỗng")
+        return (self._child(i, v) for i, v in enumerate(self.value))
+
+    def entries(self) -> Iterator[tuple[str, Node]]:
+        if not isinstance(self.value, dict) or not self.value:
+            raise self.fail("phải là một bảng khóa: giá trị không rỗng")
+        return ((str(k), self._child(str(k), v)) for k, v in self.value.items())
+
+    def text(self, allow_empty: bool = False) -> str:
+        if self.value is None and allow_empty:
+            return ""
+        if not isinstance(self.value, str | int | float) or isinstance(self.value, bool):
+            raise self.fail("phải là một chuỗi ký tự")
+        text = str(self.value)
+        if not text.strip() and not allow_empty:
+            raise self.fail("không được để trống")
+        return text
+
+    def number(self) -> float:
+        if isinstance(self.value, bool) or not isinstance(self.value, int | float):
+            raise self.fail(f"phải là một số (đang là “{self.value}”)")
+        return float(self.value)
+
+    def integer(self) -> int:
+        if isinstance(self.value, bool) or not isinstance(self.value, int):
+            raise self.fail(f"phải là một số nguyên (đang là “{self.value}”)")
+        return self.value
+
+    def flag(self) -> bool:
+        if not isinstance(self.value, bool):
+            raise self.fail("phải là true hoặc false")
+        return self.value
+
+    def date(self) -> dt.date:
+        if not isinstance(self.value, dt.date):
+            raise self.fail(f"phải là một ngày dạng YYYY-MM-DD (đang là “{self.value}”)")
+        return self.value
+
+    def one_of(self, allowed: tuple[str, ...]) -> str:
+        text = self.text()
+        if text not in allowed:
+            raise self.fail(f"giá trị “{text}” không hợp lệ; cho phép: {', '.join(allowed)}")
+        return text
+
+    def texts(self) -> tuple[str, ...]:
+        return tuple(item.text() for item in self.items())
+
+
+def load_yaml(path: Path, label: str) -> Node:
+    """Parse one YAML file; a missing or malformed file is a :class:`ConfigError`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{label}: không tìm thấy tệp cấu hình ({path}).") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{label}: không đọc được tệp ({exc}).") from None
+    try:
+        return Node(yaml.safe_load(text), label)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (dòng {mark.line + 1}, cột {mark.column + 1})" if mark else ""
+        raise ConfigError(f"{label}: lỗi cú pháp YAML{where}: {getattr(exc, 'problem', exc)}") from None
+
+
+def load_config(root: Path) -> Config:
+    """Load and cross-check every file of ``<root>/config``."""
+    folder = root / "config"
+
+    def node(name: str) -> Node:
+        return load_yaml(folder / name, f"config/{name}")
+
+    criteria = _criteria(node("criteria.yaml"))
+    return Config(
+        root=root,
+        organization=_organization(node("organization.yaml")),
+        units=_units(node("units.yaml")),
+        calendar=_calendar(node("calendar.yaml")),
+        template=_template(node("template.yaml"), criteria),
+        criteria=criteria,
+    )
+
+
+# --------------------------------------------------------------------------- per file
+
+
+def _organization(root: Node) -> Organization:
+    m = root.mapping(
+        ("upper_body", "issuing_body", "party_name", "ward_name", "place", "collecting_board",
+         "document_symbol", "signature", "reports", "document"),
+        ("document_number",),
+    )
+    sig = m["signature"].mapping(("on_behalf", "position", "name"))
+    doc = m["document"].mapping(("font", "body_size", "margins_mm"))
+    margins = doc["margins_mm"].mapping(("top", "bottom", "left", "right"))
+    reports = {key: _report(key, spec) for key, spec in m["reports"].entries()}
+    for needed in ("province", "standing"):
+        if needed not in reports:
+            raise m["reports"].fail(f"thiếu báo cáo “{needed}”")
+    return Organization(
+        upper_body=m["upper_body"].text(),
+        issuing_body=m["issuing_body"].text(),
+        party_name=m["party_name"].text(),
+        ward_name=m["ward_name"].text(),
+        place=m["place"].text(),
+        collecting_board=m["collecting_board"].text(),
+        document_symbol=m["document_symbol"].text(),
+        document_number=m["document_number"].text(allow_empty=True) if "document_number" in m else "",
+        signature=Signature(sig["on_behalf"].text(), sig["position"].text(), sig["name"].text()),
+        reports=reports,
+        document=DocumentFormat(
+            font=doc["font"].text(),
+            body_size=doc["body_size"].number(),
+            margins_mm={k: v.number() for k, v in margins.items()},
+        ),
+    )
+
+
+def _report(key: str, node: Node) -> ReportSpec:
+    m = node.mapping(("file", "addressee", "subject", "recipients"))
+    return ReportSpec(key, m["file"].text(), m["addressee"].text(), m["subject"].text(), m["recipients"].texts())
+
+
+def _units(root: Node) -> Units:
+    m = root.mapping(("groups", "origins", "units"), ("default_min_models",))
+    groups = tuple(Group(g["key"].text(), g["label"].text()) for g in (n.mapping(("key", "label")) for n in m["groups"].items()))
+    origins = m["origins"].texts()
+    default_min = m["default_min_models"].integer() if "default_min_models" in m else 1
+    units = tuple(_unit(n, groups, origins, default_min) for n in m["units"].items())
+    seen: set[str] = set()
+    for unit_node, unit in zip(m["units"].items(), units, strict=True):
+        if unit.code in seen:
+            raise unit_node.fail(f"mã đơn vị “{unit.code}” bị trùng")
+        seen.add(unit.code)
+    return Units(groups, origins, units)
+
+
+def _unit(node: Node, groups: tuple[Group, ...], origins: tuple[str, ...], default_min: int) -> Unit:
+    m = node.mapping(("code", "name", "group"), ("origin", "email", "min_models"))
+    code = m["code"].text()
+    if not code.replace("-", "").replace("_", "").isalnum() or not code.isascii():
+        raise m["code"].fail(f"mã “{code}” chỉ được gồm chữ không dấu, số, “-” và “_”")
+    origin = m["origin"].text(allow_empty=True) if "origin" in m else ""
+    if origin and origin not in origins:
+        raise m["origin"].fail(f"“{origin}” không có trong “origins” ({', '.join(origins)})")
+    return Unit(
+        code=code,
+        name=m["name"].text(),
+        group=m["group"].one_of(tuple(g.key for g in groups)),
+        origin=origin,
+        email=m["email"].text(allow_empty=True) if "email" in m else "",
+        min_models=m["min_models"].integer() if "min_models" in m else default_min,
+    )
+
+
+def _calendar(root: Node) -> dict[int, YearCalendar]:
+    years = root.mapping(("years",))["years"]
+    calendar = {}
+    for key, node in years.entries():
+        if not key.isdigit():
+            raise node.fail("năm phải là một số, ví dụ 2026")
+        m = node.mapping(("units_deadline", "upward_deadline"))
+        calendar[int(key)] = YearCalendar(int(key), m["units_deadline"].date(), m["upward_deadline"].date())
+    return calendar
+
+
+def _criteria(root: Node) -> Criteria:
+    m = root.mapping(("sets", "classification"))
+    sets = {}
+    for key, node in m["sets"].entries():
+        s = node.mapping(("title", "criteria"))
+        criteria = tuple(_criterion(c) for c in s["criteria"].items())
+        sets[key] = CriteriaSet(key, s["title"].text(), criteria)
+    classes = tuple(
+        ScoreClass(c["label"].text(), c["min"].number())
+        for c in (n.mapping(("label", "min")) for n in m["classification"].items())
+    )
+    if list(classes) != sorted(classes, key=lambda c: -c.min):
+        raise m["classification"].fail("các mức phải xếp theo điểm tối thiểu giảm dần")
+    return Criteria(sets, classes)
+
+
+def _criterion(node: Node) -> Criterion:
+    m = node.mapping(("key", "label", "max"))
+    max_score = m["max"].number()
+    if max_score <= 0:
+        raise m["max"].fail("điểm tối đa phải lớn hơn 0")
+    return Criterion(m["key"].text(), m["label"].text(), max_score)
+
+
+def _template(root: Node, criteria: Criteria) -> TemplateSchema:
+    m = root.mapping(("version", "title", "lists", "instructions", "sheets"))
+    lists = {key: node.texts() for key, node in m["lists"].entries()}
+    sheets = tuple(_sheet(n, lists, criteria) for n in m["sheets"].items())
+    keys = [s.key for s in sheets]
+    for needed in ("unit", "models", "collectives", "individuals", "activities"):
+        if needed not in keys:
+            raise m["sheets"].fail(f"thiếu sheet có key “{needed}”")
+    return TemplateSchema(m["version"].text(), m["title"].text(), lists, m["instructions"].texts(), sheets)
+
+
+def _sheet(node: Node, lists: Mapping[str, tuple[str, ...]], criteria: Criteria) -> Sheet:
+    m = node.mapping(("key", "title", "kind", "heading", "fields"), ("rows",))
+    kind = m["kind"].one_of(SHEET_KINDS)
+    title = m["title"].text()
+    if len(title) > 31 or any(ch in title for ch in "[]:*?/\\"):
+        raise m["title"].fail("tên sheet tối đa 31 ký tự và không chứa [ ] : * ? / \\")
+    fields: list[Field] = []
+    for field_node in m["fields"].items():
+        fields.extend(_fields(field_node, lists, criteria))
+    if len({f.key for f in fields}) != len(fields):
+        raise m["fields"].fail("có hai cột trùng key")
+    rows = m["rows"].integer() if "rows" in m else 0
+    if kind == "table" and rows < 1:
+        raise node.fail("sheet dạng bảng cần “rows” (số dòng chuẩn bị sẵn) lớn hơn 0")
+    return Sheet(m["key"].text(), title, kind, m["heading"].text(), tuple(fields), rows)
+
+
+def _fields(node: Node, lists: Mapping[str, tuple[str, ...]], criteria: Criteria) -> list[Field]:
+    if isinstance(node.value, dict) and "criteria" in node.value:
+        set_key = node.mapping(("criteria",))["criteria"].one_of(tuple(criteria.sets))
+        return [_score_field(set_key, c) for c in criteria.sets[set_key].criteria]
+    return [_field(node, lists)]
+
+
+def _score_field(set_key: str, criterion: Criterion) -> Field:
+    top = f"{criterion.max:g}"
+    return Field(
+        key=f"score_{criterion.key}",
+        label=f"Điểm: {criterion.label} (tối đa {top})",
+        type="number",
+        required=True,
+        min=0,
+        max=criterion.max,
+        width=12,
+        help=f"Điểm tự chấm, từ 0 đến {top}",
+        criterion_set=set_key,
+    )
+
+
+def _field(node: Node, lists: Mapping[str, tuple[str, ...]]) -> Field:
+    m = node.mapping(
+        ("key", "label", "type"),
+        ("required", "choices", "min", "max", "max_length", "help", "width", "prefill"),
+    )
+    kind = m["type"].one_of(FIELD_TYPES)
+    choice_list = ""
+    if kind == "choice":
+        if "choices" not in m:
+            raise node.fail("cột dạng choice cần “choices” (tên một danh sách trong “lists”)")
+        choice_list = m["choices"].one_of(tuple(lists))
+    return Field(
+        key=m["key"].text(),
+        label=m["label"].text(),
+        type=kind,
+        required=m["required"].flag() if "required" in m else False,
+        choices=lists[choice_list] if choice_list else (),
+        choice_list=choice_list,
+        min=m["min"].number() if "min" in m else None,
+        max=m["max"].number() if "max" in m else None,
+        max_length=m["max_length"].integer() if "max_length" in m else None,
+        help=m["help"].text() if "help" in m else "",
+        width=m["width"].integer() if "width" in m else 16,
+        prefill=m["prefill"].one_of(PREFILLS) if "prefill" in m else "",
+    )

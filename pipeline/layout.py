@@ -1,0 +1,30 @@
+"""Where things sit in a unit's workbook: the contract between template writing and reading.
+
+The schema (config/template.yaml) says *what* is asked; this module says *where*: which row holds
+the headers, where data starts, and the hidden sheets that carry the workbook's identity.
+"""
+
+from __future__ import annotations
+
+META_SHEET = "_meta"
+LISTS_SHEET = "_lists"
+INSTRUCTIONS_SHEET = "Hướng dẫn"
+
+# Every visible data sheet: a heading, a help line, then the header row, then data.
+HEADING_ROW = 1
+HELP_ROW = 2
+HEADER_ROW = 3
+FIRST_DATA_ROW = 4
+
+# Form sheets (one question a row): label, answer, help.
+FORM_LABEL_COLUMN = 1
+FORM_VALUE_COLUMN = 2
+FORM_HELP_COLUMN = 3
+FORM_HEADERS = ("Nội dung", "Thông tin", "Hướng dẫn")
+
+# _meta: key in column A, value in column B, one row each, in this order.
+META_KIND_UNIT_TEMPLATE = "dvk-unit-template"
+META_KEYS = ("kind", "template_version", "unit_code", "year")
+
+# How far down the header row may have moved (rows inserted above it) before we give up.
+HEADER_SEARCH_ROWS = 10

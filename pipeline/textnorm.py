@@ -1,0 +1,30 @@
+"""Vietnamese text normalisation: NFC for storage, a folded key for matching names and labels."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r"\s+")
+# Old-style tone placement ("hoà", "thuỷ") against new style ("hòa", "thủy"): fold both to one
+# form by moving the tone mark off the second vowel of these pairs. Matching only, never display.
+_OLD_TONE = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}
+
+
+def clean(text: str) -> str:
+    """NFC, invisible characters removed, runs of whitespace collapsed, ends stripped."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """A matching key: cleaned, lower-case, tone placement unified."""
+    text = clean(text).lower()
+    for old, new in _OLD_TONE.items():
+        text = text.replace(old, new)
+    return text

@@ -1,0 +1,25 @@
+"""Vietnamese number and date formats for reports and workbooks (1.234.567; 12,5; ngày 05 tháng 12 năm 2026)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def number(value: float | int, decimals: int = 1) -> str:
+    """``1234567`` -> ``1.234.567``; ``12.5`` -> ``12,5``; integral floats lose their decimals."""
+    if isinstance(value, float) and not value.is_integer():
+        whole, _, frac = f"{value:,.{decimals}f}".partition(".")
+        frac = frac.rstrip("0")
+        text = whole.replace(",", ".") + ("," + frac if frac else "")
+        return text
+    return f"{round(value):,}".replace(",", ".")
+
+
+def long_date(day: dt.date) -> str:
+    """``ngày 05 tháng 12 năm 2026`` (day and month with two digits, as in Party documents)."""
+    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+
+
+def short_date(day: dt.date) -> str:
+    """``05/12/2026``."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
