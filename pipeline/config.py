@@ -333,8 +333,18 @@ def load_config(root: Path) -> Config:
 
 def _organization(root: Node) -> Organization:
     m = root.mapping(
-        ("upper_body", "issuing_body", "party_name", "ward_name", "place", "collecting_board",
-         "document_symbol", "signature", "reports", "document"),
+        (
+            "upper_body",
+            "issuing_body",
+            "party_name",
+            "ward_name",
+            "place",
+            "collecting_board",
+            "document_symbol",
+            "signature",
+            "reports",
+            "document",
+        ),
         ("document_number",),
     )
     sig = m["signature"].mapping(("on_behalf", "position", "name"))
@@ -370,7 +380,9 @@ def _report(key: str, node: Node) -> ReportSpec:
 
 def _units(root: Node) -> Units:
     m = root.mapping(("groups", "origins", "units"), ("default_min_models",))
-    groups = tuple(Group(g["key"].text(), g["label"].text()) for g in (n.mapping(("key", "label")) for n in m["groups"].items()))
+    groups = tuple(
+        Group(g["key"].text(), g["label"].text()) for g in (n.mapping(("key", "label")) for n in m["groups"].items())
+    )
     origins = m["origins"].texts()
     default_min = m["default_min_models"].integer() if "default_min_models" in m else 1
     units = tuple(_unit(n, groups, origins, default_min) for n in m["units"].items())

@@ -80,9 +80,7 @@ def consolidate(submissions: list[Submission], config: Config, year: int) -> Con
     """Merge the accepted submissions of ``year`` into one consolidation."""
     deadline = config.year(year).units_deadline
     chosen, notes = _latest_per_unit(submissions)
-    statuses = tuple(
-        _status(unit, chosen.get(unit.code), submissions, deadline) for unit in config.units.units
-    )
+    statuses = tuple(_status(unit, chosen.get(unit.code), submissions, deadline) for unit in config.units.units)
     items = {key: _items(key, chosen, config) for key in ITEM_SHEETS}
     activities = {code: dict(sub.forms.get("activities", {})) for code, sub in sorted(chosen.items())}
     notes.extend(_below_minimum(statuses))
@@ -127,12 +125,14 @@ def _status(unit: Unit, sub: Submission | None, all_subs: list[Submission], dead
 def _items(sheet_key: str, chosen: Mapping[str, Submission], config: Config) -> tuple[Item, ...]:
     sheet = config.template.sheet(sheet_key)
     score_keys = [f.key for f in sheet.score_fields()]
-    items = []
+    items: list[Item] = []
     for code in (u.code for u in config.units.units if u.code in chosen):
         sub = chosen[code]
         unit = config.units.get(code)
         assert unit is not None  # validation rejects unknown units
-        items.extend(_item(sheet_key, unit, sub, record, score_keys, config) for record in sub.tables.get(sheet_key, ()))
+        items.extend(
+            _item(sheet_key, unit, sub, record, score_keys, config) for record in sub.tables.get(sheet_key, ())
+        )
     return tuple(items)
 
 
@@ -152,7 +152,13 @@ def _item(kind: str, unit: Unit, sub: Submission, record: Record, score_keys: li
 
 def _below_minimum(statuses: tuple[UnitStatus, ...]) -> list[Finding]:
     return [
-        finding("below-minimum-models", file=s.file, unit=s.unit.code, count=s.model_count, minimum=s.unit.min_models)
+        finding(
+            "below-minimum-models",
+            file=s.file,
+            unit=s.unit.code,
+            count=s.model_count,
+            minimum=s.unit.min_models,
+        )
         for s in statuses
         if s.below_minimum
     ]

@@ -1,0 +1,341 @@
+"""Template stage: the generated workbook, read back the way units' files are read."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import python_calamine
+from openpyxl.utils import get_column_letter
+
+from pipeline import layout
+from pipeline.config import Config, ConfigError, Field, Sheet, Unit
+from pipeline.ooxml import atomic_write, deterministic_zip
+from pipeline.template import build_template, template_bytes, write_templates
+
+YEAR = 2026
+UNIT_CODES = ("KP-BD01", "MTTQ")
+
+
+def _unit(config: Config, code: str) -> Unit:
+    unit = config.units.get(code)
+    assert unit is not None
+    return unit
+
+
+@pytest.fixture(scope="module", params=UNIT_CODES)
+def unit(request: pytest.FixtureRequest, config: Config) -> Unit:
+    return _unit(config, request.param)
+
+
+@pytest.fixture(scope="module")
+def data(config: Config, unit: Unit) -> bytes:
+    return template_bytes(config, unit, YEAR)
+
+
+@pytest.fixture(scope="module")
+def wb(data: bytes) -> Any:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def _data_range(sheet: Sheet, column: int) -> str:
+    letter = get_column_letter(column)
+    return f"{letter}{layout.FIRST_DATA_ROW}:{letter}{layout.FIRST_DATA_ROW + sheet.rows - 1}"
+
+
+def _input_cells(sheet: Sheet) -> Iterator[tuple[Field, str]]:
+    """Every field with the cell range its validation must cover."""
+    if sheet.kind == "form":
+        for row, field in enumerate(sheet.fields, start=layout.FIRST_DATA_ROW):
+            yield field, f"{get_column_letter(layout.FORM_VALUE_COLUMN)}{row}"
+    else:
+        for column, field in enumerate(sheet.fields, start=1):
+            yield field, _data_range(sheet, column)
+
+
+def _validations(ws: Any) -> dict[str, Any]:
+    return {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+
+
+def _strings(wb: Any) -> Iterator[str]:
+    """Every piece of text the workbook shows: sheet names, cells, comments, validation texts."""
+    for ws in wb.worksheets:
+        yield ws.title
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    yield cell.value
+                if cell.comment is not None:
+                    yield cell.comment.text
+        for dv in ws.data_validations.dataValidation:
+            yield from (t for t in (dv.error, dv.errorTitle, dv.prompt, dv.promptTitle, dv.formula1) if t)
+
+
+# --------------------------------------------------------------------------- sheets
+
+
+def test_sheets_in_order_with_hidden_sheets_last(wb: Any, config: Config) -> None:
+    titles = [layout.INSTRUCTIONS_SHEET, *(s.title for s in config.template.sheets)]
+    assert wb.sheetnames == [*titles, layout.LISTS_SHEET, layout.META_SHEET]
+    states = {ws.title: ws.sheet_state for ws in wb.worksheets}
+    assert states == {**dict.fromkeys(titles, "visible"), layout.LISTS_SHEET: "hidden", layout.META_SHEET: "hidden"}
+
+
+def test_instructions_sheet_opens_first(wb: Any) -> None:
+    assert wb.active.title == layout.INSTRUCTIONS_SHEET
+    assert [ws.sheet_view.tabSelected for ws in wb.worksheets] == [True] + [False] * (len(wb.worksheets) - 1)
+
+
+def test_meta_identifies_the_workbook(wb: Any, config: Config, unit: Unit) -> None:
+    rows = list(wb[layout.META_SHEET].iter_rows(values_only=True))
+    assert rows == [
+        ("kind", layout.META_KIND_UNIT_TEMPLATE),
+        ("template_version", config.template.version),
+        ("unit_code", unit.code),
+        ("year", str(YEAR)),
+    ]
+
+
+def test_lists_sheet_holds_every_list(wb: Any, config: Config) -> None:
+    ws = wb[layout.LISTS_SHEET]
+    for column, (key, values) in enumerate(config.template.lists.items(), start=1):
+        cells = [ws.cell(row=row, column=column).value for row in range(1, len(values) + 3)]
+        assert cells == [key, *values, None]
+
+
+def test_instructions_are_filled_in(wb: Any, config: Config, unit: Unit) -> None:
+    ws = wb[layout.INSTRUCTIONS_SHEET]
+    text = "\n".join(str(c.value) for c in ws["A"] if c.value)
+    assert ws["A1"].value == f"{config.template.title} năm {YEAR}"
+    assert ws["A1"].font.b
+    assert "25/11/2026" in text
+    assert f"{unit.name} (mã {unit.code})" in text
+    assert config.organization.collecting_board in text
+    assert "{" not in text
+    assert ws.column_dimensions["A"].width >= 100
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def test_table_headers_are_exactly_the_schema_labels(wb: Any, config: Config) -> None:
+    tables = [s for s in config.template.sheets if s.kind == "table"]
+    assert tables
+    for sheet in tables:
+        ws = wb[sheet.title]
+        headers = [c.value for c in ws[layout.HEADER_ROW]]
+        assert headers == [f.label for f in sheet.fields]
+        assert len(sheet.score_fields()) == len(config.criteria.sets[sheet.key].criteria)
+        assert ws.freeze_panes == f"A{layout.FIRST_DATA_ROW}"
+        assert ws.cell(row=layout.HEADING_ROW, column=1).value == sheet.heading.format(year=YEAR)
+
+
+def test_table_headers_carry_help_as_comments(wb: Any, config: Config) -> None:
+    sheet = config.template.sheet("models")
+    ws = wb[sheet.title]
+    for column, field in enumerate(sheet.fields, start=1):
+        comment = ws.cell(row=layout.HEADER_ROW, column=column).comment
+        if field.help:
+            assert comment is not None and field.help in comment.text
+        elif not field.required:
+            assert comment is None
+
+
+def test_form_sheets_list_labels_and_notes(wb: Any, config: Config) -> None:
+    for sheet in (s for s in config.template.sheets if s.kind == "form"):
+        ws = wb[sheet.title]
+        assert [c.value for c in ws[layout.HEADER_ROW]] == list(layout.FORM_HEADERS)
+        assert "A1:C1" in {str(r) for r in ws.merged_cells.ranges}
+        for row, field in enumerate(sheet.fields, start=layout.FIRST_DATA_ROW):
+            assert ws.cell(row=row, column=layout.FORM_LABEL_COLUMN).value == field.label
+            note = ws.cell(row=row, column=layout.FORM_HELP_COLUMN).value or ""
+            assert ("Bắt buộc" in note) == (field.required and not field.prefill)
+            assert field.help in note
+
+
+def test_prefilled_cells_hold_the_unit_and_stay_locked(wb: Any, config: Config, unit: Unit) -> None:
+    ws = wb[config.template.sheet("unit").title]
+    expected = {"unit.code": unit.code, "unit.name": unit.name}
+    prefilled = [(row, f) for row, f in enumerate(config.template.sheet("unit").fields, start=4) if f.prefill]
+    assert len(prefilled) == 2
+    for row, field in prefilled:
+        cell = ws.cell(row=row, column=layout.FORM_VALUE_COLUMN)
+        assert cell.value == expected[field.prefill]
+        assert cell.protection.locked
+
+
+def test_only_input_cells_are_unlocked(wb: Any, config: Config) -> None:
+    for sheet in config.template.sheets:
+        ws = wb[sheet.title]
+        inputs = {cell for field, ref in _input_cells(sheet) if not field.prefill for cell in _cells(ws, ref)}
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.protection.locked == (cell.coordinate not in inputs), cell.coordinate
+        assert inputs
+
+
+def _cells(ws: Any, ref: str) -> Iterator[str]:
+    cells = ws[ref]
+    if not isinstance(cells, tuple):
+        yield cells.coordinate
+        return
+    for row in cells:
+        yield from (c.coordinate for c in (row if isinstance(row, tuple) else (row,)))
+
+
+def test_every_sheet_is_protected_but_columns_can_be_widened(wb: Any, config: Config) -> None:
+    for ws in wb.worksheets:
+        assert ws.protection.sheet, ws.title
+        assert not ws.protection.password
+    for sheet in config.template.sheets:
+        protection = wb[sheet.title].protection
+        assert not protection.formatColumns and not protection.formatRows
+
+
+# --------------------------------------------------------------------------- validations
+
+
+def test_choice_cells_pick_from_the_lists_sheet(wb: Any, config: Config) -> None:
+    for sheet in config.template.sheets:
+        validations = _validations(wb[sheet.title])
+        for field, ref in _input_cells(sheet):
+            if field.type != "choice":
+                continue
+            dv = validations[ref]
+            column = get_column_letter(list(config.template.lists).index(field.choice_list) + 1)
+            assert dv.type == "list"
+            assert dv.formula1 == f"'_lists'!${column}$2:${column}${len(field.choices) + 1}"
+            assert dv.showErrorMessage and dv.error == "Hãy chọn một giá trị trong danh sách."
+
+
+@pytest.mark.parametrize(
+    ("field_type", "validation_type"),
+    [
+        pytest.param("integer", "whole", id="integer"),
+        pytest.param("number", "decimal", id="number"),
+        pytest.param("date", "date", id="date"),
+    ],
+)
+def test_typed_cells_are_validated(wb: Any, config: Config, field_type: str, validation_type: str) -> None:
+    seen = 0
+    for sheet in config.template.sheets:
+        validations = _validations(wb[sheet.title])
+        for field, ref in _input_cells(sheet):
+            if field.type == field_type:
+                dv = validations[ref]
+                assert dv.type == validation_type
+                assert dv.showErrorMessage and dv.error
+                seen += 1
+    assert seen
+
+
+def test_number_bounds_come_from_the_schema(wb: Any, config: Config) -> None:
+    sheet = config.template.sheet("models")
+    validations = _validations(wb[sheet.title])
+    column = [f.key for f in sheet.fields].index("start_year") + 1
+    dv = validations[_data_range(sheet, column)]
+    assert (dv.operator, dv.formula1, dv.formula2) == ("between", "2000", "2031")
+    score = sheet.score_fields()[0]
+    dv = validations[_data_range(sheet, sheet.fields.index(score) + 1)]
+    assert (dv.type, dv.formula1, dv.formula2) == ("decimal", "0", f"{score.max:g}")
+
+
+def test_text_length_and_date_cells(wb: Any, config: Config) -> None:
+    sheet = config.template.sheet("unit")
+    ws = wb[sheet.title]
+    validations = _validations(ws)
+    for field, ref in _input_cells(sheet):
+        if field.type == "text" and field.max_length and not field.prefill:
+            dv = validations[ref]
+            assert (dv.type, dv.operator, dv.formula1) == ("textLength", "lessThanOrEqual", str(field.max_length))
+        if field.type == "date":
+            assert ws[ref].number_format == "dd/mm/yyyy"
+            assert (validations[ref].formula1, validations[ref].formula2) == ("36526", "73415")
+
+
+def test_validation_texts_fit_excel_limits(wb: Any) -> None:
+    for ws in wb.worksheets:
+        for dv in ws.data_validations.dataValidation:
+            assert len(dv.errorTitle or "") <= 32 and len(dv.promptTitle or "") <= 32
+            assert len(dv.error or "") <= 255 and len(dv.prompt or "") <= 255
+
+
+# --------------------------------------------------------------------------- text and reading
+
+
+def test_all_text_is_nfc(wb: Any) -> None:
+    for text in _strings(wb):
+        assert unicodedata.is_normalized("NFC", text), text
+
+
+def test_decomposed_input_is_written_as_nfc(config: Config) -> None:
+    unit = _unit(config, "MTTQ")
+    decomposed = dataclasses.replace(unit, name=unicodedata.normalize("NFD", unit.name))
+    wb = build_template(config, decomposed, YEAR)
+    assert wb[config.template.sheet("unit").title]["B5"].value == unit.name
+
+
+def test_calamine_reads_the_header_row_where_the_layout_says(data: bytes, config: Config) -> None:
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    for sheet in config.template.sheets:
+        rows = book.get_sheet_by_name(sheet.title).to_python(skip_empty_area=False)
+        header = rows[layout.HEADER_ROW - 1]
+        expected = layout.FORM_HEADERS if sheet.kind == "form" else tuple(f.label for f in sheet.fields)
+        assert tuple(header[: len(expected)]) == expected
+    meta = book.get_sheet_by_name(layout.META_SHEET).to_python(skip_empty_area=False)
+    assert meta[3][:2] == ["year", str(YEAR)]
+
+
+def test_unknown_year_is_a_config_error(config: Config) -> None:
+    with pytest.raises(ConfigError, match="1999"):
+        build_template(config, config.units.units[0], 1999)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def test_template_bytes_are_deterministic(config: Config, data: bytes, unit: Unit) -> None:
+    assert template_bytes(config, unit, YEAR) == data
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = package.read("docProps/core.xml").decode()
+    assert core.count("2026-01-01T00:00:00Z") == 2
+
+
+def test_write_templates_writes_one_file_per_unit(config: Config, tmp_path: Path) -> None:
+    paths = write_templates(config, YEAR, tmp_path)
+    folder = tmp_path / str(YEAR) / "mau-bieu"
+    assert len(paths) == 39
+    assert paths == sorted(folder / f"{u.code}.xlsx" for u in config.units.units)
+    assert sorted(p.name for p in folder.iterdir()) == [p.name for p in paths]
+    meta = openpyxl.load_workbook(paths[0])[layout.META_SHEET]
+    assert meta["B3"].value == paths[0].stem
+
+
+def test_deterministic_zip_fixes_times_and_keeps_order() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("b.txt", "b")
+        core = '<dcterms:modified xsi:type="dcterms:W3CDTF">2031-05-06T07:08:09Z</dcterms:modified>'
+        package.writestr("docProps/core.xml", core)
+    fixed = deterministic_zip(buffer.getvalue(), dt.datetime(2026, 1, 1))
+    with zipfile.ZipFile(io.BytesIO(fixed)) as package:
+        assert package.namelist() == ["b.txt", "docProps/core.xml"]
+        assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in package.infolist())
+        assert b"2026-01-01T00:00:00Z" in package.read("docProps/core.xml")
+
+
+def test_atomic_write_replaces_and_leaves_no_temp_file(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "file.bin"
+    atomic_write(path, b"old")
+    atomic_write(path, b"new")
+    assert path.read_bytes() == b"new"
+    assert list(path.parent.iterdir()) == [path]
