@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import vnformat
-from .config import Field
+from .config import DATE_MAX, DATE_MIN, Field
 from .textnorm import clean, fold
 
 EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
@@ -25,6 +25,12 @@ _PLAIN_NUMBER = re.compile(r"[+-]?\d+([.,]\d+)?")
 _TEXT_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 
 Problem = tuple[str, dict[str, Any]]
+
+
+class CellError(str):
+    """An Excel error value (``#DIV/0!``, ``#N/A``...) stored in a cell, as the reader found it."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True)
@@ -71,12 +77,14 @@ def _shown(value: Any) -> str:
 
 
 def _error_value(value: Any) -> Parsed | None:
-    if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
+    if isinstance(value, CellError) or (isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS):
         return Parsed(None, [("error-value", {"value": value.strip()})])
     return None
 
 
 def parse_text(value: Any, spec: Field) -> Parsed:
+    if isinstance(value, CellError):
+        return Parsed(None, [("error-value", {"value": str(value)})])
     text = as_text(value)
     if spec.max_length is not None and len(text) > spec.max_length:
         return Parsed(text, [("too-long", {"length": len(text), "max_length": spec.max_length})])
@@ -107,13 +115,17 @@ def _bounds_problem(number: float, spec: Field) -> list[Problem]:
     low, high = spec.min, spec.max
     if (low is None or number >= low) and (high is None or number <= high):
         return []
+
+    def show(x: float) -> str:
+        return str(int(x)) if spec.is_year else vnformat.number(x, 4)
+
     if low is not None and high is not None:
-        bounds = f"từ {vnformat.number(low)} đến {vnformat.number(high)}"
+        bounds = f"từ {show(low)} đến {show(high)}"
     elif low is not None:
-        bounds = f"không nhỏ hơn {vnformat.number(low)}"
+        bounds = f"không nhỏ hơn {show(low)}"
     else:
-        bounds = f"không lớn hơn {vnformat.number(high or 0)}"
-    return [("out-of-range", {"bounds": bounds, "value": vnformat.number(number, 4)})]
+        bounds = f"không lớn hơn {show(high or 0)}"
+    return [("out-of-range", {"bounds": bounds, "value": show(number)})]
 
 
 def _wrong_type(value: Any, expected: str, hint: str) -> Parsed:
@@ -138,21 +150,34 @@ def parse_integer(value: Any, spec: Field) -> Parsed:
     return Parsed(int(number), _bounds_problem(number, spec))
 
 
-def parse_date(value: Any, spec: Field) -> Parsed:
+def _to_date(value: Any) -> dt.date | None:
+    """A date from a date cell, an Excel serial number or text typed as dd/mm/yyyy."""
     if isinstance(value, dt.datetime):
-        return Parsed(value.date())
+        return value.date()
     if isinstance(value, dt.date):
-        return Parsed(value)
+        return value
     if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
-        return Parsed(EXCEL_EPOCH + dt.timedelta(days=int(value)))
+        return EXCEL_EPOCH + dt.timedelta(days=int(value))
     match = _TEXT_DATE.fullmatch(as_text(value))
     if match:
         day, month, year = (int(g) for g in match.groups())
         try:
-            return Parsed(dt.date(year, month, day))
+            return dt.date(year, month, day)
         except ValueError:
-            pass
-    return _error_value(value) or _wrong_type(value, "một ngày", "Ghi ngày theo dạng ngày/tháng/năm, ví dụ 20/11/2026.")
+            return None
+    return None
+
+
+def parse_date(value: Any, spec: Field) -> Parsed:
+    day = _to_date(value)
+    if day is None:
+        return _error_value(value) or _wrong_type(
+            value, "một ngày", "Ghi ngày theo dạng ngày/tháng/năm, ví dụ 20/11/2026."
+        )
+    if not DATE_MIN <= day <= DATE_MAX:
+        bounds = f"từ {vnformat.short_date(DATE_MIN)} đến {vnformat.short_date(DATE_MAX)}"
+        return Parsed(day, [("out-of-range", {"bounds": bounds, "value": vnformat.short_date(day)})])
+    return Parsed(day)
 
 
 def parse_choice(value: Any, spec: Field) -> Parsed:

@@ -18,6 +18,9 @@ import yaml
 FIELD_TYPES = ("text", "integer", "number", "date", "choice", "boolean")
 SHEET_KINDS = ("form", "table")
 PREFILLS = ("unit.code", "unit.name")
+# Dates a template accepts (Excel's validation and the reader agree on this range).
+DATE_MIN = dt.date(2000, 1, 1)
+DATE_MAX = dt.date(2100, 12, 31)
 
 
 class ConfigError(Exception):
@@ -51,6 +54,16 @@ class Field:
     def locked(self) -> bool:
         """Prefilled cells are the unit's identity: the template locks them."""
         return bool(self.prefill)
+
+    @property
+    def is_year(self) -> bool:
+        """A year column (integer bounds within 1000..9999): shown without a thousands separator."""
+        return (
+            self.type == "integer"
+            and self.min is not None
+            and self.max is not None
+            and 1000 <= self.min <= self.max <= 9999
+        )
 
 
 @dataclass(frozen=True)

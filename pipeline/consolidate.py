@@ -22,7 +22,7 @@ ON_TIME = "on-time"
 LATE = "late"
 REJECTED = "rejected"
 MISSING = "missing"
-STATUS_LABELS = {ON_TIME: "Đúng hạn", LATE: "Trễ hạn", REJECTED: "Bị trả lại", MISSING: "Chưa nộp"}
+STATUS_LABELS = {ON_TIME: "Đúng hạn", LATE: "Trễ hạn", REJECTED: "Bị trả lại", MISSING: "Chưa gửi"}
 ITEM_SHEETS = ("models", "collectives", "individuals")
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .findings import Finding, finding
+from .sheetxml import ErrorCells, error_cells
 
 # Limits for the zip pre-check: a filled unit workbook is ~20-100 KB, its XML a few MB at most.
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -88,8 +89,11 @@ def discover(inbox: Path) -> list[Path]:
 
 def receive(path: Path, display_name: str) -> Received:
     """Read one file into a :class:`Received`; never raises on bad content."""
-    data = path.read_bytes()
-    stat = path.stat()
+    try:
+        data = path.read_bytes()
+        stat = path.stat()
+    except OSError as exc:
+        return _unreadable(path, display_name, exc)
     source = SourceFile(
         path=path,
         name=display_name,
@@ -103,9 +107,16 @@ def receive(path: Path, display_name: str) -> Received:
     try:
         sheets = tuple(_read_sheets(data))
     except Exception as exc:  # the reader's many error types all mean "unreadable"
-        detail = f"không đọc được: {type(exc).__name__}"
+        detail = f"tệp bị hỏng, có đặt mật khẩu hoặc định dạng không được hỗ trợ; lỗi của bộ đọc: {type(exc).__name__}"
         return Received(source, None, (finding("not-a-workbook", file=display_name, detail=detail),))
     return Received(source, RawWorkbook(source, sheets), ())
+
+
+def _unreadable(path: Path, display_name: str, exc: OSError) -> Received:
+    """A file the operating system will not let us read (permissions, vanished, locked)."""
+    source = SourceFile(path, display_name, "", 0, dt.datetime(1970, 1, 1))
+    detail = f"không mở được tệp: {exc.strerror or exc}"
+    return Received(source, None, (finding("not-a-workbook", file=display_name, detail=detail),))
 
 
 def receive_all(inbox: Path) -> Iterator[Received]:
@@ -153,10 +164,24 @@ def _zip_problem(data: bytes) -> str:
 
 
 def _read_sheets(data: bytes) -> Iterator[RawSheet]:
-    from python_calamine import CalamineWorkbook, SheetVisibleEnum
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    errors = error_cells(data) if data.startswith(ZIP_MAGIC) else {}
     for meta in workbook.sheets_metadata:
-        sheet = workbook.get_sheet_by_name(meta.name)
-        rows = sheet.to_python(skip_empty_area=False)
-        yield RawSheet(meta.name, meta.visible == SheetVisibleEnum.Visible, tuple(tuple(r) for r in rows))
+        if meta.typ != SheetTypeEnum.WorkSheet:
+            continue  # chart and macro sheets hold no cells of ours
+        rows = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+        visible = meta.visible == SheetVisibleEnum.Visible
+        yield RawSheet(meta.name, visible, _with_errors(rows, errors.get(meta.name, {})))
+
+
+def _with_errors(rows: list[list[Any]], errors: ErrorCells) -> tuple[tuple[Any, ...], ...]:
+    """The reader's rows with Excel error values put back where the sheet XML has them."""
+    for (row, column), value in errors.items():
+        while len(rows) < row:
+            rows.append([])
+        line = rows[row - 1]
+        line.extend([""] * (column - len(line)))
+        line[column - 1] = value
+    return tuple(tuple(r) for r in rows)

@@ -36,12 +36,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import layout, vnformat
-from .config import Config, Field, Sheet, Unit
+from .config import DATE_MAX, DATE_MIN, Config, Field, Sheet, Unit
 from .ooxml import atomic_write, deterministic_zip
 
 TEMPLATES_FOLDER = "mau-bieu"
-DATE_MIN = dt.date(2000, 1, 1)
-DATE_MAX = dt.date(2100, 12, 31)
 BOOLEAN_CHOICES = ("Có", "Không")
 
 _BOLD = Font(bold=True)
@@ -311,14 +309,9 @@ def _header_cell(ws: Worksheet, column: int, text: str, fill: PatternFill) -> Ce
 def _number_format(field: Field) -> str:
     """How a value cell displays; text cells are text so that "0912..." keeps its zero."""
     if field.type == "integer":
-        return "0" if _is_year(field) else "#,##0"
+        return "0" if field.is_year else "#,##0"
     # "#,##0.##" would show a whole score 5 as "5."; General shows 5 and 12.5 as typed.
     return {"number": "General", "date": "dd/mm/yyyy"}.get(field.type, "@")
-
-
-def _is_year(field: Field) -> bool:
-    """A year column (bounds within 1000..9999): shown without a thousands separator."""
-    return field.min is not None and field.max is not None and field.min >= 1000 and field.max <= 9999
 
 
 # --------------------------------------------------------------------------- hidden sheets
@@ -507,7 +500,7 @@ def _describe_number(field: Field) -> str:
 
 def _shown(value: float, field: Field) -> str:
     """A bound as the user reads it: 10.000 or 12,5, but a year as 2026."""
-    return str(int(value)) if _is_year(field) else vnformat.number(value, decimals=2)
+    return str(int(value)) if field.is_year else vnformat.number(value, decimals=2)
 
 
 def _formula_number(value: float) -> str:

@@ -1,0 +1,186 @@
+"""Command line ``dvk``: parses, calls one function of the pipeline, renders, exits.
+
+Exit codes: 0 everything accepted, 1 some file was rejected (or has errors), 2 usage or
+configuration error. Heavy libraries are imported inside the commands that need them, so that
+``dvk --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import clitext
+from .config import Config, ConfigError, load_config
+
+clitext.install()
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+class UserError(click.ClickException):
+    """A usage, configuration or file-system problem: exit code 2."""
+
+    exit_code = 2
+
+
+class Workspace:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def config(self) -> Config:
+        return load_config(self.root)
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn configuration and file-system errors into Vietnamese messages with exit code 2."""
+    try:
+        yield
+    except ConfigError as exc:
+        raise UserError(f"Lỗi cấu hình: {exc}") from None
+    except PermissionError as exc:
+        raise UserError(f"Không có quyền ghi/đọc “{exc.filename}”. Hãy kiểm tra quyền thư mục.") from None
+    except OSError as exc:
+        raise UserError(f"Lỗi đọc/ghi tệp “{exc.filename or ''}”: {exc.strerror or exc}.") from None
+
+
+@click.group(context_settings=CONTEXT)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Thư mục làm việc chứa config/, inbox/ và outbox/.",
+)
+@click.version_option(package_name="dvk", message="dvk %(version)s")
+@click.pass_context
+def main(ctx: click.Context, root: Path) -> None:
+    """Tổng hợp báo cáo Phong trào thi đua “Dân vận khéo” của phường.
+
+    Quy trình hằng năm: `dvk templates` tạo mẫu biểu gửi các đơn vị; các đơn vị điền và gửi
+    lại; đặt các tệp nhận được vào thư mục inbox/; `dvk consolidate` kiểm tra, tổng hợp và
+    viết báo cáo vào outbox/<năm>/.
+    """
+    ctx.obj = Workspace(root)
+
+
+class YearType(click.IntRange):
+    name = "năm"
+
+
+YEAR = click.option("--year", type=YearType(2000, 2100), required=True, help="Năm báo cáo, ví dụ 2026.")
+
+
+@main.command(context_settings=CONTEXT)
+@YEAR
+@click.pass_obj
+def templates(ws: Workspace, year: int) -> None:
+    """Tạo mẫu biểu Excel cho từng đơn vị (outbox/<năm>/mau-bieu/)."""
+    from .template import write_templates
+
+    with _user_errors():
+        config = ws.config()
+        config.year(year)
+        paths = write_templates(config, year, ws.root / "outbox")
+    click.echo(f"Đã tạo {len(paths)} mẫu biểu năm {year} trong {paths[0].parent if paths else ''}")
+
+
+@main.command(context_settings=CONTEXT)
+@YEAR
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON ra stdout.")
+@click.option(
+    "--date",
+    "report_date",
+    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+    default=None,
+    help="Ngày ghi trên báo cáo (YYYY-MM-DD hoặc dd/mm/yyyy); bỏ trống để cán bộ tự điền.",
+)
+@click.pass_obj
+def consolidate(ws: Workspace, year: int, as_json: bool, report_date: dt.datetime | None) -> None:
+    """Kiểm tra, tổng hợp các tệp trong inbox/ và viết báo cáo vào outbox/<năm>/."""
+    from .cycle import run_consolidation
+
+    with _user_errors():
+        config = ws.config()
+        config.year(year)
+        with _progress(ws.root / "inbox", quiet=as_json) as advance:
+            result = run_consolidation(ws.root, config, year, report_date.date() if report_date else None, advance)
+    summary = result.summary(ws.root)
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        from .render import render_summary
+
+        click.echo(render_summary(result))
+    sys.exit(1 if summary["rejected"] else 0)
+
+
+@main.command(context_settings=CONTEXT)
+@YEAR
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def check(ws: Workspace, year: int, files: tuple[Path, ...]) -> None:
+    """Kiểm tra các tệp FILES (không tổng hợp) và in các phát hiện."""
+    from .intake import receive
+    from .render import render_findings
+    from .validate import validate
+
+    with _user_errors():
+        config = ws.config()
+        config.year(year)
+        submissions = [validate(receive(path, path.name), config, year) for path in files]
+    for sub in submissions:
+        verdict = "được chấp nhận" if sub.accepted else "bị trả lại"
+        click.echo(f"{sub.source.name}: {verdict}" + (f" (đơn vị {sub.unit_code})" if sub.unit_code else ""))
+    findings = [f for s in submissions for f in s.findings]
+    if findings:
+        click.echo(render_findings(findings))
+    sys.exit(0 if all(s.accepted for s in submissions) else 1)
+
+
+@main.command(context_settings=CONTEXT)
+@YEAR
+@click.option(
+    "--workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build/demo"),
+    show_default=True,
+    help="Thư mục tạm cho dữ liệu chạy thử (được tạo lại mỗi lần).",
+)
+@click.pass_obj
+def demo(ws: Workspace, year: int, workspace: Path) -> None:
+    """Chạy thử toàn bộ quy trình trên dữ liệu mẫu trong một thư mục tạm."""
+    from .cycle import run_consolidation
+    from .demo import DemoError, build_demo
+    from .render import render_summary
+
+    with _user_errors():
+        config = ws.config()
+        try:
+            demo_config = build_demo(config, year, workspace)
+        except DemoError as exc:
+            raise UserError(str(exc)) from None
+        result = run_consolidation(workspace, demo_config, year, demo_config.year(year).upward_deadline)
+    click.echo(render_summary(result))
+    click.echo(f"\nDữ liệu chạy thử: {workspace}/inbox (tệp đơn vị gửi), {workspace}/outbox/{year} (kết quả).")
+
+
+@contextmanager
+def _progress(inbox: Path, quiet: bool) -> Iterator[Any]:
+    """A progress bar on stderr over the files of the inbox, or nothing when ``quiet``."""
+    from .intake import discover
+
+    if quiet:
+        yield None
+        return
+    total = len(discover(inbox))
+    with click.progressbar(length=total, label="Đang đọc các tệp", file=sys.stderr) as bar:
+        yield lambda _name: bar.update(1)

@@ -1,0 +1,368 @@
+"""Low-level python-docx helpers for documents in the Party format (Hướng dẫn 36-HD/VPTW).
+
+Contract: :func:`new_document` returns an A4 document whose defaults, ``Normal`` style and the
+``DVK …`` styles below all name one font on the four slots (ascii, hAnsi, eastAsia, cs), so no
+theme font takes over in Word. Every run written here names the font again on the four slots,
+every ``w:t`` preserves its spaces, and every table has explicit widths on the grid *and* on each
+cell (LibreOffice ignores the grid alone). Tables are filled row by row through ``row.cells``:
+``table.cell(r, c)`` rebuilds the cell list on every call (55× slower, see ENGINEERING-NOTES).
+Texts are normalised to NFC on the way in. Nothing here knows about the report's wording.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from .config import DocumentFormat
+from .stats import Cell
+from .vnformat import number
+
+Doc = Any  # docx.document.Document: python-docx is untyped
+Container = Any  # anything with add_paragraph/add_table: Document, _Cell, header
+
+A4_MM = (210.0, 297.0)
+FIRST_LINE_INDENT_MM = 10.0
+SPACING_PT = 6.0
+TABLE_TEXT_PT = 12.0
+DENSE_TABLE_TEXT_PT = 11.0  # tables of more than six columns
+DENSE_COLUMNS = 6
+# Column widths: an average Vietnamese character of Times New Roman is about half an em wide;
+# bold header words a little more. Word and LibreOffice pad each cell by 1.9 mm on either side.
+CHAR_EM = 0.5
+HEADER_EM_FACTOR = 1.15
+CAPITAL_EM_FACTOR = 1.6
+PT_MM = 25.4 / 72
+CELL_PADDING_MM = 4.2
+FONT_SLOTS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
+BORDER_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
+
+BODY = "Normal"
+HEADING = "DVK Heading"
+SUBHEADING = "DVK Subheading"
+CENTERED = "DVK Centered"
+PLAIN = "DVK Plain"
+TABLE_TEXT = "DVK Table Text"
+CAPTION = "DVK Caption"
+
+
+# --------------------------------------------------------------------------- document and styles
+
+
+def new_document(fmt: DocumentFormat) -> Doc:
+    """An empty A4 document with the margins, font and paragraph styles of ``fmt``."""
+    doc = docx.Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(A4_MM[0]), Mm(A4_MM[1])
+    section.top_margin, section.bottom_margin = Mm(fmt.margins_mm["top"]), Mm(fmt.margins_mm["bottom"])
+    section.left_margin, section.right_margin = Mm(fmt.margins_mm["left"]), Mm(fmt.margins_mm["right"])
+    section.header_distance = section.footer_distance = Mm(10)
+    _set_defaults(doc, fmt)
+    _add_styles(doc, fmt)
+    _fix_style_fonts(doc, fmt.font)
+    return doc
+
+
+def text_width_mm(fmt: DocumentFormat) -> float:
+    """Width of the text area between the left and right margins."""
+    return A4_MM[0] - fmt.margins_mm["left"] - fmt.margins_mm["right"]
+
+
+def _set_defaults(doc: Doc, fmt: DocumentFormat) -> None:
+    """Document defaults: the font on all four slots (no theme font), the body size, Vietnamese."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    r_pr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = r_pr.find(qn("w:lang"))
+    if lang is not None:
+        lang.set(qn("w:val"), "vi-VN")
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(fmt.body_size)
+    pf = normal.paragraph_format
+    pf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    pf.first_line_indent = Mm(FIRST_LINE_INDENT_MM)
+    pf.space_before = pf.space_after = Pt(SPACING_PT)
+    pf.line_spacing = 1.0
+    pf.widow_control = True
+
+
+def _add_styles(doc: Doc, fmt: DocumentFormat) -> None:
+    size = fmt.body_size
+    _paragraph_style(doc, HEADING, size, bold=True, keep_with_next=True)
+    _paragraph_style(doc, SUBHEADING, size, bold=True, keep_with_next=True)
+    centered = _paragraph_style(doc, CENTERED, size, indent=False, spacing=0)
+    centered.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    plain = _paragraph_style(doc, PLAIN, size, indent=False, spacing=0)
+    plain.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    table_text = _paragraph_style(doc, TABLE_TEXT, TABLE_TEXT_PT, indent=False, spacing=2)
+    table_text.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    caption = _paragraph_style(doc, CAPTION, size, bold=True, indent=False, keep_with_next=True)
+    caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _paragraph_style(
+    doc: Doc,
+    name: str,
+    size: float,
+    *,
+    bold: bool = False,
+    indent: bool = True,
+    spacing: float = SPACING_PT,
+    keep_with_next: bool = False,
+) -> Any:
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles["Normal"]
+    style.quick_style = True
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    pf = style.paragraph_format
+    pf.first_line_indent = Mm(FIRST_LINE_INDENT_MM) if indent else Mm(0)
+    pf.space_before = pf.space_after = Pt(spacing)
+    pf.keep_with_next = keep_with_next
+    return style
+
+
+def _fix_style_fonts(doc: Doc, font: str) -> None:
+    """Name ``font`` on the four slots of the defaults and of every style, dropping theme fonts."""
+    root = doc.styles.element
+    _set_font_slots(root.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")), font)
+    _set_font_slots(doc.styles["Normal"].element.get_or_add_rPr(), font)
+    for r_fonts in root.iter(qn("w:rFonts")):  # also the run properties nested in table styles
+        _set_font_slots(r_fonts.getparent(), font)
+
+
+def _set_font_slots(r_pr: Any, font: str) -> None:
+    r_fonts = r_pr.find(qn("w:rFonts"))
+    if r_fonts is None:
+        r_fonts = OxmlElement("w:rFonts")
+        r_pr.insert(0, r_fonts)
+    for attribute in list(r_fonts.attrib):
+        if attribute.lower().endswith("theme"):
+            del r_fonts.attrib[attribute]
+    for slot in FONT_SLOTS:
+        r_fonts.set(qn(slot), font)
+
+
+# --------------------------------------------------------------------------- runs and paragraphs
+
+
+def add_run(
+    paragraph: Any,
+    text: str,
+    font: str,
+    *,
+    size: float | None = None,
+    bold: bool | None = None,
+    italic: bool | None = None,
+    underline: bool = False,
+    highlight: bool = False,
+) -> Any:
+    """A run of NFC ``text`` naming ``font`` on the four slots; spaces are preserved."""
+    run = paragraph.add_run()
+    _set_font_slots(run._r.get_or_add_rPr(), font)
+    run.bold, run.italic = bold, italic
+    if underline:
+        run.underline = True
+    if size is not None:
+        run.font.size = Pt(size)
+    if highlight:
+        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+    t = OxmlElement("w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = unicodedata.normalize("NFC", text)
+    run._r.append(t)
+    return run
+
+
+def set_style(paragraph: Any, style_id: str) -> None:
+    """Set a paragraph style by id: ``paragraph.style = …`` scans every style on each call (slow)."""
+    paragraph._p.style = style_id
+
+
+def add_paragraph(container: Container, text: str, font: str, style: str = BODY, **run_format: Any) -> Any:
+    """A paragraph of ``style`` holding one run of ``text`` (no run when ``text`` is empty)."""
+    paragraph = container.add_paragraph(style=style)
+    if text:
+        add_run(paragraph, text, font, **run_format)
+    return paragraph
+
+
+def number_pages_from_two(section: Any, font: str, size: float) -> None:
+    """Page numbers centred at the top from page 2: an empty first-page header, PAGE elsewhere."""
+    section.different_first_page_header_footer = True
+    section.first_page_header.is_linked_to_previous = False
+    header = section.header
+    header.is_linked_to_previous = False
+    paragraph = header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for kind, content in (("begin", ""), ("instr", " PAGE "), ("separate", ""), ("text", "2"), ("end", "")):
+        _field_part(paragraph, font, size, kind, content)
+
+
+def _field_part(paragraph: Any, font: str, size: float, kind: str, content: str) -> None:
+    if kind == "text":
+        add_run(paragraph, content, font, size=size)
+        return
+    run = add_run(paragraph, "", font, size=size)
+    run._r.remove(run._r.find(qn("w:t")))
+    if kind == "instr":
+        element = OxmlElement("w:instrText")
+        element.set(qn("xml:space"), "preserve")
+        element.text = content
+    else:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+    run._r.append(element)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def add_layout_table(container: Container, widths_mm: Sequence[float]) -> Any:
+    """A one-row borderless table for side-by-side blocks (document header, signature)."""
+    table = container.add_table(rows=1, cols=len(widths_mm))
+    _set_table_frame(table, widths_mm, border="nil")
+    for cell, width in zip(table.rows[0].cells, widths_mm, strict=True):
+        cell.width = Mm(width)
+    return table
+
+
+def add_data_table(
+    doc: Doc,
+    font: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    total: Sequence[Cell] | None,
+    width_mm: float,
+) -> Any:
+    """A bordered table: bold repeated header row, numbers right-aligned in Vietnamese format."""
+    body = [*rows, *([total] if total else [])]
+    size = DENSE_TABLE_TEXT_PT if len(columns) > DENSE_COLUMNS else TABLE_TEXT_PT
+    widths = column_widths(columns, body, width_mm, size)
+    table = doc.add_table(rows=1 + len(body), cols=len(columns))
+    _set_table_frame(table, widths, border="single")
+    style_id = doc.styles[TABLE_TEXT].style_id
+    all_rows = table.rows
+    _fill_row(all_rows[0], columns, widths, font, size, style_id, bold=True, header=True)
+    _mark_row(all_rows[0], "w:tblHeader")
+    for index, (row, values) in enumerate(zip(all_rows[1:], body, strict=True)):
+        is_total = total is not None and index == len(body) - 1
+        _fill_row(row, values, widths, font, size, style_id, bold=is_total, header=False)
+        _mark_row(row, "w:cantSplit")
+    return table
+
+
+def column_widths(columns: Sequence[str], rows: Sequence[Sequence[Cell]], width_mm: float, size: float) -> list[float]:
+    """Column widths in mm that fill ``width_mm``.
+
+    Each column needs room for its longest header word and, when numeric, its longest number (a
+    number must never wrap). Beyond that a text column wants room for its longest text (up to 40
+    characters) and a numeric one for its header on two lines; the room left is shared in
+    proportion to what each still wants.
+    """
+    char_mm = size * CHAR_EM * PT_MM
+    needs, wants = [], []
+    for index, title in enumerate(columns):
+        cells = [format_cell(row[index]) for row in rows]
+        numeric = all(isinstance(row[index], int | float) for row in rows)
+        word = max((_header_chars(w) for w in title.split()), default=1)
+        need = max(word, *(len(c) for c in cells if numeric), 2) * char_mm + CELL_PADDING_MM
+        text = _header_chars(title) / 2 if numeric else min(max((len(c) for c in cells), default=0), 40)
+        want = max(need, text * char_mm + CELL_PADDING_MM)
+        needs.append(need)
+        wants.append(want)
+    return _share(needs, wants, width_mm)
+
+
+def _header_chars(text: str) -> float:
+    """Width of header text in average characters: bold, and capitals wider still."""
+    return sum(CAPITAL_EM_FACTOR if ch.isupper() else HEADER_EM_FACTOR for ch in text)
+
+
+def _share(needs: list[float], wants: list[float], width_mm: float) -> list[float]:
+    if sum(wants) <= width_mm or sum(wants) == sum(needs):
+        return [w * width_mm / sum(wants) for w in wants]
+    if sum(needs) >= width_mm:
+        return [n * width_mm / sum(needs) for n in needs]
+    extra = (width_mm - sum(needs)) / (sum(wants) - sum(needs))
+    return [n + (w - n) * extra for n, w in zip(needs, wants, strict=True)]
+
+
+def format_cell(value: Cell) -> str:
+    """Numbers in Vietnamese format (1.234.567; 12,5); text as it is."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number(value)
+    return str(value)
+
+
+def _fill_row(
+    row: Any,
+    values: Sequence[Cell],
+    widths: Sequence[float],
+    font: str,
+    size: float,
+    style_id: str,
+    *,
+    bold: bool,
+    header: bool,
+) -> None:
+    for cell, value, width in zip(row.cells, values, widths, strict=True):
+        cell.width = Mm(width)
+        paragraph = cell.paragraphs[0]
+        set_style(paragraph, style_id)
+        if header:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif isinstance(value, int | float):
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        add_run(paragraph, format_cell(value), font, size=size, bold=bold or None)
+
+
+def _mark_row(row: Any, tag: str) -> None:
+    row._tr.get_or_add_trPr().append(OxmlElement(tag))
+
+
+def _set_table_frame(table: Any, widths_mm: Sequence[float], border: str) -> None:
+    """Fixed layout, explicit table and grid widths, and the same border on every side."""
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(round(Mm(sum(widths_mm)).twips)))
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+    borders = OxmlElement("w:tblBorders")
+    for side in BORDER_SIDES:
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), border)
+        if border != "nil":
+            edge.set(qn("w:sz"), "4")
+            edge.set(qn("w:space"), "0")
+            edge.set(qn("w:color"), "000000")
+        borders.append(edge)
+    tbl_pr.insert_element_before(
+        borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"
+    )
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def set_core_properties(doc: Doc, author: str, title: str, when: dt.datetime) -> None:
+    """Fixed metadata, so that the same inputs give the same file."""
+    props = doc.core_properties
+    props.author = props.last_modified_by = author
+    props.title = title
+    props.comments = ""
+    props.language = "vi-VN"
+    props.created = props.modified = props.last_printed = when
+    props.revision = 1

@@ -1,0 +1,80 @@
+"""Terminal rendering: a run or a list of findings -> plain-text tables in Vietnamese."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .consolidate import LATE, MISSING, REJECTED
+from .cycle import RunResult
+from .findings import SEVERITY_LABELS, Finding
+
+MAX_CELL = 70
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain-text table with column widths fitted to the content (cells cut at MAX_CELL)."""
+    cut = [[_cut(c) for c in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cut)) if cut else len(h) for i, h in enumerate(headers)]
+    line = "  ".join("-" * w for w in widths)
+    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)), line]
+    out.extend("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cut)
+    return "\n".join(out)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+
+
+def render_findings(findings: Sequence[Finding]) -> str:
+    """Every finding: file, place, severity, code and message."""
+    rows = [
+        (f.file, f.sheet + (f"!{f.cell}" if f.cell else ""), SEVERITY_LABELS[f.severity], f.code, f.message)
+        for f in findings
+    ]
+    return table(("Tệp", "Vị trí", "Mức độ", "Mã", "Nội dung"), rows)
+
+
+def render_summary(result: RunResult) -> str:
+    """What the clerk reads after ``dvk consolidate``: files, units to chase, outputs."""
+    parts = [f"Kết quả tổng hợp năm {result.year}", "", _files_table(result)]
+    chase = [u for u in result.consolidation.units if u.status in (LATE, REJECTED, MISSING) or u.below_minimum]
+    if chase:
+        rows = [
+            (u.unit.code, u.unit.name, u.label + (" — chưa đủ số mô hình" if u.below_minimum else "")) for u in chase
+        ]
+        parts += ["", "Các đơn vị cần lưu ý:", table(("Mã", "Đơn vị", "Tình trạng"), rows)]
+    counts = _counts(result)
+    parts += [
+        "",
+        f"Tổng số: {counts['expected']} đơn vị; {counts['accepted']} tệp được chấp nhận, "
+        f"{counts['rejected']} tệp bị trả lại, {counts['missing']} đơn vị chưa gửi.",
+        "",
+        "Đã ghi:",
+        *(f"  {p}" for p in result.outputs),
+    ]
+    return "\n".join(parts)
+
+
+def _files_table(result: RunResult) -> str:
+    rows = []
+    for sub in result.submissions:
+        errors = [f for f in sub.findings if f.severity == "error"]
+        warnings = [f for f in sub.findings if f.severity == "warning"]
+        verdict = "Chấp nhận" if sub.accepted else "Trả lại"
+        reason = errors[0].message if errors else (f"{len(warnings)} cảnh báo" if warnings else "")
+        if len(errors) > 1:
+            reason += f" (và {len(errors) - 1} lỗi khác)"
+        rows.append((sub.source.name, sub.unit_code or "?", verdict, reason))
+    if not rows:
+        return "Thư mục inbox/ chưa có tệp nào."
+    return table(("Tệp", "Đơn vị", "Kết quả", "Lý do"), rows)
+
+
+def _counts(result: RunResult) -> dict[str, int]:
+    statuses = [u.status for u in result.consolidation.units]
+    return {
+        "expected": len(statuses),
+        "accepted": sum(1 for s in result.submissions if s.accepted),
+        "rejected": sum(1 for s in result.submissions if not s.accepted),
+        "missing": statuses.count(MISSING),
+    }

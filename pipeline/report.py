@@ -1,0 +1,444 @@
+"""Report stage: statistics + consolidation -> the two Word reports of the year.
+
+Contract:
+
+- :func:`build_report` ``(kind, stats, data, config, date) -> docx.Document`` is pure and in memory.
+  ``kind`` is ``"province"`` (to Ban Tuyên giáo và Dân vận Tỉnh ủy) or ``"standing"`` (to
+  Thường trực Đảng ủy); ``config.organization.reports[kind]`` gives the subject and recipients.
+  ``date`` is the issuing date; ``None`` leaves "ngày … tháng … năm" blank for the clerk.
+- :func:`report_bytes` saves the same document deterministically: fixed core properties (author =
+  issuing body, title = subject, dates = ``date`` or 1 December of the year, revision 1) and zip
+  entries rewritten by :func:`pipeline.ooxml.deterministic_zip`. Same inputs, same bytes.
+- :func:`report_file_name` is the configured file name of the year.
+
+Every number comes from ``stats`` (figures and tables) except the per-item lists (outstanding
+models, items proposed), which are read from ``data`` as they are. Parts that people must write
+(overall assessment, next year's tasks, proposals) get a marked placeholder, never invented prose.
+The format follows Hướng dẫn 36-HD/VPTW with the values of ``config.organization.document``;
+the low-level docx work is in :mod:`pipeline.docxfmt`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import string
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import docxfmt as fmt
+from .config import Config, Organization, ReportSpec
+from .consolidate import LATE, MISSING, REJECTED, Consolidation, Item, UnitStatus
+from .ooxml import deterministic_zip
+from .stats import Statistics, StatTable
+from .vnformat import long_date, number
+
+KINDS = ("province", "standing")
+NO_PROPOSAL = "Không đề nghị"
+TOP_MODELS = 5
+ITEM_KINDS = {"models": "Mô hình", "collectives": "Điển hình tập thể", "individuals": "Điển hình cá nhân"}
+ANSWER_KEYS = ("strengths", "shortcomings", "requests")
+# Sizes fixed by Hướng dẫn 36-HD/VPTW (the body size is a setting).
+PARTY_NAME_PT = 15.0
+DOC_TYPE_PT = 16.0
+RECIPIENTS_PT = 12.0
+HEADER_LEFT_SHARE = 80 / 165  # the issuing body in 14 pt bold caps needs ~78 mm
+SIGNATURE_LEFT_SHARE = 0.45
+BLANK = "     "  # room for the clerk to write the day and month by hand
+NUMBER_BLANK = "      "  # room for the clerk to write the document number
+SIGNATURE_GAP_LINES = 4
+
+
+def report_file_name(kind: str, config: Config, year: int) -> str:
+    """The configured file name of report ``kind`` for ``year``."""
+    return _spec(kind, config).file.format(year=year)
+
+
+def report_bytes(kind: str, stats: Statistics, data: Consolidation, config: Config, date: dt.date | None) -> bytes:
+    """The report as .docx bytes that depend only on the inputs."""
+    doc = build_report(kind, stats, data, config, date)
+    day = date or dt.date(stats.year, 12, 1)
+    fixed = dt.datetime(day.year, day.month, day.day)
+    spec = _spec(kind, config)
+    fmt.set_core_properties(doc, config.organization.issuing_body, spec.subject.format(year=stats.year), fixed)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return deterministic_zip(buffer.getvalue(), fixed)
+
+
+def build_report(kind: str, stats: Statistics, data: Consolidation, config: Config, date: dt.date | None) -> Any:
+    """The report ``kind`` ("province" or "standing") as a python-docx Document."""
+    spec = _spec(kind, config)
+    report = _Report(fmt.new_document(config.organization.document), stats, data, config, date)
+    fmt.number_pages_from_two(report.doc.sections[0], report.font, report.size)
+    _title_block(report, spec)
+    _BODIES[kind](report)
+    _signature(report, spec)
+    if kind == "province":
+        _appendix(report)
+    return report.doc
+
+
+def _spec(kind: str, config: Config) -> ReportSpec:
+    if kind not in KINDS:
+        raise ValueError(f"loại báo cáo “{kind}” không hợp lệ; cho phép: {', '.join(KINDS)}")
+    return config.organization.reports[kind]
+
+
+@dataclass(frozen=True)
+class _Report:
+    """What every section needs: the document being written and its inputs."""
+
+    doc: Any
+    stats: Statistics
+    data: Consolidation
+    config: Config
+    date: dt.date | None
+
+    @property
+    def org(self) -> Organization:
+        return self.config.organization
+
+    @property
+    def font(self) -> str:
+        return self.org.document.font
+
+    @property
+    def size(self) -> float:
+        return self.org.document.body_size
+
+    @property
+    def year(self) -> int:
+        return self.stats.year
+
+    @property
+    def when(self) -> str:
+        """``ngày 05 tháng 12 năm 2026``, or the same with blanks when there is no date yet."""
+        return long_date(self.date) if self.date else f"ngày{BLANK}tháng{BLANK}năm {self.year}"
+
+    def n(self, key: str) -> str:
+        """A figure of the statistics in Vietnamese format."""
+        return number(self.stats.figures[key])
+
+    def para(self, text: str, style: str = fmt.BODY, **run_format: Any) -> Any:
+        return fmt.add_paragraph(self.doc, text, self.font, style, **run_format)
+
+    def heading(self, text: str) -> None:
+        self.para(text, fmt.HEADING)
+
+    def subheading(self, text: str) -> None:
+        self.para(text, fmt.SUBHEADING)
+
+    def table(self, table: StatTable, caption: str | None = None) -> None:
+        self.para(caption or table.title, fmt.CAPTION)
+        if not table.rows:
+            self.para("(Không có số liệu.)", fmt.CENTERED, italic=True)
+            return
+        width = fmt.text_width_mm(self.org.document)
+        fmt.add_data_table(self.doc, self.font, table.columns, table.rows, table.total, width)
+
+
+# --------------------------------------------------------------------------- title block
+
+
+def _number_line(org: Organization, word: str = "Số") -> str:
+    """``Số 12-BC/ĐU``, or ``Số      -BC/ĐU`` with room for the clerk when no number is configured."""
+    return (
+        f"{word} {org.document_number}{org.document_symbol}"
+        if org.document_number
+        else f"{word}{NUMBER_BLANK}{org.document_symbol}"
+    )
+
+
+def _title_block(r: _Report, spec: ReportSpec) -> None:
+    width = fmt.text_width_mm(r.org.document)
+    left_width = width * HEADER_LEFT_SHARE
+    left, right = fmt.add_layout_table(r.doc, (left_width, width - left_width)).rows[0].cells
+    issuer = [(r.org.upper_body.upper(), {}), (r.org.issuing_body.upper(), {"bold": True})]
+    _cell_lines(r, left, [*issuer, ("*", {}), (_number_line(r.org), {})])
+    party_name = {"bold": True, "size": PARTY_NAME_PT, "underline": True}  # a rule exactly as long as the name
+    _cell_lines(
+        r, right, [(r.org.party_name.upper(), party_name), ("", {}), (f"{r.org.place}, {r.when}", {"italic": True})]
+    )
+    r.para("", fmt.CENTERED)
+    r.para("BÁO CÁO", fmt.CENTERED, bold=True, size=DOC_TYPE_PT)
+    r.para(spec.subject.format(year=r.year), fmt.CENTERED, bold=True)
+    r.para("-----", fmt.CENTERED)
+    r.para("", fmt.CENTERED)
+
+
+def _cell_lines(r: _Report, cell: Any, lines: Sequence[tuple[str, dict[str, Any]]], style: str = fmt.CENTERED) -> None:
+    """Write ``lines`` into a layout cell, one paragraph each (the cell's own first paragraph first)."""
+    for index, (text, run_format) in enumerate(lines):
+        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+        fmt.set_style(paragraph, r.doc.styles[style].style_id)
+        if text:
+            fmt.add_run(paragraph, text, r.font, **run_format)
+
+
+# --------------------------------------------------------------------------- bodies
+
+
+def _province_body(r: _Report) -> None:
+    _intro(r)
+    _leadership(r, appendix=True)
+    r.heading("II. KẾT QUẢ THỰC HIỆN")
+    _registration(r, "1.", all_tables=True)
+    _outstanding(r, "2.", resources_table=True)
+    _evaluation(r, "3.")
+    _other_activities(r, "4.", with_table=True)
+    for title in ("III. ĐÁNH GIÁ CHUNG", f"IV. NHIỆM VỤ NĂM {r.year + 1}", "V. ĐỀ XUẤT, KIẾN NGHỊ"):
+        r.heading(title)
+        _placeholder(r)
+
+
+def _standing_body(r: _Report) -> None:
+    _intro(r)
+    _leadership(r, appendix=False)
+    r.heading("II. KẾT QUẢ THỰC HIỆN")
+    _registration(r, "1.", all_tables=False)
+    _outstanding(r, "2.", resources_table=False)
+    _other_activities(r, "3.", with_table=False)
+    r.heading("III. NHỮNG NỘI DUNG ĐỀ NGHỊ THƯỜNG TRỰC ĐẢNG ỦY CHO Ý KIẾN")
+    _unit_issues(r, "1.")
+    _proposed_items(r, "2.")
+    _unit_opinions(r, "3.")
+
+
+_BODIES: dict[str, Callable[[_Report], None]] = {"province": _province_body, "standing": _standing_body}
+
+
+def _placeholder(r: _Report) -> None:
+    r.para(f"[Nội dung này do {r.org.collecting_board} bổ sung trước khi trình ký.]", italic=True, highlight=True)
+
+
+def _intro(r: _Report) -> None:
+    r.para(
+        f"Thực hiện Phong trào thi đua “Dân vận khéo” năm {r.year}, Đảng ủy {r.org.ward_name} báo cáo kết quả như sau:"
+    )
+
+
+# --------------------------------------------------------------------------- I. leadership
+
+
+def _leadership(r: _Report, appendix: bool) -> None:
+    r.heading("I. CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO")
+    tails = [
+        f"đã có {r.n('units_submitted')} đơn vị gửi báo cáo ({r.n('units_on_time')} đúng hạn, {r.n('units_late')} trễ hạn)"
+    ]
+    if r.stats.figures["units_rejected"]:
+        tails.append(f"{r.n('units_rejected')} đơn vị có báo cáo bị trả lại, chưa gửi lại")
+    if r.stats.figures["units_missing"]:
+        tails.append(f"{r.n('units_missing')} đơn vị chưa gửi")
+    r.para(
+        f"Đảng ủy {r.org.ward_name} chỉ đạo {r.n('units_expected')} cơ quan, đơn vị, địa phương báo cáo kết quả "
+        f"thực hiện Phong trào thi đua “Dân vận khéo” năm {r.year}; {', '.join(tails)}."
+    )
+    if r.stats.figures["units_below_minimum"]:
+        r.para(f"Có {r.n('units_below_minimum')} đơn vị chưa xây dựng đủ số mô hình tối thiểu theo kế hoạch.")
+    if appendix:
+        r.para("Tình hình gửi báo cáo của từng khối tại Biểu 2 kèm theo.")
+
+
+# --------------------------------------------------------------------------- II. results
+
+
+def _registration(r: _Report, number_: str, all_tables: bool) -> None:
+    r.subheading(f"{number_} Đăng ký, xây dựng mô hình, điển hình “Dân vận khéo”")
+    r.para(
+        f"Năm {r.year}, các cơ quan, đơn vị, địa phương đăng ký, xây dựng {r.n('models_total')} mô hình "
+        f"“Dân vận khéo” ({r.n('models_new')} mô hình mới đăng ký, {r.n('models_continuing')} mô hình tiếp tục "
+        f"thực hiện) và {r.n('exemplars_total')} điển hình ({r.n('collectives_total')} điển hình tập thể, "
+        f"{r.n('individuals_total')} điển hình cá nhân)."
+    )
+    for key in ("by_field", "by_group", "by_origin") if all_tables else ("by_field",):
+        r.table(r.stats.table(key))
+
+
+def _outstanding(r: _Report, number_: str, resources_table: bool) -> None:
+    r.subheading(f"{number_} Mô hình tiêu biểu, nguồn lực huy động")
+    top = sorted(r.data.models, key=lambda m: (-m.total_score, str(m.values.get("name") or "")))[:TOP_MODELS]
+    if top:
+        r.para("Các mô hình có điểm tự chấm cao nhất:")
+    for model in top:
+        r.para(_model_line(model))
+    r.para(
+        f"Các mô hình đã huy động kinh phí {r.n('budget_vnd')} đồng, xã hội hóa {r.n('contributions_vnd')} đồng, "
+        f"{r.n('labour_days')} ngày công, {r.n('land_m2')} m² đất hiến; {r.n('people_reached')} lượt người "
+        "tham gia, hưởng lợi."
+    )
+    if resources_table:
+        r.table(r.stats.table("resources"))
+
+
+_MODEL_FIGURES = (
+    ("people_reached", "{} người tham gia, hưởng lợi"),
+    ("budget_vnd", "kinh phí {} đồng"),
+    ("contributions_vnd", "xã hội hóa {} đồng"),
+    ("labour_days", "{} ngày công"),
+    ("land_m2", "hiến {} m² đất"),
+)
+
+
+def _model_line(model: Item) -> str:
+    values = model.values
+    parts = [
+        template.format(number(values[key]))
+        for key, template in _MODEL_FIGURES
+        if isinstance(values.get(key), int | float) and values[key]
+    ]
+    about = f"{model.unit.name}; lĩnh vực {values.get('field') or ''}; {number(model.total_score)} điểm"
+    return f"- Mô hình “{values.get('name') or ''}” ({about})" + (f": {'; '.join(parts)}." if parts else ".")
+
+
+def _evaluation(r: _Report, number_: str) -> None:
+    r.subheading(f"{number_} Đánh giá, xếp loại và đề xuất")
+    r.para("Kết quả xếp loại theo điểm tự chấm của các đơn vị (chưa qua thẩm định):")
+    r.table(r.stats.table("classification"))
+    r.para("Đề xuất của các đơn vị đối với các mô hình, điển hình:")
+    r.table(r.stats.table("proposals"))
+
+
+_ACTIVITY_SENTENCE = (
+    "Trong năm, các đơn vị đã tổ chức {dialogues} cuộc đối thoại trực tiếp giữa người đứng đầu với Nhân dân; "
+    "tiếp nhận {petitions_received} kiến nghị của Nhân dân, đã giải quyết {petitions_resolved} kiến nghị; "
+    "{staff_trained} lượt cán bộ được bồi dưỡng, tập huấn; {propaganda_items} tin, bài tuyên truyền; "
+    "phát sinh {hotspots_arising} vụ việc có nguy cơ thành “điểm nóng”, đã giải quyết {hotspots_resolved} vụ việc."
+)
+_ACTIVITY_KEYS = tuple(name for _, name, _, _ in string.Formatter().parse(_ACTIVITY_SENTENCE) if name)
+
+
+def _other_activities(r: _Report, number_: str, with_table: bool) -> None:
+    r.subheading(f"{number_} Các hoạt động khác của công tác dân vận")
+    if all(f"activity_{key}" in r.stats.figures for key in _ACTIVITY_KEYS):
+        r.para(_ACTIVITY_SENTENCE.format(**{key: r.n(f"activity_{key}") for key in _ACTIVITY_KEYS}))
+    if with_table:
+        r.table(r.stats.table("activities"))
+
+
+# --------------------------------------------------------------------------- III. (standing) for comment
+
+
+def _unit_issues(r: _Report, number_: str) -> None:
+    r.subheading(f"{number_} Các đơn vị gửi báo cáo trễ hạn, chưa gửi hoặc chưa đủ số mô hình tối thiểu")
+    units = r.data.units
+    groups = (
+        ("Gửi báo cáo trễ hạn", "units_late", [_late_name(u) for u in units if u.status == LATE]),
+        ("Có báo cáo bị trả lại, chưa gửi lại", "units_rejected", [u.unit.name for u in units if u.status == REJECTED]),
+        ("Chưa gửi báo cáo", "units_missing", [u.unit.name for u in units if u.status == MISSING]),
+        (
+            "Chưa xây dựng đủ số mô hình tối thiểu",
+            "units_below_minimum",
+            [_short_name(u) for u in units if u.below_minimum],
+        ),
+    )
+    written = [(title, key, names) for title, key, names in groups if names]
+    for title, key, names in written:
+        r.para(f"- {title} ({r.n(key)} đơn vị): {'; '.join(names)}.")
+    if not written:
+        r.para("Tất cả các đơn vị đã gửi báo cáo đúng hạn và xây dựng đủ số mô hình tối thiểu.")
+
+
+def _late_name(status: UnitStatus) -> str:
+    label = status.label
+    return f"{status.unit.name} ({label[:1].lower()}{label[1:]})"
+
+
+def _short_name(status: UnitStatus) -> str:
+    count, minimum = number(status.model_count), number(status.unit.min_models)
+    return f"{status.unit.name} (có {count} mô hình, tối thiểu {minimum})"
+
+
+def _proposed_items(r: _Report, number_: str) -> None:
+    r.subheading(f"{number_} Mô hình, điển hình các đơn vị đề nghị công nhận, khen thưởng, nhân rộng hoặc thanh loại")
+    table = _proposed_table(r)
+    if not table.rows:
+        r.para("Các đơn vị không có đề nghị đối với mô hình, điển hình nào.")
+        return
+    r.para(f"Các đơn vị đề nghị xem xét {_proposal_count(r)} mô hình, điển hình (điểm và xếp loại do đơn vị tự chấm):")
+    r.table(table)
+
+
+def _proposal_count(r: _Report) -> str:
+    """Items with a proposal, from the statistics' proposals table."""
+    rows = r.stats.table("proposals").rows
+    return number(sum(float(v) for row in rows if row[0] != NO_PROPOSAL for v in row[1:] if isinstance(v, int | float)))
+
+
+def _proposed_table(r: _Report) -> StatTable:
+    """Every item with a proposal, grouped by proposal in the template's order, then as consolidated."""
+    rank = {proposal: index for index, proposal in enumerate(r.config.template.lists["proposals"])}
+    items = [
+        i for key in ITEM_KINDS for i in r.data.items[key] if (i.values.get("proposal") or NO_PROPOSAL) != NO_PROPOSAL
+    ]
+    items.sort(key=lambda i: rank.get(i.values["proposal"], len(rank)))
+    rows = tuple(
+        (
+            n,
+            str(i.values.get("name") or ""),
+            i.unit.name,
+            ITEM_KINDS[i.kind],
+            i.total_score,
+            i.classification,
+            str(i.values["proposal"]),
+        )
+        for n, i in enumerate(items, start=1)
+    )
+    columns = ("STT", "Tên mô hình, điển hình", "Đơn vị", "Loại", "Điểm tự chấm", "Xếp loại", "Đề xuất")
+    return StatTable("proposed_items", "Danh sách mô hình, điển hình được đề nghị", columns, rows)
+
+
+def _unit_opinions(r: _Report, number_: str) -> None:
+    r.subheading(f"{number_} Ý kiến, kiến nghị của các đơn vị")
+    sheet = r.config.template.sheet("unit")
+    labels = {f.key: f.label for f in sheet.fields}
+    groups = [(labels.get(key, key), _answers(r.data.units, key)) for key in ANSWER_KEYS]
+    groups = [(label, lines) for label, lines in groups if lines]
+    for letter, (label, lines) in zip("abcdefgh", groups, strict=False):
+        r.para(f"{letter}) {label}", italic=True)
+        for line in lines:
+            r.para(line)
+    if not groups:
+        r.para("Các đơn vị không nêu ưu điểm, hạn chế hoặc kiến nghị trong báo cáo.")
+
+
+def _answers(units: Sequence[UnitStatus], key: str) -> list[str]:
+    """One line per unit that answered ``key``, the unit's text on one line."""
+    lines = []
+    for status in units:
+        text = " ".join(str(status.answers.get(key) or "").split())
+        if text:
+            lines.append(f"- {status.unit.name}: {text}")
+    return lines
+
+
+# --------------------------------------------------------------------------- signature and appendix
+
+
+def _signature(r: _Report, spec: ReportSpec) -> None:
+    r.para("", fmt.PLAIN)
+    width = fmt.text_width_mm(r.org.document)
+    left_width = width * SIGNATURE_LEFT_SHARE
+    left, right = fmt.add_layout_table(r.doc, (left_width, width - left_width)).rows[0].cells
+    recipients = [(line if line.startswith("-") else f"- {line}", {"size": RECIPIENTS_PT}) for line in spec.recipients]
+    _cell_lines(r, left, [("Nơi nhận:", {"underline": True}), *recipients], style=fmt.PLAIN)
+    sig = r.org.signature
+    lines = [(sig.on_behalf.upper(), {"bold": True}), (sig.position.upper(), {})]
+    lines += [("", {})] * SIGNATURE_GAP_LINES + [(sig.name, {"bold": True})]
+    _cell_lines(r, right, lines)
+
+
+def _appendix(r: _Report) -> None:
+    title = r.para("PHỤ LỤC", fmt.CENTERED, bold=True)
+    title.paragraph_format.page_break_before = True
+    r.para(
+        f"(Kèm theo Báo cáo {_number_line(r.org, 'số')}, {r.when} của Đảng ủy {r.org.ward_name})",
+        fmt.CENTERED,
+        italic=True,
+    )
+    r.para("", fmt.CENTERED)
+    model_list = r.stats.table("model_list")
+    r.table(model_list, f"Biểu 1. {model_list.title} năm {r.year}")
+    units = r.stats.table("units")
+    r.table(units, f"Biểu 2. {units.title}")

@@ -1,0 +1,133 @@
+"""What the value reader does not tell: the cells of an .xlsx package that hold Excel errors.
+
+python-calamine returns ``""`` for a cell holding ``#DIV/0!`` or ``#N/A``, which would read as
+"not filled in". Only the sheet XML says ``t="e"``; this module finds those cells. It parses
+with expat and refuses any DTD, so entity expansion cannot be smuggled in; the caller has
+already bounded the package's uncompressed size.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from collections.abc import Callable
+from xml.parsers import expat
+
+from .cells import CellError
+
+ErrorCells = dict[tuple[int, int], CellError]
+_ADDRESS = re.compile(r"([A-Z]{1,3})(\d+)")
+
+
+class UnsafeXml(ValueError):
+    """The XML declares a DTD (a vector for entity expansion): not from a spreadsheet program."""
+
+
+def _parser() -> expat.XMLParserType:
+    parser = expat.ParserCreate(namespace_separator=" ")
+
+    def refuse(*_args: object) -> None:
+        raise UnsafeXml("DTD")
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    return parser
+
+
+def _local(name: str) -> str:
+    return name.rsplit(" ", 1)[-1]
+
+
+def error_cells(data: bytes) -> dict[str, ErrorCells]:
+    """Per sheet name, the (row, column) of every error cell with its error text."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        if "xl/workbook.xml" not in package.namelist():
+            return {}
+        found = {}
+        for name, part in _sheet_parts(package).items():
+            xml = package.read(part) if part in package.namelist() else b""
+            if b't="e"' in xml or b"t='e'" in xml:
+                found[name] = _scan(xml)
+        return found
+
+
+def _sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its part in the package, through the workbook's relationships."""
+    targets: dict[str, str] = {}
+    sheets: list[tuple[str, str]] = []
+
+    def on_rel(tag: str, attrs: dict[str, str]) -> None:
+        if _local(tag) == "Relationship":
+            targets[attrs.get("Id", "")] = attrs.get("Target", "")
+
+    def on_sheet(tag: str, attrs: dict[str, str]) -> None:
+        if _local(tag) == "sheet":
+            rid = next((v for k, v in attrs.items() if _local(k) == "id"), "")
+            sheets.append((attrs.get("name", ""), rid))
+
+    _parse(
+        package.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in package.namelist() else b"",
+        on_rel,
+    )
+    _parse(package.read("xl/workbook.xml"), on_sheet)
+    return {name: _resolve(targets.get(rid, "")) for name, rid in sheets}
+
+
+def _resolve(target: str) -> str:
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+
+
+def _parse(xml: bytes, on_start: Callable[[str, dict[str, str]], None]) -> None:
+    if not xml:
+        return
+    parser = _parser()
+    parser.StartElementHandler = on_start
+    parser.Parse(xml, True)
+
+
+class _ErrorScanner:
+    """expat handlers collecting ``<c r=".." t="e"><v>#N/A</v></c>`` cells."""
+
+    def __init__(self) -> None:
+        self.cells: ErrorCells = {}
+        self.address = ""
+        self.in_value = False
+        self.text = ""
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        local = _local(tag)
+        if local == "c":
+            self.address = attrs.get("r", "") if attrs.get("t") == "e" else ""
+        elif local == "v" and self.address:
+            self.in_value, self.text = True, ""
+
+    def data(self, text: str) -> None:
+        if self.in_value:
+            self.text += text
+
+    def end(self, tag: str) -> None:
+        if _local(tag) == "v" and self.in_value:
+            match = _ADDRESS.fullmatch(self.address)
+            if match:
+                self.cells[(int(match.group(2)), _column(match.group(1)))] = CellError(self.text.strip())
+            self.in_value = False
+
+
+def _scan(xml: bytes) -> ErrorCells:
+    """Error cells of one sheet's XML."""
+    scanner = _ErrorScanner()
+    parser = _parser()
+    parser.StartElementHandler = scanner.start
+    parser.CharacterDataHandler = scanner.data
+    parser.EndElementHandler = scanner.end
+    parser.Parse(xml, True)
+    return scanner.cells
+
+
+def _column(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
