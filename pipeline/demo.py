@@ -70,7 +70,7 @@ class DemoError(Exception):
 
 def build_demo(config: Config, year: int, workspace: Path) -> Config:
     """Create a fresh demo workspace for ``year`` and return its loaded config."""
-    from .template import template_bytes
+    from .template import write_templates
 
     _reset(workspace)
     shutil.copytree(config.root / "config", workspace / "config")
@@ -78,13 +78,14 @@ def build_demo(config: Config, year: int, workspace: Path) -> Config:
     calendar = demo_config.year(year)
     units = demo_config.units.units
     plan = _plan(units)
+    templates = {path.stem: path for path in write_templates(demo_config, year, workspace / "outbox")}
     for index, unit in enumerate(units):
         role = plan.get(unit.code, "on-time")
         if role == "missing":
             continue
         rng = random.Random(f"{year}-{unit.code}")
         answers = sample_answers(demo_config, unit, year, rng, with_errors=role == "errors")
-        data = fill_workbook(template_bytes(demo_config, unit, year), answers, demo_config)
+        data = fill_workbook(templates[unit.code].read_bytes(), answers, demo_config)
         path = workspace / "inbox" / f"{index + 1:02d}_{_file_name(unit, rng)}"
         atomic_write(path, data)
         received = calendar.units_deadline + dt.timedelta(days=3 if role == "late" else -rng.randint(0, 6))
@@ -132,7 +133,7 @@ def sample_answers(
     """Realistic answers of ``unit`` for every sheet; ``with_errors`` plants typical mistakes."""
     answers: dict[str, Any] = {
         "unit": _unit_answers(unit, year, rng),
-        "models": [_model(config, unit, year, rng, n) for n in range(rng.randint(1, 3))],
+        "models": [_model(config, unit, year, rng, name, field) for name, field in _model_names(config, rng)],
         "collectives": [_exemplar(config, "collectives", unit, rng) for _ in range(rng.randint(0, 1))],
         "individuals": [_exemplar(config, "individuals", unit, rng) for _ in range(rng.randint(0, 2))],
         "activities": _activities(rng),
@@ -158,12 +159,21 @@ def _unit_answers(unit: Unit, year: int, rng: random.Random) -> dict[str, Any]:
     }
 
 
-def _model(config: Config, unit: Unit, year: int, rng: random.Random, n: int) -> dict[str, Any]:
-    field = rng.choice(config.template.lists["fields"])
+def _model_names(config: Config, rng: random.Random) -> list[tuple[str, str]]:
+    """One to three distinct model names of a unit, with fields of the configured list."""
+    fields = config.template.lists["fields"]
+    pool = [(name, field) for field, names in MODEL_NAMES.items() if field in fields for name in names]
+    pool += [
+        (f"Mô hình “Dân vận khéo” lĩnh vực {field.lower()}", field) for field in fields if field not in MODEL_NAMES
+    ]
+    return rng.sample(pool, min(len(pool), rng.randint(1, 3)))
+
+
+def _model(config: Config, unit: Unit, year: int, rng: random.Random, name: str, field: str) -> dict[str, Any]:
     statuses = config.template.lists["model_status"]
     continuing = rng.random() < 0.4
     values: dict[str, Any] = {
-        "name": rng.choice(MODEL_NAMES.get(field, ["Mô hình dân vận khéo"])) + (f" ({n + 1})" if n else ""),
+        "name": name,
         "field": field,
         "status": statuses[1] if continuing else statuses[0],
         "start_year": rng.randint(2019, year - 1) if continuing else year,
