@@ -33,6 +33,12 @@ class CellError(str):
     __slots__ = ()
 
 
+class FormulaWithoutValue(str):
+    """A formula (its text, ``=SUM(...)``) whose result the file does not carry."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Place:
     sheet: str
@@ -119,6 +125,8 @@ def _bounds_problem(number: float, spec: Field) -> list[Problem]:
     def show(x: float) -> str:
         return str(int(x)) if spec.is_year else vnformat.number(x, 4)
 
+    if spec.criterion and high is not None and number > high:
+        return [("score-over-max", {"value": show(number), "maximum": show(high), "criterion": spec.criterion})]
     if low is not None and high is not None:
         bounds = f"từ {show(low)} đến {show(high)}"
     elif low is not None:

@@ -129,14 +129,13 @@ def consolidate(ws: Workspace, year: int, as_json: bool, report_date: dt.datetim
 @click.pass_obj
 def check(ws: Workspace, year: int, files: tuple[Path, ...]) -> None:
     """Kiểm tra các tệp FILES (không tổng hợp) và in các phát hiện."""
-    from .intake import receive
+    from .cycle import check_file
     from .render import render_findings
-    from .validate import validate
 
     with _user_errors():
         config = ws.config()
         config.year(year)
-        submissions = [validate(receive(path, path.name), config, year) for path in files]
+        submissions = [check_file(path, path.name, config, year) for path in files]
     for sub in submissions:
         verdict = "được chấp nhận" if sub.accepted else "bị trả lại"
         click.echo(f"{sub.source.name}: {verdict}" + (f" (đơn vị {sub.unit_code})" if sub.unit_code else ""))

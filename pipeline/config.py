@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ class Field:
     width: int = 16
     prefill: str = ""
     criterion_set: str = ""
+    criterion: str = ""
 
     @property
     def locked(self) -> bool:
@@ -122,6 +123,7 @@ class ScoreClass:
 class Criteria:
     sets: Mapping[str, CriteriaSet]
     classification: tuple[ScoreClass, ...]
+    proposal_minimum: Mapping[str, str]
 
     def classify(self, total: float) -> str:
         """The first class (highest minimum first) whose minimum the total reaches."""
@@ -129,6 +131,10 @@ class Criteria:
             if total >= score_class.min:
                 return score_class.label
         return self.classification[-1].label
+
+    def rank(self, label: str) -> int:
+        """Position of a class from the top (0 = best)."""
+        return [c.label for c in self.classification].index(label)
 
 
 @dataclass(frozen=True)
@@ -213,6 +219,7 @@ class Config:
     calendar: Mapping[int, YearCalendar]
     template: TemplateSchema
     criteria: Criteria
+    secret: bytes = field(repr=False, default=b"")
 
     def year(self, year: int) -> YearCalendar:
         """The calendar of ``year``; a year missing from calendar.yaml is a config error."""
@@ -330,15 +337,38 @@ def load_config(root: Path) -> Config:
     def node(name: str) -> Node:
         return load_yaml(folder / name, f"config/{name}")
 
-    criteria = _criteria(node("criteria.yaml"))
+    criteria_node = node("criteria.yaml")
+    criteria = _criteria(criteria_node)
+    template = _template(node("template.yaml"), criteria)
+    _check_proposals(criteria, template, criteria_node)
     return Config(
         root=root,
         organization=_organization(node("organization.yaml")),
         units=_units(node("units.yaml")),
         calendar=_calendar(node("calendar.yaml")),
-        template=_template(node("template.yaml"), criteria),
+        template=template,
         criteria=criteria,
+        secret=_secret(root),
     )
+
+
+def _secret(root: Path) -> bytes:
+    from .identity import SecretError, load_secret
+
+    try:
+        return load_secret(root)
+    except SecretError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _check_proposals(criteria: Criteria, template: TemplateSchema, node: Node) -> None:
+    """Every proposal named in criteria.yaml must be one of the template's proposals."""
+    allowed = template.lists.get("proposals", ())
+    for proposal in criteria.proposal_minimum:
+        if proposal not in allowed:
+            raise node.fail(
+                f"đề xuất “{proposal}” trong “proposal_minimum” không có trong danh sách “proposals” của template.yaml"
+            )
 
 
 # --------------------------------------------------------------------------- per file
@@ -437,7 +467,7 @@ def _calendar(root: Node) -> dict[int, YearCalendar]:
 
 
 def _criteria(root: Node) -> Criteria:
-    m = root.mapping(("sets", "classification"))
+    m = root.mapping(("sets", "classification"), ("proposal_minimum",))
     sets = {}
     for key, node in m["sets"].entries():
         s = node.mapping(("title", "criteria"))
@@ -449,7 +479,11 @@ def _criteria(root: Node) -> Criteria:
     )
     if list(classes) != sorted(classes, key=lambda c: -c.min):
         raise m["classification"].fail("các mức phải xếp theo điểm tối thiểu giảm dần")
-    return Criteria(sets, classes)
+    labels = tuple(c.label for c in classes)
+    minimum = (
+        {key: value.one_of(labels) for key, value in m["proposal_minimum"].entries()} if "proposal_minimum" in m else {}
+    )
+    return Criteria(sets, classes, minimum)
 
 
 def _criterion(node: Node) -> Criterion:
@@ -507,6 +541,7 @@ def _score_field(set_key: str, criterion: Criterion) -> Field:
         width=12,
         help=f"Điểm tự chấm, từ 0 đến {top}",
         criterion_set=set_key,
+        criterion=criterion.label,
     )
 
 

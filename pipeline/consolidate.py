@@ -16,7 +16,9 @@ from typing import Any
 
 from .config import Config, Unit
 from .findings import Finding, finding
-from .validate import Record, Submission
+from .sheets import Record
+from .textnorm import fold
+from .validate import Submission
 
 ON_TIME = "on-time"
 LATE = "late"
@@ -84,6 +86,7 @@ def consolidate(submissions: list[Submission], config: Config, year: int) -> Con
     items = {key: _items(key, chosen, config) for key in ITEM_SHEETS}
     activities = {code: dict(sub.forms.get("activities", {})) for code, sub in sorted(chosen.items())}
     notes.extend(_below_minimum(statuses))
+    notes.extend(_shared_model_names(chosen, config))
     return Consolidation(year, statuses, items, activities, tuple(notes))
 
 
@@ -162,3 +165,29 @@ def _below_minimum(statuses: tuple[UnitStatus, ...]) -> list[Finding]:
         for s in statuses
         if s.below_minimum
     ]
+
+
+def _shared_model_names(chosen: Mapping[str, Submission], config: Config) -> list[Finding]:
+    """Models of the same (folded) name in two units: flagged on every unit but the first."""
+    title = config.template.sheet("models").title
+    owner: dict[str, Unit] = {}
+    notes = []
+    for unit in (u for u in config.units.units if u.code in chosen):
+        sub = chosen[unit.code]
+        for record in sub.tables.get("models", ()):
+            name = record.values.get("name")
+            if not name:
+                continue
+            first = owner.setdefault(fold(str(name)), unit)
+            if first is not unit:
+                notes.append(
+                    finding(
+                        "duplicate-across-units",
+                        file=sub.source.name,
+                        sheet=title,
+                        cell=record.cells["name"],
+                        name=name,
+                        other_unit=first.name,
+                    )
+                )
+    return notes

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .findings import Finding, finding
-from .sheetxml import ErrorCells, error_cells
+from .sheetxml import SpecialCells, special_cells
 
 # Limits for the zip pre-check: a filled unit workbook is ~20-100 KB, its XML a few MB at most.
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -47,6 +47,8 @@ class RawSheet:
     name: str
     visible: bool
     rows: tuple[tuple[Any, ...], ...]
+    # Merged ranges as 1-based (first row, first column, last row, last column).
+    merged: tuple[tuple[int, int, int, int], ...] = ()
 
     def cell(self, row: int, column: int) -> Any:
         """The value at 1-based ``row``/``column``; ``""`` outside the used area."""
@@ -61,6 +63,7 @@ class RawWorkbook:
 
     source: SourceFile
     sheets: tuple[RawSheet, ...]
+    format: str = "xlsx"
 
     def sheet(self, name: str) -> RawSheet | None:
         return next((s for s in self.sheets if s.name == name), None)
@@ -104,12 +107,64 @@ def receive(path: Path, display_name: str) -> Received:
     problem = precheck(data)
     if problem:
         return Received(source, None, (finding("not-a-workbook", file=display_name, detail=problem),))
+    if is_encrypted(data):
+        return Received(source, None, (finding("encrypted-file", file=display_name),))
     try:
         sheets = tuple(_read_sheets(data))
     except Exception as exc:  # the reader's many error types all mean "unreadable"
-        detail = f"tệp bị hỏng, có đặt mật khẩu hoặc định dạng không được hỗ trợ; lỗi của bộ đọc: {type(exc).__name__}"
-        return Received(source, None, (finding("not-a-workbook", file=display_name, detail=detail),))
-    return Received(source, RawWorkbook(source, sheets), ())
+        return Received(source, None, (_reader_failure(display_name, exc),))
+    kind = package_format(data)
+    return Received(source, RawWorkbook(source, sheets, kind), tuple(_format_notes(display_name, kind)))
+
+
+def _reader_failure(display_name: str, exc: Exception) -> Finding:
+    if type(exc).__name__ == "PasswordError":
+        return finding("encrypted-file", file=display_name)
+    detail = f"tệp bị hỏng hoặc định dạng không được hỗ trợ; lỗi của bộ đọc: {type(exc).__name__}"
+    return finding("not-a-workbook", file=display_name, detail=detail)
+
+
+FORMAT_LABELS = {
+    "xlsm": "Excel có macro (.xlsm)",
+    "xls": "Excel 97-2003 (.xls)",
+    "ods": "OpenDocument (.ods)",
+    "xlsb": "Excel nhị phân (.xlsb)",
+}
+
+
+def _format_notes(display_name: str, kind: str) -> Iterator[Finding]:
+    """What a workbook saved again in another format earns: a note, or a warning for macros."""
+    if kind == "xlsm":
+        yield finding("macro-enabled", file=display_name)
+    elif kind in FORMAT_LABELS:
+        yield finding("other-format", file=display_name, format=FORMAT_LABELS[kind])
+
+
+def package_format(data: bytes) -> str:
+    """``xlsx``, ``xlsm``, ``xlsb``, ``ods`` or ``xls``, from the content (never the file name)."""
+    if data.startswith(OLE2_MAGIC):
+        return "xls"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+    if "content.xml" in names:
+        return "ods"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    return "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
+
+
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def is_encrypted(data: bytes) -> bool:
+    """A password-protected workbook: an OLE2 wrapper around an encrypted OOXML package, or an
+    OpenDocument file whose manifest declares encryption."""
+    if data.startswith(OLE2_MAGIC):
+        return _ENCRYPTED_PACKAGE in data
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if "META-INF/manifest.xml" not in archive.namelist():
+            return False
+        return b"encryption-data" in archive.read("META-INF/manifest.xml")
 
 
 def _unreadable(path: Path, display_name: str, exc: OSError) -> Received:
@@ -167,18 +222,24 @@ def _read_sheets(data: bytes) -> Iterator[RawSheet]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    errors = error_cells(data) if data.startswith(ZIP_MAGIC) else {}
+    special = special_cells(data) if data.startswith(ZIP_MAGIC) else {}
     for meta in workbook.sheets_metadata:
         if meta.typ != SheetTypeEnum.WorkSheet:
             continue  # chart and macro sheets hold no cells of ours
-        rows = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+        sheet = workbook.get_sheet_by_name(meta.name)
+        rows = _with_special(sheet.to_python(skip_empty_area=False), special.get(meta.name, {}))
         visible = meta.visible == SheetVisibleEnum.Visible
-        yield RawSheet(meta.name, visible, _with_errors(rows, errors.get(meta.name, {})))
+        yield RawSheet(meta.name, visible, rows, _merged(sheet.merged_cell_ranges))
 
 
-def _with_errors(rows: list[list[Any]], errors: ErrorCells) -> tuple[tuple[Any, ...], ...]:
-    """The reader's rows with Excel error values put back where the sheet XML has them."""
-    for (row, column), value in errors.items():
+def _merged(ranges: list[tuple[tuple[int, int], tuple[int, int]]] | None) -> tuple[tuple[int, int, int, int], ...]:
+    """The reader's 0-based merged ranges as sorted 1-based (row, column, last row, last column)."""
+    return tuple(sorted((r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in ranges or ()))
+
+
+def _with_special(rows: list[list[Any]], special: SpecialCells) -> tuple[tuple[Any, ...], ...]:
+    """The reader's rows with error values and uncalculated formulas put back where the XML has them."""
+    for (row, column), value in special.items():
         while len(rows) < row:
             rows.append([])
         line = rows[row - 1]

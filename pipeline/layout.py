@@ -24,7 +24,7 @@ FORM_HEADERS = ("Nội dung", "Thông tin", "Hướng dẫn")
 
 # _meta: key in column A, value in column B, one row each, in this order.
 META_KIND_UNIT_TEMPLATE = "dvk-unit-template"
-META_KEYS = ("kind", "template_version", "unit_code", "year")
+META_KEYS = ("kind", "template_version", "unit_code", "year", "signature")
 
 # How far down the header row may have moved (rows inserted above it) before we give up.
 HEADER_SEARCH_ROWS = 10

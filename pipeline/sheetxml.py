@@ -1,7 +1,8 @@
-"""What the value reader does not tell: the cells of an .xlsx package that hold Excel errors.
+"""What the value reader does not tell: .xlsx cells holding Excel errors or uncalculated formulas.
 
-python-calamine returns ``""`` for a cell holding ``#DIV/0!`` or ``#N/A``, which would read as
-"not filled in". Only the sheet XML says ``t="e"``; this module finds those cells. It parses
+python-calamine returns ``""`` for a cell holding ``#DIV/0!`` or ``#N/A``, and for a formula
+whose result the file does not carry (written by a program that does not calculate), both of
+which would read as "not filled in". Only the sheet XML tells; this module finds those cells. It parses
 with expat and refuses any DTD, so entity expansion cannot be smuggled in; the caller has
 already bounded the package's uncompressed size.
 """
@@ -15,9 +16,9 @@ import zipfile
 from collections.abc import Callable
 from xml.parsers import expat
 
-from .cells import CellError
+from .cells import CellError, FormulaWithoutValue
 
-ErrorCells = dict[tuple[int, int], CellError]
+SpecialCells = dict[tuple[int, int], CellError | FormulaWithoutValue]
 _ADDRESS = re.compile(r"([A-Z]{1,3})(\d+)")
 
 
@@ -40,15 +41,15 @@ def _local(name: str) -> str:
     return name.rsplit(" ", 1)[-1]
 
 
-def error_cells(data: bytes) -> dict[str, ErrorCells]:
-    """Per sheet name, the (row, column) of every error cell with its error text."""
+def special_cells(data: bytes) -> dict[str, SpecialCells]:
+    """Per sheet name, the (row, column) of every error cell and every formula without a value."""
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         if "xl/workbook.xml" not in package.namelist():
             return {}
         found = {}
         for name, part in _sheet_parts(package).items():
             xml = package.read(part) if part in package.namelist() else b""
-            if b't="e"' in xml or b"t='e'" in xml:
+            if b't="e"' in xml or b"t='e'" in xml or b"<f" in xml or b":f" in xml:
                 found[name] = _scan(xml)
         return found
 
@@ -87,37 +88,56 @@ def _parse(xml: bytes, on_start: Callable[[str, dict[str, str]], None]) -> None:
     parser.Parse(xml, True)
 
 
-class _ErrorScanner:
-    """expat handlers collecting ``<c r=".." t="e"><v>#N/A</v></c>`` cells."""
+class _CellScanner:
+    """expat handlers collecting error cells (``t="e"``) and formulas without a cached value."""
 
     def __init__(self) -> None:
-        self.cells: ErrorCells = {}
+        self.cells: SpecialCells = {}
         self.address = ""
-        self.in_value = False
-        self.text = ""
+        self.kind = ""
+        self.formula: str | None = None
+        self.value: str | None = None
+        self.reading = ""
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         local = _local(tag)
         if local == "c":
-            self.address = attrs.get("r", "") if attrs.get("t") == "e" else ""
-        elif local == "v" and self.address:
-            self.in_value, self.text = True, ""
+            self.address, self.kind, self.formula, self.value = attrs.get("r", ""), attrs.get("t", ""), None, None
+        elif local in ("f", "v"):
+            self.reading = local
+            if local == "f":
+                self.formula = self.formula or ""
+            else:
+                self.value = ""
 
     def data(self, text: str) -> None:
-        if self.in_value:
-            self.text += text
+        if self.reading == "f":
+            self.formula = (self.formula or "") + text
+        elif self.reading == "v":
+            self.value = (self.value or "") + text
 
     def end(self, tag: str) -> None:
-        if _local(tag) == "v" and self.in_value:
-            match = _ADDRESS.fullmatch(self.address)
-            if match:
-                self.cells[(int(match.group(2)), _column(match.group(1)))] = CellError(self.text.strip())
-            self.in_value = False
+        local = _local(tag)
+        if local in ("f", "v"):
+            self.reading = ""
+        elif local == "c":
+            self._close_cell()
+
+    def _close_cell(self) -> None:
+        match = _ADDRESS.fullmatch(self.address)
+        if not match:
+            return
+        place = (int(match.group(2)), _column(match.group(1)))
+        if self.kind == "e":
+            self.cells[place] = CellError((self.value or "").strip())
+        elif self.formula is not None and not self.value and self.kind != "str":
+            # An empty <v> of a string formula is a cached empty text; anything else has no result.
+            self.cells[place] = FormulaWithoutValue("=" + self.formula.strip())
 
 
-def _scan(xml: bytes) -> ErrorCells:
-    """Error cells of one sheet's XML."""
-    scanner = _ErrorScanner()
+def _scan(xml: bytes) -> SpecialCells:
+    """Error cells and formulas without a value of one sheet's XML."""
+    scanner = _CellScanner()
     parser = _parser()
     parser.StartElementHandler = scanner.start
     parser.CharacterDataHandler = scanner.data

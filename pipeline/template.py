@@ -22,27 +22,34 @@ import datetime as dt
 import io
 import math
 import unicodedata
+import zipfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from copy import copy
+from dataclasses import dataclass, fields, replace
+from functools import cache
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from . import layout, vnformat
 from .config import DATE_MAX, DATE_MIN, Config, Field, Sheet, Unit
+from .identity import sign
 from .ooxml import atomic_write, deterministic_zip
 
 TEMPLATES_FOLDER = "mau-bieu"
 BOOLEAN_CHOICES = ("Có", "Không")
 
-_BOLD = Font(bold=True)
 _HEADING_FONT = Font(bold=True, size=13)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
@@ -66,23 +73,99 @@ _TITLE_LIMIT = 32
 _MESSAGE_LIMIT = 255
 
 
+# --------------------------------------------------------------------------- cell formats
+
+
+@dataclass(frozen=True, eq=False)
+class _Look:
+    """A cell's whole format; what is None keeps openpyxl's default (locked, General, no border).
+
+    Looks compare by identity: each is made once (the constants below, :func:`_input_look` and
+    :func:`_prefilled_look`), so that :class:`_Styles` can key them without hashing openpyxl
+    style objects, which is slow.
+    """
+
+    font: Font | None = None
+    fill: PatternFill | None = None
+    border: Border | None = None
+    alignment: Alignment | None = None
+    protection: Protection | None = None
+    number_format: str | None = None
+
+
+class _Styles:
+    """The looks of one workbook, each registered with openpyxl once and then copied.
+
+    Every ``cell.font = ...`` and the like hashes the style object to find it in the workbook's
+    style lists; setting 4-6 of them on each of the ~1,300 cells of a template was most of the
+    build time. The first cell of a look gets the ordinary assignments (so the workbook's style
+    lists fill in exactly the same order as with plain assignments, and the saved file is the
+    same), later cells a copy of its resulting style array, which is what openpyxl itself does
+    when it copies a cell's style.
+    """
+
+    def __init__(self) -> None:
+        self._arrays: dict[_Look, StyleArray] = {}
+
+    def apply(self, cell: Cell, look: _Look) -> Cell:
+        """Give ``cell`` exactly ``look``, replacing whatever format it had."""
+        array = self._arrays.get(look)
+        if array is None:
+            cell._style = StyleArray()
+            for name in _LOOK_ATTRIBUTES:
+                value = getattr(look, name)
+                if value is not None:
+                    setattr(cell, name, value)
+            array = self._arrays[look] = copy(cell._style)
+        else:
+            cell._style = copy(array)
+        return cell
+
+
+_LOOK_ATTRIBUTES = tuple(f.name for f in fields(_Look))
+
+_TITLE = _Look(font=_HEADING_FONT, alignment=_WRAP_TOP)
+_PARAGRAPH = _Look(alignment=_WRAP_TOP)
+_HEADING = _Look(font=_HEADING_FONT, alignment=Alignment(horizontal="center", vertical="center"))
+_HELP = _Look(font=Font(italic=True))
+_HEADER = _Look(font=Font(bold=True), fill=_HEADER_FILL, border=_BORDER, alignment=_HEADER_ALIGN)
+_REQUIRED_HEADER = replace(_HEADER, fill=_REQUIRED_FILL)
+_FORM_LABEL = _Look(font=Font(bold=False), border=_BORDER, alignment=_WRAP_TOP)
+_REQUIRED_FORM_LABEL = replace(_FORM_LABEL, font=Font(bold=True))
+_FORM_NOTE = _Look(border=_BORDER, alignment=_WRAP_TOP)
+_META_VALUE = _Look(number_format="@")
+
+
+@cache
+def _input_look(number_format: str) -> _Look:
+    """An input cell: unlocked, bordered, wrapped, shown in ``number_format``."""
+    return _Look(border=_BORDER, alignment=_WRAP_TOP, protection=_UNLOCKED, number_format=number_format)
+
+
+@cache
+def _prefilled_look(number_format: str) -> _Look:
+    """A value the ward writes in: like an input cell but grey and locked."""
+    return _Look(fill=_PREFILL_FILL, border=_BORDER, alignment=_WRAP_TOP, number_format=number_format)
+
+
 # --------------------------------------------------------------------------- public
 
 
 def build_template(config: Config, unit: Unit, year: int) -> Workbook:
     """The unit's workbook for ``year``, built in memory."""
     wb = Workbook()
+    styles = _Styles()
     _set_properties(wb, config, year)
-    _write_instructions(wb.active, config, unit, year)
+    _write_instructions(wb.active, styles, config, unit, year)
     ranges = _list_ranges(config.template.lists)
     for sheet in config.template.sheets:
         ws = wb.create_sheet(_nfc(sheet.title))
         if sheet.kind == "form":
-            _write_form(ws, sheet, unit, year, ranges)
+            _write_form(ws, styles, sheet, unit, year, ranges)
         else:
-            _write_table(ws, sheet, year, ranges)
+            _write_table(ws, styles, sheet, year, ranges)
     _write_lists(wb.create_sheet(layout.LISTS_SHEET), config.template.lists)
-    _write_meta(wb.create_sheet(layout.META_SHEET), config, unit, year)
+    _write_meta(wb.create_sheet(layout.META_SHEET), styles, config, unit, year)
     _select_first(wb)
     return wb
 
@@ -90,7 +173,9 @@ def build_template(config: Config, unit: Unit, year: int) -> Workbook:
 def template_bytes(config: Config, unit: Unit, year: int) -> bytes:
     """The unit's workbook as .xlsx bytes, identical for identical inputs."""
     buffer = io.BytesIO()
-    build_template(config, unit, year).save(buffer)
+    # Stored, not deflated: deterministic_zip compresses every entry anyway.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        _InMemoryWriter(build_template(config, unit, year), archive).write_data()
     return deterministic_zip(buffer.getvalue(), _fixed_time(year))
 
 
@@ -122,6 +207,29 @@ def _set_properties(wb: Workbook, config: Config, year: int) -> None:
     props.created = props.modified = _fixed_time(year)
 
 
+class _InMemoryWriter(ExcelWriter):  # type: ignore[misc]  # openpyxl is untyped
+    """openpyxl's writer (what ``Workbook.save`` runs), but each sheet's XML is built in memory.
+
+    openpyxl writes every sheet's XML to a named temporary file, copies it into the zip and
+    deletes it; on a slow disk those eight files cost as much as the rest of the save. The XML
+    written is the same (tests/test_template.py compares the result with ``Workbook.save``).
+    The overridden method mirrors openpyxl 3.1's ``ExcelWriter.write_worksheet``.
+    """
+
+    def write_worksheet(self, ws: Worksheet) -> None:
+        if self.workbook.write_only:
+            super().write_worksheet(ws)
+            return
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = WorksheetWriter(ws, out=io.BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.manifest.append(ws)
+
+
 def _select_first(wb: Workbook) -> None:
     """The instructions sheet opens first; no other tab is selected with it."""
     wb.active = 0
@@ -144,17 +252,14 @@ def _nfc(text: str) -> str:
 # --------------------------------------------------------------------------- instructions
 
 
-def _write_instructions(ws: Worksheet, config: Config, unit: Unit, year: int) -> None:
+def _write_instructions(ws: Worksheet, styles: _Styles, config: Config, unit: Unit, year: int) -> None:
     """The "Hướng dẫn" sheet: the title and the schema's instruction lines, filled in."""
     ws.title = layout.INSTRUCTIONS_SHEET
     ws.column_dimensions["A"].width = 110
-    heading = ws.cell(row=1, column=1, value=_nfc(f"{config.template.title} năm {year}"))
-    heading.font = _HEADING_FONT
-    heading.alignment = _WRAP_TOP
+    styles.apply(ws.cell(row=1, column=1, value=_nfc(f"{config.template.title} năm {year}")), _TITLE)
     values = _instruction_values(config, unit, year)
     for offset, line in enumerate(config.template.instructions):
-        cell = ws.cell(row=3 + offset, column=1, value=_nfc(line.format(**values)))
-        cell.alignment = _WRAP_TOP
+        styles.apply(ws.cell(row=3 + offset, column=1, value=_nfc(line.format(**values))), _PARAGRAPH)
     _protect(ws, allow_resizing=False)
 
 
@@ -173,14 +278,14 @@ def _instruction_values(config: Config, unit: Unit, year: int) -> dict[str, str]
 # --------------------------------------------------------------------------- form sheets
 
 
-def _write_form(ws: Worksheet, sheet: Sheet, unit: Unit, year: int, ranges: Mapping[str, str]) -> None:
+def _write_form(ws: Worksheet, styles: _Styles, sheet: Sheet, unit: Unit, year: int, ranges: Mapping[str, str]) -> None:
     """A form sheet: one question a row (label, answer, help)."""
-    _write_heading(ws, sheet, year, columns=len(layout.FORM_HEADERS))
-    _write_help(ws, _FORM_HELP)
+    _write_heading(ws, styles, sheet, year, columns=len(layout.FORM_HEADERS))
+    _write_help(ws, styles, _FORM_HELP)
     for column, title in enumerate(layout.FORM_HEADERS, start=1):
-        _header_cell(ws, column, title, _HEADER_FILL)
+        _header_cell(ws, styles, column, title, _HEADER)
     for row, field in enumerate(sheet.fields, start=layout.FIRST_DATA_ROW):
-        _write_form_row(ws, row, field, unit)
+        _write_form_row(ws, styles, row, field, unit)
         validation = _validation(field, ranges)
         if validation is not None:
             validation.add(ws.cell(row=row, column=layout.FORM_VALUE_COLUMN).coordinate)
@@ -192,21 +297,18 @@ def _write_form(ws: Worksheet, sheet: Sheet, unit: Unit, year: int, ranges: Mapp
     _protect(ws)
 
 
-def _write_form_row(ws: Worksheet, row: int, field: Field, unit: Unit) -> None:
+def _write_form_row(ws: Worksheet, styles: _Styles, row: int, field: Field, unit: Unit) -> None:
     """Label, value cell and note of one form field."""
     label = ws.cell(row=row, column=layout.FORM_LABEL_COLUMN, value=_nfc(field.label))
-    label.font = Font(bold=field.required)
+    styles.apply(label, _REQUIRED_FORM_LABEL if field.required else _FORM_LABEL)
     note = ws.cell(row=row, column=layout.FORM_HELP_COLUMN, value=_nfc(_form_note(field)))
+    styles.apply(note, _FORM_NOTE)
     value = ws.cell(row=row, column=layout.FORM_VALUE_COLUMN)
-    for cell in (label, note, value):
-        cell.alignment = _WRAP_TOP
-        cell.border = _BORDER
-    value.number_format = _number_format(field)
     if field.prefill:
         value.value = _nfc(_prefill(field, unit))
-        value.fill = _PREFILL_FILL
+        styles.apply(value, _prefilled_look(_number_format(field)))
     else:
-        value.protection = _UNLOCKED
+        styles.apply(value, _input_look(_number_format(field)))
     if (field.max_length or 0) >= 1000:
         ws.row_dimensions[row].height = 75
 
@@ -230,13 +332,13 @@ def _prefill(field: Field, unit: Unit) -> str:
 # --------------------------------------------------------------------------- table sheets
 
 
-def _write_table(ws: Worksheet, sheet: Sheet, year: int, ranges: Mapping[str, str]) -> None:
+def _write_table(ws: Worksheet, styles: _Styles, sheet: Sheet, year: int, ranges: Mapping[str, str]) -> None:
     """A table sheet: one item a row under a header row of the schema's labels."""
-    _write_heading(ws, sheet, year, columns=len(sheet.fields))
-    _write_help(ws, _TABLE_HELP.format(first=layout.FIRST_DATA_ROW))
+    _write_heading(ws, styles, sheet, year, columns=len(sheet.fields))
+    _write_help(ws, styles, _TABLE_HELP.format(first=layout.FIRST_DATA_ROW))
     last_row = layout.FIRST_DATA_ROW + sheet.rows - 1
     for column, field in enumerate(sheet.fields, start=1):
-        _write_table_column(ws, column, field, last_row)
+        _write_table_column(ws, styles, column, field, last_row)
         validation = _validation(field, ranges)
         if validation is not None:
             letter = get_column_letter(column)
@@ -247,21 +349,16 @@ def _write_table(ws: Worksheet, sheet: Sheet, year: int, ranges: Mapping[str, st
     _protect(ws)
 
 
-def _write_table_column(ws: Worksheet, column: int, field: Field, last_row: int) -> None:
+def _write_table_column(ws: Worksheet, styles: _Styles, column: int, field: Field, last_row: int) -> None:
     """Header cell (with its help as a comment) and the prepared data cells of one column."""
-    fill = _REQUIRED_FILL if field.required else _HEADER_FILL
-    header = _header_cell(ws, column, field.label, fill)
+    header = _header_cell(ws, styles, column, field.label, _REQUIRED_HEADER if field.required else _HEADER)
     comment = _header_comment(field)
     if comment:
         header.comment = Comment(_nfc(comment), "Hướng dẫn", width=260, height=110)
     ws.column_dimensions[get_column_letter(column)].width = field.width
-    number_format = _number_format(field)
+    look = _input_look(_number_format(field))
     for row in range(layout.FIRST_DATA_ROW, last_row + 1):
-        cell = ws.cell(row=row, column=column)
-        cell.protection = _UNLOCKED
-        cell.border = _BORDER
-        cell.alignment = _WRAP_TOP
-        cell.number_format = number_format
+        styles.apply(ws.cell(row=row, column=column), look)
 
 
 def _header_comment(field: Field) -> str:
@@ -281,29 +378,23 @@ def _header_height(fields: tuple[Field, ...]) -> float:
 # --------------------------------------------------------------------------- shared cells
 
 
-def _write_heading(ws: Worksheet, sheet: Sheet, year: int, columns: int) -> None:
+def _write_heading(ws: Worksheet, styles: _Styles, sheet: Sheet, year: int, columns: int) -> None:
     """The sheet's heading, merged across its columns."""
     cell = ws.cell(row=layout.HEADING_ROW, column=1, value=_nfc(sheet.heading.format(year=year)))
-    cell.font = _HEADING_FONT
-    cell.alignment = Alignment(horizontal="center", vertical="center")
+    styles.apply(cell, _HEADING)
     if columns > 1:
         ws.merge_cells(start_row=layout.HEADING_ROW, start_column=1, end_row=layout.HEADING_ROW, end_column=columns)
     ws.row_dimensions[layout.HEADING_ROW].height = 24
 
 
-def _write_help(ws: Worksheet, text: str) -> None:
+def _write_help(ws: Worksheet, styles: _Styles, text: str) -> None:
     """The short help line under the heading."""
-    ws.cell(row=layout.HELP_ROW, column=1, value=_nfc(text)).font = Font(italic=True)
+    styles.apply(ws.cell(row=layout.HELP_ROW, column=1, value=_nfc(text)), _HELP)
 
 
-def _header_cell(ws: Worksheet, column: int, text: str, fill: PatternFill) -> Cell:
+def _header_cell(ws: Worksheet, styles: _Styles, column: int, text: str, look: _Look) -> Cell:
     """One cell of the header row: the exact label, bold, filled, bordered, wrapped."""
-    cell = ws.cell(row=layout.HEADER_ROW, column=column, value=_nfc(text))
-    cell.font = _BOLD
-    cell.fill = fill
-    cell.border = _BORDER
-    cell.alignment = _HEADER_ALIGN
-    return cell
+    return styles.apply(ws.cell(row=layout.HEADER_ROW, column=column, value=_nfc(text)), look)
 
 
 def _number_format(field: Field) -> str:
@@ -337,7 +428,7 @@ def _write_lists(ws: Worksheet, lists: Mapping[str, tuple[str, ...]]) -> None:
     _protect(ws, allow_resizing=False)
 
 
-def _write_meta(ws: Worksheet, config: Config, unit: Unit, year: int) -> None:
+def _write_meta(ws: Worksheet, styles: _Styles, config: Config, unit: Unit, year: int) -> None:
     """The hidden ``_meta`` sheet: the workbook's identity, all values as text."""
     values = {
         "kind": layout.META_KIND_UNIT_TEMPLATE,
@@ -345,11 +436,12 @@ def _write_meta(ws: Worksheet, config: Config, unit: Unit, year: int) -> None:
         "unit_code": unit.code,
         "year": str(year),
     }
+    values["signature"] = sign(config.secret, values["kind"], unit.code, year, config.template.version)
     for row, key in enumerate(layout.META_KEYS, start=1):
         ws.cell(row=row, column=1, value=key)
-        ws.cell(row=row, column=2, value=_nfc(values[key])).number_format = "@"
+        styles.apply(ws.cell(row=row, column=2, value=_nfc(values[key])), _META_VALUE)
     ws.column_dimensions["A"].width = 20
-    ws.column_dimensions["B"].width = 24
+    ws.column_dimensions["B"].width = 36
     ws.sheet_state = "hidden"
     _protect(ws, allow_resizing=False)
 

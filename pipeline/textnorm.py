@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SPACES = re.compile(r"\s+")
 # Old-style tone placement ("hoà", "thuỷ") against new style ("hòa", "thủy"): fold both to one
 # form by moving the tone mark off the second vowel of these pairs. Matching only, never display.
@@ -30,7 +30,7 @@ _OLD_TONE = {
 
 def clean(text: str) -> str:
     """NFC, invisible characters removed, runs of whitespace collapsed, ends stripped."""
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    text = INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     return _SPACES.sub(" ", text).strip()
 
 

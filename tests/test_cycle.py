@@ -175,6 +175,8 @@ def test_summary_of_the_run(workspace: tuple[Path, Config]) -> None:
         "outbox/2026/tong-hop-2026.xlsx",
         "outbox/2026/bao-cao-tinh-2026.docx",
         "outbox/2026/bao-cao-thuong-truc-2026.docx",
+        "outbox/2026/ket-qua-kiem-tra-2026.xlsx",
+        "outbox/2026/phan-hoi/HND.xlsx",
     ]
 
 
@@ -258,6 +260,7 @@ def test_result_does_not_depend_on_file_names(workspace: tuple[Path, Config], tm
     first = _run(root, config).outputs[0].read_bytes()
     other = tmp_path_factory.mktemp("renamed")
     shutil.copytree(root / "config", other / "config")
+    shutil.copytree(root / ".dvk", other / ".dvk")  # the same installation, moved
     for index, path in enumerate(sorted((root / "inbox").rglob("*.xlsx"))):
         target = other / "inbox" / f"zz{9 - index}" / "tep.xlsx"
         target.parent.mkdir(parents=True)

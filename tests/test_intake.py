@@ -132,6 +132,34 @@ def test_foreign_files_are_not_workbooks(
     assert not submission.accepted
 
 
+def _corpus_file(name: str) -> Callable[[], bytes]:
+    def read() -> bytes:
+        return (_corpus() / name).read_bytes()
+
+    return read
+
+
+ENCRYPTED = [
+    pytest.param(
+        lambda: OLE2_MAGIC + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(1024),
+        id="ole2-with-encrypted-package",
+    ),
+    pytest.param(_corpus_file("pass_protected.xlsx"), id="corpus-xlsx"),
+    pytest.param(_corpus_file("pass_protected.xlsb"), id="corpus-xlsb"),
+    pytest.param(_corpus_file("pass_protected.ods"), id="corpus-ods"),
+]
+
+
+@pytest.mark.parametrize("make", ENCRYPTED)
+def test_password_protected_files_are_refused(tmp_path: Path, config: Config, make: Callable[[], bytes]) -> None:
+    path = tmp_path / "bao-cao.xlsx"
+    path.write_bytes(make())
+    received = receive(path, "bao-cao.xlsx")
+    assert received.workbook is None
+    assert [(f.code, f.severity, f.sheet, f.cell) for f in received.findings] == [("encrypted-file", "error", "", "")]
+    assert [f.code for f in validate(received, config, YEAR).findings] == ["encrypted-file"]
+
+
 def test_a_real_template_passes_the_precheck(template: bytes) -> None:
     assert precheck(template) == ""
 
@@ -285,10 +313,13 @@ def test_corpus_of_foreign_workbooks_is_refused_safely() -> None:
     assert run.returncode == 0, run.stderr[-3000:]
     results = {r["name"]: r for r in map(json.loads, run.stdout.splitlines())}
     assert sorted(results) == names
-    allowed = {"not-a-workbook", "not-a-template"}
+    # Each file is refused by one error of the file itself; a note on its format may accompany it.
+    refusals = {"not-a-workbook", "not-a-template", "encrypted-file"}
+    allowed = refusals | {"other-format", "macro-enabled"}
     for name, result in results.items():
         assert result["codes"], name
         assert set(result["codes"]) <= allowed, (name, result["codes"])
+        assert len(set(result["codes"]) & refusals) == 1, (name, result["codes"])
         assert not result["accepted"], name
         assert result["seconds"] < PER_FILE_SECONDS, (name, result["seconds"])
     assert peak_kb < PEAK_RSS_KB, f"peak RSS of the corpus run: {peak_kb // 1024} MB"

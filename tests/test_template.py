@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from pipeline import layout
 from pipeline.config import Config, ConfigError, Field, Sheet, Unit
+from pipeline.identity import sign, verify
 from pipeline.ooxml import atomic_write, deterministic_zip
 from pipeline.template import build_template, template_bytes, write_templates
 
@@ -101,7 +102,10 @@ def test_meta_identifies_the_workbook(wb: Any, config: Config, unit: Unit) -> No
         ("template_version", config.template.version),
         ("unit_code", unit.code),
         ("year", str(YEAR)),
+        ("signature", sign(config.secret, layout.META_KIND_UNIT_TEMPLATE, unit.code, YEAR, config.template.version)),
     ]
+    assert verify(config.secret, rows[-1][1], layout.META_KIND_UNIT_TEMPLATE, unit.code, YEAR, config.template.version)
+    assert not verify(config.secret, rows[-1][1], layout.META_KIND_UNIT_TEMPLATE, "XYZ", YEAR, config.template.version)
 
 
 def test_lists_sheet_holds_every_list(wb: Any, config: Config) -> None:
@@ -198,6 +202,59 @@ def test_every_sheet_is_protected_but_columns_can_be_widened(wb: Any, config: Co
     for sheet in config.template.sheets:
         protection = wb[sheet.title].protection
         assert not protection.formatColumns and not protection.formatRows
+
+
+_NUMBER_FORMATS = {"number": "General", "date": "dd/mm/yyyy", "choice": "@", "boolean": "@", "text": "@"}
+
+
+def _expected_format(field: Field) -> str:
+    if field.type == "integer":
+        return "0" if field.is_year else "#,##0"
+    return _NUMBER_FORMATS[field.type]
+
+
+def _assert_boxed(cell: Any) -> None:
+    """A thin grey border on all four sides."""
+    for side in (cell.border.left, cell.border.right, cell.border.top, cell.border.bottom):
+        assert side.style == "thin" and side.color.rgb == "00808080", cell.coordinate
+
+
+def test_table_cells_are_formatted(wb: Any, config: Config) -> None:
+    for sheet in (s for s in config.template.sheets if s.kind == "table"):
+        ws = wb[sheet.title]
+        for column, field in enumerate(sheet.fields, start=1):
+            header = ws.cell(row=layout.HEADER_ROW, column=column)
+            assert header.font.b and header.fill.fill_type == "solid"
+            assert header.fill.fgColor.rgb == ("00FCE4D6" if field.required else "00DDEBF7")
+            assert (header.alignment.horizontal, header.alignment.vertical) == ("center", "center")
+            assert header.alignment.wrap_text
+            _assert_boxed(header)
+            for row in range(layout.FIRST_DATA_ROW, layout.FIRST_DATA_ROW + sheet.rows):
+                cell = ws.cell(row=row, column=column)
+                assert cell.number_format == _expected_format(field), cell.coordinate
+                assert cell.alignment.wrap_text and cell.alignment.vertical == "top"
+                assert cell.fill.fill_type is None
+                _assert_boxed(cell)
+        heading = ws.cell(row=layout.HEADING_ROW, column=1)
+        assert heading.font.b and heading.font.sz == 13 and heading.alignment.horizontal == "center"
+        assert ws.cell(row=layout.HELP_ROW, column=1).font.i
+
+
+def test_form_cells_are_formatted(wb: Any, config: Config) -> None:
+    for sheet in (s for s in config.template.sheets if s.kind == "form"):
+        ws = wb[sheet.title]
+        for row, field in enumerate(sheet.fields, start=layout.FIRST_DATA_ROW):
+            label, value, note = (ws.cell(row=row, column=c) for c in (1, 2, 3))
+            assert label.font.b == field.required
+            assert value.number_format == _expected_format(field)
+            assert value.fill.fill_type == ("solid" if field.prefill else None)
+            if field.prefill:
+                assert value.fill.fgColor.rgb == "00D9D9D9"
+            for cell in (label, value, note):
+                assert cell.alignment.wrap_text and cell.alignment.vertical == "top"
+                _assert_boxed(cell)
+        for column in range(1, len(layout.FORM_HEADERS) + 1):
+            assert ws.cell(row=layout.HEADER_ROW, column=column).fill.fgColor.rgb == "00DDEBF7"
 
 
 # --------------------------------------------------------------------------- validations
@@ -308,6 +365,13 @@ def test_template_bytes_are_deterministic(config: Config, data: bytes, unit: Uni
         assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         core = package.read("docProps/core.xml").decode()
     assert core.count("2026-01-01T00:00:00Z") == 2
+
+
+def test_template_bytes_are_what_openpyxl_saves(config: Config, data: bytes, unit: Unit) -> None:
+    """template_bytes builds sheets in memory, not via Workbook.save; the package must not differ."""
+    buffer = io.BytesIO()
+    build_template(config, unit, YEAR).save(buffer)
+    assert deterministic_zip(buffer.getvalue(), dt.datetime(YEAR, 1, 1)) == data
 
 
 def test_write_templates_writes_one_file_per_unit(config: Config, tmp_path: Path) -> None:

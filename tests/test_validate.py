@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import io
+import unicodedata
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,10 +15,12 @@ from typing import Any
 import openpyxl
 import pytest
 
-from pipeline import layout
-from pipeline.config import Config
+from pipeline import layout, legacy
+from pipeline.config import Config, Unit
+from pipeline.demo import fill_workbook
 from pipeline.findings import CATALOGUE, Finding
 from pipeline.intake import receive
+from pipeline.template import template_bytes
 from pipeline.validate import Submission, validate
 
 YEAR = 2026
@@ -125,6 +130,25 @@ def _set(sheet: str, ref: str, value: Any) -> Edit:
 def _delete_sheet(sheet: str) -> Edit:
     def edit(wb: Any) -> None:
         del wb[sheet]
+
+    return edit
+
+
+def _rename_sheet(sheet: str, title: str) -> Edit:
+    def edit(wb: Any) -> None:
+        wb[sheet].title = title
+
+    return edit
+
+
+def _merge(sheet: str, span: str) -> Edit:
+    """Select ``span`` and press "Merge Cells": like Excel, only the first cell's value is kept."""
+
+    def edit(wb: Any) -> None:
+        ws = wb[sheet]
+        for cell in [cell for row in ws[span] for cell in row][1:]:
+            cell.value = None
+        ws.merge_cells(span)
 
     return edit
 
@@ -268,7 +292,7 @@ MISTAKES = [
     pytest.param(
         lambda a: a["models"][0].update(score_cu_the=11),
         (),
-        {("out-of-range", MODELS, "R4")},
+        {("score-over-max", MODELS, "R4")},
         False,
         id="score-over-max",
     ),
@@ -324,28 +348,28 @@ MISTAKES = [
     pytest.param(
         None,
         (_set(layout.META_SHEET, "B4", "2025"),),
-        {("wrong-year", "", "")},
+        {("signature-invalid", "", "")},
         False,
         id="meta-year-changed",
     ),
     pytest.param(
         None,
         (_set(layout.META_SHEET, "B3", "XYZ"),),
-        {("unknown-unit", "", "")},
+        {("signature-invalid", "", "")},
         False,
         id="meta-unit-unknown",
     ),
     pytest.param(
         None,
         (_set(layout.META_SHEET, "B3", "XYZ"), _set(layout.META_SHEET, "B4", "2025")),
-        {("unknown-unit", "", ""), ("wrong-year", "", "")},
+        {("signature-invalid", "", "")},
         False,
         id="meta-unit-and-year-both-wrong",
     ),
     pytest.param(
         None,
         (_set(layout.META_SHEET, "B2", "2025.1"),),
-        {("old-template-version", "", "")},
+        {("signature-invalid", "", "")},
         False,
         id="template-version-edited",
     ),
@@ -376,6 +400,55 @@ MISTAKES = [
         {("header-changed", ACTIVITIES, "")},
         False,
         id="form-label-retyped",
+    ),
+    pytest.param(
+        None,
+        (_rename_sheet(ACTIVITIES, "Sheet5"),),
+        {("sheet-renamed", ACTIVITIES, "")},
+        True,
+        id="sheet-renamed",
+    ),
+    pytest.param(
+        None,
+        (_set(MODELS, "B3", "Ten mo hinh"),),
+        {("header-renamed", MODELS, "B3")},
+        True,
+        id="header-retyped-without-diacritics",
+    ),
+    pytest.param(
+        None,
+        (_merge(MODELS, "B4:C4"),),
+        {("merged-cells", MODELS, "B4"), ("missing-value", MODELS, "C4")},
+        False,
+        id="cells-merged-across-columns",
+    ),
+    pytest.param(
+        lambda a: a["models"][1].update(field=a["models"][0]["field"]),
+        (_merge(MODELS, "C4:C5"),),
+        {("merged-cells-filled", MODELS, "C4")},
+        True,
+        id="same-field-merged-down",
+    ),
+    pytest.param(
+        None,
+        (_set(ACTIVITIES, "B4", "=1+1"),),
+        {("formula-without-value", ACTIVITIES, "B4")},
+        False,
+        id="formula-saved-without-result",
+    ),
+    pytest.param(
+        lambda a: a["models"][1].update(name=a["models"][0]["name"]),
+        (),
+        {("duplicate-row", MODELS, "B5")},
+        False,
+        id="same-model-twice",
+    ),
+    pytest.param(
+        lambda a: a["models"][0].update(proposal="Khen thưởng"),
+        (),
+        {("proposal-inconsistent", MODELS, "X4")},
+        True,
+        id="reward-proposed-for-a-good-score",
     ),
 ]
 
@@ -419,6 +492,59 @@ def test_message_names_the_place_and_the_choices(tmp_path: Path, config: Config,
         "Xây dựng hệ thống chính trị; đang ghi “Kinh tế - xã hội”."
     )
     assert error.hint == "Hãy chọn từ danh sách thả xuống của ô."
+
+
+def test_a_value_merged_down_a_column_is_used_for_each_row(tmp_path: Path, config: Config, filled: bytes) -> None:
+    sub = _submit(tmp_path, config, _edit_workbook(filled, _set(MODELS, "C5", "Kinh tế"), _merge(MODELS, "C4:C5")))
+    assert _flat(sub.findings) == [("merged-cells-filled", MODELS, "C4")]
+    assert [r.values["field"] for r in sub.tables["models"]] == ["Văn hóa - xã hội", "Văn hóa - xã hội"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        pytest.param(legacy.encode("Tổ tự quản an ninh", "vni"), "legacy-encoding", id="vni"),
+        pytest.param(legacy.encode("Tổ tự quản an ninh", "tcvn3"), "legacy-encoding", id="tcvn3"),
+        pytest.param(unicodedata.normalize("NFD", "Tổ tự quản an ninh"), "not-nfc", id="nfd"),
+        pytest.param("Tổ tự quản\u200b an ninh\u200b", "invisible-characters", id="zero-width-space"),
+    ],
+)
+def test_text_is_repaired_and_the_repair_recorded(
+    tmp_path: Path, config: Config, filled_workbook: Any, typed: str, code: str
+) -> None:
+    sub = _submit(tmp_path, config, filled_workbook(UNIT, _answers(lambda a: a["models"][0].update(name=typed))))
+    assert _flat(sub.findings) == [(code, MODELS, "B4")]
+    assert sub.accepted
+    assert sub.tables["models"][0].values["name"] == "Tổ tự quản an ninh"
+
+
+def test_proposal_message_gives_the_total_and_the_classes(tmp_path: Path, config: Config, filled_workbook: Any) -> None:
+    sub = _submit(
+        tmp_path, config, filled_workbook(UNIT, _answers(lambda a: a["models"][0].update(proposal="Khen thưởng")))
+    )
+    (warning,) = sub.findings
+    assert warning.message == (
+        "Sheet “Mô hình”, ô X4: đề xuất “Khen thưởng” cần xếp loại từ “Xuất sắc” trở lên, "
+        "nhưng điểm tự chấm 85,5 chỉ xếp loại “Tốt”."
+    )
+
+
+def _with_macros(data: bytes) -> bytes:
+    """``data`` with a VBA project added, as Excel saves a workbook as .xlsm."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info.filename))
+        target.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024))
+    return buffer.getvalue()
+
+
+def test_a_macro_enabled_workbook_is_read_with_a_warning(tmp_path: Path, config: Config, filled: bytes) -> None:
+    original = _submit(tmp_path, config, filled, "original.xlsx")
+    sub = _submit(tmp_path, config, _with_macros(filled), "bao-cao.xlsm")
+    assert _flat(sub.findings) == [("macro-enabled", "", "")]
+    assert sub.accepted
+    assert (sub.forms, sub.tables) == (original.forms, original.tables)
 
 
 @pytest.mark.parametrize(
@@ -597,3 +723,43 @@ def test_unreadable_file_keeps_intake_finding(tmp_path: Path, config: Config) ->
     sub = _submit(tmp_path, config, b"%PDF-1.4\n", "thu-moi.pdf")
     assert _flat(sub.findings) == [("not-a-workbook", "", "")]
     assert sub.year is None and not sub.accepted
+
+
+# --------------------------------------------------------------------------- genuine but wrong identity
+
+
+def _genuine(config: Config, unit: Unit, year: int) -> bytes:
+    """A template really issued by ``config``'s installation, filled with the standard answers."""
+    return fill_workbook(template_bytes(config, unit, year), ANSWERS, config)
+
+
+def test_a_template_of_another_year_is_wrong_year(tmp_path: Path, config: Config) -> None:
+    unit = config.units.get(UNIT)
+    assert unit is not None
+    sub = _submit(tmp_path, config, _genuine(config, unit, 2025))
+    assert _flat(sub.findings) == [("wrong-year", "", "")]
+    assert "năm 2025" in sub.findings[0].message and "2026" in sub.findings[0].message
+
+
+def test_a_unit_removed_from_the_list_is_unknown(tmp_path: Path, config: Config) -> None:
+    gone = Unit("CB-CU", "Chi bộ đã giải thể", "khu-dan-cu", "", "", 1)
+    sub = _submit(tmp_path, config, _genuine(config, gone, YEAR))
+    assert _flat(sub.findings) == [("unknown-unit", "", "")]
+    assert "CB-CU" in sub.findings[0].message
+
+
+def test_an_older_template_version_is_refused(tmp_path: Path, config: Config) -> None:
+    unit = config.units.get(UNIT)
+    assert unit is not None
+    older = dataclasses.replace(config, template=dataclasses.replace(config.template, version="2025.1"))
+    sub = _submit(tmp_path, config, _genuine(older, unit, YEAR))
+    assert _flat(sub.findings) == [("old-template-version", "", "")]
+
+
+def test_a_template_of_another_installation_is_refused(tmp_path: Path, config: Config) -> None:
+    unit = config.units.get(UNIT)
+    assert unit is not None
+    other_ward = dataclasses.replace(config, secret=b"another installation's secret")
+    sub = _submit(tmp_path, config, _genuine(other_ward, unit, YEAR))
+    assert _flat(sub.findings) == [("signature-invalid", "", "")]
+    assert not sub.accepted

@@ -1,0 +1,250 @@
+"""Reading the sheets of a returned workbook by the schema, the way people leave them.
+
+Sheets are found by title, or by their content when renamed; columns by header text (tolerant to
+case, spacing, Unicode form and tone placement; a header retyped without diacritics is still
+understood, with a warning). Blank spacer rows are skipped; a range merged down one column is
+filled into each row (warning), a range merged across columns is refused (error). Every text is
+cleaned to NFC (recorded), legacy TCVN3/VNI text is converted (warning), and each cell is parsed
+by its field's type (pipeline/cells.py).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import cells, layout
+from .config import Field, Sheet
+from .findings import Finding, finding
+from .intake import RawSheet, RawWorkbook
+from .textnorm import INVISIBLE, clean, fold
+
+SERVICE_SHEETS = (layout.META_SHEET, layout.LISTS_SHEET, layout.INSTRUCTIONS_SHEET)
+# A renamed sheet is recognised by its content when at least this share of its labels is found.
+RENAMED_SHEET_MATCH = 0.6
+
+
+@dataclass
+class Collector:
+    """Findings of one file as they are found."""
+
+    file: str
+    items: list[Finding] = field(default_factory=list)
+
+    def add(self, code: str, sheet: str = "", cell: str = "", **params: Any) -> None:
+        self.items.append(finding(code, file=self.file, sheet=sheet, cell=cell, **params))
+
+
+@dataclass(frozen=True)
+class Record:
+    """One data row of a table sheet: its Excel row, the parsed values and each value's cell."""
+
+    row: int
+    values: Mapping[str, Any]
+    cells: Mapping[str, str] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- finding sheets
+
+
+def locate_sheets(workbook: RawWorkbook, schema: tuple[Sheet, ...], out: Collector) -> dict[str, RawSheet]:
+    """The workbook's sheet for each schema sheet key; missing ones are reported."""
+    found: dict[str, RawSheet] = {}
+    for sheet in schema:
+        raw = workbook.sheet(sheet.title) or next(
+            (s for s in workbook.sheets if fold(s.name) == fold(sheet.title)), None
+        )
+        if raw is not None:
+            found[sheet.key] = raw
+    for sheet in schema:
+        if sheet.key not in found:
+            raw = _by_content(workbook, sheet, {s.name for s in found.values()})
+            if raw is None:
+                out.add("missing-sheet", sheet=sheet.title)
+            else:
+                found[sheet.key] = raw
+                out.add("sheet-renamed", sheet=sheet.title, found=raw.name)
+    return found
+
+
+def _by_content(workbook: RawWorkbook, sheet: Sheet, taken: set[str]) -> RawSheet | None:
+    """The untaken sheet whose labels best match ``sheet``'s, if the match is convincing."""
+    candidates = [s for s in workbook.sheets if s.name not in taken and s.name not in SERVICE_SHEETS]
+    scored = [(_content_score(raw, sheet), raw.name, raw) for raw in candidates]
+    best = max(scored, default=None, key=lambda item: (item[0], item[1]))
+    if best is None or best[0] < RENAMED_SHEET_MATCH * len(sheet.fields):
+        return None
+    return best[2]
+
+
+def _content_score(raw: RawSheet, sheet: Sheet) -> int:
+    if sheet.kind == "form":
+        labels = {fold(cells.as_text(raw.cell(r, layout.FORM_LABEL_COLUMN))) for r in range(1, len(raw.rows) + 1)}
+        return sum(1 for spec in sheet.fields if fold(spec.label) in labels)
+    return len(locate_columns(raw, sheet).columns)
+
+
+# --------------------------------------------------------------------------- headers
+
+
+@dataclass(frozen=True)
+class Columns:
+    header_row: int
+    columns: Mapping[str, int]
+    retyped: tuple[tuple[str, int, str], ...]  # (field key, column, header text as found)
+
+
+def loose(text: str) -> str:
+    """A header key with diacritics, punctuation and spacing gone: "Tên mô hình" -> "tenmohinh"."""
+    decomposed = unicodedata.normalize("NFD", fold(text).replace("đ", "d"))
+    return re.sub(r"[^a-z0-9]", "", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def locate_columns(raw: RawSheet, sheet: Sheet) -> Columns:
+    """The header row (the one matching most labels) and the column of each field found in it."""
+    best = Columns(layout.HEADER_ROW, {}, ())
+    for row in range(1, min(len(raw.rows), layout.HEADER_SEARCH_ROWS) + 1):
+        candidate = _match_header_row(raw.rows[row - 1], row, sheet)
+        if len(candidate.columns) > len(best.columns):
+            best = candidate
+    return best
+
+
+def _match_header_row(values: tuple[Any, ...], row: int, sheet: Sheet) -> Columns:
+    exact = {fold(spec.label): spec.key for spec in sheet.fields}
+    relaxed = {loose(spec.label): spec.key for spec in sheet.fields}
+    columns: dict[str, int] = {}
+    pending: list[tuple[int, str]] = []
+    for column, value in enumerate(values, start=1):
+        text = cells.as_text(value)
+        key = exact.get(fold(text))
+        if key is not None and key not in columns:
+            columns[key] = column
+        elif text:
+            pending.append((column, text))
+    retyped = []
+    for column, text in pending:
+        key = relaxed.get(loose(text))
+        if key is not None and key not in columns:
+            columns[key] = column
+            retyped.append((key, column, text))
+    return Columns(row, columns, tuple(retyped))
+
+
+# --------------------------------------------------------------------------- forms
+
+
+def read_form(raw: RawSheet, sheet: Sheet, out: Collector) -> dict[str, Any]:
+    """Answers of a form sheet, found by their label in the label column."""
+    rows_by_label = {fold(cells.as_text(raw.cell(r, layout.FORM_LABEL_COLUMN))): r for r in range(len(raw.rows), 0, -1)}
+    answers: dict[str, Any] = {}
+    for spec in sheet.fields:
+        row = rows_by_label.get(fold(spec.label))
+        if row is None:
+            out.add("header-changed", sheet=sheet.title, label=spec.label)
+            continue
+        place = cells.Place(sheet.title, row, layout.FORM_VALUE_COLUMN)
+        answers[spec.key] = parse_cell(raw.cell(row, layout.FORM_VALUE_COLUMN), spec, place, out)
+    return answers
+
+
+def form_cell(sheet: Sheet, key: str) -> str:
+    """Where the template puts the answer of ``key`` on a form sheet."""
+    row = layout.FIRST_DATA_ROW + [f.key for f in sheet.fields].index(key)
+    return cells.address(row, layout.FORM_VALUE_COLUMN)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def read_table(raw: RawSheet, sheet: Sheet, out: Collector) -> tuple[Record, ...]:
+    """Data rows of a table sheet; columns found by header text, empty rows skipped."""
+    located = locate_columns(raw, sheet)
+    for key, column, text in located.retyped:
+        cell = cells.address(located.header_row, column)
+        out.add("header-renamed", sheet=sheet.title, cell=cell, found=text, label=sheet.field(key).label)
+    missing = [spec for spec in sheet.fields if spec.key not in located.columns]
+    for spec in missing:
+        out.add("header-changed", sheet=sheet.title, label=spec.label)
+    if missing:
+        return ()
+    grid = _unmerged(raw, located.header_row, sheet.title, out)
+    return tuple(
+        record
+        for row in range(located.header_row + 1, len(grid) + 1)
+        if (record := _record(grid, row, sheet, located, out))
+    )
+
+
+def _record(grid: list[list[Any]], row: int, sheet: Sheet, located: Columns, out: Collector) -> Record | None:
+    line = grid[row - 1]
+    values = {key: line[column - 1] if column <= len(line) else "" for key, column in located.columns.items()}
+    if all(cells.is_blank(v) for v in values.values()):
+        return None  # a blank spacer row
+    places = {spec.key: cells.Place(sheet.title, row, located.columns[spec.key]) for spec in sheet.fields}
+    parsed = {spec.key: parse_cell(values[spec.key], spec, places[spec.key], out) for spec in sheet.fields}
+    return Record(row, parsed, {key: place.cell for key, place in places.items()})
+
+
+def _unmerged(raw: RawSheet, header_row: int, title: str, out: Collector) -> list[list[Any]]:
+    """The sheet's rows with ranges merged down one column filled into each row."""
+    grid = [list(row) for row in raw.rows]
+    for first_row, first_col, last_row, last_col in raw.merged:
+        if last_row <= header_row or (first_row == last_row and first_col == last_col):
+            continue
+        span = f"{cells.address(first_row, first_col)}:{cells.address(last_row, last_col)}"
+        if first_col != last_col:
+            out.add("merged-cells", sheet=title, cell=cells.address(first_row, first_col), range=span)
+            continue
+        value = raw.cell(first_row, first_col)
+        for row in range(first_row + 1, last_row + 1):
+            while len(grid) < row:
+                grid.append([])
+            grid[row - 1].extend([""] * (first_col - len(grid[row - 1])))
+            grid[row - 1][first_col - 1] = value
+        out.add(
+            "merged-cells-filled",
+            sheet=title,
+            cell=cells.address(first_row, first_col),
+            range=span,
+            value=cells.as_text(value),
+        )
+    return grid
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def parse_cell(value: Any, spec: Field, place: cells.Place, out: Collector) -> Any:
+    """One cell's value by its field's type, with findings for what is wrong with it."""
+    if isinstance(value, cells.FormulaWithoutValue):
+        out.add("formula-without-value", sheet=place.sheet, cell=place.cell, label=spec.label)
+        return None
+    if isinstance(value, str) and not isinstance(value, cells.CellError):
+        value = _clean_text(value, place, out)
+    if cells.is_blank(value):
+        if spec.required:
+            out.add("missing-value", sheet=place.sheet, cell=place.cell, label=spec.label)
+        return None
+    result = cells.PARSERS[spec.type](value, spec)
+    for code, params in result.problems:
+        out.add(code, sheet=place.sheet, cell=place.cell, label=spec.label, **params)
+    return result.value
+
+
+def _clean_text(text: str, place: cells.Place, out: Collector) -> str:
+    """Legacy encodings converted, NFC, invisible characters gone; each repair recorded."""
+    from .legacy import repair
+
+    converted, encoding = repair(text)
+    if encoding:
+        out.add("legacy-encoding", sheet=place.sheet, cell=place.cell, encoding=encoding.upper(), converted=converted)
+        text = converted
+    elif unicodedata.normalize("NFC", text) != text:
+        out.add("not-nfc", sheet=place.sheet, cell=place.cell)
+    if INVISIBLE.search(text):
+        out.add("invisible-characters", sheet=place.sheet, cell=place.cell)
+    return clean(text)
