@@ -126,22 +126,30 @@ def consolidate(ws: Workspace, year: int, as_json: bool, report_date: dt.datetim
 @main.command(context_settings=CONTEXT)
 @YEAR
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON ra stdout.")
 @click.pass_obj
-def check(ws: Workspace, year: int, files: tuple[Path, ...]) -> None:
+def check(ws: Workspace, year: int, files: tuple[Path, ...], as_json: bool) -> None:
     """Kiểm tra các tệp FILES (không tổng hợp) và in các phát hiện."""
     from .cycle import check_file
-    from .render import render_findings
+    from .render import render_check
 
     with _user_errors():
         config = ws.config()
         config.year(year)
         submissions = [check_file(path, path.name, config, year) for path in files]
-    for sub in submissions:
-        verdict = "được chấp nhận" if sub.accepted else "bị trả lại"
-        click.echo(f"{sub.source.name}: {verdict}" + (f" (đơn vị {sub.unit_code})" if sub.unit_code else ""))
-    findings = [f for s in submissions for f in s.findings]
-    if findings:
-        click.echo(render_findings(findings))
+    if as_json:
+        files_json = [
+            {
+                "file": s.source.name,
+                "unit": s.unit_code,
+                "accepted": s.accepted,
+                "findings": [f.as_dict() for f in s.findings],
+            }
+            for s in submissions
+        ]
+        click.echo(json.dumps({"year": year, "files": files_json}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_check(submissions))
     sys.exit(0 if all(s.accepted for s in submissions) else 1)
 
 

@@ -14,17 +14,19 @@ import datetime as dt
 import hashlib
 import io
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .findings import Finding, finding
-from .sheetxml import SpecialCells, special_cells
+from .sheetxml import SheetExtras, SpecialCells, sheet_extras
 
 # Limits for the zip pre-check: a filled unit workbook is ~20-100 KB, its XML a few MB at most.
 MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
+# A filled template has a few thousand cells; a sheet with more than this is not one of ours.
+MAX_CELLS = 1_000_000
 MAX_COMPRESSION_RATIO = 200
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -49,6 +51,8 @@ class RawSheet:
     rows: tuple[tuple[Any, ...], ...]
     # Merged ranges as 1-based (first row, first column, last row, last column).
     merged: tuple[tuple[int, int, int, int], ...] = ()
+    # Cells formatted in a legacy Vietnamese font (TCVN3 ".VnTime", VNI "VNI-Times"): (row, column) -> font.
+    legacy_fonts: Mapping[tuple[int, int], str] = field(default_factory=dict)
 
     def cell(self, row: int, column: int) -> Any:
         """The value at 1-based ``row``/``column``; ``""`` outside the used area."""
@@ -117,7 +121,13 @@ def receive(path: Path, display_name: str) -> Received:
     return Received(source, RawWorkbook(source, sheets, kind), tuple(_format_notes(display_name, kind)))
 
 
+class TooManyCells(ValueError):
+    """A sheet far larger than any filled template: refused before its cells become Python objects."""
+
+
 def _reader_failure(display_name: str, exc: Exception) -> Finding:
+    if isinstance(exc, TooManyCells):
+        return finding("not-a-workbook", file=display_name, detail=f"sheet “{exc}” có quá nhiều ô, không phải mẫu biểu")
     if type(exc).__name__ == "PasswordError":
         return finding("encrypted-file", file=display_name)
     detail = f"tệp bị hỏng hoặc định dạng không được hỗ trợ; lỗi của bộ đọc: {type(exc).__name__}"
@@ -222,14 +232,18 @@ def _read_sheets(data: bytes) -> Iterator[RawSheet]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    special = special_cells(data) if data.startswith(ZIP_MAGIC) else {}
+    extras = sheet_extras(data) if data.startswith(ZIP_MAGIC) else {}
+    no_extras = SheetExtras({}, {})
     for meta in workbook.sheets_metadata:
         if meta.typ != SheetTypeEnum.WorkSheet:
             continue  # chart and macro sheets hold no cells of ours
         sheet = workbook.get_sheet_by_name(meta.name)
-        rows = _with_special(sheet.to_python(skip_empty_area=False), special.get(meta.name, {}))
+        if sheet.height * sheet.width > MAX_CELLS:
+            raise TooManyCells(meta.name)
+        extra = extras.get(meta.name, no_extras)
+        rows = _with_special(sheet.to_python(skip_empty_area=False), extra.special)
         visible = meta.visible == SheetVisibleEnum.Visible
-        yield RawSheet(meta.name, visible, rows, _merged(sheet.merged_cell_ranges))
+        yield RawSheet(meta.name, visible, rows, _merged(sheet.merged_cell_ranges), extra.legacy_fonts)
 
 
 def _merged(ranges: list[tuple[tuple[int, int], tuple[int, int]]] | None) -> tuple[tuple[int, int, int, int], ...]:

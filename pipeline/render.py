@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from .consolidate import LATE, MISSING, REJECTED
 from .cycle import RunResult
 from .findings import SEVERITY_LABELS, Finding
+from .validate import Submission
 
 MAX_CELL = 70
 
@@ -32,6 +33,17 @@ def render_findings(findings: Sequence[Finding]) -> str:
         for f in findings
     ]
     return table(("Tệp", "Vị trí", "Mức độ", "Mã", "Nội dung"), rows)
+
+
+def render_check(submissions: Sequence[Submission]) -> str:
+    """``dvk check``: the verdict of each file, then every finding."""
+    lines = [
+        f"{s.source.name}: {'được chấp nhận' if s.accepted else 'bị trả lại'}"
+        + (f" (đơn vị {s.unit_code})" if s.unit_code else "")
+        for s in submissions
+    ]
+    findings = [f for s in submissions for f in s.findings]
+    return "\n".join([*lines, "", render_findings(findings)] if findings else lines)
 
 
 def render_summary(result: RunResult) -> str:

@@ -147,7 +147,8 @@ def read_form(raw: RawSheet, sheet: Sheet, out: Collector) -> dict[str, Any]:
             out.add("header-changed", sheet=sheet.title, label=spec.label)
             continue
         place = cells.Place(sheet.title, row, layout.FORM_VALUE_COLUMN)
-        answers[spec.key] = parse_cell(raw.cell(row, layout.FORM_VALUE_COLUMN), spec, place, out)
+        font = raw.legacy_fonts.get((row, layout.FORM_VALUE_COLUMN))
+        answers[spec.key] = parse_cell(raw.cell(row, layout.FORM_VALUE_COLUMN), spec, place, out, font)
     return answers
 
 
@@ -218,13 +219,13 @@ def _unmerged(raw: RawSheet, header_row: int, title: str, out: Collector) -> lis
 # --------------------------------------------------------------------------- cells
 
 
-def parse_cell(value: Any, spec: Field, place: cells.Place, out: Collector) -> Any:
+def parse_cell(value: Any, spec: Field, place: cells.Place, out: Collector, font: str | None = None) -> Any:
     """One cell's value by its field's type, with findings for what is wrong with it."""
     if isinstance(value, cells.FormulaWithoutValue):
         out.add("formula-without-value", sheet=place.sheet, cell=place.cell, label=spec.label)
         return None
     if isinstance(value, str) and not isinstance(value, cells.CellError):
-        value = _clean_text(value, place, out)
+        value = _clean_text(value, place, out, font)
     if cells.is_blank(value):
         if spec.required:
             out.add("missing-value", sheet=place.sheet, cell=place.cell, label=spec.label)
@@ -235,11 +236,12 @@ def parse_cell(value: Any, spec: Field, place: cells.Place, out: Collector) -> A
     return result.value
 
 
-def _clean_text(text: str, place: cells.Place, out: Collector) -> str:
-    """Legacy encodings converted, NFC, invisible characters gone; each repair recorded."""
+def _clean_text(text: str, place: cells.Place, out: Collector, font: str | None) -> str:
+    """Legacy encodings converted (by the cell's font, else by its characters), NFC, invisible
+    characters gone; each repair recorded."""
     from .legacy import repair
 
-    converted, encoding = repair(text)
+    converted, encoding = repair(text, font)
     if encoding:
         out.add("legacy-encoding", sheet=place.sheet, cell=place.cell, encoding=encoding.upper(), converted=converted)
         text = converted

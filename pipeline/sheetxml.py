@@ -14,6 +14,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from xml.parsers import expat
 
 from .cells import CellError, FormulaWithoutValue
@@ -41,17 +42,71 @@ def _local(name: str) -> str:
     return name.rsplit(" ", 1)[-1]
 
 
-def special_cells(data: bytes) -> dict[str, SpecialCells]:
-    """Per sheet name, the (row, column) of every error cell and every formula without a value."""
+@dataclass(frozen=True)
+class SheetExtras:
+    """Per sheet: error cells and formulas without a value; cells formatted in a legacy Vietnamese font."""
+
+    special: SpecialCells
+    legacy_fonts: dict[tuple[int, int], str]
+
+
+LEGACY_FONT_PREFIXES = (".vn", "vni-")
+
+
+def sheet_extras(data: bytes) -> dict[str, SheetExtras]:
+    """What the value reader does not tell, per sheet name (only sheets that have any)."""
     with zipfile.ZipFile(io.BytesIO(data)) as package:
-        if "xl/workbook.xml" not in package.namelist():
+        names = set(package.namelist())
+        if "xl/workbook.xml" not in names:
             return {}
+        legacy_styles = _legacy_font_styles(package.read("xl/styles.xml")) if "xl/styles.xml" in names else {}
         found = {}
         for name, part in _sheet_parts(package).items():
-            xml = package.read(part) if part in package.namelist() else b""
-            if b't="e"' in xml or b"t='e'" in xml or b"<f" in xml or b":f" in xml:
-                found[name] = _scan(xml)
+            xml = package.read(part) if part in names else b""
+            if legacy_styles or b't="e"' in xml or b"t='e'" in xml or b"<f" in xml or b":f" in xml:
+                found[name] = _scan(xml, legacy_styles)
         return found
+
+
+class _StyleScanner:
+    """expat handlers collecting the font names of ``<fonts>`` and the font of each ``<cellXfs>`` style."""
+
+    def __init__(self) -> None:
+        self.fonts: list[str] = []
+        self.font_of_style: list[str] = []
+        self.section = ""
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        local = _local(tag)
+        if local in ("fonts", "cellXfs"):
+            self.section = local
+        elif self.section == "fonts" and local == "font":
+            self.fonts.append("")
+        elif self.section == "fonts" and local == "name" and self.fonts:
+            self.fonts[-1] = attrs.get("val", "")
+        elif self.section == "cellXfs" and local == "xf":
+            self.font_of_style.append(attrs.get("fontId", "0"))
+
+    def end(self, tag: str) -> None:
+        if _local(tag) == self.section:
+            self.section = ""
+
+    def font(self, font_id: str) -> str:
+        return self.fonts[int(font_id)] if font_id.isdigit() and int(font_id) < len(self.fonts) else ""
+
+
+def _legacy_font_styles(xml: bytes) -> dict[str, str]:
+    """Cell style index (the ``s`` attribute) -> font name, for styles whose font is TCVN3 or VNI."""
+    lowered = xml.lower()
+    if b'".vn' not in lowered and b'"vni-' not in lowered:
+        return {}
+    scanner = _StyleScanner()
+    parser = _parser()
+    parser.StartElementHandler = scanner.start
+    parser.EndElementHandler = scanner.end
+    parser.Parse(xml, True)
+    fonts = {str(index): scanner.font(font_id) for index, font_id in enumerate(scanner.font_of_style)}
+    return {index: name for index, name in fonts.items() if name.lower().startswith(LEGACY_FONT_PREFIXES)}
 
 
 def _sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
@@ -91,18 +146,22 @@ def _parse(xml: bytes, on_start: Callable[[str, dict[str, str]], None]) -> None:
 class _CellScanner:
     """expat handlers collecting error cells (``t="e"``) and formulas without a cached value."""
 
-    def __init__(self) -> None:
+    def __init__(self, legacy_styles: dict[str, str]) -> None:
+        self.legacy_styles = legacy_styles
+        self.legacy_fonts: dict[tuple[int, int], str] = {}
         self.cells: SpecialCells = {}
         self.address = ""
         self.kind = ""
         self.formula: str | None = None
         self.value: str | None = None
         self.reading = ""
+        self.style = "0"
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         local = _local(tag)
         if local == "c":
             self.address, self.kind, self.formula, self.value = attrs.get("r", ""), attrs.get("t", ""), None, None
+            self.style = attrs.get("s", "0")
         elif local in ("f", "v"):
             self.reading = local
             if local == "f":
@@ -128,6 +187,8 @@ class _CellScanner:
         if not match:
             return
         place = (int(match.group(2)), _column(match.group(1)))
+        if self.style in self.legacy_styles:
+            self.legacy_fonts[place] = self.legacy_styles[self.style]
         if self.kind == "e":
             self.cells[place] = CellError((self.value or "").strip())
         elif self.formula is not None and not self.value and self.kind != "str":
@@ -135,15 +196,15 @@ class _CellScanner:
             self.cells[place] = FormulaWithoutValue("=" + self.formula.strip())
 
 
-def _scan(xml: bytes) -> SpecialCells:
-    """Error cells and formulas without a value of one sheet's XML."""
-    scanner = _CellScanner()
+def _scan(xml: bytes, legacy_styles: dict[str, str]) -> SheetExtras:
+    """Error cells, formulas without a value and legacy-font cells of one sheet's XML."""
+    scanner = _CellScanner(legacy_styles)
     parser = _parser()
     parser.StartElementHandler = scanner.start
     parser.CharacterDataHandler = scanner.data
     parser.EndElementHandler = scanner.end
     parser.Parse(xml, True)
-    return scanner.cells
+    return SheetExtras(scanner.cells, scanner.legacy_fonts)
 
 
 def _column(letters: str) -> int:

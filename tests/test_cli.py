@@ -129,3 +129,25 @@ def test_demo_runs_the_cycle_and_refuses_foreign_folders(root: Path, tmp_path: P
 def test_python_dash_m_runs_the_cli() -> None:
     done = subprocess.run([sys.executable, "-m", "pipeline", "--help"], capture_output=True, text=True, check=False)
     assert done.returncode == 0 and "Cách dùng" in done.stdout
+
+
+def test_check_and_consolidate_report_the_same_findings(root: Path) -> None:
+    (root / "inbox").mkdir()
+    bad = root / "inbox" / "b.xlsx"
+    bad.write_bytes(_filled(root, "CD", with_errors=True))
+    (root / "inbox" / "c.txt").write_text("không phải bảng tính", encoding="utf-8")
+    consolidated = json.loads(
+        CliRunner().invoke(main, ["--root", str(root), "consolidate", "--year", "2026", "--json"]).stdout
+    )
+    from_json = {(r["file"], f["code"], f["sheet"], f["cell"]) for r in consolidated["rejected"] for f in r["findings"]}
+    checked = CliRunner().invoke(
+        main, ["--root", str(root), "check", "--year", "2026", "--json", str(bad), str(root / "inbox" / "c.txt")]
+    )
+    assert checked.exit_code == 1
+    from_check = {
+        (r["file"], f["code"], f["sheet"], f["cell"])
+        for r in json.loads(checked.stdout)["files"]
+        for f in r["findings"]
+    }
+    assert from_check == from_json
+    assert {r["file"] for r in json.loads(checked.stdout)["files"]} == {"b.xlsx", "c.txt"}
