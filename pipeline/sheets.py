@@ -138,11 +138,16 @@ def _match_header_row(values: tuple[Any, ...], row: int, sheet: Sheet) -> Column
 
 
 def read_form(raw: RawSheet, sheet: Sheet, out: Collector) -> dict[str, Any]:
-    """Answers of a form sheet, found by their label in the label column."""
-    rows_by_label = {fold(cells.as_text(raw.cell(r, layout.FORM_LABEL_COLUMN))): r for r in range(len(raw.rows), 0, -1)}
+    """Answers of a form sheet, found by their label in the label column (retyped labels: warning)."""
+    labels = {r: cells.as_text(raw.cell(r, layout.FORM_LABEL_COLUMN)) for r in range(len(raw.rows), 0, -1)}
+    exact = {fold(text): r for r, text in labels.items()}
+    relaxed = {loose(text): r for r, text in labels.items() if text}
     answers: dict[str, Any] = {}
     for spec in sheet.fields:
-        row = rows_by_label.get(fold(spec.label))
+        row = exact.get(fold(spec.label))
+        if row is None and (row := relaxed.get(loose(spec.label))) is not None:
+            cell = cells.address(row, layout.FORM_LABEL_COLUMN)
+            out.add("header-renamed", sheet=sheet.title, cell=cell, found=labels[row], label=spec.label)
         if row is None:
             out.add("header-changed", sheet=sheet.title, label=spec.label)
             continue
@@ -172,29 +177,45 @@ def read_table(raw: RawSheet, sheet: Sheet, out: Collector) -> tuple[Record, ...
         out.add("header-changed", sheet=sheet.title, label=spec.label)
     if missing:
         return ()
-    grid = _unmerged(raw, located.header_row, sheet.title, out)
-    return tuple(
-        record
-        for row in range(located.header_row + 1, len(grid) + 1)
-        if (record := _record(grid, row, sheet, located, out))
-    )
+    grid, filled = _unmerged(raw, located.header_row, sheet.title, out)
+    rows = range(located.header_row + 1, len(grid) + 1)
+    return tuple(record for row in rows if (record := _record(grid, filled, raw, row, sheet, located, out)))
 
 
-def _record(grid: list[list[Any]], row: int, sheet: Sheet, located: Columns, out: Collector) -> Record | None:
+def _record(
+    grid: list[list[Any]],
+    filled: set[tuple[int, int]],
+    raw: RawSheet,
+    row: int,
+    sheet: Sheet,
+    located: Columns,
+    out: Collector,
+) -> Record | None:
     line = grid[row - 1]
     values = {key: line[column - 1] if column <= len(line) else "" for key, column in located.columns.items()}
-    if all(cells.is_blank(v) for v in values.values()):
-        return None  # a blank spacer row
+    typed = [v for key, v in values.items() if (row, located.columns[key]) not in filled]
+    if all(cells.is_blank(v) for v in typed):
+        return None  # a blank spacer row (a merged value reaching into it does not make it a row)
     places = {spec.key: cells.Place(sheet.title, row, located.columns[spec.key]) for spec in sheet.fields}
-    parsed = {spec.key: parse_cell(values[spec.key], spec, places[spec.key], out) for spec in sheet.fields}
+    parsed = {
+        key: parse_cell(values[key], sheet.field(key), place, out, raw.legacy_fonts.get((row, place.column)))
+        for key, place in places.items()
+    }
     return Record(row, parsed, {key: place.cell for key, place in places.items()})
 
 
-def _unmerged(raw: RawSheet, header_row: int, title: str, out: Collector) -> list[list[Any]]:
-    """The sheet's rows with ranges merged down one column filled into each row."""
+def _unmerged(
+    raw: RawSheet, header_row: int, title: str, out: Collector
+) -> tuple[list[list[Any]], set[tuple[int, int]]]:
+    """The sheet's rows with ranges merged down one column filled into each row, and the cells filled.
+
+    Ranges that start in or above the header row are left alone: a header merged into the first
+    data row says nothing about the data.
+    """
     grid = [list(row) for row in raw.rows]
+    filled: set[tuple[int, int]] = set()
     for first_row, first_col, last_row, last_col in raw.merged:
-        if last_row <= header_row or (first_row == last_row and first_col == last_col):
+        if first_row <= header_row or (first_row == last_row and first_col == last_col):
             continue
         span = f"{cells.address(first_row, first_col)}:{cells.address(last_row, last_col)}"
         if first_col != last_col:
@@ -206,6 +227,7 @@ def _unmerged(raw: RawSheet, header_row: int, title: str, out: Collector) -> lis
                 grid.append([])
             grid[row - 1].extend([""] * (first_col - len(grid[row - 1])))
             grid[row - 1][first_col - 1] = value
+            filled.add((row, first_col))
         out.add(
             "merged-cells-filled",
             sheet=title,
@@ -213,7 +235,7 @@ def _unmerged(raw: RawSheet, header_row: int, title: str, out: Collector) -> lis
             range=span,
             value=cells.as_text(value),
         )
-    return grid
+    return grid, filled
 
 
 # --------------------------------------------------------------------------- cells

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import cells, layout
+from . import cells, layout, vnformat
 from .config import Config
 from .findings import Finding, has_errors, sorted_findings
 from .identity import verify
@@ -156,6 +156,6 @@ def _proposal_consistency(record: Record, score_keys: list[str], title: str, con
             cell=record.cells["proposal"],
             proposal=proposal,
             needed=needed,
-            total=cells.as_text(total),
+            total=vnformat.number(total, 4),
             classification=reached,
         )

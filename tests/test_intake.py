@@ -249,6 +249,29 @@ def test_identity_comes_from_content_not_name(tmp_path: Path, config: Config, fi
     ]
 
 
+def test_a_crash_while_checking_one_file_is_a_finding_and_the_others_are_read(
+    tmp_path: Path, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipeline.cycle
+
+    def validate_or_crash(received: Any, config: Config, year: int) -> Any:
+        if received.source.name == "b-loi.xlsx":
+            raise KeyError("models")
+        return validate(received, config, year)
+
+    monkeypatch.setattr(pipeline.cycle, "validate", validate_or_crash)
+    _touch(tmp_path / "inbox", "a.xlsx", "b-loi.xlsx", "c.xlsx")
+    submissions = pipeline.cycle.read_inbox(tmp_path / "inbox", config, YEAR)
+    assert [(s.source.name, [(f.code, f.sheet, f.cell) for f in s.findings]) for s in submissions] == [
+        ("a.xlsx", [("not-a-workbook", "", "")]),
+        ("b-loi.xlsx", [("unexpected-error", "", "")]),
+        ("c.xlsx", [("not-a-workbook", "", "")]),
+    ]
+    crashed = submissions[1]
+    assert not crashed.accepted and crashed.findings[0].severity == "error"
+    assert "KeyError: 'models'" in crashed.findings[0].message
+
+
 # --------------------------------------------------------------------------- the calamine corpus
 
 # One subprocess reads the whole corpus, so a reader that hangs or eats memory cannot stall the suite.

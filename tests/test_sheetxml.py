@@ -109,3 +109,22 @@ def test_error_cells_keep_their_error_text(filled_workbook: Callable[..., bytes]
             target.writestr(info, body)
     sheets = {name: extra.special for name, extra in sheet_extras(out.getvalue()).items() if extra.special}
     assert list(sheets.values()) == [{(40, 2): CellError("#DIV/0!")}]
+
+
+@pytest.mark.parametrize(("font", "expected"), [(".VnTime", "Tổ"), (None, "Tæ")], ids=["vntime-font", "no-font"])
+def test_only_the_font_tells_a_short_tcvn3_word(
+    tmp_path: Path, config: Config, filled_workbook: Callable[..., bytes], font: str | None, expected: str
+) -> None:
+    """ "Tæ" is "Tổ" in TCVN3 but also plausible Latin-1 text: the characters alone do not decide."""
+
+    def type_area(wb: Any) -> None:
+        cell = wb["Mô hình"]["F4"]
+        cell.value = encode("Tổ", "tcvn3")
+        if font:
+            cell.font = Font(name=font)
+
+    path = tmp_path / "area.xlsx"
+    path.write_bytes(_edited(filled_workbook(UNIT, _model_answers("Mô hình A")), type_area))
+    sub = validate(receive(path, path.name), config, 2026)
+    assert sub.tables["models"][0].values["area"] == expected
+    assert [(f.code, f.cell) for f in sub.findings] == ([("legacy-encoding", "F4")] if font else [])

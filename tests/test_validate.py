@@ -423,6 +423,20 @@ MISTAKES = [
         id="cells-merged-across-columns",
     ),
     pytest.param(
+        None,
+        (_set(ACTIVITIES, "A4", "So cuoc doi thoai truc tiep giua nguoi dung dau voi Nhan dan"),),
+        {("header-renamed", ACTIVITIES, "A4")},
+        True,
+        id="form-label-retyped-without-diacritics",
+    ),
+    pytest.param(
+        None,
+        (_merge(MODELS, "C3:C4"),),
+        {("missing-value", MODELS, "C4")},
+        False,
+        id="header-merged-into-the-first-row-is-not-data",
+    ),
+    pytest.param(
         lambda a: a["models"][1].update(field=a["models"][0]["field"]),
         (_merge(MODELS, "C4:C5"),),
         {("merged-cells-filled", MODELS, "C4")},
@@ -492,6 +506,12 @@ def test_message_names_the_place_and_the_choices(tmp_path: Path, config: Config,
         "Xây dựng hệ thống chính trị; đang ghi “Kinh tế - xã hội”."
     )
     assert error.hint == "Hãy chọn từ danh sách thả xuống của ô."
+
+
+def test_a_merge_reaching_into_a_blank_row_makes_no_phantom_row(tmp_path: Path, config: Config, filled: bytes) -> None:
+    sub = _submit(tmp_path, config, _edit_workbook(filled, _set(MODELS, "C5", "Kinh tế"), _merge(MODELS, "C4:C7")))
+    assert _flat(sub.findings) == [("merged-cells-filled", MODELS, "C4")]
+    assert [r.row for r in sub.tables["models"]] == [4, 5]
 
 
 def test_a_value_merged_down_a_column_is_used_for_each_row(tmp_path: Path, config: Config, filled: bytes) -> None:
