@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -225,6 +226,21 @@ def _zip_problem(data: bytes) -> str:
     packed = sum(info.compress_size for info in infos) or 1
     if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
         return "nội dung giải nén quá lớn, nghi là tệp độc hại"
+    return _inflate_check(data)
+
+
+def _inflate_check(data: bytes) -> str:
+    """Inflate every member once, in bounded chunks: a member whose real content disagrees with
+    its declared size or checksum (a crafted bomb, a damaged download) is caught here, before a
+    reader that trusts the declarations (and could abort the process) sees it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                with archive.open(info) as member:
+                    while member.read(1024 * 1024):
+                        pass
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error):
+        return "tệp bị hỏng hoặc tải về không trọn vẹn"
     return ""
 
 

@@ -347,3 +347,24 @@ def test_corpus_of_foreign_workbooks_is_refused_safely() -> None:
         assert result["seconds"] < PER_FILE_SECONDS, (name, result["seconds"])
     assert peak_kb < PEAK_RSS_KB, f"peak RSS of the corpus run: {peak_kb // 1024} MB"
     assert _hashes(corpus) == before
+
+
+def test_a_zip_that_lies_about_its_sizes_is_caught_before_any_reader(template: bytes) -> None:
+    """A member declared small but inflating to much more: the declarations pass, inflating does not."""
+    import struct
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", b"<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * 5_000_000)
+    data = bytearray(out.getvalue())
+    for signature, offset in ((b"PK\x01\x02", 24), (b"PK\x03\x04", 22)):  # central / local header: size field
+        start = data.rfind(signature) if signature == b"PK\x01\x02" else data.find(signature, 10)
+        struct.pack_into("<I", data, start + offset, 1000)
+    assert precheck(bytes(data)) == "tệp bị hỏng hoặc tải về không trọn vẹn"
+
+
+def test_a_damaged_download_is_not_a_workbook(template: bytes) -> None:
+    damaged = bytearray(template)
+    damaged[len(damaged) // 2] ^= 0xFF
+    assert precheck(bytes(damaged)) == "tệp bị hỏng hoặc tải về không trọn vẹn"
