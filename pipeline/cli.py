@@ -155,6 +155,61 @@ def check(ws: Workspace, year: int, files: tuple[Path, ...], as_json: bool) -> N
 
 @main.command(context_settings=CONTEXT)
 @YEAR
+@click.pass_obj
+def status(ws: Workspace, year: int) -> None:
+    """Tình hình gửi báo cáo của các đơn vị trong năm (theo sổ theo dõi, không ghi gì)."""
+    from .consolidate import MISSING, REJECTED
+    from .cycle import year_status
+    from .render import render_status
+
+    with _user_errors():
+        config = ws.config()
+        submissions, data = year_status(ws.root, config, year)
+    click.echo(render_status(data, submissions))
+    pending = [u for u in data.units if u.status in (MISSING, REJECTED)]
+    sys.exit(1 if pending else 0)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("file")
+@click.option(
+    "--date",
+    "moment",
+    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M"]),
+    required=True,
+    help="Ngày nhận thực tế (YYYY-MM-DD hoặc dd/mm/yyyy).",
+)
+@click.option("--reason", required=True, help="Lý do sửa, ví dụ “Nhận bản giấy ngày 24/11”.")
+@click.pass_obj
+def received(ws: Workspace, file: str, moment: dt.datetime, reason: str) -> None:
+    """Sửa ngày nhận của một tệp (FILE: tên tệp trong inbox/ hoặc đầu mã SHA-256)."""
+    from .cycle import override_received
+
+    with _user_errors():
+        ws.config()
+        try:
+            entry = override_received(ws.root, file, moment, reason)
+        except LookupError as exc:
+            raise UserError(str(exc)) from None
+    click.echo(
+        f"Đã ghi ngày nhận {moment:%d/%m/%Y %H:%M} cho tệp “{entry}”. Chạy lại `dvk consolidate` để cập nhật báo cáo."
+    )
+
+
+@main.command(context_settings=CONTEXT)
+@click.pass_obj
+def rebuild(ws: Workspace) -> None:
+    """Dựng lại sổ theo dõi từ kho lưu trữ outbox/luu-tru/ (sổ cũ được sao lưu trước)."""
+    from .cycle import rebuild as rebuild_register
+
+    with _user_errors():
+        years = rebuild_register(ws.root, ws.config())
+    shown = ", ".join(str(y) for y in years) or "không có"
+    click.echo(f"Đã dựng lại sổ theo dõi từ kho lưu trữ; các năm: {shown}.")
+
+
+@main.command(context_settings=CONTEXT)
+@YEAR
 @click.option(
     "--workspace",
     type=click.Path(file_okay=False, path_type=Path),

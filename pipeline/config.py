@@ -21,6 +21,15 @@ PREFILLS = ("unit.code", "unit.name")
 # Dates a template accepts (Excel's validation and the reader agree on this range).
 DATE_MIN = dt.date(2000, 1, 1)
 DATE_MAX = dt.date(2100, 12, 31)
+# The calendar's rules per year; the first value of each is the default.
+LATE_COUNTINGS = ("calendar-days", "working-days")
+DEADLINE_SHIFTS = ("none", "next-working-day")
+RESUBMISSION_POLICIES = ("keeps-original-date", "counts-as-late")
+CALENDAR_DAYS, WORKING_DAYS = LATE_COUNTINGS
+NO_SHIFT, NEXT_WORKING_DAY = DEADLINE_SHIFTS
+KEEPS_ORIGINAL_DATE, COUNTS_AS_LATE = RESUBMISSION_POLICIES
+# Longest holiday range accepted: a longer one is almost surely a typo in a year.
+MAX_HOLIDAY_RANGE_DAYS = 31
 
 
 class ConfigError(Exception):
@@ -151,6 +160,12 @@ class Unit:
     origin: str
     email: str
     min_models: int
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    def active_on(self, day: dt.date) -> bool:
+        """Whether the unit exists on ``day`` (created on or before it, not dissolved before it)."""
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
 
 @dataclass(frozen=True)
@@ -162,15 +177,69 @@ class Units:
     def get(self, code: str) -> Unit | None:
         return next((u for u in self.units if u.code == code), None)
 
+    def active_on(self, day: dt.date) -> tuple[Unit, ...]:
+        """The units that exist on ``day``, in configured order: those expected to report that year."""
+        return tuple(u for u in self.units if u.active_on(day))
+
     def group_label(self, key: str) -> str:
         return next(g.label for g in self.groups if g.key == key)
 
 
 @dataclass(frozen=True)
+class Exemption:
+    """A unit excused from reporting one year, and why (shown in its status)."""
+
+    unit: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class YearCalendar:
+    """One year's deadlines and the rules that say whether a file came on time."""
+
     year: int
     units_deadline: dt.date
     upward_deadline: dt.date
+    holidays: frozenset[dt.date] = frozenset()
+    late_counting: str = CALENDAR_DAYS
+    deadline_shift: str = NO_SHIFT
+    exempt: tuple[Exemption, ...] = ()
+    resubmission_after_deadline: str = KEEPS_ORIGINAL_DATE
+
+    def is_working_day(self, day: dt.date) -> bool:
+        """Monday to Friday and not a holiday of this year's list."""
+        return day.weekday() < 5 and day not in self.holidays
+
+    def next_working_day(self, day: dt.date) -> dt.date:
+        """``day`` itself when it is a working day, else the first working day after it."""
+        while not self.is_working_day(day):
+            day += dt.timedelta(days=1)
+        return day
+
+    @property
+    def deadline(self) -> dt.date:
+        """The units' deadline in force: ``units_deadline``, moved off a day off when so configured."""
+        if self.deadline_shift == NEXT_WORKING_DAY:
+            return self.next_working_day(self.units_deadline)
+        return self.units_deadline
+
+    def days_late(self, received: dt.date) -> int:
+        """Days after the deadline in force; 0 when on time.
+
+        Counting working days, a file received on a day off counts as received on the next working
+        day: a file sent on the Saturday after a Friday deadline is 1 working day late, not 0."""
+        deadline = self.deadline
+        if received <= deadline:
+            return 0
+        if self.late_counting == CALENDAR_DAYS:
+            return (received - deadline).days
+        last = self.next_working_day(received)
+        days = (deadline + dt.timedelta(days=n) for n in range(1, (last - deadline).days + 1))
+        return sum(1 for day in days if self.is_working_day(day))
+
+    def exemption(self, code: str) -> str | None:
+        """Why the unit ``code`` is exempt this year, or None when it must report."""
+        return next((e.reason for e in self.exempt if e.unit == code), None)
 
 
 @dataclass(frozen=True)
@@ -264,7 +333,9 @@ class Node:
             raise self.fail(f"thiếu khóa: {', '.join(missing)}")
         return {str(k): self._child(str(k), v) for k, v in self.value.items()}
 
-    def items(self) -> Iterator[Node]:
+    def items(self, allow_empty: bool = False) -> Iterator[Node]:
+        if allow_empty and self.value in (None, []):
+            return iter(())
         if not isinstance(self.value, list) or not self.value:
             raise self.fail("phải là một danh sách không rỗng")
         return (self._child(i, v) for i, v in enumerate(self.value))
@@ -300,7 +371,8 @@ class Node:
         return self.value
 
     def date(self) -> dt.date:
-        if not isinstance(self.value, dt.date):
+        # A YAML timestamp ("2026-11-25 08:00") is a datetime, which does not compare with dates.
+        if not isinstance(self.value, dt.date) or isinstance(self.value, dt.datetime):
             raise self.fail(f"phải là một ngày dạng YYYY-MM-DD (đang là “{self.value}”)")
         return self.value
 
@@ -341,11 +413,12 @@ def load_config(root: Path) -> Config:
     criteria = _criteria(criteria_node)
     template = _template(node("template.yaml"), criteria)
     _check_proposals(criteria, template, criteria_node)
+    units = _units(node("units.yaml"))
     return Config(
         root=root,
         organization=_organization(node("organization.yaml")),
-        units=_units(node("units.yaml")),
-        calendar=_calendar(node("calendar.yaml")),
+        units=units,
+        calendar=_calendar(node("calendar.yaml"), units),
         template=template,
         criteria=criteria,
         secret=_secret(root),
@@ -438,13 +511,14 @@ def _units(root: Node) -> Units:
 
 
 def _unit(node: Node, groups: tuple[Group, ...], origins: tuple[str, ...], default_min: int) -> Unit:
-    m = node.mapping(("code", "name", "group"), ("origin", "email", "min_models"))
+    m = node.mapping(("code", "name", "group"), ("origin", "email", "min_models", "valid_from", "valid_to"))
     code = m["code"].text()
     if not code.replace("-", "").replace("_", "").isalnum() or not code.isascii():
         raise m["code"].fail(f"mã “{code}” chỉ được gồm chữ không dấu, số, “-” và “_”")
     origin = m["origin"].text(allow_empty=True) if "origin" in m else ""
     if origin and origin not in origins:
         raise m["origin"].fail(f"“{origin}” không có trong “origins” ({', '.join(origins)})")
+    valid_from, valid_to = _validity(m)
     return Unit(
         code=code,
         name=m["name"].text(),
@@ -452,18 +526,85 @@ def _unit(node: Node, groups: tuple[Group, ...], origins: tuple[str, ...], defau
         origin=origin,
         email=m["email"].text(allow_empty=True) if "email" in m else "",
         min_models=m["min_models"].integer() if "min_models" in m else default_min,
+        valid_from=valid_from,
+        valid_to=valid_to,
     )
 
 
-def _calendar(root: Node) -> dict[int, YearCalendar]:
+def _validity(m: dict[str, Node]) -> tuple[dt.date | None, dt.date | None]:
+    """``valid_from`` / ``valid_to`` of a unit (each optional), the first not after the second."""
+    start = m["valid_from"].date() if "valid_from" in m else None
+    end = m["valid_to"].date() if "valid_to" in m else None
+    if start and end and end < start:
+        raise m["valid_to"].fail(f"ngày {end.isoformat()} đứng trước “valid_from” ({start.isoformat()})")
+    return start, end
+
+
+def _calendar(root: Node, units: Units) -> dict[int, YearCalendar]:
     years = root.mapping(("years",))["years"]
     calendar = {}
     for key, node in years.entries():
         if not key.isdigit():
             raise node.fail("năm phải là một số, ví dụ 2026")
-        m = node.mapping(("units_deadline", "upward_deadline"))
-        calendar[int(key)] = YearCalendar(int(key), m["units_deadline"].date(), m["upward_deadline"].date())
+        calendar[int(key)] = _year(int(key), node, units)
     return calendar
+
+
+def _year(year: int, node: Node, units: Units) -> YearCalendar:
+    m = node.mapping(
+        ("units_deadline", "upward_deadline"),
+        ("holidays", "late_counting", "deadline_shift", "exempt", "resubmission_after_deadline"),
+    )
+    return YearCalendar(
+        year,
+        m["units_deadline"].date(),
+        m["upward_deadline"].date(),
+        holidays=_holidays(m["holidays"], year) if "holidays" in m else frozenset(),
+        late_counting=_choice(m, "late_counting", LATE_COUNTINGS),
+        deadline_shift=_choice(m, "deadline_shift", DEADLINE_SHIFTS),
+        exempt=_exemptions(m["exempt"], units) if "exempt" in m else (),
+        resubmission_after_deadline=_choice(m, "resubmission_after_deadline", RESUBMISSION_POLICIES),
+    )
+
+
+def _choice(m: dict[str, Node], key: str, allowed: tuple[str, ...]) -> str:
+    """An optional setting among ``allowed``; the first is the default."""
+    return m[key].one_of(allowed) if key in m else allowed[0]
+
+
+def _holidays(node: Node, year: int) -> frozenset[dt.date]:
+    """Dates and ``{from, to}`` ranges (both ends included) of ``year`` or early ``year + 1``."""
+    days: set[dt.date] = set()
+    for item in node.items(allow_empty=True):
+        first, last = _holiday_range(item) if isinstance(item.value, dict) else (item.date(),) * 2
+        if first.year not in (year, year + 1) or last.year not in (year, year + 1):
+            raise item.fail(f"ngày nghỉ phải thuộc năm {year} (hoặc đầu năm {year + 1}); hãy kiểm tra lại năm")
+        days.update(first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+    return frozenset(days)
+
+
+def _holiday_range(node: Node) -> tuple[dt.date, dt.date]:
+    m = node.mapping(("from", "to"))
+    first, last = m["from"].date(), m["to"].date()
+    if last < first:
+        raise m["to"].fail(f"ngày {last.isoformat()} đứng trước “from” ({first.isoformat()})")
+    if (last - first).days >= MAX_HOLIDAY_RANGE_DAYS:
+        raise node.fail(f"một đợt nghỉ dài quá {MAX_HOLIDAY_RANGE_DAYS} ngày; hãy kiểm tra lại “from” và “to”")
+    return first, last
+
+
+def _exemptions(node: Node, units: Units) -> tuple[Exemption, ...]:
+    """Exempt units of a year: each a unit of config/units.yaml, named once, with a reason."""
+    exempt: list[Exemption] = []
+    for item in node.items(allow_empty=True):
+        m = item.mapping(("unit", "reason"))
+        code = m["unit"].text()
+        if units.get(code) is None:
+            raise m["unit"].fail(f"mã đơn vị “{code}” không có trong danh sách đơn vị của config/units.yaml")
+        if any(e.unit == code for e in exempt):
+            raise m["unit"].fail(f"đơn vị “{code}” được ghi miễn báo cáo hai lần")
+        exempt.append(Exemption(code, m["reason"].text()))
+    return tuple(exempt)
 
 
 def _criteria(root: Node) -> Criteria:

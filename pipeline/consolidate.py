@@ -1,10 +1,15 @@
 """Consolidation stage: validated submissions -> one :class:`Consolidation` of the year.
 
-Contract: only accepted submissions contribute rows. Per unit the latest accepted submission is
-used (by received time, then file name); earlier ones are noted with a warning. Every configured
-unit gets a status: on time, late by N days, rejected (only rejected files arrived) or missing.
-Every consolidated row keeps the file, sheet and row it came from. Deterministic: the result does
-not depend on the order in which files are given.
+Contract: only accepted submissions contribute rows. The units expected in a year are the
+configured units that exist on its units' deadline (``valid_from`` / ``valid_to``); a valid file
+from any other unit is refused by validation (``unit-not-active``) and contributes nothing.
+Per unit the latest accepted submission is used (by received time, then file name); earlier ones
+are noted with a warning. Every expected unit gets a status: exempt (the year's calendar excuses
+it), on time, late by N days (calendar or working days, after the deadline in force), rejected
+(only rejected files arrived) or missing. Timeliness counts from the first accepted file, or from
+the latest when the year's ``resubmission_after_deadline`` is ``counts-as-late``. Every
+consolidated row keeps the file, sheet and row it came from. Deterministic: the result does not
+depend on the order in which files are given.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .config import Config, Unit
+from .config import COUNTS_AS_LATE, WORKING_DAYS, Config, Unit, YearCalendar
 from .findings import Finding, finding
 from .sheets import Record
 from .textnorm import fold
@@ -24,13 +29,24 @@ ON_TIME = "on-time"
 LATE = "late"
 REJECTED = "rejected"
 MISSING = "missing"
-STATUS_LABELS = {ON_TIME: "Đúng hạn", LATE: "Trễ hạn", REJECTED: "Bị trả lại", MISSING: "Chưa gửi"}
+EXEMPT = "exempt"
+STATUS_LABELS = {
+    ON_TIME: "Đúng hạn",
+    LATE: "Trễ hạn",
+    REJECTED: "Bị trả lại",
+    MISSING: "Chưa gửi",
+    EXEMPT: "Miễn báo cáo",
+}
 ITEM_SHEETS = ("models", "collectives", "individuals")
 
 
 @dataclass(frozen=True)
 class UnitStatus:
-    """Where one configured unit stands this year."""
+    """Where one expected unit stands this year.
+
+    ``file`` is the file whose figures are used (the latest accepted); ``received`` is the day
+    timeliness counts from (see the module's contract). An exempt unit that sent a file anyway
+    keeps its exempt status; its figures are consolidated like any other unit's."""
 
     unit: Unit
     status: str
@@ -39,11 +55,16 @@ class UnitStatus:
     received: dt.date | None
     model_count: int
     answers: Mapping[str, Any]
+    reason: str = ""  # why an exempt unit is exempt
+    working_days: bool = False  # days_late counts working days
 
     @property
     def label(self) -> str:
+        """The status in Vietnamese: the one place every output takes it from."""
         if self.status == LATE:
-            return f"Trễ hạn {self.days_late} ngày"
+            return f"Trễ hạn {self.days_late} ngày" + (" làm việc" if self.working_days else "")
+        if self.status == EXEMPT:
+            return f"{STATUS_LABELS[EXEMPT]}: {self.reason}"
         return STATUS_LABELS[self.status]
 
     @property
@@ -80,48 +101,61 @@ class Consolidation:
 
 def consolidate(submissions: list[Submission], config: Config, year: int) -> Consolidation:
     """Merge the accepted submissions of ``year`` into one consolidation."""
-    deadline = config.year(year).units_deadline
-    chosen, notes = _latest_per_unit(submissions)
-    statuses = tuple(_status(unit, chosen.get(unit.code), submissions, deadline) for unit in config.units.units)
+    calendar = config.year(year)
+    expected = config.units.active_on(calendar.units_deadline)
+    # Validation refuses files of units that do not exist on the deadline (unit-not-active);
+    # the filter keeps a consolidation of hand-made submissions honest all the same.
+    codes = {u.code for u in expected}
+    by_unit = _accepted_by_unit([s for s in submissions if s.unit_code in codes])
+    chosen = {code: subs[-1] for code, subs in by_unit.items()}
+    statuses = tuple(_status(unit, by_unit.get(unit.code, []), submissions, calendar) for unit in expected)
     items = {key: _items(key, chosen, config) for key in ITEM_SHEETS}
     activities = {code: dict(sub.forms.get("activities", {})) for code, sub in sorted(chosen.items())}
-    notes.extend(_below_minimum(statuses))
-    notes.extend(_shared_model_names(chosen, config))
+    notes = [*_duplicates(by_unit), *_below_minimum(statuses), *_shared_model_names(chosen, config)]
     return Consolidation(year, statuses, items, activities, tuple(notes))
 
 
-def _latest_per_unit(submissions: list[Submission]) -> tuple[dict[str, Submission], list[Finding]]:
+def _accepted_by_unit(submissions: list[Submission]) -> dict[str, list[Submission]]:
+    """The accepted submissions of each unit, oldest first (by received time, then file name)."""
     by_unit: dict[str, list[Submission]] = {}
     for sub in submissions:
         if sub.accepted and sub.unit_code:
             by_unit.setdefault(sub.unit_code, []).append(sub)
-    chosen: dict[str, Submission] = {}
-    notes: list[Finding] = []
-    for code, subs in sorted(by_unit.items()):
-        ordered = sorted(subs, key=lambda s: (s.source.received_at, s.source.name))
-        chosen[code] = ordered[-1]
-        notes.extend(
-            finding("duplicate-submission", file=old.source.name, unit=code, used=ordered[-1].source.name)
-            for old in ordered[:-1]
-        )
-    return chosen, notes
+    return {
+        code: sorted(subs, key=lambda s: (s.source.received_at, s.source.name))
+        for code, subs in sorted(by_unit.items())
+    }
 
 
-def _status(unit: Unit, sub: Submission | None, all_subs: list[Submission], deadline: dt.date) -> UnitStatus:
-    if sub is None:
+def _duplicates(by_unit: Mapping[str, list[Submission]]) -> list[Finding]:
+    """A warning on every accepted file of a unit but its latest, which is the one used."""
+    return [
+        finding("duplicate-submission", file=old.source.name, unit=code, used=subs[-1].source.name)
+        for code, subs in by_unit.items()
+        for old in subs[:-1]
+    ]
+
+
+def _status(unit: Unit, accepted: list[Submission], all_subs: list[Submission], calendar: YearCalendar) -> UnitStatus:
+    reason = calendar.exemption(unit.code)
+    if not accepted:
         rejected = sorted(s.source.name for s in all_subs if s.unit_code == unit.code and not s.accepted)
-        status = REJECTED if rejected else MISSING
-        return UnitStatus(unit, status, 0, rejected[-1] if rejected else "", None, 0, {})
-    received = sub.source.received_at.date()
-    days_late = max(0, (received - deadline).days)
+        status = EXEMPT if reason is not None else REJECTED if rejected else MISSING
+        return UnitStatus(unit, status, 0, rejected[-1] if rejected else "", None, 0, {}, reason or "")
+    latest = accepted[-1]
+    counted = latest if calendar.resubmission_after_deadline == COUNTS_AS_LATE else accepted[0]
+    received = counted.source.received_at.date()
+    days_late = calendar.days_late(received) if reason is None else 0
     return UnitStatus(
         unit=unit,
-        status=LATE if days_late else ON_TIME,
+        status=EXEMPT if reason is not None else LATE if days_late else ON_TIME,
         days_late=days_late,
-        file=sub.source.name,
+        file=latest.source.name,
         received=received,
-        model_count=len(sub.tables.get("models", ())),
-        answers=dict(sub.forms.get("unit", {})),
+        model_count=len(latest.tables.get("models", ())),
+        answers=dict(latest.forms.get("unit", {})),
+        reason=reason or "",
+        working_days=calendar.late_counting == WORKING_DAYS,
     )
 
 

@@ -9,6 +9,7 @@ write again belongs to a unit that has since fixed everything, and is removed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,11 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .consolidate import LATE, MISSING, Consolidation, consolidate
-from .findings import Finding, finding
-from .intake import SourceFile, discover, receive
+from .consolidate import EXEMPT, LATE, MISSING, Consolidation, consolidate
+from .findings import Finding
 from .ooxml import atomic_write
-from .validate import Submission, validate
+from .receipt import check_file, ingest, read_cycle
+from .register import open_register, read_sidecars, remove_register, restore_from_sidecar, write_sidecar
+from .tracking import Change, resubmission_changes, track_year
+from .validate import Submission
+
+__all__ = ["RunResult", "check_file", "rebuild", "run_consolidation", "year_status"]
 
 Progress = Callable[[str], None]
 
@@ -31,6 +36,7 @@ class RunResult:
     submissions: tuple[Submission, ...]
     consolidation: Consolidation
     outputs: tuple[Path, ...]
+    changes: tuple[Change, ...] = ()
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -42,7 +48,7 @@ class RunResult:
         units = self.consolidation.units
         return {
             "year": self.year,
-            "units_expected": len(units),
+            "units_expected": sum(1 for u in units if u.status != EXEMPT),
             "accepted": sorted({s.unit_code for s in self.submissions if s.accepted}),
             "rejected": [
                 {"file": s.source.name, "unit": s.unit_code, "findings": [f.as_dict() for f in s.findings]}
@@ -51,6 +57,7 @@ class RunResult:
             ],
             "late": [{"unit": u.unit.code, "days": u.days_late} for u in units if u.status == LATE],
             "missing": [u.unit.code for u in units if u.status == MISSING],
+            "changes": [c.as_dict() for c in self.changes],
             "outputs": [_relative(p, root) for p in self.outputs],
         }
 
@@ -62,46 +69,45 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def check_file(path: Path, name: str, config: Config, year: int) -> Submission:
-    """Receive and validate one file; whatever goes wrong inside becomes a finding, not a crash."""
-    try:
-        return validate(receive(path, name), config, year)
-    except Exception as exc:  # a bug must not stop the other forty units' run
-        source = SourceFile(path, name, "", 0, dt.datetime(1970, 1, 1))
-        detail = f"{type(exc).__name__}: {exc}"[:200]
-        return Submission(source, "", None, "", {}, {}, (finding("unexpected-error", file=name, detail=detail),))
-
-
-def read_inbox(inbox: Path, config: Config, year: int, progress: Progress | None = None) -> list[Submission]:
-    """Receive and validate every file under ``inbox``."""
-    submissions = []
-    for path in discover(inbox):
-        name = path.relative_to(inbox).as_posix()
-        if progress:
-            progress(name)
-        submissions.append(check_file(path, name, config, year))
-    return submissions
-
-
 def run_consolidation(
-    root: Path, config: Config, year: int, report_date: dt.date | None, progress: Progress | None = None
+    root: Path,
+    config: Config,
+    year: int,
+    report_date: dt.date | None,
+    progress: Progress | None = None,
+    now: dt.datetime | None = None,
 ) -> RunResult:
-    """The whole ``dvk consolidate`` job on the workspace ``root``."""
+    """The whole ``dvk consolidate`` job on the workspace ``root``, in one register transaction."""
+    config.year(year)  # an unknown year is a config error before any work
+    moment = now or dt.datetime.now().replace(microsecond=0)
+    with open_register(root, moment) as register:
+        submissions = ingest(root, register, year, moment, config)
+        submissions += read_cycle(root, register, config, year, progress)
+        data = consolidate(submissions, config, year)
+        notes = track_year(register, data, submissions, config)
+        data = dataclasses.replace(data, findings=data.findings + tuple(notes))
+        outputs = _write_outputs(root, config, year, report_date, submissions, data)
+    changes = tuple(resubmission_changes(submissions))
+    return RunResult(year, tuple(submissions), data, outputs, changes)
+
+
+def _write_outputs(
+    root: Path,
+    config: Config,
+    year: int,
+    report_date: dt.date | None,
+    submissions: list[Submission],
+    data: Consolidation,
+) -> tuple[Path, ...]:
     from .feedback import CLERK_FILE, FEEDBACK_FOLDER, clerk_report_bytes
     from .report import report_bytes, report_file_name
     from .stats import statistics
     from .summary import SUMMARY_FILE, summary_bytes
 
-    config.year(year)  # an unknown year is a config error before any work
-    submissions = read_inbox(root / "inbox", config, year, progress)
-    data = consolidate(submissions, config, year)
     stats = statistics(data, config)
     folder = root / "outbox" / str(year)
-    documents = {
-        SUMMARY_FILE.format(year=year): summary_bytes(
-            stats, data, [f for s in submissions for f in s.findings] + list(data.findings), config
-        ),
-    }
+    all_findings = [f for s in submissions for f in s.findings] + list(data.findings)
+    documents = {SUMMARY_FILE.format(year=year): summary_bytes(stats, data, all_findings, config)}
     for kind in ("province", "standing"):
         documents[report_file_name(kind, config, year)] = report_bytes(kind, stats, data, config, report_date)
     documents[CLERK_FILE.format(year=year)] = clerk_report_bytes(submissions, data.findings, config, year)
@@ -112,16 +118,55 @@ def run_consolidation(
         atomic_write(folder / name, content)
         outputs.append(folder / name)
     _remove_stale_feedback(folder / FEEDBACK_FOLDER, set(feedback))
-    return RunResult(year, tuple(submissions), data, tuple(outputs))
+    return tuple(outputs)
+
+
+def year_status(root: Path, config: Config, year: int) -> tuple[list[Submission], Consolidation]:
+    """Where the year stands, from the register and the archive alone (nothing is written)."""
+    config.year(year)
+    with open_register(root, dt.datetime.now(), write=False) as register:
+        submissions = read_cycle(root, register, config, year)
+    return submissions, consolidate(submissions, config, year)
+
+
+def override_received(root: Path, file: str, moment: dt.datetime, reason: str) -> str:
+    """Set the received-at of one ledger file (by inbox name or hash prefix); its name comes back."""
+    with open_register(root, dt.datetime.now().replace(microsecond=0)) as register:
+        matches = register.find_files(file)
+        if len(matches) != 1:
+            problem = "không tìm thấy tệp" if not matches else f"có {len(matches)} tệp khớp, hãy ghi thêm ký tự của mã"
+            raise LookupError(
+                f"“{file}”: {problem} trong sổ theo dõi (các tệp được ghi nhận khi chạy dvk consolidate)."
+            )
+        register.override_received(matches[0], moment, reason)
+        write_sidecar(root, register, matches[0])
+        return next(e.first_name for e in register.files() if e.sha256 == matches[0])
+
+
+def rebuild(root: Path, config: Config, now: dt.datetime | None = None) -> list[int]:
+    """Recreate the register from the archive: ledger rows from the sidecars, then every year replayed."""
+    moment = now or dt.datetime.now().replace(microsecond=0)
+    remove_register(root, moment)
+    with open_register(root, moment) as register:
+        sidecars = read_sidecars(root)
+        for data in sidecars:
+            restore_from_sidecar(register, data)
+        years = sorted({int(d["cycle"]) for d in sidecars})
+        for year in years:
+            if year in config.calendar:
+                submissions = read_cycle(root, register, config, year)
+                track_year(register, consolidate(submissions, config, year), submissions, config)
+    return years
 
 
 def _feedback_documents(submissions: list[Submission], config: Config) -> dict[str, bytes]:
     """The annotated copy of each unit file with findings, by file name (the inbox is only read)."""
     from .feedback import CannotAnnotate, feedback_names, unit_feedback_bytes
 
+    latest = _latest_per_unit(submissions)
     documents = {}
-    for index, name in feedback_names(submissions).items():
-        submission = submissions[index]
+    for index, name in feedback_names(latest).items():
+        submission = latest[index]
         try:
             documents[name] = unit_feedback_bytes(submission.source.path.read_bytes(), submission, config)
         except (CannotAnnotate, OSError):
@@ -129,6 +174,15 @@ def _feedback_documents(submissions: list[Submission], config: Config) -> dict[s
             # away since it was checked: no annotated copy, the clerk report still lists its findings.
             continue
     return documents
+
+
+def _latest_per_unit(submissions: list[Submission]) -> list[Submission]:
+    """Each unit's most recently received file: earlier ones are history, not something to send back."""
+    latest: dict[str, Submission] = {}
+    for sub in sorted(submissions, key=lambda s: (s.source.received_at, s.source.name)):
+        if sub.unit_code:
+            latest[sub.unit_code] = sub
+    return [s for s in submissions if s.unit_code and latest[s.unit_code] is s]
 
 
 def _remove_stale_feedback(folder: Path, written: set[str]) -> None:

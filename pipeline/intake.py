@@ -95,8 +95,11 @@ def discover(inbox: Path) -> list[Path]:
     return sorted((p for p in files if p.name not in IGNORED_NAMES), key=lambda p: p.relative_to(inbox).as_posix())
 
 
-def receive(path: Path, display_name: str) -> Received:
-    """Read one file into a :class:`Received`; never raises on bad content."""
+def receive(path: Path, display_name: str, received_at: dt.datetime | None = None) -> Received:
+    """Read one file into a :class:`Received`; never raises on bad content.
+
+    ``received_at`` is when the ward received the file (from the register); by default the
+    file's modification time."""
     try:
         data = path.read_bytes()
         stat = path.stat()
@@ -107,7 +110,7 @@ def receive(path: Path, display_name: str) -> Received:
         name=display_name,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
-        received_at=dt.datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0),
+        received_at=received_at or dt.datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0),
     )
     problem = precheck(data)
     if problem:

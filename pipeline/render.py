@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .consolidate import LATE, MISSING, REJECTED
+from .consolidate import EXEMPT, LATE, MISSING, REJECTED, Consolidation
 from .cycle import RunResult
 from .findings import SEVERITY_LABELS, Finding
 from .validate import Submission
@@ -85,8 +85,28 @@ def _files_table(result: RunResult) -> str:
 def _counts(result: RunResult) -> dict[str, int]:
     statuses = [u.status for u in result.consolidation.units]
     return {
-        "expected": len(statuses),
+        "expected": len(statuses) - statuses.count(EXEMPT),
         "accepted": sum(1 for s in result.submissions if s.accepted),
         "rejected": sum(1 for s in result.submissions if not s.accepted),
         "missing": statuses.count(MISSING),
     }
+
+
+def render_status(data: Consolidation, submissions: Sequence[Submission]) -> str:
+    """``dvk status``: every unit with its status, file and date received; then the counts."""
+    rows = [
+        (u.unit.code, u.unit.name, u.label, u.file, u.received.strftime("%d/%m/%Y") if u.received else "")
+        for u in data.units
+    ]
+    counts: dict[str, int] = {}
+    for u in data.units:
+        counts[u.status] = counts.get(u.status, 0) + 1
+    done = counts.get("on-time", 0) + counts.get("late", 0)
+    lines = [
+        f"Năm {data.year}: {done}/{len(data.units)} đơn vị đã gửi báo cáo hợp lệ; "
+        f"{counts.get('missing', 0)} chưa gửi; {counts.get('rejected', 0)} bị trả lại; "
+        f"{len(submissions)} tệp đã nhận.",
+        "",
+        table(("Mã", "Đơn vị", "Tình trạng", "Tệp", "Ngày nhận"), rows),
+    ]
+    return "\n".join(lines)

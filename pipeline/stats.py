@@ -3,6 +3,10 @@
 Contract: one place computes every figure; the consolidated workbook and both Word reports only
 render what is here, so they cannot disagree. Tables are plain values (labels, rows of numbers
 or text, an optional total row); figures are named numbers for the sentences of the reports.
+
+Units: the consolidation lists the units expected in the year (those that exist on its deadline).
+Exempt units are listed and shown in their own column, but ``units_expected`` (the units asked to
+report) leaves them out, so that expected = submitted + rejected + missing.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .config import Config
-from .consolidate import LATE, MISSING, ON_TIME, REJECTED, Consolidation, Item, UnitStatus
+from .consolidate import EXEMPT, LATE, MISSING, ON_TIME, REJECTED, Consolidation, Item, UnitStatus
 
 NEW_STATUS, CONTINUING_STATUS = 0, 1  # positions in the "model_status" list of the template
 WHOLE_WARD = "Cơ quan, đơn vị toàn phường"
@@ -63,7 +67,8 @@ def _figures(data: Consolidation, config: Config) -> dict[str, float]:
     statuses = [u.status for u in data.units]
     new, continuing = _status_choices(config)
     figures: dict[str, float] = {
-        "units_expected": len(data.units),
+        "units_expected": len(data.units) - statuses.count(EXEMPT),
+        "units_exempt": statuses.count(EXEMPT),
         "units_submitted": statuses.count(ON_TIME) + statuses.count(LATE),
         "units_on_time": statuses.count(ON_TIME),
         "units_late": statuses.count(LATE),
@@ -122,13 +127,13 @@ def _units_table(data: Consolidation, config: Config) -> StatTable:
             (
                 group.label,
                 len(members),
-                *(_status_count(members, s) for s in (ON_TIME, LATE, REJECTED, MISSING)),
+                *(_status_count(members, s) for s in (ON_TIME, LATE, REJECTED, MISSING, EXEMPT)),
             )
         )
     return StatTable(
         "units",
         "Tình hình gửi báo cáo của các đơn vị",
-        ("Khối", "Số đơn vị", "Đúng hạn", "Trễ hạn", "Bị trả lại", "Chưa gửi"),
+        ("Khối", "Số đơn vị", "Đúng hạn", "Trễ hạn", "Bị trả lại", "Chưa gửi", "Miễn báo cáo"),
         tuple(rows),
         _with_total(rows),
     )

@@ -183,7 +183,7 @@ def write_templates(config: Config, year: int, outbox: Path) -> list[Path]:
     """Write every unit's workbook to ``<outbox>/<year>/mau-bieu/<UNIT_CODE>.xlsx``."""
     folder = outbox / str(year) / TEMPLATES_FOLDER
     paths = []
-    for unit in config.units.units:
+    for unit in config.units.active_on(config.year(year).units_deadline):
         path = folder / f"{unit.code}.xlsx"
         atomic_write(path, template_bytes(config, unit, year))
         paths.append(path)

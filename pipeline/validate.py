@@ -9,12 +9,13 @@ accepted when it has no finding of severity ``error``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from . import cells, layout, vnformat
-from .config import Config
+from .config import Config, Unit
 from .findings import Finding, has_errors, sorted_findings
 from .identity import verify
 from .intake import RawWorkbook, Received, SourceFile
@@ -37,8 +38,10 @@ class Submission:
         return not has_errors(self.findings)
 
 
-def validate(received: Received, config: Config, year: int) -> Submission:
-    """Check one received file against the schema of ``year``."""
+def validate(received: Received, config: Config, year: int, known_codes: Mapping[str, str] | None = None) -> Submission:
+    """Check one received file against the schema of ``year``.
+
+    ``known_codes`` (item code -> owning unit, from the register) enables the code checks."""
     source = received.source
     out = Collector(source.name, list(received.findings))
     meta = _identity(received.workbook, config, year, out) if received.workbook else None
@@ -55,6 +58,8 @@ def validate(received: Received, config: Config, year: int) -> Submission:
                 tables[sheet.key] = read_table(located[sheet.key], sheet, out)
         _check_visible_identity(forms.get("unit", {}), meta, config, out)
         _check_rows(tables, config, out)
+        if known_codes is not None:
+            _check_codes(tables, meta["unit_code"], known_codes, config, out)
     order = tuple(s.title for s in config.template.sheets)
     return Submission(
         source=source,
@@ -91,8 +96,16 @@ def _identity(workbook: RawWorkbook, config: Config, year: int, out: Collector) 
     if not verify(config.secret, meta["signature"], *signed):
         out.add("signature-invalid")
         return None
+    unit = config.units.get(meta["unit_code"])
+    deadline = config.year(year).units_deadline
     problems = [
-        ("unknown-unit", {"unit": meta["unit_code"]}) if config.units.get(meta["unit_code"]) is None else None,
+        ("unknown-unit", {"unit": meta["unit_code"]}) if unit is None else None,
+        (
+            "unit-not-active",
+            {"unit": unit.code, "name": unit.name, "year": year, "period": inactive_period(unit, deadline)},
+        )
+        if unit is not None and not unit.active_on(deadline) and meta["year"] == str(year)
+        else None,
         ("wrong-year", {"found": meta["year"], "expected": year}) if meta["year"] != str(year) else None,
         ("old-template-version", {"found": meta["template_version"], "expected": config.template.version})
         if meta["template_version"] != config.template.version
@@ -101,6 +114,16 @@ def _identity(workbook: RawWorkbook, config: Config, year: int, out: Collector) 
     for code, params in (p for p in problems if p):
         out.add(code, **params)
     return None if any(problems) else meta
+
+
+def inactive_period(unit: Unit, deadline: dt.date) -> str:
+    """Why ``unit`` does not exist on ``deadline``, in words."""
+    if unit.valid_to is not None and unit.valid_to < deadline:
+        return f"đơn vị chỉ hoạt động đến ngày {vnformat.short_date(unit.valid_to)}, trước hạn nộp {vnformat.short_date(deadline)}"
+    assert unit.valid_from is not None
+    return (
+        f"đơn vị hoạt động từ ngày {vnformat.short_date(unit.valid_from)}, sau hạn nộp {vnformat.short_date(deadline)}"
+    )
 
 
 def _check_visible_identity(
@@ -159,3 +182,22 @@ def _proposal_consistency(record: Record, score_keys: list[str], title: str, con
             total=vnformat.number(total, 4),
             classification=reached,
         )
+
+
+def _check_codes(
+    tables: Mapping[str, tuple[Record, ...]], unit: str, known: Mapping[str, str], config: Config, out: Collector
+) -> None:
+    """An item code must be one the register issued, to this unit."""
+    for key, records in tables.items():
+        title = config.template.sheet(key).title
+        for record in records:
+            code = record.values.get("code")
+            if not code:
+                continue
+            owner = known.get(str(code))
+            if owner is None:
+                out.add("unknown-model-code", sheet=title, cell=record.cells["code"], item_code=code)
+            elif owner != unit:
+                owner_unit = config.units.get(owner)
+                name = owner_unit.name if owner_unit else owner
+                out.add("code-of-another-unit", sheet=title, cell=record.cells["code"], item_code=code, owner=name)

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import shutil
 from pathlib import Path
 
 import pytest
 
 import pipeline.config as config_module
-from pipeline.config import Config, ConfigError, Node, load_config
+from pipeline.config import (
+    COUNTS_AS_LATE,
+    KEEPS_ORIGINAL_DATE,
+    NEXT_WORKING_DAY,
+    NO_SHIFT,
+    WORKING_DAYS,
+    Config,
+    ConfigError,
+    Exemption,
+    Node,
+    load_config,
+)
 
 REPO = Path(__file__).parents[1]
 SHEET_KEYS = ("unit", "models", "collectives", "individuals", "activities")
@@ -21,6 +33,8 @@ MODEL_FIELD = (
     "        choices: fields\n"
     "        required: true\n"
 )
+# The commented-out example of config/calendar.yaml, to turn into a real "exempt" list.
+EXEMPT_EXAMPLE = '    # exempt:\n    #   - {unit: KP-BD10, reason: "Chi bộ đang sáp nhập"}\n'
 
 
 # --------------------------------------------------------------------------- the shipped config
@@ -288,11 +302,131 @@ def test_a_copied_config_loads(root: Path) -> None:
         ),
         pytest.param(
             "calendar.yaml",
-            "2026: {units_deadline: 2026-11-25,",
-            "2026: {units_deadline: 25/11/2026,",
+            "units_deadline: 2026-11-25\n",
+            "units_deadline: 25/11/2026\n",
             "years.2026.units_deadline",
             "YYYY-MM-DD",
             id="deadline-not-a-date",
+        ),
+        pytest.param(
+            "calendar.yaml",
+            "units_deadline: 2026-11-25\n",
+            "units_deadline: 2026-11-25 17:00\n",
+            "years.2026.units_deadline",
+            "YYYY-MM-DD",
+            id="deadline-with-a-time",
+        ),
+        pytest.param(
+            "calendar.yaml",
+            "    late_counting: calendar-days\n",
+            "    late_counting: calendar-days\n    colour: red\n",
+            "years.2026",
+            "khóa không được biết: colour",
+            id="unknown-key-in-year",
+        ),
+        pytest.param(
+            "calendar.yaml",
+            "      - 2026-04-30 ",
+            "      - 30/04/2026 ",
+            "years.2026.holidays[3]",
+            "YYYY-MM-DD",
+            id="holiday-not-a-date",
+        ),
+        pytest.param(
+            "calendar.yaml",
+            "      - 2026-01-01 ",
+            "      - 2025-01-01 ",
+            "years.2026.holidays[0]",
+            "phải thuộc năm 2026",
+            id="holiday-of-another-year",
+        ),
+        pytest.param(
+            "calendar.yaml",
+            "to: 2026-02-22}  #",
+            "to: 2026-02-12}  #",
+            "years.2026.holidays[1].to",
+            "đứng trước “from”",
+            id="holiday-range-backwards",
+        ),
+        pytest.param(
+            "calendar.yaml",
+            "to: 2026-02-22}  #",
+            "to: 2026-12-22}  #",
+            "years.2026.holidays[1]",
+            "dài quá 31 ngày",
+            id="holiday-range-too-long",
+        ),
+        pytest.param(
+            "calendar.yaml",
+            "to: 2026-02-22}  #",
+            "until: 2026-02-22}  #",
+            "years.2026.holidays[1]",
+            "khóa không được biết: until",
+            id="holiday-range-unknown-key",
+        ),
+        pytest.param(
+            "calendar.yaml",
+            "late_counting: calendar-days",
+            "late_counting: working-day",
+            "years.2026.late_counting",
+            "“working-day” không hợp lệ; cho phép: calendar-days, working-days",
+            id="bad-late-counting",
+        ),
+        pytest.param(
+            "calendar.yaml",
+            "deadline_shift: none",
+            "deadline_shift: next-monday",
+            "years.2026.deadline_shift",
+            "“next-monday” không hợp lệ; cho phép: none, next-working-day",
+            id="bad-deadline-shift",
+        ),
+        pytest.param(
+            "calendar.yaml",
+            "resubmission_after_deadline: keeps-original-date",
+            "resubmission_after_deadline: late",
+            "years.2026.resubmission_after_deadline",
+            "“late” không hợp lệ; cho phép: keeps-original-date, counts-as-late",
+            id="bad-resubmission-policy",
+        ),
+        pytest.param(
+            "calendar.yaml",
+            EXEMPT_EXAMPLE,
+            '    exempt:\n      - {unit: KP-BD99, reason: "Giải thể"}\n',
+            "years.2026.exempt[0].unit",
+            "mã đơn vị “KP-BD99” không có trong danh sách đơn vị của config/units.yaml",
+            id="exempt-unknown-unit",
+        ),
+        pytest.param(
+            "calendar.yaml",
+            EXEMPT_EXAMPLE,
+            '    exempt:\n      - {unit: YT, reason: "Sáp nhập"}\n      - {unit: YT, reason: "Giải thể"}\n',
+            "years.2026.exempt[1].unit",
+            "đơn vị “YT” được ghi miễn báo cáo hai lần",
+            id="exempt-twice",
+        ),
+        pytest.param(
+            "calendar.yaml",
+            EXEMPT_EXAMPLE,
+            "    exempt:\n      - {unit: YT}\n",
+            "years.2026.exempt[0]",
+            "thiếu khóa: reason",
+            id="exempt-without-reason",
+        ),
+        pytest.param(
+            "units.yaml",
+            "{code: KP-BD02, ",
+            "{code: KP-BD02, valid_from: 2026-07-01, valid_to: 2026-06-30, ",
+            "units[1].valid_to",
+            "đứng trước “valid_from”",
+            id="unit-valid-to-before-valid-from",
+        ),
+        pytest.param(
+            "units.yaml",
+            "{code: KP-BD02, ",
+            "{code: KP-BD02, valid_from: 1/7/2025, ",
+            "units[1].valid_from",
+            "YYYY-MM-DD",
+            id="unit-valid-from-not-a-date",
         ),
         pytest.param(
             "criteria.yaml",
@@ -329,10 +463,11 @@ def test_broken_config_names_file_and_key(root: Path, name: str, old: str, new: 
 
 
 def test_malformed_yaml_names_file_and_line(root: Path) -> None:
-    line = "  2026: {units_deadline: 2026-11-25, upward_deadline: 2026-12-05}"
-    _edit(root, "calendar.yaml", line, line + "}")  # a stray brace on line 5
+    line = "  2027: {units_deadline: 2027-11-25, upward_deadline: 2027-12-05}"
+    number = (root / "config" / "calendar.yaml").read_text(encoding="utf-8").splitlines().index(line) + 1
+    _edit(root, "calendar.yaml", line, line + "}")  # a stray brace at the end of the line
     message = _refused(root)
-    assert message.startswith("config/calendar.yaml: lỗi cú pháp YAML (dòng 5, cột 66): ")
+    assert message.startswith(f"config/calendar.yaml: lỗi cú pháp YAML (dòng {number}, cột 66): ")
 
 
 @pytest.mark.parametrize(
@@ -369,3 +504,51 @@ def test_year_missing_from_calendar(config: Config) -> None:
     assert "“years”" in message
     assert "2040" in message
     assert "2026" in message  # the years that are there
+
+
+# --------------------------------------------------------------------------- calendar rules and unit dates
+
+
+def test_shipped_calendar_rules(config: Config) -> None:
+    year = config.year(2026)
+    assert len(year.holidays) == 15  # 1/1, Tết 14-22/2 (9 days), 26/4, 30/4, 1/5, 1/9, 2/9
+    assert {dt.date(2026, 2, 14), dt.date(2026, 2, 22), dt.date(2026, 9, 1)} <= year.holidays
+    assert dt.date(2026, 2, 23) not in year.holidays
+    assert (year.late_counting, year.deadline_shift, year.exempt) == ("calendar-days", NO_SHIFT, ())
+    assert year.resubmission_after_deadline == KEEPS_ORIGINAL_DATE
+    assert year.deadline == year.units_deadline == dt.date(2026, 11, 25)
+
+
+def test_calendar_defaults_when_keys_are_left_out(config: Config) -> None:
+    year = config.year(2027)
+    assert (year.holidays, year.exempt) == (frozenset(), ())
+    assert (year.late_counting, year.deadline_shift) == ("calendar-days", NO_SHIFT)
+    assert year.resubmission_after_deadline == KEEPS_ORIGINAL_DATE
+
+
+def test_every_calendar_option_is_read(root: Path) -> None:
+    _edit(root, "calendar.yaml", "late_counting: calendar-days", "late_counting: working-days")
+    _edit(root, "calendar.yaml", "deadline_shift: none", "deadline_shift: next-working-day")
+    _edit(root, "calendar.yaml", "deadline: keeps-original-date", "deadline: counts-as-late")
+    _edit(root, "calendar.yaml", EXEMPT_EXAMPLE, '    exempt:\n      - {unit: KP-BD10, reason: "Đang sáp nhập"}\n')
+    _edit(
+        root, "calendar.yaml", "2027: {units_deadline: 2027-11-25,", "2027: {holidays: [], units_deadline: 2027-11-25,"
+    )
+    config = load_config(root)
+    year = config.year(2026)
+    assert (year.late_counting, year.deadline_shift) == (WORKING_DAYS, NEXT_WORKING_DAY)
+    assert year.resubmission_after_deadline == COUNTS_AS_LATE
+    assert year.exempt == (Exemption("KP-BD10", "Đang sáp nhập"),)
+    assert (year.exemption("KP-BD10"), year.exemption("KP-BD01")) == ("Đang sáp nhập", None)
+    assert config.year(2027).holidays == frozenset()
+
+
+def test_unit_dates_are_read(root: Path) -> None:
+    _edit(root, "units.yaml", "{code: KP-BD02, ", "{code: KP-BD02, valid_from: 2025-07-01, valid_to: 2026-06-30, ")
+    units = load_config(root).units
+    unit = units.get("KP-BD02")
+    assert unit is not None and (unit.valid_from, unit.valid_to) == (dt.date(2025, 7, 1), dt.date(2026, 6, 30))
+    assert unit.active_on(dt.date(2025, 11, 25)) and unit.active_on(dt.date(2026, 6, 30))
+    assert not unit.active_on(dt.date(2026, 11, 25)) and not unit.active_on(dt.date(2025, 6, 30))
+    assert len(units.active_on(dt.date(2026, 11, 25))) == 38
+    assert len(units.active_on(dt.date(2025, 11, 25))) == 39

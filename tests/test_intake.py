@@ -252,16 +252,17 @@ def test_identity_comes_from_content_not_name(tmp_path: Path, config: Config, fi
 def test_a_crash_while_checking_one_file_is_a_finding_and_the_others_are_read(
     tmp_path: Path, config: Config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pipeline.cycle
+    import pipeline.receipt
 
-    def validate_or_crash(received: Any, config: Config, year: int) -> Any:
+    def validate_or_crash(received: Any, config: Config, year: int, known: Any = None) -> Any:
         if received.source.name == "b-loi.xlsx":
             raise KeyError("models")
-        return validate(received, config, year)
+        return validate(received, config, year, known)
 
-    monkeypatch.setattr(pipeline.cycle, "validate", validate_or_crash)
+    monkeypatch.setattr(pipeline.receipt, "validate", validate_or_crash)
     _touch(tmp_path / "inbox", "a.xlsx", "b-loi.xlsx", "c.xlsx")
-    submissions = pipeline.cycle.read_inbox(tmp_path / "inbox", config, YEAR)
+    inbox = tmp_path / "inbox"
+    submissions = [pipeline.receipt.check_file(inbox / n, n, config, YEAR) for n in ("a.xlsx", "b-loi.xlsx", "c.xlsx")]
     assert [(s.source.name, [(f.code, f.sheet, f.cell) for f in s.findings]) for s in submissions] == [
         ("a.xlsx", [("not-a-workbook", "", "")]),
         ("b-loi.xlsx", [("unexpected-error", "", "")]),

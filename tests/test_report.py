@@ -327,7 +327,7 @@ def test_province_appendix_lists_every_model(reports: dict[str, Any], stats: Sta
     assert len(models) == 1 + len(stats.table("model_list").rows)
     assert models[1][1] == "Tuyến đường hoa nông thôn mới"
     units = _grid(_table_after(doc, "Biểu 2. Tình hình gửi báo cáo của các đơn vị"))
-    assert units[-1] == ["Tổng cộng", "7", "3", "2", "1", "1"]
+    assert units[-1] == ["Tổng cộng", "7", "3", "2", "1", "1", "0"]
 
 
 # --------------------------------------------------------------------------- standing committee

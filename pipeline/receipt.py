@@ -1,0 +1,91 @@
+"""Receipt: inbox files -> the register's ledger and the archive; the ledger -> submissions.
+
+Every file under ``inbox/`` is recorded once per distinct content (its SHA-256) and copied, by
+hash, into ``outbox/luu-tru/`` with a sidecar, so evidence survives a cleaned inbox. Its
+received-at is fixed at the first sighting: the earlier of the file's modification time in the
+inbox (when the clerk dropped it there) and the moment ``dvk`` first saw it; the clerk may
+override it (``dvk received``) for paper or late-scanned cases. A year's submissions are read
+from the archived copies of the files received in that year's cycle, whatever the inbox holds now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from .config import Config
+from .findings import finding
+from .intake import SourceFile, discover, receive
+from .ooxml import atomic_write
+from .register import Register, archive_path, sidecar_path, write_sidecar
+from .validate import Submission, validate
+
+Progress = Callable[[str], None]
+
+
+def check_file(
+    path: Path,
+    name: str,
+    config: Config,
+    year: int,
+    received_at: dt.datetime | None = None,
+    known_codes: Mapping[str, str] | None = None,
+) -> Submission:
+    """Receive and validate one file; whatever goes wrong inside becomes a finding, not a crash."""
+    try:
+        return validate(receive(path, name, received_at), config, year, known_codes)
+    except Exception as exc:  # a bug must not stop the other forty units' run
+        source = SourceFile(path, name, "", 0, received_at or dt.datetime(1970, 1, 1))
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        return Submission(source, "", None, "", {}, {}, (finding("unexpected-error", file=name, detail=detail),))
+
+
+def _extension(path: Path) -> str:
+    """The file's own extension if it is a plain one, for people browsing the archive."""
+    suffix = path.suffix.lower()
+    return suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ".bin"
+
+
+def ingest(root: Path, register: Register, year: int, now: dt.datetime, config: Config) -> list[Submission]:
+    """Record and archive every inbox file; the ones that cannot even be read come back as findings."""
+    inbox = root / "inbox"
+    unreadable = []
+    for path in discover(inbox):
+        name = path.relative_to(inbox).as_posix()
+        try:
+            data = path.read_bytes()
+            modified = dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+        except OSError:
+            unreadable.append(check_file(path, name, config, year))
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        extension = _extension(path)
+        target = archive_path(root, sha, extension)
+        if not target.exists():
+            atomic_write(target, data)
+        register.record_file(sha, len(data), name, extension, year, min(modified, now))
+        if not sidecar_path(root, sha).exists():
+            write_sidecar(root, register, sha)
+    return unreadable
+
+
+def read_cycle(
+    root: Path, register: Register, config: Config, year: int, progress: Progress | None = None
+) -> list[Submission]:
+    """Validate the archived copy of every file received in ``year``'s cycle and note the verdicts."""
+    from .tracking import known_codes
+
+    known = known_codes(register)
+    submissions = []
+    for entry in register.files(year):
+        if progress:
+            progress(entry.first_name)
+        sub = check_file(entry.archive_path(root), entry.first_name, config, year, entry.received_at, known)
+        verdict = "accepted" if sub.accepted else "rejected"
+        findings = [f.as_dict() for f in sub.findings]
+        register.set_verdict(entry.sha256, sub.unit_code, sub.year, sub.template_version, verdict, findings)
+        submissions.append(sub)
+    return submissions

@@ -1,0 +1,341 @@
+"""The register: what the ward has received and registered, kept across the years 2025-2031.
+
+Embedded SQLite (stdlib ``sqlite3``, WAL) at ``<root>/.dvk/register.sqlite3``; a backup copy is
+taken before every run into ``<root>/.dvk/backups/`` (the last ten are kept), and every run is one
+transaction. The register is never the only record: each received file is archived by its hash
+under ``outbox/luu-tru/`` with a small JSON sidecar (first name, received-at, cycle year,
+override), and ``dvk rebuild`` recreates the register from that archive.
+
+Contract: this module stores and answers; it does not validate or decide. The ledger holds one
+row per distinct file content (the same file dropped twice is one entry). Items (models and
+exemplary collectives and individuals) get a stable code at first registration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REGISTER_FILE = Path(".dvk") / "register.sqlite3"
+BACKUP_FOLDER = Path(".dvk") / "backups"
+ARCHIVE_FOLDER = Path("outbox") / "luu-tru"
+BACKUPS_KEPT = 10
+SCHEMA_VERSION = 1
+CODE_PREFIX = {"models": "MH", "collectives": "TT", "individuals": "CN"}
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    first_name TEXT NOT NULL,
+    extension TEXT NOT NULL,
+    cycle INTEGER NOT NULL,
+    received_at TEXT NOT NULL,
+    received_override TEXT,
+    override_reason TEXT,
+    unit TEXT NOT NULL DEFAULT '',
+    year INTEGER,
+    template_version TEXT NOT NULL DEFAULT '',
+    verdict TEXT NOT NULL DEFAULT '',
+    findings TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS file_names (
+    sha256 TEXT NOT NULL REFERENCES files(sha256),
+    name TEXT NOT NULL,
+    PRIMARY KEY (sha256, name)
+);
+CREATE TABLE IF NOT EXISTS items (
+    code TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    first_year INTEGER NOT NULL,
+    state TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS items_by_unit ON items (unit, kind, name_key);
+CREATE TABLE IF NOT EXISTS item_years (
+    code TEXT NOT NULL REFERENCES items(code),
+    year INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    row INTEGER NOT NULL,
+    item_values TEXT NOT NULL,
+    PRIMARY KEY (code, year)
+);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL REFERENCES items(code),
+    year INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    from_state TEXT,
+    to_state TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One distinct received file as the ledger knows it."""
+
+    sha256: str
+    first_name: str
+    extension: str
+    cycle: int
+    received_at: dt.datetime
+    overridden: bool
+
+    def archive_path(self, root: Path) -> Path:
+        return archive_path(root, self.sha256, self.extension)
+
+
+@dataclass(frozen=True)
+class ItemEntry:
+    code: str
+    kind: str
+    unit: str
+    name: str
+    first_year: int
+    state: str
+
+
+def archive_path(root: Path, sha256: str, extension: str) -> Path:
+    return root / ARCHIVE_FOLDER / sha256[:2] / f"{sha256}{extension}"
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.replace(microsecond=0).isoformat(sep=" ")
+
+
+class Register:
+    """An open register; use :func:`open_register`."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.db = connection
+
+    # ------------------------------------------------------------------ ledger
+
+    def record_file(self, sha256: str, size: int, name: str, extension: str, cycle: int, seen: dt.datetime) -> None:
+        """Note a file as received in ``cycle``; the first sighting fixes its received-at."""
+        self.db.execute(
+            "INSERT OR IGNORE INTO files (sha256, size, first_name, extension, cycle, received_at) VALUES (?,?,?,?,?,?)",
+            (sha256, size, name, extension, cycle, _iso(seen)),
+        )
+        self.db.execute("INSERT OR IGNORE INTO file_names (sha256, name) VALUES (?, ?)", (sha256, name))
+
+    def set_verdict(
+        self, sha256: str, unit: str, year: int | None, version: str, verdict: str, findings: list[dict[str, str]]
+    ) -> None:
+        self.db.execute(
+            "UPDATE files SET unit=?, year=?, template_version=?, verdict=?, findings=? WHERE sha256=?",
+            (unit, year, version, verdict, json.dumps(findings, ensure_ascii=False, sort_keys=True), sha256),
+        )
+
+    def override_received(self, sha256: str, moment: dt.datetime, reason: str) -> None:
+        self.db.execute(
+            "UPDATE files SET received_override=?, override_reason=? WHERE sha256=?", (_iso(moment), reason, sha256)
+        )
+
+    def files(self, cycle: int | None = None) -> list[FileEntry]:
+        """The ledger (of one cycle), in the order the files were received."""
+        query = "SELECT sha256, first_name, extension, cycle, received_at, received_override FROM files"
+        rows = self.db.execute(query + (" WHERE cycle=?" if cycle else ""), (cycle,) if cycle else ()).fetchall()
+        entries = [
+            FileEntry(sha, name, ext, cyc, dt.datetime.fromisoformat(override or received), override is not None)
+            for sha, name, ext, cyc, received, override in rows
+        ]
+        return sorted(entries, key=lambda e: (e.received_at, e.first_name, e.sha256))
+
+    def find_files(self, text: str) -> list[str]:
+        """Hashes of the files whose hash starts with ``text`` or that were received under that name."""
+        rows = self.db.execute(
+            "SELECT DISTINCT f.sha256 FROM files f LEFT JOIN file_names n ON n.sha256 = f.sha256 "
+            "WHERE f.sha256 LIKE ? OR n.name = ? OR n.name LIKE ?",
+            (text.lower() + "%", text, "%/" + text),
+        ).fetchall()
+        return sorted(r[0] for r in rows)
+
+    def ledger(self) -> list[dict[str, Any]]:
+        """Every ledger row as plain data (for comparisons and export), ordered by hash."""
+        cursor = self.db.execute("SELECT * FROM files ORDER BY sha256")
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    # ------------------------------------------------------------------ items
+
+    def items(self, unit: str | None = None, kind: str | None = None) -> list[ItemEntry]:
+        query = "SELECT code, kind, unit, name, first_year, state FROM items WHERE 1=1"
+        params: list[Any] = []
+        if unit is not None:
+            query += " AND unit=?"
+            params.append(unit)
+        if kind is not None:
+            query += " AND kind=?"
+            params.append(kind)
+        return [ItemEntry(*row) for row in self.db.execute(query + " ORDER BY code", params).fetchall()]
+
+    def item(self, code: str) -> ItemEntry | None:
+        row = self.db.execute(
+            "SELECT code, kind, unit, name, first_year, state FROM items WHERE code=?", (code,)
+        ).fetchone()
+        return ItemEntry(*row) if row else None
+
+    def find_by_name(self, unit: str, kind: str, name_key: str) -> ItemEntry | None:
+        row = self.db.execute(
+            "SELECT code, kind, unit, name, first_year, state FROM items WHERE unit=? AND kind=? AND name_key=?",
+            (unit, kind, name_key),
+        ).fetchone()
+        return ItemEntry(*row) if row else None
+
+    def new_code(self, kind: str, year: int) -> str:
+        """The next free code of ``kind`` for ``year``: ``MH-2026-001``, ``TT-2026-001``, ``CN-2026-001``."""
+        prefix = f"{CODE_PREFIX[kind]}-{year}-"
+        row = self.db.execute("SELECT MAX(code) FROM items WHERE code LIKE ?", (prefix + "%",)).fetchone()
+        number = int(row[0].rsplit("-", 1)[1]) + 1 if row[0] else 1
+        return f"{prefix}{number:03d}"
+
+    def add_item(self, code: str, kind: str, unit: str, name: str, name_key: str, year: int, state: str) -> None:
+        self.db.execute(
+            "INSERT INTO items (code, kind, unit, name, name_key, first_year, state) VALUES (?,?,?,?,?,?,?)",
+            (code, kind, unit, name, name_key, year, state),
+        )
+
+    def set_state(self, code: str, state: str) -> None:
+        self.db.execute("UPDATE items SET state=? WHERE code=?", (state, code))
+
+    def record_year(self, code: str, year: int, sha256: str, row: int, values: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO item_years (code, year, sha256, row, item_values) VALUES (?,?,?,?,?)",
+            (code, year, sha256, row, json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)),
+        )
+
+    def clear_year(self, year: int) -> None:
+        """Forget the item snapshots of ``year`` (they are recomputed by each run of that year)."""
+        self.db.execute("DELETE FROM item_years WHERE year=?", (year,))
+
+    def record_event(
+        self, code: str, year: int, event: str, before: str | None, after: str, evidence: str, reason: str
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO events (code, year, event, from_state, to_state, evidence, reason) VALUES (?,?,?,?,?,?,?)",
+            (code, year, event, before, after, evidence, reason),
+        )
+
+    def has_event(self, code: str, year: int, event: str) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM events WHERE code=? AND year=? AND event=?", (code, year, event)
+        ).fetchone()
+        return row is not None
+
+    def events(self, code: str | None = None) -> list[tuple[str, int, str, str | None, str, str, str]]:
+        query = "SELECT code, year, event, from_state, to_state, evidence, reason FROM events"
+        rows = self.db.execute(query + (" WHERE code=?" if code else "") + " ORDER BY id", (code,) if code else ())
+        return [tuple(r) for r in rows.fetchall()]
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA foreign_keys=ON")
+    connection.executescript(SCHEMA)
+    connection.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+    return connection
+
+
+def backup(root: Path, now: dt.datetime) -> Path | None:
+    """Copy the register (consistently, through SQLite's backup API) before a run changes it."""
+    source_path = root / REGISTER_FILE
+    if not source_path.exists():
+        return None
+    folder = root / BACKUP_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"register-{now:%Y%m%d-%H%M%S}.sqlite3"
+    with sqlite3.connect(source_path) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    for old in sorted(folder.glob("register-*.sqlite3"))[:-BACKUPS_KEPT]:
+        old.unlink()
+    return target
+
+
+@contextmanager
+def open_register(root: Path, now: dt.datetime, write: bool = True) -> Iterator[Register]:
+    """The workspace's register inside one transaction (committed on success, rolled back on error)."""
+    if write:
+        backup(root, now)
+    connection = _connect(root / REGISTER_FILE)
+    try:
+        connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        yield Register(connection)
+        connection.execute("COMMIT" if write else "ROLLBACK")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    finally:
+        connection.close()
+
+
+# --------------------------------------------------------------------------- archive
+
+
+def sidecar_path(root: Path, sha256: str) -> Path:
+    return root / ARCHIVE_FOLDER / sha256[:2] / f"{sha256}.json"
+
+
+SIDECAR_FIELDS = (
+    "sha256",
+    "size",
+    "first_name",
+    "extension",
+    "cycle",
+    "received_at",
+    "received_override",
+    "override_reason",
+)
+
+
+def write_sidecar(root: Path, register: Register, sha256: str) -> None:
+    """What the register knows of an archived file that the file itself does not say."""
+    from .ooxml import atomic_write
+
+    row = register.db.execute(f"SELECT {', '.join(SIDECAR_FIELDS)} FROM files WHERE sha256=?", (sha256,)).fetchone()
+    data = dict(zip(SIDECAR_FIELDS, row, strict=True))
+    atomic_write(sidecar_path(root, sha256), json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def restore_from_sidecar(register: Register, data: dict[str, Any]) -> None:
+    """Put an archived file's ledger row back as it was first recorded (for ``dvk rebuild``)."""
+    seen = dt.datetime.fromisoformat(data["received_at"])
+    register.record_file(data["sha256"], data["size"], data["first_name"], data["extension"], data["cycle"], seen)
+    if data.get("received_override"):
+        register.override_received(
+            data["sha256"], dt.datetime.fromisoformat(data["received_override"]), data.get("override_reason") or ""
+        )
+
+
+def read_sidecars(root: Path) -> list[dict[str, Any]]:
+    folder = root / ARCHIVE_FOLDER
+    return sorted(
+        (json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*/*.json")),
+        key=lambda d: (d["cycle"], d["received_at"], d["first_name"], d["sha256"]),
+    )
+
+
+def remove_register(root: Path, now: dt.datetime) -> None:
+    """Move the register aside (after a backup) so that it can be rebuilt."""
+    backup(root, now)
+    for suffix in ("", "-wal", "-shm"):
+        path = root / f"{REGISTER_FILE}{suffix}"
+        if path.exists():
+            path.unlink()
