@@ -133,9 +133,11 @@ def sample_answers(
     """Realistic answers of ``unit`` for every sheet; ``with_errors`` plants typical mistakes."""
     answers: dict[str, Any] = {
         "unit": _unit_answers(unit, year, rng),
-        "models": [_model(config, unit, year, rng, name, field) for name, field in _model_names(config, rng)],
-        "collectives": [_exemplar(config, "collectives", unit, rng) for _ in range(rng.randint(0, 1))],
-        "individuals": [_exemplar(config, "individuals", unit, rng) for _ in range(rng.randint(0, 2))],
+        "models": [_model(config, unit, year, rng, name, field) for name, field in _model_names(config, unit, rng)],
+        "collectives": [_exemplar(config, "collectives", unit, rng, "") for _ in range(rng.randint(0, 1))],
+        "individuals": [
+            _exemplar(config, "individuals", unit, rng, person) for person in rng.sample(PEOPLE, rng.randint(0, 2))
+        ],
         "activities": _activities(rng),
     }
     if with_errors:
@@ -159,14 +161,20 @@ def _unit_answers(unit: Unit, year: int, rng: random.Random) -> dict[str, Any]:
     }
 
 
-def _model_names(config: Config, rng: random.Random) -> list[tuple[str, str]]:
-    """One to three distinct model names of a unit, with fields of the configured list."""
+def _place(unit: Unit) -> str:
+    """The unit's name without its kind: "Chi bộ thôn Khánh Mỹ" -> "thôn Khánh Mỹ"."""
+    return unit.name.replace("Chi bộ ", "").replace("Đảng bộ ", "")
+
+
+def _model_names(config: Config, unit: Unit, rng: random.Random) -> list[tuple[str, str]]:
+    """One to three distinct model names of a unit (named after its place, as units do)."""
     fields = config.template.lists["fields"]
     pool = [(name, field) for field, names in MODEL_NAMES.items() if field in fields for name in names]
     pool += [
         (f"Mô hình “Dân vận khéo” lĩnh vực {field.lower()}", field) for field in fields if field not in MODEL_NAMES
     ]
-    return rng.sample(pool, min(len(pool), rng.randint(1, 3)))
+    chosen = rng.sample(pool, min(len(pool), rng.randint(1, 3)))
+    return [(f"{name} – {_place(unit)}", field) for name, field in chosen]
 
 
 def _model(config: Config, unit: Unit, year: int, rng: random.Random, name: str, field: str) -> dict[str, Any]:
@@ -177,7 +185,7 @@ def _model(config: Config, unit: Unit, year: int, rng: random.Random, name: str,
         "field": field,
         "status": statuses[1] if continuing else statuses[0],
         "start_year": rng.randint(2019, year - 1) if continuing else year,
-        "area": unit.name.replace("Chi bộ ", "").replace("Đảng bộ ", ""),
+        "area": _place(unit),
         "target_group": rng.choice(["Hộ gia đình trong khu dân cư", "Hội viên, đoàn viên", "Nhân dân trên địa bàn"]),
         "goals": "100% hộ gia đình tham gia; giảm 50% vụ việc phát sinh so với năm trước.",
         "method": "Họp dân bàn bạc, phân công đảng viên phụ trách, kiểm tra định kỳ hằng tháng.",
@@ -190,23 +198,33 @@ def _model(config: Config, unit: Unit, year: int, rng: random.Random, name: str,
         "people_reached": rng.randint(20, 1500),
         "results": "Mô hình duy trì đều đặn, được Nhân dân đồng tình hưởng ứng.",
         "person_in_charge": rng.choice(PEOPLE),
-        "proposal": rng.choice(config.template.lists["proposals"][:3]),
     }
     values.update(_scores(config, "models", rng))
+    values["proposal"] = _consistent_proposal(config, values, ("Công nhận", "Công nhận lại", "Nhân rộng"), rng)
     return values
 
 
-def _exemplar(config: Config, kind: str, unit: Unit, rng: random.Random) -> dict[str, Any]:
+def _exemplar(config: Config, kind: str, unit: Unit, rng: random.Random, person: str) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "name": rng.choice(PEOPLE) if kind == "individuals" else f"Tổ tự quản {unit.name.split()[-1]}",
+        "name": person or f"Tổ tự quản {_place(unit)}",
         "field": rng.choice(config.template.lists["fields"]),
         "achievements": "Tích cực vận động Nhân dân hiến đất, tham gia giữ gìn an ninh trật tự.",
-        "proposal": rng.choice(["Biểu dương", "Khen thưởng", "Không đề nghị"]),
     }
     if kind == "individuals":
         values.update(birth_year=rng.randint(1955, 1995), position=rng.choice(POSITIONS))
     values.update(_scores(config, kind, rng))
+    values["proposal"] = _consistent_proposal(config, values, ("Biểu dương", "Khen thưởng"), rng)
     return values
+
+
+def _consistent_proposal(config: Config, values: dict[str, Any], wishes: tuple[str, ...], rng: random.Random) -> str:
+    """A proposal the self-assessed scores support, as a careful unit would make (or none)."""
+    total = sum(v for k, v in values.items() if k.startswith("score_"))
+    reached = config.criteria.rank(config.criteria.classify(total))
+    minimum = config.criteria.proposal_minimum
+    supported = [w for w in wishes if w in minimum and config.criteria.rank(minimum[w]) >= reached]
+    none = config.template.lists["proposals"][0]
+    return rng.choice([none, *supported]) if supported else none
 
 
 def _scores(config: Config, kind: str, rng: random.Random) -> dict[str, float]:

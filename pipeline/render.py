@@ -62,9 +62,18 @@ def render_summary(result: RunResult) -> str:
         f"{counts['rejected']} tệp bị trả lại, {counts['missing']} đơn vị chưa gửi.",
         "",
         "Đã ghi:",
-        *(f"  {p}" for p in result.outputs),
+        *_output_lines(result),
     ]
     return "\n".join(parts)
+
+
+def _output_lines(result: RunResult) -> list[str]:
+    """The outputs, with the units' feedback copies summed up as one line."""
+    feedback = [p for p in result.outputs if p.parent.name == "phan-hoi"]
+    lines = [f"  {p}" for p in result.outputs if p not in feedback]
+    if feedback:
+        lines.append(f"  {feedback[0].parent}/ ({len(feedback)} tệp phản hồi gửi lại đơn vị)")
+    return lines
 
 
 def _files_table(result: RunResult) -> str:
