@@ -77,13 +77,21 @@ def track_year(
     return notes
 
 
+TRACKED_EVENTS = ("register", "report")
+
+
 def _forget_year(register: Register, year: int) -> None:
-    """Undo what an earlier run of ``year`` recorded, unless a later year already builds on it."""
+    """Undo what an earlier run of ``year`` recorded from the units' files, unless a later year
+    already builds on it. Events from elsewhere (a legacy import, the council's decisions) stay."""
     if any(entry.cycle > year for entry in register.files()):
         return
     register.db.execute("DELETE FROM item_years WHERE year=?", (year,))
-    register.db.execute("DELETE FROM events WHERE year=?", (year,))
-    register.db.execute("DELETE FROM items WHERE first_year=?", (year,))
+    register.db.execute("DELETE FROM events WHERE year=? AND event='report'", (year,))
+    registered = register.db.execute("SELECT code FROM events WHERE year=? AND event='register'", (year,)).fetchall()
+    for (code,) in registered:
+        if all(event[2] in TRACKED_EVENTS for event in register.events(code)):
+            register.db.execute("DELETE FROM events WHERE code=?", (code,))
+            register.db.execute("DELETE FROM items WHERE code=?", (code,))
     for item in register.items():
         last = register.db.execute(
             "SELECT to_state FROM events WHERE code=? ORDER BY id DESC LIMIT 1", (item.code,)
