@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from .consolidate import EXEMPT, LATE, MISSING, Consolidation, consolidate
 from .findings import Finding
 from .ooxml import atomic_write
 from .receipt import check_file, ingest, read_cycle
-from .register import open_register, read_sidecars, remove_register, restore_from_sidecar, write_sidecar
+from .register import Register, open_register, read_sidecars, remove_register, restore_from_sidecar, write_sidecar
 from .tracking import Change, resubmission_changes, track_year
 from .validate import Submission
 
@@ -86,9 +86,20 @@ def run_consolidation(
         data = consolidate(submissions, config, year)
         notes = track_year(register, data, submissions, config)
         data = dataclasses.replace(data, findings=data.findings + tuple(notes))
-        outputs = _write_outputs(root, config, year, report_date, submissions, data)
+        previous = _previous_figures(root, register, config, year)
+        outputs = _write_outputs(root, config, year, report_date, submissions, data, previous)
     changes = tuple(resubmission_changes(submissions))
     return RunResult(year, tuple(submissions), data, outputs, changes)
+
+
+def _previous_figures(root: Path, register: Register, config: Config, year: int) -> Mapping[str, float] | None:
+    """Last year's figures, recomputed from the register's archive (None when it holds no such year)."""
+    from .stats import statistics
+
+    if year - 1 not in config.calendar or not register.files(year - 1):
+        return None
+    submissions = read_cycle(root, register, config, year - 1)
+    return statistics(consolidate(submissions, config, year - 1), config).figures
 
 
 def _write_outputs(
@@ -98,13 +109,14 @@ def _write_outputs(
     report_date: dt.date | None,
     submissions: list[Submission],
     data: Consolidation,
+    previous: Mapping[str, float] | None,
 ) -> tuple[Path, ...]:
     from .feedback import CLERK_FILE, FEEDBACK_FOLDER, clerk_report_bytes
     from .report import report_bytes, report_file_name
     from .stats import statistics
     from .summary import SUMMARY_FILE, summary_bytes
 
-    stats = statistics(data, config)
+    stats = statistics(data, config, previous)
     folder = root / "outbox" / str(year)
     all_findings = [f for s in submissions for f in s.findings] + list(data.findings)
     documents = {SUMMARY_FILE.format(year=year): summary_bytes(stats, data, all_findings, config)}

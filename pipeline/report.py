@@ -250,10 +250,23 @@ def _registration(r: _Report, number_: str, all_tables: bool) -> None:
         f"Năm {r.year}, các cơ quan, đơn vị, địa phương đăng ký, xây dựng {r.n('models_total')} mô hình "
         f"“Dân vận khéo” ({r.n('models_new')} mô hình mới đăng ký, {r.n('models_continuing')} mô hình tiếp tục "
         f"thực hiện) và {r.n('exemplars_total')} điển hình ({r.n('collectives_total')} điển hình tập thể, "
-        f"{r.n('individuals_total')} điển hình cá nhân)."
+        f"{r.n('individuals_total')} điển hình cá nhân)." + _trend(r, "models_total", "mô hình")
     )
     for key in ("by_field", "by_group", "by_origin") if all_tables else ("by_field",):
         r.table(r.stats.table(key))
+    if all_tables and r.stats.has_table("year_on_year"):
+        r.table(r.stats.table("year_on_year"))
+
+
+def _trend(r: _Report, key: str, noun: str) -> str:
+    """`` Tổng số tăng 9 mô hình so với năm 2025.`` (empty when last year is not known)."""
+    change = r.stats.change(key)
+    if change is None:
+        return ""
+    if change == 0:
+        return f" Tổng số bằng năm {r.year - 1}."
+    word = "tăng" if change > 0 else "giảm"
+    return f" Tổng số {word} {number(abs(change))} {noun} so với năm {r.year - 1}."
 
 
 def _outstanding(r: _Report, number_: str, resources_table: bool) -> None:

@@ -39,14 +39,39 @@ class Statistics:
     year: int
     figures: Mapping[str, float]
     tables: tuple[StatTable, ...]
+    previous: Mapping[str, float] | None = None  # the previous year's figures, from the register
 
     def table(self, key: str) -> StatTable:
         return next(t for t in self.tables if t.key == key)
 
+    def has_table(self, key: str) -> bool:
+        return any(t.key == key for t in self.tables)
 
-def statistics(data: Consolidation, config: Config) -> Statistics:
-    """Every figure and table of the year."""
-    tables = (
+    def change(self, key: str) -> float | None:
+        """This year's figure minus last year's, when last year is known."""
+        if self.previous is None or key not in self.previous:
+            return None
+        return self.figures[key] - self.previous[key]
+
+
+# The figures compared with the previous year, with their labels.
+YEAR_ON_YEAR = (
+    ("models_total", "Tổng số mô hình"),
+    ("models_new", "Mô hình mới đăng ký"),
+    ("models_continuing", "Mô hình tiếp tục thực hiện"),
+    ("collectives_total", "Điển hình tập thể"),
+    ("individuals_total", "Điển hình cá nhân"),
+    ("units_submitted", "Đơn vị gửi báo cáo hợp lệ"),
+    ("people_reached", "Lượt người tham gia, hưởng lợi"),
+    ("budget_vnd", "Kinh phí (đồng)"),
+    ("contributions_vnd", "Xã hội hóa (đồng)"),
+    ("activity_dialogues", "Cuộc đối thoại trực tiếp"),
+)
+
+
+def statistics(data: Consolidation, config: Config, previous: Mapping[str, float] | None = None) -> Statistics:
+    """Every figure and table of the year; with ``previous`` (last year's figures) also the comparison."""
+    tables: tuple[StatTable, ...] = (
         _units_table(data, config),
         _by_field(data, config),
         _by_group(data, config),
@@ -57,7 +82,22 @@ def statistics(data: Consolidation, config: Config) -> Statistics:
         _activities(data, config),
         _model_list(data, config),
     )
-    return Statistics(data.year, _figures(data, config), tables)
+    figures = _figures(data, config)
+    if previous is not None:
+        tables = (*tables, _year_on_year(data.year, figures, previous))
+    return Statistics(data.year, figures, tables, previous)
+
+
+def _year_on_year(year: int, figures: Mapping[str, float], previous: Mapping[str, float]) -> StatTable:
+    rows: list[tuple[Cell, ...]] = [
+        (label, previous.get(key, 0), figures[key], figures[key] - previous.get(key, 0)) for key, label in YEAR_ON_YEAR
+    ]
+    return StatTable(
+        "year_on_year",
+        f"So sánh với năm {year - 1}",
+        ("Nội dung", f"Năm {year - 1}", f"Năm {year}", "Tăng (+), giảm (-)"),
+        tuple(rows),
+    )
 
 
 # --------------------------------------------------------------------------- figures

@@ -277,3 +277,30 @@ def test_status_reads_the_register_and_exits_1_while_units_are_missing(ward: tup
     assert "2/39 đơn vị đã gửi báo cáo hợp lệ" in outcome.output
     assert "KP-BD01" in outcome.output and "Chưa gửi" in outcome.output
     assert (root / ARCHIVE_FOLDER).is_dir()
+
+
+def test_the_next_year_reports_carry_the_change_on_last_year(ward: tuple[Path, Config]) -> None:
+    import docx
+    import openpyxl
+
+    root, config = ward
+    _run(root, config)  # 2026: 3 models
+    continuing = {"status": "Tiếp tục thực hiện", "start_year": 2026}
+    _drop(
+        root,
+        config,
+        "KP-BD01",
+        [_model(config, "Camera an ninh", code="MH-2026-001", **continuing)],
+        "kp01-2027.xlsx",
+        dt.date(2027, 11, 20),
+        year=2027,
+    )
+    result = _run(root, config, 2027, now=dt.datetime(2027, 11, 30))  # 2027: 1 model
+    report = docx.Document(str(next(p for p in result.outputs if p.name == "bao-cao-tinh-2027.docx")))
+    text = "\n".join(p.text for p in report.paragraphs)
+    assert "Tổng số giảm 2 mô hình so với năm 2026." in text
+    comparison = next(t for t in report.tables if t.rows[0].cells[0].text == "Nội dung" and len(t.columns) == 4)
+    assert [c.text for c in comparison.rows[1].cells] == ["Tổng số mô hình", "3", "1", "-2"]
+    workbook = openpyxl.load_workbook(next(p for p in result.outputs if p.name == "tong-hop-2027.xlsx"))
+    cells = [str(c.value) for row in workbook["Thống kê"].iter_rows() for c in row if c.value is not None]
+    assert "So sánh với năm 2026" in cells
