@@ -84,12 +84,11 @@ YEAR = click.option("--year", type=YearType(2000, 2100), required=True, help="N�
 @click.pass_obj
 def templates(ws: Workspace, year: int) -> None:
     """Tạo mẫu biểu Excel cho từng đơn vị (outbox/<năm>/mau-bieu/)."""
-    from .template import write_templates
+    from .cycle import issue_templates
 
     with _user_errors():
         config = ws.config()
-        config.year(year)
-        paths = write_templates(config, year, ws.root / "outbox")
+        paths = issue_templates(ws.root, config, year)
     click.echo(f"Đã tạo {len(paths)} mẫu biểu năm {year} trong {paths[0].parent if paths else ''}")
 
 

@@ -133,6 +133,24 @@ def _write_outputs(
     return tuple(outputs)
 
 
+def issue_templates(root: Path, config: Config, year: int) -> list[Path]:
+    """Write the year's templates, each unit's live models prefilled from the register."""
+    from .template import prefill_from_register, write_templates
+
+    config.year(year)
+    with open_register(root, dt.datetime.now(), write=False) as register:
+        latest = register.latest_values(year)
+        items = [i for i in register.items() if i.first_year < year]
+    fields_of = {i.code: _field_and_start(latest.get(i.code, {}), i.first_year) for i in items}
+    return write_templates(config, year, root / "outbox", prefill_from_register(items, fields_of))
+
+
+def _field_and_start(values: Mapping[str, Any], first_year: int) -> tuple[str, int]:
+    """The field and start year last reported for an item (its registration year if none)."""
+    start = values.get("start_year")
+    return str(values.get("field") or ""), int(start) if isinstance(start, int | float) else first_year
+
+
 def year_status(root: Path, config: Config, year: int) -> tuple[list[Submission], Consolidation]:
     """Where the year stands, from the register and the archive alone (nothing is written)."""
     config.year(year)

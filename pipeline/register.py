@@ -217,6 +217,15 @@ class Register:
             (code, year, sha256, row, json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)),
         )
 
+    def latest_values(self, before_year: int) -> dict[str, dict[str, Any]]:
+        """Each item's values as last reported before ``before_year`` (code -> values)."""
+        rows = self.db.execute(
+            "SELECT code, item_values FROM item_years y WHERE year = "
+            "(SELECT MAX(year) FROM item_years z WHERE z.code = y.code AND z.year < ?)",
+            (before_year,),
+        ).fetchall()
+        return {code: json.loads(values) for code, values in rows}
+
     def clear_year(self, year: int) -> None:
         """Forget the item snapshots of ``year`` (they are recomputed by each run of that year)."""
         self.db.execute("DELETE FROM item_years WHERE year=?", (year,))

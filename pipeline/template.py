@@ -7,6 +7,10 @@ Contract:
   byte-identical output (fixed document properties, fixed zip timestamps; see :mod:`.ooxml`).
 * :func:`write_templates` writes one workbook per unit to
   ``<outbox>/<year>/mau-bieu/<UNIT_CODE>.xlsx`` atomically and returns the paths, sorted.
+* Each may carry the unit's live items from the register (:class:`PrefilledItem`, made by
+  :func:`prefill_from_register`): on a table sheet with a ``code`` field, one row each from the
+  first data row, its code, name, field, status and start year written in, grey and locked; the
+  rest of the row, and the rows after it, stay inputs. The sheet grows when they need more rows.
 
 The layout follows :mod:`pipeline.layout`, which the reader shares: the "Hướng dẫn" sheet first,
 then one sheet per schema sheet (heading, help line, header row, data rows), then the hidden
@@ -23,11 +27,12 @@ import io
 import math
 import unicodedata
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from copy import copy
 from dataclasses import dataclass, fields, replace
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -42,10 +47,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from . import layout, vnformat
+from . import layout, lifecycle, vnformat
 from .config import DATE_MAX, DATE_MIN, Config, Field, Sheet, Unit
 from .identity import sign
 from .ooxml import atomic_write, deterministic_zip
+from .register import ItemEntry
 
 TEMPLATES_FOLDER = "mau-bieu"
 BOOLEAN_CHOICES = ("Có", "Không")
@@ -64,6 +70,10 @@ _FORM_HELP = "Điền vào cột “Thông tin”. Các ô màu xám do phườn
 _TABLE_HELP = (
     "Mỗi dòng một mục, bắt đầu từ dòng {first}. Cột có tiêu đề màu cam là bắt buộc. "
     "Đưa chuột vào tiêu đề cột để xem hướng dẫn."
+)
+_PREFILLED_ROWS_HELP = (
+    " Dòng {rows}: mục đang thực hiện từ năm trước, các ô màu xám do phường ghi sẵn, không sửa; "
+    "hãy điền các cột còn lại. Mục mới ghi từ dòng {next}."
 )
 _PREFILL_NOTE = "Phường ghi sẵn, không sửa."
 _REQUIRED_NOTE = "Bắt buộc"
@@ -148,11 +158,70 @@ def _prefilled_look(number_format: str) -> _Look:
     return _Look(fill=_PREFILL_FILL, border=_BORDER, alignment=_WRAP_TOP, number_format=number_format)
 
 
+# --------------------------------------------------------------------------- prefilled items
+
+# The kinds of register item carried into the next year's template.
+PREFILLED_KINDS = ("models",)
+# The choice list whose second value ("Tiếp tục thực hiện") a carried-over item is in.
+CONTINUING_LIST = "model_status"
+# Empty rows kept under the prefilled ones for new items, growing the sheet if need be.
+SPARE_ROWS = 5
+
+
+@dataclass(frozen=True)
+class PrefilledItem:
+    """A register item carried into the unit's next template: one locked row of its sheet."""
+
+    code: str
+    kind: str
+    name: str
+    field: str
+    start_year: int
+
+
+def prefill_from_register(
+    items: Sequence[ItemEntry], fields_of: Mapping[str, tuple[str, int]]
+) -> dict[str, list[PrefilledItem]]:
+    """Unit code -> its live models, by code; field and start year from ``fields_of`` (code -> both).
+
+    An item missing from ``fields_of`` gets no field (the unit picks it) and its first year."""
+    grouped: dict[str, list[PrefilledItem]] = {}
+    for item in sorted(items, key=lambda i: i.code):
+        if item.kind not in PREFILLED_KINDS or item.state in lifecycle.FINAL_STATES:
+            continue
+        field, start_year = fields_of.get(item.code, ("", item.first_year))
+        grouped.setdefault(item.unit, []).append(PrefilledItem(item.code, item.kind, item.name, field, start_year))
+    return dict(sorted(grouped.items()))
+
+
+def _prefilled_rows(config: Config, sheet: Sheet, prefill: Sequence[PrefilledItem]) -> list[dict[str, Any]]:
+    """The ward's values of each of ``sheet``'s prefilled rows, by field key; none without a code column."""
+    keys = {f.key for f in sheet.fields}
+    if "code" not in keys:
+        return []
+    rows = [_prefilled_values(config, sheet, item) for item in prefill if item.kind == sheet.key]
+    return [{key: value for key, value in row.items() if key in keys} for row in rows]
+
+
+def _prefilled_values(config: Config, sheet: Sheet, item: PrefilledItem) -> dict[str, Any]:
+    """The cells the ward writes in (the sheet keeps those it has); a field that is not one of the
+    choices is left blank, as an input, for the unit to pick."""
+    choices = next((f.choices for f in sheet.fields if f.key == "field"), ())
+    has_status = any(f.key == "status" for f in sheet.fields)
+    return {
+        "code": item.code,
+        "name": item.name,
+        "field": item.field if item.field in choices else None,
+        "status": config.template.lists[CONTINUING_LIST][1] if has_status else None,
+        "start_year": item.start_year,
+    }
+
+
 # --------------------------------------------------------------------------- public
 
 
-def build_template(config: Config, unit: Unit, year: int) -> Workbook:
-    """The unit's workbook for ``year``, built in memory."""
+def build_template(config: Config, unit: Unit, year: int, prefill: Sequence[PrefilledItem] = ()) -> Workbook:
+    """The unit's workbook for ``year``, built in memory, with ``prefill``'s rows written in."""
     wb = Workbook()
     styles = _Styles()
     _set_properties(wb, config, year)
@@ -163,29 +232,34 @@ def build_template(config: Config, unit: Unit, year: int) -> Workbook:
         if sheet.kind == "form":
             _write_form(ws, styles, sheet, unit, year, ranges)
         else:
-            _write_table(ws, styles, sheet, year, ranges)
+            _write_table(ws, styles, sheet, year, ranges, _prefilled_rows(config, sheet, prefill))
     _write_lists(wb.create_sheet(layout.LISTS_SHEET), config.template.lists)
     _write_meta(wb.create_sheet(layout.META_SHEET), styles, config, unit, year)
     _select_first(wb)
     return wb
 
 
-def template_bytes(config: Config, unit: Unit, year: int) -> bytes:
+def template_bytes(config: Config, unit: Unit, year: int, prefill: Sequence[PrefilledItem] = ()) -> bytes:
     """The unit's workbook as .xlsx bytes, identical for identical inputs."""
     buffer = io.BytesIO()
     # Stored, not deflated: deterministic_zip compresses every entry anyway.
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        _InMemoryWriter(build_template(config, unit, year), archive).write_data()
+        _InMemoryWriter(build_template(config, unit, year, prefill), archive).write_data()
     return deterministic_zip(buffer.getvalue(), _fixed_time(year))
 
 
-def write_templates(config: Config, year: int, outbox: Path) -> list[Path]:
-    """Write every unit's workbook to ``<outbox>/<year>/mau-bieu/<UNIT_CODE>.xlsx``."""
+def write_templates(
+    config: Config, year: int, outbox: Path, prefill: Mapping[str, Sequence[PrefilledItem]] | None = None
+) -> list[Path]:
+    """Write every unit's workbook to ``<outbox>/<year>/mau-bieu/<UNIT_CODE>.xlsx``.
+
+    ``prefill`` maps a unit code to the items its template carries; units not active in ``year``
+    get no template, so their items are not written anywhere."""
     folder = outbox / str(year) / TEMPLATES_FOLDER
     paths = []
     for unit in config.units.active_on(config.year(year).units_deadline):
         path = folder / f"{unit.code}.xlsx"
-        atomic_write(path, template_bytes(config, unit, year))
+        atomic_write(path, template_bytes(config, unit, year, (prefill or {}).get(unit.code, ())))
         paths.append(path)
     return sorted(paths)
 
@@ -332,11 +406,18 @@ def _prefill(field: Field, unit: Unit) -> str:
 # --------------------------------------------------------------------------- table sheets
 
 
-def _write_table(ws: Worksheet, styles: _Styles, sheet: Sheet, year: int, ranges: Mapping[str, str]) -> None:
-    """A table sheet: one item a row under a header row of the schema's labels."""
+def _write_table(
+    ws: Worksheet,
+    styles: _Styles,
+    sheet: Sheet,
+    year: int,
+    ranges: Mapping[str, str],
+    prefilled: Sequence[Mapping[str, Any]] = (),
+) -> None:
+    """A table sheet: one item a row under a header row of the schema's labels, prefilled rows first."""
     _write_heading(ws, styles, sheet, year, columns=len(sheet.fields))
-    _write_help(ws, styles, _TABLE_HELP.format(first=layout.FIRST_DATA_ROW))
-    last_row = layout.FIRST_DATA_ROW + sheet.rows - 1
+    _write_help(ws, styles, _table_help(len(prefilled)))
+    last_row = layout.FIRST_DATA_ROW + _row_count(sheet, len(prefilled)) - 1
     for column, field in enumerate(sheet.fields, start=1):
         _write_table_column(ws, styles, column, field, last_row)
         validation = _validation(field, ranges)
@@ -344,6 +425,7 @@ def _write_table(ws: Worksheet, styles: _Styles, sheet: Sheet, year: int, ranges
             letter = get_column_letter(column)
             validation.add(f"{letter}{layout.FIRST_DATA_ROW}:{letter}{last_row}")
             ws.add_data_validation(validation)
+    _write_prefilled(ws, styles, sheet, prefilled)
     ws.row_dimensions[layout.HEADER_ROW].height = _header_height(sheet.fields)
     ws.freeze_panes = f"A{layout.FIRST_DATA_ROW}"
     _protect(ws)
@@ -359,6 +441,32 @@ def _write_table_column(ws: Worksheet, styles: _Styles, column: int, field: Fiel
     look = _input_look(_number_format(field))
     for row in range(layout.FIRST_DATA_ROW, last_row + 1):
         styles.apply(ws.cell(row=row, column=column), look)
+
+
+def _row_count(sheet: Sheet, prefilled: int) -> int:
+    """The prepared data rows: the schema's, or enough for the prefilled ones and SPARE_ROWS new ones."""
+    return max(sheet.rows, prefilled + SPARE_ROWS) if prefilled else sheet.rows
+
+
+def _table_help(prefilled: int) -> str:
+    """The help line of a table sheet, telling the prefilled rows from the free ones."""
+    text = _TABLE_HELP.format(first=layout.FIRST_DATA_ROW)
+    if not prefilled:
+        return text
+    first, last = layout.FIRST_DATA_ROW, layout.FIRST_DATA_ROW + prefilled - 1
+    rows = str(first) if first == last else f"{first}–{last}"
+    return text + _PREFILLED_ROWS_HELP.format(rows=rows, next=last + 1)
+
+
+def _write_prefilled(ws: Worksheet, styles: _Styles, sheet: Sheet, rows: Sequence[Mapping[str, Any]]) -> None:
+    """The ward's values of the prefilled rows, grey and locked; blank ones stay input cells."""
+    for column, field in enumerate(sheet.fields, start=1):
+        look = _prefilled_look(_number_format(field))
+        for row, values in enumerate(rows, start=layout.FIRST_DATA_ROW):
+            value = values.get(field.key)
+            if value is not None:
+                cell = ws.cell(row=row, column=column, value=_nfc(value) if isinstance(value, str) else value)
+                styles.apply(cell, look)
 
 
 def _header_comment(field: Field) -> str:

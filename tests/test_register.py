@@ -304,3 +304,22 @@ def test_the_next_year_reports_carry_the_change_on_last_year(ward: tuple[Path, C
     workbook = openpyxl.load_workbook(next(p for p in result.outputs if p.name == "tong-hop-2027.xlsx"))
     cells = [str(c.value) for row in workbook["Thống kê"].iter_rows() for c in row if c.value is not None]
     assert "So sánh với năm 2026" in cells
+
+
+def test_next_year_templates_carry_the_live_models(ward: tuple[Path, Config]) -> None:
+    import openpyxl
+
+    root, config = ward
+    _run(root, config)
+    outcome = CliRunner().invoke(main, ["--root", str(root), "templates", "--year", "2027"])
+    assert outcome.exit_code == 0, outcome.output
+    sheet = openpyxl.load_workbook(root / "outbox" / "2027" / "mau-bieu" / "KP-BD01.xlsx")["Mô hình"]
+    rows = [[sheet.cell(row, column).value for column in range(1, 6)] for row in (4, 5, 6)]
+    assert rows == [
+        ["MH-2026-001", "Camera an ninh", KT, "Tiếp tục thực hiện", 2026],
+        ["MH-2026-002", "Tuyến đường hoa", VH, "Tiếp tục thực hiện", 2026],
+        [None, None, None, None, None],
+    ]
+    assert sheet["A4"].protection.locked and not sheet["F4"].protection.locked
+    other = openpyxl.load_workbook(root / "outbox" / "2027" / "mau-bieu" / "HND.xlsx")["Mô hình"]
+    assert other["A4"].value is None

@@ -18,9 +18,19 @@ from openpyxl.utils import get_column_letter
 
 from pipeline import layout
 from pipeline.config import Config, ConfigError, Field, Sheet, Unit
+from pipeline.demo import fill_workbook
 from pipeline.identity import sign, verify
+from pipeline.intake import receive
 from pipeline.ooxml import atomic_write, deterministic_zip
-from pipeline.template import build_template, template_bytes, write_templates
+from pipeline.register import ItemEntry
+from pipeline.template import (
+    PrefilledItem,
+    build_template,
+    prefill_from_register,
+    template_bytes,
+    write_templates,
+)
+from pipeline.validate import validate
 
 YEAR = 2026
 UNIT_CODES = ("KP-BD01", "MTTQ")
@@ -403,3 +413,202 @@ def test_atomic_write_replaces_and_leaves_no_temp_file(tmp_path: Path) -> None:
     atomic_write(path, b"new")
     assert path.read_bytes() == b"new"
     assert list(path.parent.iterdir()) == [path]
+
+
+# --------------------------------------------------------------------------- prefilled models
+
+PREFILL_UNIT = "KP-BD01"
+PREFILLED = (
+    PrefilledItem("MH-2025-001", "models", "Camera an ninh - mắt thần khu dân cư", "Quốc phòng - an ninh", 2024),
+    PrefilledItem("MH-2025-002", "models", "Tổ tự quản vệ sinh môi trường", "Văn hóa - xã hội", 2025),
+)
+# The cells the ward writes into a prefilled model row.
+PREFILLED_KEYS = ("code", "name", "field", "status", "start_year")
+
+
+@pytest.fixture(scope="module")
+def prefilled_data(config: Config) -> bytes:
+    return template_bytes(config, _unit(config, PREFILL_UNIT), YEAR, PREFILLED)
+
+
+@pytest.fixture(scope="module")
+def prefilled_wb(prefilled_data: bytes) -> Any:
+    return openpyxl.load_workbook(io.BytesIO(prefilled_data))
+
+
+def _models(config: Config) -> Sheet:
+    return config.template.sheet("models")
+
+
+def _column(sheet: Sheet, key: str) -> int:
+    return [f.key for f in sheet.fields].index(key) + 1
+
+
+def _many(count: int) -> list[PrefilledItem]:
+    return [
+        PrefilledItem(f"MH-2025-{n:03d}", "models", f"Mô hình số {n}", "Kinh tế", 2025) for n in range(1, count + 1)
+    ]
+
+
+def test_prefilled_models_hold_code_name_field_status_and_start_year(prefilled_wb: Any, config: Config) -> None:
+    sheet = _models(config)
+    ws = prefilled_wb[sheet.title]
+    continuing = config.template.lists["model_status"][1]
+    for row, item in enumerate(PREFILLED, start=layout.FIRST_DATA_ROW):
+        values = [ws.cell(row=row, column=_column(sheet, key)).value for key in PREFILLED_KEYS]
+        assert values == [item.code, item.name, item.field, continuing, item.start_year]
+    assert continuing == "Tiếp tục thực hiện"
+
+
+def test_prefilled_cells_are_grey_and_locked_the_rest_are_inputs(prefilled_wb: Any, config: Config) -> None:
+    sheet = _models(config)
+    ws = prefilled_wb[sheet.title]
+    prefilled_rows = range(layout.FIRST_DATA_ROW, layout.FIRST_DATA_ROW + len(PREFILLED))
+    locked = {ws.cell(row=r, column=_column(sheet, k)).coordinate for r in prefilled_rows for k in PREFILLED_KEYS}
+    inputs = {c for column in range(1, len(sheet.fields) + 1) for c in _cells(ws, _data_range(sheet, column))}
+    assert locked < inputs
+    for row in ws.iter_rows():
+        for cell in row:
+            assert cell.protection.locked == (cell.coordinate not in inputs - locked), cell.coordinate
+            if cell.coordinate in locked:
+                assert (cell.fill.fill_type, cell.fill.fgColor.rgb) == ("solid", "00D9D9D9"), cell.coordinate
+                _assert_boxed(cell)
+            elif cell.coordinate in inputs:
+                assert cell.fill.fill_type is None and cell.value is None, cell.coordinate
+    assert ws.cell(row=layout.FIRST_DATA_ROW, column=_column(sheet, "start_year")).number_format == "0"
+
+
+def test_prefilled_rows_are_explained_in_the_help_line(prefilled_wb: Any, wb: Any, config: Config) -> None:
+    help_line = prefilled_wb[_models(config).title].cell(row=layout.HELP_ROW, column=1).value
+    assert "Dòng 4–5" in help_line and "Mục mới ghi từ dòng 6" in help_line
+    assert "màu xám" not in wb[_models(config).title].cell(row=layout.HELP_ROW, column=1).value
+
+
+def test_a_field_that_is_not_a_choice_is_left_for_the_unit(config: Config) -> None:
+    sheet = _models(config)
+    item = dataclasses.replace(PREFILLED[0], field="Lĩnh vực đã bỏ")
+    ws = build_template(config, _unit(config, PREFILL_UNIT), YEAR, [item])[sheet.title]
+    cell = ws.cell(row=layout.FIRST_DATA_ROW, column=_column(sheet, "field"))
+    assert cell.value is None and not cell.protection.locked and cell.fill.fill_type is None
+    assert ws.cell(row=layout.FIRST_DATA_ROW, column=_column(sheet, "name")).protection.locked
+    assert "Dòng 4: mục đang thực hiện" in ws.cell(row=layout.HELP_ROW, column=1).value
+
+
+def test_more_items_than_rows_extend_the_sheet_and_its_validations(config: Config) -> None:
+    sheet = _models(config)
+    items = _many(sheet.rows + 2)
+    wb = openpyxl.load_workbook(io.BytesIO(template_bytes(config, _unit(config, PREFILL_UNIT), YEAR, items)))
+    ws = wb[sheet.title]
+    last = layout.FIRST_DATA_ROW + len(items) + 5 - 1
+    validations = _validations(ws)
+    for column, field in enumerate(sheet.fields, start=1):
+        letter = get_column_letter(column)
+        if field.type != "text" or field.max_length:
+            assert f"{letter}{layout.FIRST_DATA_ROW}:{letter}{last}" in validations, field.key
+        assert not ws.cell(row=last, column=column).protection.locked
+        assert ws.cell(row=last + 1, column=column).protection.locked
+    code = _column(sheet, "code")
+    assert ws.cell(row=layout.FIRST_DATA_ROW + len(items) - 1, column=code).value == items[-1].code
+    assert ws.cell(row=layout.FIRST_DATA_ROW + len(items), column=code).value is None
+    collectives = config.template.sheet("collectives")
+    assert ws.parent[collectives.title].max_row == layout.FIRST_DATA_ROW + collectives.rows - 1
+
+
+def test_few_items_keep_the_prepared_rows(prefilled_wb: Any, config: Config) -> None:
+    sheet = _models(config)
+    ws = prefilled_wb[sheet.title]
+    assert ws.max_row == layout.FIRST_DATA_ROW + sheet.rows - 1
+    assert _data_range(sheet, 1) in _validations(ws)
+
+
+def test_items_of_a_sheet_without_a_code_column_are_not_written(config: Config, data: bytes, unit: Unit) -> None:
+    items = [PrefilledItem("TT-2025-001", "collectives", "Tổ hòa giải", "Kinh tế", 2025)]
+    assert template_bytes(config, unit, YEAR, items) == data
+
+
+def test_filled_prefilled_template_is_accepted_with_its_codes(
+    prefilled_data: bytes, prefilled_wb: Any, config: Config, tmp_path: Path
+) -> None:
+    sheet = _models(config)
+    scores = {f.key: f.max for f in sheet.score_fields()}
+    evaluation = {"area": "Khu phố Liêm Định", **scores, "proposal": config.template.lists["proposals"][0]}
+    new_model = {
+        "name": "Đối thoại định kỳ với Nhân dân",
+        "field": "Xây dựng hệ thống chính trị",
+        "status": config.template.lists["model_status"][0],
+        "start_year": YEAR,
+        **evaluation,
+    }
+    ws = prefilled_wb[sheet.title]
+    for key in evaluation:  # the unit only types where the template lets it
+        assert not ws.cell(row=layout.FIRST_DATA_ROW, column=_column(sheet, key)).protection.locked
+    answers = {
+        "unit": {"preparer": "Nguyễn Thị Hoa", "report_date": dt.date(YEAR, 11, 14)},
+        "models": [evaluation, evaluation, new_model],
+        "activities": {f.key: 1 for f in config.template.sheet("activities").fields},
+    }
+    path = tmp_path / "bao-cao.xlsx"
+    path.write_bytes(fill_workbook(prefilled_data, answers, config))
+    known = {item.code: PREFILL_UNIT for item in PREFILLED}
+    sub = validate(receive(path, path.name), config, YEAR, known_codes=known)
+    assert sub.findings == ()
+    assert sub.accepted
+    models = sub.tables["models"]
+    assert [(r.row, r.values["code"], r.values["name"]) for r in models] == [
+        (4, "MH-2025-001", PREFILLED[0].name),
+        (5, "MH-2025-002", PREFILLED[1].name),
+        (6, None, new_model["name"]),
+    ]
+    assert [(r.values["status"], r.values["start_year"]) for r in models[:2]] == [
+        ("Tiếp tục thực hiện", 2024),
+        ("Tiếp tục thực hiện", 2025),
+    ]
+    other = validate(receive(path, path.name), config, YEAR, known_codes={"MH-2025-001": "MTTQ"})
+    assert [(f.code, f.cell) for f in other.findings] == [
+        ("code-of-another-unit", "A4"),
+        ("unknown-model-code", "A5"),
+    ]
+
+
+def test_prefilled_template_bytes_are_deterministic(config: Config, prefilled_data: bytes, blank_template: Any) -> None:
+    unit = _unit(config, PREFILL_UNIT)
+    assert template_bytes(config, unit, YEAR, list(PREFILLED)) == prefilled_data
+    assert template_bytes(config, unit, YEAR, _many(40)) == template_bytes(config, unit, YEAR, _many(40))
+    assert prefilled_data != blank_template(PREFILL_UNIT)
+    assert template_bytes(config, unit, YEAR, ()) == blank_template(PREFILL_UNIT)
+    buffer = io.BytesIO()
+    build_template(config, unit, YEAR, PREFILLED).save(buffer)
+    assert deterministic_zip(buffer.getvalue(), dt.datetime(YEAR, 1, 1)) == prefilled_data
+
+
+def test_write_templates_prefills_each_units_own_items(config: Config, tmp_path: Path, prefilled_data: bytes) -> None:
+    paths = write_templates(config, YEAR, tmp_path, {PREFILL_UNIT: PREFILLED, "NO-SUCH-UNIT": PREFILLED})
+    by_unit = {p.stem: p for p in paths}
+    assert by_unit[PREFILL_UNIT].read_bytes() == prefilled_data
+    other = openpyxl.load_workbook(by_unit["MTTQ"])[_models(config).title]
+    assert other.cell(row=layout.FIRST_DATA_ROW, column=1).value is None
+    assert len(paths) == 39
+
+
+def _item(code: str, unit: str = "KP-BD01", kind: str = "models", state: str = "in-progress") -> ItemEntry:
+    return ItemEntry(code, kind, unit, f"Tên {code}", int(code[3:7]), state)
+
+
+def test_prefill_from_register_takes_live_models_by_unit_and_code() -> None:
+    items = [
+        _item("MH-2026-002"),
+        _item("MH-2025-003", unit="MTTQ", state="recognised"),
+        _item("MH-2025-001", state="removed"),
+        _item("MH-2025-004", state="under-review"),
+        _item("TT-2025-001", kind="collectives"),
+        _item("MH-2025-005", unit="MTTQ", state="removed"),
+    ]
+    fields_of = {"MH-2026-002": ("Kinh tế", 2023), "MH-2025-001": ("Kinh tế", 2020)}
+    assert prefill_from_register(items, fields_of) == {
+        "KP-BD01": [
+            PrefilledItem("MH-2025-004", "models", "Tên MH-2025-004", "", 2025),
+            PrefilledItem("MH-2026-002", "models", "Tên MH-2026-002", "Kinh tế", 2023),
+        ],
+        "MTTQ": [PrefilledItem("MH-2025-003", "models", "Tên MH-2025-003", "", 2025)],
+    }
+    assert prefill_from_register([_item("MH-2025-001", state="removed")], {}) == {}
