@@ -207,6 +207,30 @@ def rebuild(ws: Workspace) -> None:
     click.echo(f"Đã dựng lại sổ theo dõi từ kho lưu trữ; các năm: {shown}.")
 
 
+@main.command("import-legacy", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--origin", required=True, help="Xã, phường cũ của danh sách, ví dụ “Nhơn Khánh”.")
+@click.pass_obj
+def import_legacy_command(ws: Workspace, file: Path, origin: str) -> None:
+    """Đưa danh sách mô hình của xã, phường cũ (FILE: Excel hoặc CSV) vào sổ theo dõi để rà soát năm 2025."""
+    from .cycle import import_legacy_list
+    from .legacy_import import UnknownOrigin
+    from .render import render_findings
+
+    with _user_errors():
+        config = ws.config()
+        try:
+            result = import_legacy_list(ws.root, config, file, origin)
+        except UnknownOrigin as exc:
+            raise UserError(str(exc)) from None
+    if result.findings:
+        click.echo(render_findings(list(result.findings)))
+    if result.refused:
+        click.echo("Danh sách có lỗi nên chưa đưa vào sổ theo dõi; hãy sửa các lỗi trên rồi chạy lại.")
+        sys.exit(1)
+    click.echo(f"Đã đưa {result.added} mục vào sổ theo dõi để rà soát ({result.already_present} mục đã có từ trước).")
+
+
 @main.command(context_settings=CONTEXT)
 @YEAR
 @click.option(

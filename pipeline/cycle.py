@@ -20,8 +20,18 @@ from .config import Config
 from .consolidate import EXEMPT, LATE, MISSING, Consolidation, consolidate
 from .findings import Finding
 from .ooxml import atomic_write
-from .receipt import check_file, ingest, read_cycle
-from .register import Register, open_register, read_sidecars, remove_register, restore_from_sidecar, write_sidecar
+from .receipt import check_file, file_extension, ingest, read_cycle
+from .register import (
+    Register,
+    archive_path,
+    open_register,
+    read_import_sidecars,
+    read_sidecars,
+    remove_register,
+    restore_from_sidecar,
+    write_import_sidecar,
+    write_sidecar,
+)
 from .tracking import Change, resubmission_changes, track_year
 from .validate import Submission
 
@@ -173,11 +183,34 @@ def override_received(root: Path, file: str, moment: dt.datetime, reason: str) -
         return next(e.first_name for e in register.files() if e.sha256 == matches[0])
 
 
+def import_legacy_list(root: Path, config: Config, file: Path, origin: str) -> Any:
+    """``dvk import-legacy``: read the former unit's list and, when it has no error, register it."""
+    from .legacy_import import import_legacy, origin_named, read_legacy_list
+
+    origin = origin_named(origin, config.units.origins)
+    legacy = read_legacy_list(file, config)
+    moment = dt.datetime.now().replace(microsecond=0)
+    with open_register(root, moment) as register:
+        result = import_legacy(register, legacy, origin, legacy.sha256)
+        if not result.refused:
+            extension = file_extension(file)
+            target = archive_path(root, legacy.sha256, extension)
+            if not target.exists():
+                atomic_write(target, file.read_bytes())
+            write_import_sidecar(root, legacy.sha256, file.name, extension, origin, moment)
+    return result
+
+
 def rebuild(root: Path, config: Config, now: dt.datetime | None = None) -> list[int]:
     """Recreate the register from the archive: ledger rows from the sidecars, then every year replayed."""
+    from .legacy_import import import_legacy, read_legacy_list
+
     moment = now or dt.datetime.now().replace(microsecond=0)
     remove_register(root, moment)
     with open_register(root, moment) as register:
+        for imported in read_import_sidecars(root):
+            path = archive_path(root, imported["sha256"], imported["extension"])
+            import_legacy(register, read_legacy_list(path, config), imported["origin"], imported["sha256"])
         sidecars = read_sidecars(root)
         for data in sidecars:
             restore_from_sidecar(register, data)

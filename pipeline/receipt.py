@@ -43,7 +43,7 @@ def check_file(
         return Submission(source, "", None, "", {}, {}, (finding("unexpected-error", file=name, detail=detail),))
 
 
-def _extension(path: Path) -> str:
+def file_extension(path: Path) -> str:
     """The file's own extension if it is a plain one, for people browsing the archive."""
     suffix = path.suffix.lower()
     return suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ".bin"
@@ -62,7 +62,7 @@ def ingest(root: Path, register: Register, year: int, now: dt.datetime, config: 
             unreadable.append(check_file(path, name, config, year))
             continue
         sha = hashlib.sha256(data).hexdigest()
-        extension = _extension(path)
+        extension = file_extension(path)
         target = archive_path(root, sha, extension)
         if not target.exists():
             atomic_write(target, data)

@@ -333,12 +333,37 @@ def restore_from_sidecar(register: Register, data: dict[str, Any]) -> None:
         )
 
 
+def _all_sidecars(root: Path) -> list[dict[str, Any]]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in (root / ARCHIVE_FOLDER).glob("*/*.json")]
+
+
 def read_sidecars(root: Path) -> list[dict[str, Any]]:
-    folder = root / ARCHIVE_FOLDER
+    """The ledger rows of the archived units' files, in the order they were received."""
     return sorted(
-        (json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*/*.json")),
+        (d for d in _all_sidecars(root) if d.get("kind", "received") == "received"),
         key=lambda d: (d["cycle"], d["received_at"], d["first_name"], d["sha256"]),
     )
+
+
+def write_import_sidecar(root: Path, sha256: str, name: str, extension: str, origin: str, moment: dt.datetime) -> None:
+    """Note an imported legacy list beside its archived copy, so that ``dvk rebuild`` replays it."""
+    from .ooxml import atomic_write
+
+    data = {
+        "kind": "legacy-import",
+        "sha256": sha256,
+        "first_name": name,
+        "extension": extension,
+        "origin": origin,
+        "imported_at": _iso(moment),
+    }
+    atomic_write(sidecar_path(root, sha256), json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def read_import_sidecars(root: Path) -> list[dict[str, Any]]:
+    """The archived legacy lists, in the order they were imported."""
+    imports = [d for d in _all_sidecars(root) if d.get("kind") == "legacy-import"]
+    return sorted(imports, key=lambda d: (d["imported_at"], d["sha256"]))
 
 
 def remove_register(root: Path, now: dt.datetime) -> None:

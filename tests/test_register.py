@@ -323,3 +323,34 @@ def test_next_year_templates_carry_the_live_models(ward: tuple[Path, Config]) ->
     assert sheet["A4"].protection.locked and not sheet["F4"].protection.locked
     other = openpyxl.load_workbook(root / "outbox" / "2027" / "mau-bieu" / "HND.xlsx")["Mô hình"]
     assert other["A4"].value is None
+
+
+def test_legacy_import_through_the_cli_survives_a_rebuild(ward: tuple[Path, Config]) -> None:
+    root, config = ward
+    listing = root / "danh-sach-nhon-khanh.csv"
+    listing.write_text(
+        "Tên mô hình;Đơn vị;Lĩnh vực;Năm bắt đầu\n"
+        "Đường hoa nông thôn mới;TH-NK01;Văn hóa - xã hội;2019\n"
+        "Tổ hòa giải ở cơ sở;Chi bộ thôn Tân Dân;Xây dựng hệ thống chính trị;2021\n",
+        encoding="utf-8-sig",
+    )
+    outcome = CliRunner().invoke(main, ["--root", str(root), "import-legacy", str(listing), "--origin", "Nhơn Khánh"])
+    assert outcome.exit_code == 0, outcome.output
+    assert "Đã đưa 2 mục vào sổ theo dõi" in outcome.output
+    again = CliRunner().invoke(main, ["--root", str(root), "import-legacy", str(listing), "--origin", "nhon khanh"])
+    assert "Đã đưa 0 mục" in again.output and "2 mục đã có" in again.output
+    _run(root, config)
+    with open_register(root, NOW, write=False) as register:
+        assert [(i.code, i.unit, i.state) for i in register.items() if i.first_year == 2025] == [
+            ("MH-2025-001", "TH-NK01", "under-review"),
+            ("MH-2025-002", "TH-NK02", "under-review"),
+        ]
+    live = _register_rows(root)
+    listing.unlink()  # the archived copy is what a rebuild reads
+    assert CliRunner().invoke(main, ["--root", str(root), "rebuild"]).exit_code == 0
+    assert _register_rows(root)["items"] == live["items"]
+    assert _register_rows(root)["events"] == live["events"]
+    bad = CliRunner().invoke(
+        main, ["--root", str(root), "import-legacy", str(root / "config" / "units.yaml"), "--origin", "Hà Nội"]
+    )
+    assert bad.exit_code == 2
