@@ -94,7 +94,7 @@ def run_consolidation(
         submissions = ingest(root, register, year, moment, config)
         submissions += read_cycle(root, register, config, year, progress)
         data = consolidate(submissions, config, year)
-        notes = track_year(register, data, submissions, config)
+        data, notes = track_year(register, data, submissions, config)
         data = dataclasses.replace(data, findings=data.findings + tuple(notes))
         previous = _previous_figures(root, register, config, year)
         outputs = _write_outputs(root, config, year, report_date, submissions, data, previous)

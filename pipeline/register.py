@@ -208,6 +208,15 @@ class Register:
             (code, kind, unit, name, name_key, year, state),
         )
 
+    def state_before(self, year: int) -> dict[str, str]:
+        """Each item's life-cycle state as it stood before ``year`` (code -> state)."""
+        rows = self.db.execute(
+            "SELECT code, to_state FROM events e WHERE id = "
+            "(SELECT MAX(id) FROM events f WHERE f.code = e.code AND f.year < ?)",
+            (year,),
+        ).fetchall()
+        return dict(rows)
+
     def set_state(self, code: str, state: str) -> None:
         self.db.execute("UPDATE items SET state=? WHERE code=?", (state, code))
 

@@ -10,12 +10,13 @@ the evidence (the file's hash) and the reason.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .config import Config
-from .consolidate import ITEM_SHEETS, Consolidation
+from .consolidate import ITEM_SHEETS, Consolidation, Item
 from .findings import Finding, finding
 from .lifecycle import allowed, apply
 from .register import ItemEntry, Register
@@ -52,16 +53,20 @@ def known_codes(register: Register) -> dict[str, str]:
 
 def track_year(
     register: Register, data: Consolidation, submissions: Sequence[Submission], config: Config
-) -> list[Finding]:
-    """Register the year's items and events; the notes (matched by name) come back as findings."""
+) -> tuple[Consolidation, list[Finding]]:
+    """Register the year's items and events. Returns the consolidation with every item's code in
+    its values, and the notes (rows matched by name) as findings."""
     _forget_year(register, data.year)
     by_file = {s.source.name: s for s in submissions}
     notes: list[Finding] = []
+    coded: dict[str, tuple[Item, ...]] = {}
     for kind in ITEM_SHEETS:
         title = config.template.sheet(kind).title
+        items = []
         for item in data.items[kind]:
             sub = by_file[item.source_file]
             code, note = _code_for(register, kind, item.unit.code, item.values, data.year, sub, item.source_row)
+            items.append(dataclasses.replace(item, values={**item.values, "code": code}))
             if note:
                 notes.append(
                     finding(
@@ -74,7 +79,8 @@ def track_year(
                     )
                 )
             register.record_year(code, data.year, sub.source.sha256, item.source_row, dict(item.values))
-    return notes
+        coded[kind] = tuple(items)
+    return dataclasses.replace(data, items=coded), notes
 
 
 TRACKED_EVENTS = ("register", "report")
