@@ -67,7 +67,8 @@ def main(ctx: click.Context, root: Path) -> None:
 
     Quy trình hằng năm: `dvk templates` tạo mẫu biểu gửi các đơn vị; các đơn vị điền và gửi
     lại; đặt các tệp nhận được vào thư mục inbox/; `dvk consolidate` kiểm tra, tổng hợp và
-    viết báo cáo vào outbox/<năm>/.
+    viết báo cáo vào outbox/<năm>/; `dvk council` lập bảng xét duyệt cho Ban chỉ đạo, bảng đã
+    ghi quyết định chép vào inbox/ và chạy lại `dvk consolidate`.
     """
     ctx.obj = Workspace(root)
 
@@ -119,7 +120,26 @@ def consolidate(ws: Workspace, year: int, as_json: bool, report_date: dt.datetim
         from .render import render_summary
 
         click.echo(render_summary(result))
-    sys.exit(1 if summary["rejected"] else 0)
+    sys.exit(1 if result.failed else 0)
+
+
+@main.command(context_settings=CONTEXT)
+@YEAR
+@click.pass_obj
+def council(ws: Workspace, year: int) -> None:
+    """Lập bảng xét duyệt cho Ban chỉ đạo (outbox/<năm>/xet-duyet-<năm>.xlsx); không ghi gì vào sổ theo dõi."""
+    from .cycle import issue_council
+
+    with _user_errors():
+        config = ws.config()
+        path, count = issue_council(ws.root, config, year)
+    click.echo(f"Đã lập bảng xét duyệt năm {year} ({count} mục): {path}")
+    if not count:
+        click.echo(f"Sổ theo dõi chưa có mục nào của năm {year}: hãy chạy `dvk consolidate --year {year}` trước.")
+    click.echo(
+        "Ban chỉ đạo ghi quyết định, số và ngày quyết định vào các cột màu trắng; sau đó chép tệp vào "
+        f"inbox/ và chạy `dvk consolidate --year {year}` để ghi các quyết định vào sổ theo dõi."
+    )
 
 
 @main.command(context_settings=CONTEXT)

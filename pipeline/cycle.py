@@ -5,6 +5,10 @@ functions from data to data. Outputs go to ``outbox/<year>/`` and are each writt
 (temporary file, then rename), so an interrupted run never leaves a half-written report. The
 annotated copies for units go to ``outbox/<year>/phan-hoi/``; a copy there that this run did not
 write again belongs to a unit that has since fixed everything, and is removed.
+
+A year is tracked in one order wherever it is processed (a run, ``dvk council``, ``dvk rebuild``):
+the council's decisions of the year are set aside, the units' files are tracked, then the
+council's workbooks of the year are applied again (:func:`_track`).
 """
 
 from __future__ import annotations
@@ -18,9 +22,10 @@ from typing import Any
 
 from .config import Config
 from .consolidate import EXEMPT, LATE, MISSING, Consolidation, consolidate
-from .findings import Finding
+from .council import CouncilFile, CouncilResult, apply_council, forget_decisions
+from .findings import Finding, has_errors
 from .ooxml import atomic_write
-from .receipt import check_file, file_extension, ingest, read_cycle
+from .receipt import check_file, file_extension, ingest, read_cycle, read_cycle_files
 from .register import (
     Register,
     archive_path,
@@ -35,7 +40,7 @@ from .register import (
 from .tracking import Change, resubmission_changes, track_year
 from .validate import Submission
 
-__all__ = ["RunResult", "check_file", "rebuild", "run_consolidation", "year_status"]
+__all__ = ["RunResult", "check_file", "issue_council", "rebuild", "run_consolidation", "year_status"]
 
 Progress = Callable[[str], None]
 
@@ -47,11 +52,20 @@ class RunResult:
     consolidation: Consolidation
     outputs: tuple[Path, ...]
     changes: tuple[Change, ...] = ()
+    councils: tuple[CouncilResult, ...] = ()
 
     @property
     def findings(self) -> tuple[Finding, ...]:
-        """Every finding of the run: per file, then the consolidation's own."""
-        return tuple(f for s in self.submissions for f in s.findings) + self.consolidation.findings
+        """Every finding of the run: per unit file, the consolidation's own, then the council files'."""
+        units = tuple(f for s in self.submissions for f in s.findings) + self.consolidation.findings
+        return units + tuple(f for c in self.councils for f in c.findings)
+
+    @property
+    def failed(self) -> bool:
+        """Some unit file was rejected, or a council file was rejected or has a decision not recorded."""
+        return any(not s.accepted for s in self.submissions) or any(
+            not c.accepted or has_errors(c.findings) for c in self.councils
+        )
 
     def summary(self, root: Path) -> dict[str, Any]:
         """The run as plain data: the shape of ``dvk consolidate --json``."""
@@ -68,6 +82,7 @@ class RunResult:
             "late": [{"unit": u.unit.code, "days": u.days_late} for u in units if u.status == LATE],
             "missing": [u.unit.code for u in units if u.status == MISSING],
             "changes": [c.as_dict() for c in self.changes],
+            "council": [c.as_dict() for c in self.councils],
             "outputs": [_relative(p, root) for p in self.outputs],
         }
 
@@ -92,14 +107,29 @@ def run_consolidation(
     moment = now or dt.datetime.now().replace(microsecond=0)
     with open_register(root, moment) as register:
         submissions = ingest(root, register, year, moment, config)
-        submissions += read_cycle(root, register, config, year, progress)
+        cycle = read_cycle_files(root, register, config, year, progress)
+        submissions += cycle.submissions
         data = consolidate(submissions, config, year)
-        data, notes = track_year(register, data, submissions, config)
+        data, notes, councils = _track(register, data, submissions, cycle.councils, config)
         data = dataclasses.replace(data, findings=data.findings + tuple(notes))
         previous = _previous_figures(root, register, config, year)
         outputs = _write_outputs(root, config, year, report_date, submissions, data, previous)
     changes = tuple(resubmission_changes(submissions))
-    return RunResult(year, tuple(submissions), data, outputs, changes)
+    return RunResult(year, tuple(submissions), data, outputs, changes, tuple(councils))
+
+
+def _track(
+    register: Register,
+    data: Consolidation,
+    submissions: list[Submission],
+    councils: list[CouncilFile],
+    config: Config,
+) -> tuple[Consolidation, list[Finding], list[CouncilResult]]:
+    """Track the year: its council decisions set aside, the units' files tracked, the council's
+    workbooks applied again (decisions need the year's items registered and reported first)."""
+    forget_decisions(register, data.year)
+    data, notes = track_year(register, data, submissions, config)
+    return data, notes, [apply_council(register, council, data.year) for council in councils]
 
 
 def _previous_figures(root: Path, register: Register, config: Config, year: int) -> Mapping[str, float] | None:
@@ -161,6 +191,24 @@ def _field_and_start(values: Mapping[str, Any], first_year: int) -> tuple[str, i
     return str(values.get("field") or ""), int(start) if isinstance(start, int | float) else first_year
 
 
+def issue_council(root: Path, config: Config, year: int) -> tuple[Path, int]:
+    """``dvk council``: the steering committee's workbook of ``year`` and its number of items.
+
+    The year is tracked as a run would track it, inside a transaction that is rolled back, so the
+    items carry the codes the run gives them; nothing is written to the register."""
+    from .council import COUNCIL_FILE, council_bytes
+    from .evaluate import evaluate
+
+    config.year(year)
+    with open_register(root, dt.datetime.now(), write=False) as register:
+        cycle = read_cycle_files(root, register, config, year)
+        data, _, _ = _track(register, consolidate(cycle.submissions, config, year), cycle.submissions, [], config)
+        evaluation = evaluate(data, config, states=register.state_before(year))
+    path = root / "outbox" / str(year) / COUNCIL_FILE.format(year=year)
+    atomic_write(path, council_bytes(evaluation, config))
+    return path, len(evaluation.items)
+
+
 def year_status(root: Path, config: Config, year: int) -> tuple[list[Submission], Consolidation]:
     """Where the year stands, from the register and the archive alone (nothing is written)."""
     config.year(year)
@@ -202,7 +250,8 @@ def import_legacy_list(root: Path, config: Config, file: Path, origin: str) -> A
 
 
 def rebuild(root: Path, config: Config, now: dt.datetime | None = None) -> list[int]:
-    """Recreate the register from the archive: ledger rows from the sidecars, then every year replayed."""
+    """Recreate the register from the archive: ledger rows from the sidecars, then every year replayed
+    (its units' files, then its council workbooks)."""
     from .legacy_import import import_legacy, read_legacy_list
 
     moment = now or dt.datetime.now().replace(microsecond=0)
@@ -217,8 +266,9 @@ def rebuild(root: Path, config: Config, now: dt.datetime | None = None) -> list[
         years = sorted({int(d["cycle"]) for d in sidecars})
         for year in years:
             if year in config.calendar:
-                submissions = read_cycle(root, register, config, year)
-                track_year(register, consolidate(submissions, config, year), submissions, config)
+                cycle = read_cycle_files(root, register, config, year)
+                tracked = consolidate(cycle.submissions, config, year)
+                _track(register, tracked, cycle.submissions, cycle.councils, config)
     return years
 
 

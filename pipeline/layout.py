@@ -24,6 +24,9 @@ FORM_HEADERS = ("Nội dung", "Thông tin", "Hướng dẫn")
 
 # _meta: key in column A, value in column B, one row each, in this order.
 META_KIND_UNIT_TEMPLATE = "dvk-unit-template"
+# The steering committee's decision workbook (pipeline/council.py): unit_code "-", signed alike.
+META_KIND_COUNCIL = "dvk-council"
+META_UNIT_COUNCIL = "-"
 META_KEYS = ("kind", "template_version", "unit_code", "year", "signature")
 
 # How far down the header row may have moved (rows inserted above it) before we give up.

@@ -6,6 +6,9 @@ received-at is fixed at the first sighting: the earlier of the file's modificati
 inbox (when the clerk dropped it there) and the moment ``dvk`` first saw it; the clerk may
 override it (``dvk received``) for paper or late-scanned cases. A year's submissions are read
 from the archived copies of the files received in that year's cycle, whatever the inbox holds now.
+A file whose hidden ``_meta`` says it is the steering committee's council workbook is read as
+such (:mod:`.council`), before and instead of unit validation, and kept apart from the units'
+submissions: its decisions are applied, and its verdict noted, after the year is tracked.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
+from .council import CouncilFile, is_council, read_council
 from .findings import finding
 from .intake import SourceFile, discover, receive
 from .ooxml import atomic_write
@@ -38,9 +43,31 @@ def check_file(
     try:
         return validate(receive(path, name, received_at), config, year, known_codes)
     except Exception as exc:  # a bug must not stop the other forty units' run
-        source = SourceFile(path, name, "", 0, received_at or dt.datetime(1970, 1, 1))
-        detail = f"{type(exc).__name__}: {exc}"[:200]
-        return Submission(source, "", None, "", {}, {}, (finding("unexpected-error", file=name, detail=detail),))
+        return _crashed(path, name, received_at, exc)
+
+
+def read_file(
+    path: Path,
+    name: str,
+    config: Config,
+    year: int,
+    received_at: dt.datetime | None = None,
+    known_codes: Mapping[str, str] | None = None,
+) -> Submission | CouncilFile:
+    """Receive one file and read it as what its ``_meta`` says: the council's workbook or a unit's."""
+    try:
+        received = receive(path, name, received_at)
+        if is_council(received):
+            return read_council(received, config, year)
+        return validate(received, config, year, known_codes)
+    except Exception as exc:  # as in check_file
+        return _crashed(path, name, received_at, exc)
+
+
+def _crashed(path: Path, name: str, received_at: dt.datetime | None, exc: Exception) -> Submission:
+    source = SourceFile(path, name, "", 0, received_at or dt.datetime(1970, 1, 1))
+    detail = f"{type(exc).__name__}: {exc}"[:200]
+    return Submission(source, "", None, "", {}, {}, (finding("unexpected-error", file=name, detail=detail),))
 
 
 def file_extension(path: Path) -> str:
@@ -72,20 +99,39 @@ def ingest(root: Path, register: Register, year: int, now: dt.datetime, config: 
     return unreadable
 
 
-def read_cycle(
+@dataclass(frozen=True)
+class Cycle:
+    """The files of a year's cycle as read: the units' submissions and the council's workbooks."""
+
+    submissions: list[Submission] = field(default_factory=list)
+    councils: list[CouncilFile] = field(default_factory=list)
+
+
+def read_cycle_files(
     root: Path, register: Register, config: Config, year: int, progress: Progress | None = None
-) -> list[Submission]:
-    """Validate the archived copy of every file received in ``year``'s cycle and note the verdicts."""
+) -> Cycle:
+    """Read the archived copy of every file received in ``year``'s cycle; note the units' verdicts
+    (a council file's verdict is noted when its decisions are applied, council.apply_council)."""
     from .tracking import known_codes
 
     known = known_codes(register)
-    submissions = []
+    cycle = Cycle()
     for entry in register.files(year):
         if progress:
             progress(entry.first_name)
-        sub = check_file(entry.archive_path(root), entry.first_name, config, year, entry.received_at, known)
-        verdict = "accepted" if sub.accepted else "rejected"
-        findings = [f.as_dict() for f in sub.findings]
-        register.set_verdict(entry.sha256, sub.unit_code, sub.year, sub.template_version, verdict, findings)
-        submissions.append(sub)
-    return submissions
+        read = read_file(entry.archive_path(root), entry.first_name, config, year, entry.received_at, known)
+        if isinstance(read, CouncilFile):
+            cycle.councils.append(read)
+            continue
+        verdict = "accepted" if read.accepted else "rejected"
+        findings = [f.as_dict() for f in read.findings]
+        register.set_verdict(entry.sha256, read.unit_code, read.year, read.template_version, verdict, findings)
+        cycle.submissions.append(read)
+    return cycle
+
+
+def read_cycle(
+    root: Path, register: Register, config: Config, year: int, progress: Progress | None = None
+) -> list[Submission]:
+    """The units' submissions of ``year``'s cycle (council workbooks left out), verdicts noted."""
+    return read_cycle_files(root, register, config, year, progress).submissions

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .consolidate import EXEMPT, LATE, MISSING, REJECTED, Consolidation
+from .council import CouncilResult
 from .cycle import RunResult
 from .findings import SEVERITY_LABELS, Finding
 from .validate import Submission
@@ -49,6 +50,8 @@ def render_check(submissions: Sequence[Submission]) -> str:
 def render_summary(result: RunResult) -> str:
     """What the clerk reads after ``dvk consolidate``: files, units to chase, outputs."""
     parts = [f"Kết quả tổng hợp năm {result.year}", "", _files_table(result)]
+    if result.councils:
+        parts += ["", *map(_council_line, result.councils)]
     chase = [u for u in result.consolidation.units if u.status in (LATE, REJECTED, MISSING) or u.below_minimum]
     if chase:
         rows = [
@@ -74,6 +77,21 @@ def _output_lines(result: RunResult) -> list[str]:
     if feedback:
         lines.append(f"  {feedback[0].parent}/ ({len(feedback)} tệp phản hồi gửi lại đơn vị)")
     return lines
+
+
+def _council_line(council: CouncilResult) -> str:
+    """One line per council workbook: decisions recorded, or why it was refused, and the first problem."""
+    errors = [f for f in council.findings if f.severity == "error"]
+    first = errors[0].message if errors else ""
+    if not council.accepted:
+        return f"Bảng xét duyệt “{council.file}”: bị trả lại. {first}"
+    line = f"Bảng xét duyệt “{council.file}”: đã ghi {council.applied} quyết định của Ban chỉ đạo vào sổ theo dõi"
+    if council.unchanged:
+        line += f" ({council.unchanged} quyết định đã có từ trước)"
+    if not errors:
+        return line + "."
+    listing = ", xem tất cả bằng dvk consolidate --json" if len(errors) > 1 else ""
+    return f"{line}; {len(errors)} lỗi, các dòng có lỗi chưa được ghi{listing}. Lỗi đầu tiên: {first}"
 
 
 def _files_table(result: RunResult) -> str:
