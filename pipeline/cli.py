@@ -216,6 +216,23 @@ def received(ws: Workspace, file: str, moment: dt.datetime, reason: str) -> None
 
 
 @main.command(context_settings=CONTEXT)
+@click.argument("file")
+@click.option("--reason", required=True, help="Lý do, ví dụ “Chép nhầm tệp của năm trước”.")
+@click.pass_obj
+def withdraw(ws: Workspace, file: str, reason: str) -> None:
+    """Bỏ một tệp đã nhận khỏi kỳ báo cáo (FILE: tên tệp trong inbox/ hoặc đầu mã SHA-256); tệp vẫn được lưu."""
+    from .cycle import withdraw_file
+
+    with _user_errors():
+        ws.config()
+        try:
+            name = withdraw_file(ws.root, file, reason)
+        except LookupError as exc:
+            raise UserError(str(exc)) from None
+    click.echo(f"Đã bỏ tệp “{name}” khỏi kỳ báo cáo. Hãy xóa tệp khỏi inbox/ rồi chạy lại `dvk consolidate`.")
+
+
+@main.command(context_settings=CONTEXT)
 @click.pass_obj
 def rebuild(ws: Workspace) -> None:
     """Dựng lại sổ theo dõi từ kho lưu trữ outbox/luu-tru/ (sổ cũ được sao lưu trước)."""

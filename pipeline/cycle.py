@@ -62,10 +62,23 @@ class RunResult:
 
     @property
     def failed(self) -> bool:
-        """Some unit file was rejected, or a council file was rejected or has a decision not recorded."""
-        return any(not s.accepted for s in self.submissions) or any(
-            not c.accepted or has_errors(c.findings) for c in self.councils
-        )
+        """A unit file is rejected and not yet replaced, or a council file was rejected or has a
+        decision not recorded."""
+        return bool(self.pending_rejections()) or any(not c.accepted or has_errors(c.findings) for c in self.councils)
+
+    def pending_rejections(self) -> list[Submission]:
+        """Rejected files still waiting for action: not followed by an accepted file of the same unit."""
+        accepted_at: dict[str, dt.datetime] = {}
+        for sub in self.submissions:
+            if sub.accepted and sub.unit_code:
+                accepted_at[sub.unit_code] = max(
+                    sub.source.received_at, accepted_at.get(sub.unit_code, sub.source.received_at)
+                )
+        return [
+            s
+            for s in self.submissions
+            if not s.accepted and not (s.unit_code in accepted_at and accepted_at[s.unit_code] >= s.source.received_at)
+        ]
 
     def summary(self, root: Path) -> dict[str, Any]:
         """The run as plain data: the shape of ``dvk consolidate --json``."""
@@ -76,8 +89,10 @@ class RunResult:
             "accepted": sorted({s.unit_code for s in self.submissions if s.accepted}),
             "rejected": [
                 {"file": s.source.name, "unit": s.unit_code, "findings": [f.as_dict() for f in s.findings]}
-                for s in self.submissions
-                if not s.accepted
+                for s in self.pending_rejections()
+            ],
+            "superseded": [
+                s.source.name for s in self.submissions if not s.accepted and s not in self.pending_rejections()
             ],
             "late": [{"unit": u.unit.code, "days": u.days_late} for u in units if u.status == LATE],
             "missing": [u.unit.code for u in units if u.status == MISSING],
@@ -247,6 +262,23 @@ def import_legacy_list(root: Path, config: Config, file: Path, origin: str) -> A
                 atomic_write(target, file.read_bytes())
             write_import_sidecar(root, legacy.sha256, file.name, extension, origin, moment)
     return result
+
+
+def withdraw_file(root: Path, file: str, reason: str) -> str:
+    """Take a file out of its year's cycle (by inbox name or hash prefix); its name comes back."""
+    with open_register(root, dt.datetime.now().replace(microsecond=0)) as register:
+        sha = _one_file(register, file)
+        register.withdraw(sha, reason)
+        write_sidecar(root, register, sha)
+        return str(next(e["first_name"] for e in register.ledger() if e["sha256"] == sha))
+
+
+def _one_file(register: Register, file: str) -> str:
+    matches = register.find_files(file)
+    if len(matches) != 1:
+        problem = "không tìm thấy tệp" if not matches else f"có {len(matches)} tệp khớp, hãy ghi thêm ký tự của mã"
+        raise LookupError(f"“{file}”: {problem} trong sổ theo dõi (các tệp được ghi nhận khi chạy dvk consolidate).")
+    return matches[0]
 
 
 def rebuild(root: Path, config: Config, now: dt.datetime | None = None) -> list[int]:

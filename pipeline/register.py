@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS files (
     received_at TEXT NOT NULL,
     received_override TEXT,
     override_reason TEXT,
+    withdrawn TEXT,
     unit TEXT NOT NULL DEFAULT '',
     year INTEGER,
     template_version TEXT NOT NULL DEFAULT '',
@@ -144,10 +145,20 @@ class Register:
             "UPDATE files SET received_override=?, override_reason=? WHERE sha256=?", (_iso(moment), reason, sha256)
         )
 
+    def withdraw(self, sha256: str, reason: str) -> None:
+        """Take a file out of its cycle (dropped in by mistake); it stays in the ledger and the archive."""
+        # A withdrawn file is not judged: its verdict goes, so that a rebuild (which skips it) agrees.
+        self.db.execute(
+            "UPDATE files SET withdrawn=?, unit='', year=NULL, template_version='', verdict='', findings='[]' "
+            "WHERE sha256=?",
+            (reason, sha256),
+        )
+
     def files(self, cycle: int | None = None) -> list[FileEntry]:
         """The ledger (of one cycle), in the order the files were received."""
         query = "SELECT sha256, first_name, extension, cycle, received_at, received_override FROM files"
-        rows = self.db.execute(query + (" WHERE cycle=?" if cycle else ""), (cycle,) if cycle else ()).fetchall()
+        query += " WHERE withdrawn IS NULL" + (" AND cycle=?" if cycle else "")
+        rows = self.db.execute(query, (cycle,) if cycle else ()).fetchall()
         entries = [
             FileEntry(sha, name, ext, cyc, dt.datetime.fromisoformat(override or received), override is not None)
             for sha, name, ext, cyc, received, override in rows
@@ -268,6 +279,9 @@ def _connect(path: Path) -> sqlite3.Connection:
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA foreign_keys=ON")
     connection.executescript(SCHEMA)
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(files)")}
+    if "withdrawn" not in columns:  # registers created before withdrawal existed
+        connection.execute("ALTER TABLE files ADD COLUMN withdrawn TEXT")
     connection.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
     return connection
 
@@ -320,6 +334,7 @@ SIDECAR_FIELDS = (
     "received_at",
     "received_override",
     "override_reason",
+    "withdrawn",
 )
 
 
@@ -340,6 +355,8 @@ def restore_from_sidecar(register: Register, data: dict[str, Any]) -> None:
         register.override_received(
             data["sha256"], dt.datetime.fromisoformat(data["received_override"]), data.get("override_reason") or ""
         )
+    if data.get("withdrawn"):
+        register.withdraw(data["sha256"], data["withdrawn"])
 
 
 def _all_sidecars(root: Path) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from .consolidate import EXEMPT, LATE, MISSING, REJECTED, Consolidation
 from .council import CouncilResult
 from .cycle import RunResult
 from .findings import SEVERITY_LABELS, Finding
+from .tracking import Change
 from .validate import Submission
 
 MAX_CELL = 70
@@ -58,6 +59,8 @@ def render_summary(result: RunResult) -> str:
             (u.unit.code, u.unit.name, u.label + (" — chưa đủ số mô hình" if u.below_minimum else "")) for u in chase
         ]
         parts += ["", "Các đơn vị cần lưu ý:", table(("Mã", "Đơn vị", "Tình trạng"), rows)]
+    if result.changes:
+        parts += ["", "Đơn vị gửi lại bản sửa:", *map(_change_line, result.changes)]
     counts = _counts(result)
     parts += [
         "",
@@ -68,6 +71,16 @@ def render_summary(result: RunResult) -> str:
         *_output_lines(result),
     ]
     return "\n".join(parts)
+
+
+def _change_line(change: Change) -> str:
+    """``  HND: thay “a.xlsx” bằng “b.xlsx”; thêm 1, bớt 0, sửa 2 mục (…)``."""
+    names = [*change.added, *change.removed, *change.edited]
+    listed = f" ({'; '.join(names[:3])}{'…' if len(names) > 3 else ''})" if names else ""
+    return (
+        f"  {change.unit}: thay “{change.previous}” bằng “{change.file}”; thêm {len(change.added)}, "
+        f"bớt {len(change.removed)}, sửa {len(change.edited)} mục{listed}"
+    )
 
 
 def _output_lines(result: RunResult) -> list[str]:

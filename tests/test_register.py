@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import sqlite3
@@ -354,3 +355,27 @@ def test_legacy_import_through_the_cli_survives_a_rebuild(ward: tuple[Path, Conf
         main, ["--root", str(root), "import-legacy", str(root / "config" / "units.yaml"), "--origin", "Hà Nội"]
     )
     assert bad.exit_code == 2
+
+
+def test_a_replaced_rejection_no_longer_fails_the_run_and_a_stray_file_can_be_withdrawn(
+    ward: tuple[Path, Config],
+) -> None:
+    root, config = ward
+    _drop(root, config, "HND", [_model(config, "Nông dân", budget_vnd="1,5 triệu")], "hnd.xlsx", dt.date(2026, 11, 20))
+    (root / "inbox" / "nham.pdf").write_bytes(b"%PDF-1.4 not ours")
+    first = _run(root, config)
+    assert [r["file"] for r in first.summary(root)["rejected"]] == ["hnd.xlsx", "nham.pdf"]
+    _drop(
+        root, config, "HND", [_model(config, "Nông dân", budget_vnd=1_500_000)], "hnd-sua.xlsx", dt.date(2026, 11, 22)
+    )
+    second = _run(root, config).summary(root)
+    assert [r["file"] for r in second["rejected"]] == ["nham.pdf"] and second["superseded"] == ["hnd.xlsx"]
+    outcome = CliRunner().invoke(main, ["--root", str(root), "withdraw", "nham.pdf", "--reason", "Chép nhầm"])
+    assert outcome.exit_code == 0, outcome.output
+    consolidated = CliRunner().invoke(main, ["--root", str(root), "consolidate", "--year", "2026", "--json"])
+    assert consolidated.exit_code == 0
+    summary = json.loads(consolidated.stdout)
+    assert summary["rejected"] == [] and "HND" in summary["accepted"]
+    live = _register_rows(root)
+    assert CliRunner().invoke(main, ["--root", str(root), "rebuild"]).exit_code == 0
+    assert _register_rows(root)["files"] == live["files"]
