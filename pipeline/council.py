@@ -565,3 +565,13 @@ def _reason(decision: Decision, event: str) -> str:
     if event != decision.event:
         return f"Công nhận để “{decision.label}” theo quyết định của Ban chỉ đạo"
     return decision.note or f"Ban chỉ đạo quyết định “{decision.label}”"
+
+
+def decision_counts(register: Register, year: int) -> dict[tuple[str, str], int]:
+    """How many of each kind of item the council decided each way in ``year``: (event, kind) -> count."""
+    rows = register.db.execute(
+        "SELECT e.event, i.kind, COUNT(*) FROM events e JOIN items i ON i.code = e.code "
+        "WHERE e.year=? AND e.evidence LIKE ? GROUP BY e.event, i.kind",
+        (year, _EVIDENCE_LIKE),
+    ).fetchall()
+    return {(event, kind): count for event, kind, count in rows}

@@ -37,6 +37,7 @@ from .register import (
     write_import_sidecar,
     write_sidecar,
 )
+from .stats import Statistics, statistics
 from .tracking import Change, resubmission_changes, track_year
 from .validate import Submission
 
@@ -128,7 +129,10 @@ def run_consolidation(
         data, notes, councils = _track(register, data, submissions, cycle.councils, config)
         data = dataclasses.replace(data, findings=data.findings + tuple(notes))
         previous = _previous_figures(root, register, config, year)
-        outputs = _write_outputs(root, config, year, report_date, submissions, data, previous)
+        from .council import decision_counts
+
+        stats = statistics(data, config, previous, decision_counts(register, year))
+        outputs = _write_outputs(root, config, year, report_date, submissions, data, stats)
     changes = tuple(resubmission_changes(submissions))
     return RunResult(year, tuple(submissions), data, outputs, changes, tuple(councils))
 
@@ -149,7 +153,6 @@ def _track(
 
 def _previous_figures(root: Path, register: Register, config: Config, year: int) -> Mapping[str, float] | None:
     """Last year's figures, recomputed from the register's archive (None when it holds no such year)."""
-    from .stats import statistics
 
     if year - 1 not in config.calendar or not register.files(year - 1):
         return None
@@ -164,14 +167,12 @@ def _write_outputs(
     report_date: dt.date | None,
     submissions: list[Submission],
     data: Consolidation,
-    previous: Mapping[str, float] | None,
+    stats: Statistics,
 ) -> tuple[Path, ...]:
     from .feedback import CLERK_FILE, FEEDBACK_FOLDER, clerk_report_bytes
     from .report import report_bytes, report_file_name
-    from .stats import statistics
     from .summary import SUMMARY_FILE, summary_bytes
 
-    stats = statistics(data, config, previous)
     folder = root / "outbox" / str(year)
     all_findings = [f for s in submissions for f in s.findings] + list(data.findings)
     documents = {SUMMARY_FILE.format(year=year): summary_bytes(stats, data, all_findings, config)}

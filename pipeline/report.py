@@ -311,6 +311,12 @@ def _evaluation(r: _Report, number_: str) -> None:
     r.table(r.stats.table("classification"))
     r.para("Đề xuất của các đơn vị đối với các mô hình, điển hình:")
     r.table(r.stats.table("proposals"))
+    if r.stats.has_table("decisions"):
+        r.para(
+            f"Ban chỉ đạo đã xét, quyết định đối với {r.n('decisions_total')} lượt mô hình, điển hình "
+            "(căn cứ các quyết định ghi trong sổ theo dõi):"
+        )
+        r.table(r.stats.table("decisions"))
 
 
 _ACTIVITY_SENTENCE = (

@@ -69,8 +69,14 @@ YEAR_ON_YEAR = (
 )
 
 
-def statistics(data: Consolidation, config: Config, previous: Mapping[str, float] | None = None) -> Statistics:
-    """Every figure and table of the year; with ``previous`` (last year's figures) also the comparison."""
+def statistics(
+    data: Consolidation,
+    config: Config,
+    previous: Mapping[str, float] | None = None,
+    decisions: Mapping[tuple[str, str], int] | None = None,
+) -> Statistics:
+    """Every figure and table of the year; with ``previous`` (last year's figures) also the
+    comparison, with ``decisions`` ((event, kind) -> count, from the register) the council's results."""
     tables: tuple[StatTable, ...] = (
         _units_table(data, config),
         _by_field(data, config),
@@ -85,7 +91,25 @@ def statistics(data: Consolidation, config: Config, previous: Mapping[str, float
     figures = _figures(data, config)
     if previous is not None:
         tables = (*tables, _year_on_year(data.year, figures, previous))
+    if decisions:
+        tables = (*tables, _decisions(decisions))
+        figures["decisions_total"] = sum(decisions.values())
     return Statistics(data.year, figures, tables, previous)
+
+
+def _decisions(decisions: Mapping[tuple[str, str], int]) -> StatTable:
+    from .lifecycle import EVENT_LABELS
+
+    kinds = ("models", "collectives", "individuals")
+    events = [e for e in EVENT_LABELS if any((e, k) in decisions for k in kinds)]
+    rows: list[tuple[Cell, ...]] = [(EVENT_LABELS[e], *(decisions.get((e, k), 0) for k in kinds)) for e in events]
+    return StatTable(
+        "decisions",
+        "Kết quả xét duyệt của Ban chỉ đạo",
+        ("Quyết định", "Mô hình", "Điển hình tập thể", "Điển hình cá nhân"),
+        tuple(rows),
+        _with_total(rows),
+    )
 
 
 def _year_on_year(year: int, figures: Mapping[str, float], previous: Mapping[str, float]) -> StatTable:

@@ -480,3 +480,20 @@ def test_next_year_decisions_follow_the_units_reports_on_every_run(ward: tuple[P
     live = (_ledger(root), _events(root), _states(root))
     assert rebuild(root, config) == [2026, 2027]
     assert (_ledger(root), _events(root), _states(root)) == live
+
+
+def test_the_reports_carry_the_councils_decisions(ward: tuple[Path, Config]) -> None:
+    import docx
+
+    root, config = ward
+    _put(root, "quyet-dinh-bcd.xlsx", _filled(root), dt.date(2026, 12, 16))
+    result = _run(root, config, LATER)
+    report = docx.Document(str(next(p for p in result.outputs if p.name == "bao-cao-tinh-2026.docx")))
+    text = "\n".join(p.text for p in report.paragraphs)
+    assert "Ban chỉ đạo đã xét, quyết định đối với 4 lượt mô hình, điển hình" in text
+    table = next(t for t in report.tables if t.rows[0].cells[0].text == "Quyết định")
+    rows = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in table.rows[1:]}
+    assert rows["Công nhận"] == ["1", "1", "0"]  # the reward of a collective records its recognition first
+    assert rows["Đưa ra khỏi danh sách"] == ["1", "0", "0"]
+    assert rows["Khen thưởng"] == ["0", "1", "0"]
+    assert rows["Tổng cộng"] == ["2", "2", "0"]
