@@ -343,4 +343,7 @@ def _import_row(register: Register, row: LegacyRow, origin: str, evidence: str) 
     register.add_item(code, row.kind, row.unit, row.name, fold(row.name), LEGACY_YEAR, state)
     reason = f"Mô hình của {origin} cũ, đưa vào rà soát năm {LEGACY_YEAR}"
     register.record_event(code, LEGACY_YEAR, EVENT, None, state, evidence, reason)
+    # The list's own figures, as the item's 2025 snapshot: next year's template prefills them.
+    values = {"name": row.name, "field": row.field, "start_year": row.start_year, "note": row.note}
+    register.record_year(code, LEGACY_YEAR, evidence, row.row, {k: v for k, v in values.items() if v not in (None, "")})
     return code, True

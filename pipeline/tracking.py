@@ -91,7 +91,8 @@ def _forget_year(register: Register, year: int) -> None:
     already builds on it. Events from elsewhere (a legacy import, the council's decisions) stay."""
     if any(entry.cycle > year for entry in register.files()):
         return
-    register.db.execute("DELETE FROM item_years WHERE year=?", (year,))
+    # Only the snapshots taken from the units' files: a legacy list's 2025 snapshot stays.
+    register.db.execute("DELETE FROM item_years WHERE year=? AND sha256 IN (SELECT sha256 FROM files)", (year,))
     register.db.execute("DELETE FROM events WHERE year=? AND event='report'", (year,))
     registered = register.db.execute("SELECT code FROM events WHERE year=? AND event='register'", (year,)).fetchall()
     for (code,) in registered:
