@@ -327,6 +327,19 @@ class Organization:
     document: DocumentFormat
 
 
+NARRATIVE_PARTS = ("assessment", "tasks", "proposals")
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """What people wrote for a year's report, by part; an empty part is a placeholder in the report."""
+
+    parts: Mapping[str, tuple[str, ...]]
+
+    def part(self, key: str) -> tuple[str, ...]:
+        return self.parts.get(key, ())
+
+
 @dataclass(frozen=True)
 class Config:
     root: Path
@@ -336,6 +349,10 @@ class Config:
     template: TemplateSchema
     criteria: Criteria
     secret: bytes = field(repr=False, default=b"")
+    narratives: Mapping[int, Narrative] = field(default_factory=dict)
+
+    def narrative(self, year: int) -> Narrative:
+        return self.narratives.get(year, Narrative({}))
 
     def year(self, year: int) -> YearCalendar:
         """The calendar of ``year``; a year missing from calendar.yaml is a config error."""
@@ -469,7 +486,30 @@ def load_config(root: Path) -> Config:
         template=template,
         criteria=criteria,
         secret=_secret(root),
+        narratives=_narratives(node("narrative.yaml")),
     )
+
+
+def _narratives(root: Node) -> dict[int, Narrative]:
+    years = root.mapping(("years",))["years"]
+    if years.value is None:
+        return {}
+    narratives = {}
+    for key, node in years.entries():
+        if not key.isdigit():
+            raise node.fail("năm phải là một số, ví dụ 2026")
+        parts = node.mapping((), NARRATIVE_PARTS)
+        narratives[int(key)] = Narrative({name: _paragraphs(value) for name, value in parts.items()})
+    return narratives
+
+
+def _paragraphs(node: Node) -> tuple[str, ...]:
+    """A text split at empty lines, or a list of paragraphs; blanks dropped."""
+    if isinstance(node.value, list):
+        texts = [item.text(allow_empty=True) for item in node.items()] if node.value else []
+    else:
+        texts = node.text(allow_empty=True).split("\n\n")
+    return tuple(" ".join(t.split()) for t in texts if t.strip())
 
 
 def _secret(root: Path) -> bytes:

@@ -188,9 +188,18 @@ def _province_body(r: _Report) -> None:
     _outstanding(r, "2.", resources_table=True)
     _evaluation(r, "3.")
     _other_activities(r, "4.", with_table=True)
-    for title in ("III. ĐÁNH GIÁ CHUNG", f"IV. NHIỆM VỤ NĂM {r.year + 1}", "V. ĐỀ XUẤT, KIẾN NGHỊ"):
+    narrative = r.config.narrative(r.year)
+    parts = (
+        ("III. ĐÁNH GIÁ CHUNG", "assessment"),
+        (f"IV. NHIỆM VỤ NĂM {r.year + 1}", "tasks"),
+        ("V. ĐỀ XUẤT, KIẾN NGHỊ", "proposals"),
+    )
+    for title, key in parts:
         r.heading(title)
-        _placeholder(r)
+        for paragraph in narrative.part(key) or ():
+            r.para(paragraph)
+        if not narrative.part(key):
+            _placeholder(r)
 
 
 def _standing_body(r: _Report) -> None:
@@ -210,7 +219,11 @@ _BODIES: dict[str, Callable[[_Report], None]] = {"province": _province_body, "st
 
 
 def _placeholder(r: _Report) -> None:
-    r.para(f"[Nội dung này do {r.org.collecting_board} bổ sung trước khi trình ký.]", italic=True, highlight=True)
+    r.para(
+        f"[Nội dung này do {r.org.collecting_board} bổ sung trước khi trình ký (hoặc ghi vào config/narrative.yaml).]",
+        italic=True,
+        highlight=True,
+    )
 
 
 def _intro(r: _Report) -> None:

@@ -552,3 +552,20 @@ def test_unit_dates_are_read(root: Path) -> None:
     assert not unit.active_on(dt.date(2026, 11, 25)) and not unit.active_on(dt.date(2025, 6, 30))
     assert len(units.active_on(dt.date(2026, 11, 25))) == 38
     assert len(units.active_on(dt.date(2025, 11, 25))) == 39
+
+
+def test_narrative_parts_are_read_and_checked(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "config", tmp_path / "config")
+    path = tmp_path / "config" / "narrative.yaml"
+    path.write_text(
+        "years:\n  2026:\n    assessment: |\n      Đoạn một\n      tiếp theo.\n\n      Đoạn hai.\n"
+        "    tasks: [Nhiệm vụ một, '']\n",
+        encoding="utf-8",
+    )
+    narrative = load_config(tmp_path).narrative(2026)
+    assert narrative.part("assessment") == ("Đoạn một tiếp theo.", "Đoạn hai.")
+    assert narrative.part("tasks") == ("Nhiệm vụ một",)
+    assert narrative.part("proposals") == () and load_config(tmp_path).narrative(2030).part("tasks") == ()
+    path.write_text("years:\n  2026:\n    danh_gia: x\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"config/narrative.yaml: khóa “years.2026”: khóa không được biết: danh_gia"):
+        load_config(tmp_path)

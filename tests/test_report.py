@@ -23,7 +23,7 @@ from pipeline.vnformat import number
 YEAR = 2026
 DATE = dt.date(2026, 12, 5)
 FONT_SLOTS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
-PLACEHOLDER = "[Nội dung này do Ban Xây dựng Đảng bổ sung trước khi trình ký.]"
+PLACEHOLDER = "[Nội dung này do Ban Xây dựng Đảng bổ sung trước khi trình ký (hoặc ghi vào config/narrative.yaml).]"
 
 
 # --------------------------------------------------------------------------- data
@@ -508,3 +508,22 @@ def test_column_widths_fill_the_text_area_and_keep_numbers_whole() -> None:
     assert sum(widths) == pytest.approx(165.0)
     assert widths[1] > len("1.234.567.890") * 12 * 0.5 * 25.4 / 72  # the longest number fits on one line
     assert widths[0] > widths[2]
+
+
+def test_the_parts_people_wrote_replace_the_placeholders(
+    config: Config, stats: Statistics, data: Consolidation
+) -> None:
+    from pipeline.config import Narrative
+
+    written = Narrative(
+        {
+            "assessment": ("Ưu điểm: các đơn vị vào cuộc tích cực.", "Hạn chế: kinh phí còn ít."),
+            "tasks": ("Nhân rộng mô hình camera an ninh.",),
+        }
+    )
+    configured = dataclasses.replace(config, narratives={2026: written})
+    texts = _texts(docx.Document(io.BytesIO(report_bytes("province", stats, data, configured, None))))
+    start = texts.index("III. ĐÁNH GIÁ CHUNG")
+    assert texts[start + 1 : start + 3] == ["Ưu điểm: các đơn vị vào cuộc tích cực.", "Hạn chế: kinh phí còn ít."]
+    assert texts[texts.index("IV. NHIỆM VỤ NĂM 2027") + 1] == "Nhân rộng mô hình camera an ninh."
+    assert texts[texts.index("V. ĐỀ XUẤT, KIẾN NGHỊ") + 1] == PLACEHOLDER
