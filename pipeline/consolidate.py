@@ -202,9 +202,11 @@ def _below_minimum(statuses: tuple[UnitStatus, ...]) -> list[Finding]:
 
 
 def _shared_model_names(chosen: Mapping[str, Submission], config: Config) -> list[Finding]:
-    """Models of the same (folded) name in two units: flagged on every unit but the first."""
+    """Models of the same (folded) name in two units of the same area: flagged on every unit but
+    the first. Units of one former commune share an area; a ward-wide unit (the Front, a mass
+    organisation, an agency: no origin) shares the area of every unit."""
     title = config.template.sheet("models").title
-    owner: dict[str, Unit] = {}
+    owners: dict[str, list[Unit]] = {}
     notes = []
     for unit in (u for u in config.units.units if u.code in chosen):
         sub = chosen[unit.code]
@@ -212,8 +214,9 @@ def _shared_model_names(chosen: Mapping[str, Submission], config: Config) -> lis
             name = record.values.get("name")
             if not name:
                 continue
-            first = owner.setdefault(fold(str(name)), unit)
-            if first is not unit:
+            earlier = owners.setdefault(fold(str(name)), [])
+            first = next((o for o in earlier if _same_area(o, unit)), None)
+            if first is not None:
                 notes.append(
                     finding(
                         "duplicate-across-units",
@@ -224,4 +227,9 @@ def _shared_model_names(chosen: Mapping[str, Submission], config: Config) -> lis
                         other_unit=first.name,
                     )
                 )
+            earlier.append(unit)
     return notes
+
+
+def _same_area(one: Unit, other: Unit) -> bool:
+    return one.code != other.code and (not one.origin or not other.origin or one.origin == other.origin)

@@ -94,3 +94,14 @@ def test_a_unit_without_models_is_below_the_minimum(tmp_path: Path, config: Conf
     assert _flat(data.findings) == [("below-minimum-models", "kp-bd02.xlsx", "", "")]
     assert data.findings[0].message == "Đơn vị KP-BD02 báo cáo 0 mô hình, chỉ tiêu tối thiểu 1 mô hình mỗi năm."
     assert _status(data, "KP-BD02") == ("on-time", "kp-bd02.xlsx", 0)
+
+
+def test_the_same_model_name_in_two_former_communes_is_not_a_duplicate(
+    tmp_path: Path, config: Config, filled_workbook: Any
+) -> None:
+    binh_dinh = _submission(tmp_path, config, filled_workbook, "KP-BD01", "kp-bd01.xlsx", 20, CAMERA)
+    nhon_khanh = _submission(tmp_path, config, filled_workbook, "TH-NK01", "th-nk01.xlsx", 20, CAMERA)
+    same_commune = _submission(tmp_path, config, filled_workbook, "KP-BD02", "kp-bd02.xlsx", 20, CAMERA)
+    data = consolidate([binh_dinh, nhon_khanh, same_commune], config, YEAR)
+    assert _flat(data.findings) == [("duplicate-across-units", "kp-bd02.xlsx", MODELS, "B4")]
+    assert "Chi bộ khu phố Liêm Định" in data.findings[0].message
