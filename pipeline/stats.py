@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .config import Config
-from .consolidate import EXEMPT, LATE, MISSING, ON_TIME, REJECTED, Consolidation, Item, UnitStatus
+from .consolidate import EXEMPT, ITEM_SHEETS, LATE, MISSING, ON_TIME, REJECTED, Consolidation, Item, UnitStatus
 
 NEW_STATUS, CONTINUING_STATUS = 0, 1  # positions in the "model_status" list of the template
 WHOLE_WARD = "Cơ quan, đơn vị toàn phường"
@@ -97,18 +97,26 @@ def statistics(
     return Statistics(data.year, figures, tables, previous)
 
 
+KIND_COLUMNS = ("Mô hình", "Điển hình tập thể", "Điển hình cá nhân")  # in the order of ITEM_SHEETS
+
+
+def _per_kind(key: str, title: str, first: str, labels: Sequence[str], count: Callable[[str, str], int]) -> StatTable:
+    """A table of one row per label and one count per kind of item, with a total row."""
+    rows: list[tuple[Cell, ...]] = [(label, *(count(label, kind) for kind in ITEM_SHEETS)) for label in labels]
+    return StatTable(key, title, (first, *KIND_COLUMNS), tuple(rows), _with_total(rows))
+
+
 def _decisions(decisions: Mapping[tuple[str, str], int]) -> StatTable:
     from .lifecycle import EVENT_LABELS
 
-    kinds = ("models", "collectives", "individuals")
-    events = [e for e in EVENT_LABELS if any((e, k) in decisions for k in kinds)]
-    rows: list[tuple[Cell, ...]] = [(EVENT_LABELS[e], *(decisions.get((e, k), 0) for k in kinds)) for e in events]
-    return StatTable(
+    events = [e for e in EVENT_LABELS if any((e, k) in decisions for k in ITEM_SHEETS)]
+    label_of = {EVENT_LABELS[e]: e for e in events}
+    return _per_kind(
         "decisions",
         "Kết quả xét duyệt của Ban chỉ đạo",
-        ("Quyết định", "Mô hình", "Điển hình tập thể", "Điển hình cá nhân"),
-        tuple(rows),
-        _with_total(rows),
+        "Quyết định",
+        list(label_of),
+        lambda label, kind: decisions.get((label_of[label], kind), 0),
     )
 
 
@@ -297,36 +305,22 @@ def _resources(data: Consolidation, config: Config) -> StatTable:
 
 
 def _classification(data: Consolidation, config: Config) -> StatTable:
-    rows: list[tuple[Cell, ...]] = [
-        (
-            c.label,
-            *(
-                sum(1 for i in data.items[k] if i.classification == c.label)
-                for k in ("models", "collectives", "individuals")
-            ),
-        )
-        for c in config.criteria.classification
-    ]
-    return StatTable(
+    return _per_kind(
         "classification",
         "Xếp loại theo điểm tự chấm",
-        ("Xếp loại", "Mô hình", "Điển hình tập thể", "Điển hình cá nhân"),
-        tuple(rows),
-        _with_total(rows),
+        "Xếp loại",
+        [c.label for c in config.criteria.classification],
+        lambda label, kind: sum(1 for i in data.items[kind] if i.classification == label),
     )
 
 
 def _proposals(data: Consolidation, config: Config) -> StatTable:
-    rows: list[tuple[Cell, ...]] = [
-        (p, *(_count(data.items[k], "proposal", p) for k in ("models", "collectives", "individuals")))
-        for p in config.template.lists["proposals"]
-    ]
-    return StatTable(
+    return _per_kind(
         "proposals",
         "Đề xuất của các đơn vị",
-        ("Đề xuất", "Mô hình", "Điển hình tập thể", "Điển hình cá nhân"),
-        tuple(rows),
-        _with_total(rows),
+        "Đề xuất",
+        config.template.lists["proposals"],
+        lambda label, kind: _count(data.items[kind], "proposal", label),
     )
 
 
