@@ -30,8 +30,9 @@ from typing import Any
 from . import docxfmt as fmt
 from .config import Config, Organization, ReportSpec
 from .consolidate import LATE, MISSING, REJECTED, Consolidation, Item, UnitStatus
+from .lifecycle import EVENT_LABELS
 from .ooxml import deterministic_zip
-from .stats import Statistics, StatTable
+from .stats import EVALUATION_EVENTS, REWARD_EVENTS, Statistics, StatTable, outcome_key
 from .vnformat import long_date, number
 
 KINDS = ("province", "standing")
@@ -48,6 +49,17 @@ SIGNATURE_LEFT_SHARE = 0.45
 BLANK = "     "  # room for the clerk to write the day and month by hand
 NUMBER_BLANK = "      "  # room for the clerk to write the document number
 SIGNATURE_GAP_LINES = 4
+# The appendix of the province report: Biểu 1, 2, ... in this order (stats table keys).
+APPENDIX_TABLES = (
+    "units_by_field",
+    "by_group",
+    "exemplars",
+    "evaluation",
+    "rewards",
+    "resources",
+    "outstanding",
+    "model_list",
+)
 
 
 def report_file_name(kind: str, config: Config, year: int) -> str:
@@ -186,8 +198,9 @@ def _province_body(r: _Report) -> None:
     r.heading("II. KẾT QUẢ THỰC HIỆN")
     _registration(r, "1.", all_tables=True)
     _outstanding(r, "2.", resources_table=True)
-    _evaluation(r, "3.")
-    _other_activities(r, "4.", with_table=True)
+    _evaluation(r, "3.", appendix=True)
+    _rewards(r, "4.", appendix=True)
+    _other_activities(r, "5.", with_table=True)
     narrative = r.config.narrative(r.year)
     parts = (
         ("III. ĐÁNH GIÁ CHUNG", "assessment"),
@@ -208,7 +221,9 @@ def _standing_body(r: _Report) -> None:
     r.heading("II. KẾT QUẢ THỰC HIỆN")
     _registration(r, "1.", all_tables=False)
     _outstanding(r, "2.", resources_table=False)
-    _other_activities(r, "3.", with_table=False)
+    _evaluation(r, "3.", appendix=False)
+    _rewards(r, "4.", appendix=False)
+    _other_activities(r, "5.", with_table=False)
     r.heading("III. NHỮNG NỘI DUNG ĐỀ NGHỊ THƯỜNG TRỰC ĐẢNG ỦY CHO Ý KIẾN")
     _unit_issues(r, "1.")
     _proposed_items(r, "2.")
@@ -251,7 +266,7 @@ def _leadership(r: _Report, appendix: bool) -> None:
     if r.stats.figures["units_below_minimum"]:
         r.para(f"Có {r.n('units_below_minimum')} đơn vị chưa xây dựng đủ số mô hình tối thiểu theo kế hoạch.")
     if appendix:
-        r.para("Tình hình gửi báo cáo của từng khối tại Biểu 2 kèm theo.")
+        r.table(r.stats.table("units"))
 
 
 # --------------------------------------------------------------------------- II. results
@@ -265,10 +280,41 @@ def _registration(r: _Report, number_: str, all_tables: bool) -> None:
         f"thực hiện) và {r.n('exemplars_total')} điển hình ({r.n('collectives_total')} điển hình tập thể, "
         f"{r.n('individuals_total')} điển hình cá nhân)." + _trend(r, "models_total", "mô hình")
     )
-    for key in ("by_field", "by_group", "by_origin") if all_tables else ("by_field",):
+    r.para(_breakdown_sentence(r, "by_field", "Theo lĩnh vực"))
+    r.para(_breakdown_sentence(r, "by_origin", "Theo địa bàn"))
+    r.para(_breakdown_sentence(r, "by_group", "Theo khối"))
+    for key in ("by_field", "by_origin") if all_tables else ("by_field",):
         r.table(r.stats.table(key))
     if all_tables and r.stats.has_table("year_on_year"):
         r.table(r.stats.table("year_on_year"))
+    if all_tables:
+        r.para(
+            f"Chi tiết theo đơn vị, theo khối, điển hình tập thể và cá nhân tại {_appendix_refs('units_by_field', 'by_group', 'exemplars')} kèm theo."
+        )
+
+
+def _breakdown_sentence(r: _Report, key: str, lead: str) -> str:
+    """``Theo lĩnh vực: Kinh tế 3 mô hình (tăng 1), ...`` from a breakdown table's rows."""
+    table = r.stats.table(key)
+    has_change = len(table.columns) > 6  # the change column follows the five counts
+    parts = []
+    for row in table.rows:
+        change = f" ({_change_words(float(row[6]))})" if has_change else ""
+        parts.append(f"{row[0]} {number(float(row[3]))} mô hình{change}")
+    tail = f" (so với năm {r.year - 1})" if has_change else ""
+    return f"{lead}{tail}: {'; '.join(parts)}."
+
+
+def _change_words(change: float) -> str:
+    if change == 0:
+        return "không đổi"
+    return f"{'tăng' if change > 0 else 'giảm'} {number(abs(change))}"
+
+
+def _appendix_refs(*keys: str) -> str:
+    """``Biểu 1, 2, 3`` for the appendix tables ``keys``."""
+    numbers = [str(APPENDIX_TABLES.index(key) + 1) for key in keys]
+    return f"Biểu {', '.join(numbers)}"
 
 
 def _trend(r: _Report, key: str, noun: str) -> str:
@@ -295,7 +341,7 @@ def _outstanding(r: _Report, number_: str, resources_table: bool) -> None:
         "tham gia, hưởng lợi."
     )
     if resources_table:
-        r.table(r.stats.table("resources"))
+        r.para(f"Nguồn lực huy động theo lĩnh vực tại {_appendix_refs('resources')} kèm theo.")
 
 
 _MODEL_FIGURES = (
@@ -318,13 +364,14 @@ def _model_line(model: Item) -> str:
     return f"- Mô hình “{values.get('name') or ''}” ({about})" + (f": {'; '.join(parts)}." if parts else ".")
 
 
-def _evaluation(r: _Report, number_: str) -> None:
-    r.subheading(f"{number_} Đánh giá, xếp loại và đề xuất")
+def _evaluation(r: _Report, number_: str, appendix: bool) -> None:
+    r.subheading(f"{number_} Kiểm tra, đánh giá: công nhận, công nhận lại, củng cố, đưa ra khỏi danh sách")
     r.para("Kết quả xếp loại theo điểm tự chấm của các đơn vị (chưa qua thẩm định):")
     r.table(r.stats.table("classification"))
-    r.para("Đề xuất của các đơn vị đối với các mô hình, điển hình:")
-    r.table(r.stats.table("proposals"))
-    if r.stats.has_table("decisions"):
+    _outcome_sentences(r, EVALUATION_EVENTS)
+    if appendix:
+        r.para(f"Chi tiết tại {_appendix_refs('evaluation')} kèm theo.")
+    if appendix and r.stats.has_table("decisions"):
         r.para(
             f"Ban chỉ đạo đã xét, quyết định đối với {r.n('decisions_total')} lượt mô hình, điển hình "
             "(căn cứ các quyết định ghi trong sổ theo dõi):"
@@ -347,6 +394,46 @@ def _other_activities(r: _Report, number_: str, with_table: bool) -> None:
         r.para(_ACTIVITY_SENTENCE.format(**{key: r.n(f"activity_{key}") for key in _ACTIVITY_KEYS}))
     if with_table:
         r.table(r.stats.table("activities"))
+
+
+def _rewards(r: _Report, number_: str, appendix: bool) -> None:
+    r.subheading(f"{number_} Biểu dương, khen thưởng, nhân rộng mô hình, điển hình")
+    _outcome_sentences(r, REWARD_EVENTS)
+    if appendix:
+        refs = _appendix_refs("rewards", "outstanding")
+        r.para(
+            f"Chi tiết và danh sách mô hình, điển hình tiêu biểu đề nghị biểu dương, khen thưởng tại {refs} kèm theo."
+        )
+
+
+def _outcome_sentences(r: _Report, events: Sequence[str]) -> None:
+    """What the units proposed and what the council decided for ``events``, from the figures."""
+    proposed = _outcome_list(r, "proposed", events)
+    r.para(
+        f"Các đơn vị đề xuất {proposed}."
+        if proposed
+        else "Các đơn vị không đề xuất nội dung này đối với mô hình, điển hình nào."
+    )
+    decided = _outcome_list(r, "decided", events)
+    r.para(
+        f"Ban chỉ đạo đã quyết định {decided}."
+        if decided
+        else "Chưa có quyết định của Ban chỉ đạo về nội dung này được ghi vào sổ theo dõi."
+    )
+
+
+def _outcome_list(r: _Report, source: str, events: Sequence[str]) -> str:
+    """``công nhận 2 mô hình, 1 điển hình; củng cố 1 mô hình`` (events with no item left out)."""
+    parts = []
+    for event in events:
+        counts = [(r.stats.figures[outcome_key(source, event, group)], noun) for group, noun in _OUTCOME_NOUNS]
+        if any(count for count, _ in counts):
+            items = ", ".join(f"{number(count)} {noun}" for count, noun in counts if count)
+            parts.append(f"{EVENT_LABELS[event].lower()} {items}")
+    return "; ".join(parts)
+
+
+_OUTCOME_NOUNS = (("models", "mô hình"), ("exemplars", "điển hình"))
 
 
 # --------------------------------------------------------------------------- III. (standing) for comment
@@ -414,11 +501,22 @@ def _proposed_table(r: _Report) -> StatTable:
             i.total_score,
             i.classification,
             str(i.values["proposal"]),
+            _reasons(i),
         )
         for n, i in enumerate(items, start=1)
     )
-    columns = ("STT", "Tên mô hình, điển hình", "Đơn vị", "Loại", "Điểm tự chấm", "Xếp loại", "Đề xuất")
+    columns = ("STT", "Tên mô hình, điển hình", "Đơn vị", "Loại", "Điểm tự chấm", "Xếp loại", "Đề xuất", REASONS)
     return StatTable("proposed_items", "Danh sách mô hình, điển hình được đề nghị", columns, rows)
+
+
+REASONS = "Lý do (kết quả, thành tích nổi bật do đơn vị nêu)"
+_REASON_KEYS = ("results", "achievements")  # the models' and the exemplary items' own account
+
+
+def _reasons(item: Item) -> str:
+    """The item's results or achievements as its unit wrote them, on one line."""
+    text = " ".join(str(item.values.get(key) or "") for key in _REASON_KEYS)
+    return " ".join(text.split())
 
 
 def _unit_opinions(r: _Report, number_: str) -> None:
@@ -470,7 +568,11 @@ def _appendix(r: _Report) -> None:
         italic=True,
     )
     r.para("", fmt.CENTERED)
-    model_list = r.stats.table("model_list")
-    r.table(model_list, f"Biểu 1. {model_list.title} năm {r.year}")
-    units = r.stats.table("units")
-    r.table(units, f"Biểu 2. {units.title}")
+    for number_, key in enumerate(APPENDIX_TABLES, start=1):
+        table = r.stats.table(key)
+        r.table(table, appendix_caption(number_, table, r.year))
+
+
+def appendix_caption(number_: int, table: StatTable, year: int) -> str:
+    """``Biểu 1. <title> năm 2026``: the caption of appendix table ``number_``."""
+    return f"Biểu {number_}. {table.title} năm {year}"

@@ -77,18 +77,24 @@ def statistics(
 ) -> Statistics:
     """Every figure and table of the year; with ``previous`` (last year's figures) also the
     comparison, with ``decisions`` ((event, kind) -> count, from the register) the council's results."""
+    figures = _figures(data, config)
+    figures.update(_outcome_figures(data, decisions or {}))
     tables: tuple[StatTable, ...] = (
         _units_table(data, config),
-        _by_field(data, config),
-        _by_group(data, config),
-        _by_origin(data, config),
+        _by_field(data, config, previous),
+        _by_group(data, config, previous),
+        _by_origin(data, config, previous),
         _resources(data, config),
         _classification(data, config),
         _proposals(data, config),
-        _activities(data, config),
+        _activities(data, config, previous),
         _model_list(data, config),
+        _units_by_field(data, config),
+        _exemplars(data, config),
+        _outcomes("evaluation", "Kết quả đánh giá mô hình, điển hình", EVALUATION_EVENTS, figures),
+        _outcomes("rewards", "Biểu dương, khen thưởng, nhân rộng mô hình, điển hình", REWARD_EVENTS, figures),
+        _outstanding(data),
     )
-    figures = _figures(data, config)
     if previous is not None:
         tables = (*tables, _year_on_year(data.year, figures, previous))
     if decisions:
@@ -158,7 +164,22 @@ def _figures(data: Consolidation, config: Config) -> dict[str, float]:
         figures[key] = _sum(data.models, key)
     for spec in config.template.sheet("activities").fields:
         figures[f"activity_{spec.key}"] = sum(float(a.get(spec.key) or 0) for a in data.activities.values())
+    figures.update(_breakdown_figures(data, config))
     return figures
+
+
+def _breakdown_figures(data: Consolidation, config: Config) -> dict[str, float]:
+    """The number of models in each row of the breakdowns (field, group, former commune), under
+    :func:`breakdown_key`: last year's figures carry the same keys, which gives each row its change."""
+    rows = [("field", name, _field_is(name)) for name in config.template.lists["fields"]]
+    rows += [("group", g.key, _group_is(g.key)) for g in config.units.groups]
+    rows += [("origin", place, _origin_is(place)) for place in (*config.units.origins, "")]
+    return {breakdown_key(kind, value): sum(1 for m in data.models if keep(m)) for kind, value, keep in rows}
+
+
+def breakdown_key(kind: str, value: str) -> str:
+    """The figure key of one breakdown row: ``models@field=Kinh tế``."""
+    return f"models@{kind}={value}"
 
 
 def _status_choices(config: Config) -> tuple[str, str]:
@@ -248,44 +269,45 @@ def _origin_is(origin: str) -> Callable[[Item], bool]:
     return lambda item: item.unit.origin == origin
 
 
-def _by_field(data: Consolidation, config: Config) -> StatTable:
-    rows: list[tuple[Cell, ...]] = [
-        (name, *_breakdown_row(data, config, _field_is(name))) for name in config.template.lists["fields"]
-    ]
-    return StatTable(
-        "by_field",
-        "Mô hình, điển hình theo lĩnh vực",
-        ("Lĩnh vực", *_BREAKDOWN_COLUMNS),
-        tuple(rows),
-        _with_total(rows),
-    )
+def _breakdown(
+    key: str,
+    title: str,
+    first: str,
+    rows_of: Sequence[tuple[str, str, str, Callable[[Item], bool]]],
+    data: Consolidation,
+    config: Config,
+    previous: Mapping[str, float] | None,
+) -> StatTable:
+    """One row per (label, breakdown kind, value, filter); with ``previous`` a last column holds
+    each row's change in models on last year."""
+    rows: list[tuple[Cell, ...]] = []
+    for label, kind, value, keep in rows_of:
+        counts = _breakdown_row(data, config, keep)
+        change = () if previous is None else (counts[2] - previous.get(breakdown_key(kind, value), 0),)
+        rows.append((label, *counts, *change))
+    columns = (first, *_BREAKDOWN_COLUMNS, *(() if previous is None else (change_column(data.year),)))
+    return StatTable(key, title, columns, tuple(rows), _with_total(rows))
 
 
-def _by_group(data: Consolidation, config: Config) -> StatTable:
-    rows: list[tuple[Cell, ...]] = [
-        (g.label, *_breakdown_row(data, config, _group_is(g.key))) for g in config.units.groups
-    ]
-    return StatTable(
-        "by_group",
-        "Mô hình, điển hình theo khối",
-        ("Khối", *_BREAKDOWN_COLUMNS),
-        tuple(rows),
-        _with_total(rows),
-    )
+def change_column(year: int) -> str:
+    """The header of a column of changes in models on the year before ``year``."""
+    return f"Mô hình tăng (+), giảm (-) so với năm {year - 1}"
 
 
-def _by_origin(data: Consolidation, config: Config) -> StatTable:
-    places = [*config.units.origins, ""]
-    rows: list[tuple[Cell, ...]] = [
-        (place or WHOLE_WARD, *_breakdown_row(data, config, _origin_is(place))) for place in places
-    ]
-    return StatTable(
-        "by_origin",
-        "Mô hình, điển hình theo địa bàn (xã, phường cũ)",
-        ("Địa bàn", *_BREAKDOWN_COLUMNS),
-        tuple(rows),
-        _with_total(rows),
-    )
+def _by_field(data: Consolidation, config: Config, previous: Mapping[str, float] | None = None) -> StatTable:
+    rows = [(name, "field", name, _field_is(name)) for name in config.template.lists["fields"]]
+    return _breakdown("by_field", "Mô hình, điển hình theo lĩnh vực", "Lĩnh vực", rows, data, config, previous)
+
+
+def _by_group(data: Consolidation, config: Config, previous: Mapping[str, float] | None = None) -> StatTable:
+    rows = [(g.label, "group", g.key, _group_is(g.key)) for g in config.units.groups]
+    return _breakdown("by_group", "Mô hình, điển hình theo khối", "Khối", rows, data, config, previous)
+
+
+def _by_origin(data: Consolidation, config: Config, previous: Mapping[str, float] | None = None) -> StatTable:
+    rows = [(place or WHOLE_WARD, "origin", place, _origin_is(place)) for place in (*config.units.origins, "")]
+    title = "Mô hình, điển hình theo địa bàn (xã, phường cũ)"
+    return _breakdown("by_origin", title, "Địa bàn", rows, data, config, previous)
 
 
 def _resources(data: Consolidation, config: Config) -> StatTable:
@@ -324,12 +346,20 @@ def _proposals(data: Consolidation, config: Config) -> StatTable:
     )
 
 
-def _activities(data: Consolidation, config: Config) -> StatTable:
-    rows: list[tuple[Cell, ...]] = [
-        (spec.label, int(sum(float(a.get(spec.key) or 0) for a in data.activities.values())))
-        for spec in config.template.sheet("activities").fields
-    ]
-    return StatTable("activities", "Kết quả công tác dân vận", ("Nội dung", "Số lượng"), tuple(rows))
+def _activities(data: Consolidation, config: Config, previous: Mapping[str, float] | None = None) -> StatTable:
+    """The plan's activity figures; with ``previous`` also last year's and the change."""
+    rows: list[tuple[Cell, ...]] = []
+    for spec in config.template.sheet("activities").fields:
+        now = int(sum(float(a.get(spec.key) or 0) for a in data.activities.values()))
+        if previous is None:
+            rows.append((spec.label, now))
+        else:
+            before = int(previous.get(f"activity_{spec.key}", 0))
+            rows.append((spec.label, before, now, now - before))
+    columns: tuple[str, ...] = ("Nội dung", "Số lượng")
+    if previous is not None:
+        columns = ("Nội dung", f"Năm {data.year - 1}", f"Năm {data.year}", "Tăng (+), giảm (-)")
+    return StatTable("activities", "Kết quả công tác dân vận", columns, tuple(rows))
 
 
 def _model_list(data: Consolidation, config: Config) -> StatTable:
@@ -350,5 +380,130 @@ def _model_list(data: Consolidation, config: Config) -> StatTable:
         "model_list",
         "Danh sách mô hình “Dân vận khéo”",
         ("STT", "Tên mô hình", "Đơn vị", "Lĩnh vực", "Tình trạng", "Điểm tự chấm", "Xếp loại", "Đề xuất"),
+        tuple(rows),
+    )
+
+
+# --------------------------------------------------------------------------- appendix tables
+
+
+# Life-cycle events shown as evaluation outcomes (Biểu 4) and as honours (Biểu 5), in this order.
+EVALUATION_EVENTS = ("recognise", "re-recognise", "strengthen", "remove")
+REWARD_EVENTS = ("commend", "reward", "replicate")
+HONOUR_EVENTS = ("commend", "reward")  # the outstanding items proposed for commendation (Biểu 7)
+EXEMPLAR_KINDS = ("collectives", "individuals")
+
+
+def _event_label(event: str) -> str:
+    from .lifecycle import EVENT_LABELS
+
+    return EVENT_LABELS[event]
+
+
+def outcome_key(source: str, event: str, group: str) -> str:
+    """The figure key of the items of ``group`` ("models" or "exemplars") that the units proposed
+    (``source`` "proposed") or the council decided (``source`` "decided") for ``event``."""
+    return f"{source}_{event}_{group}"
+
+
+def _outcome_figures(data: Consolidation, decisions: Mapping[tuple[str, str], int]) -> dict[str, float]:
+    """Per event of Biểu 4 and 5: items proposed by the units and decided by the council,
+    models and exemplary items (collective and individual) apart."""
+    kinds = {"models": ("models",), "exemplars": EXEMPLAR_KINDS}
+    figures: dict[str, float] = {}
+    for event in (*EVALUATION_EVENTS, *REWARD_EVENTS):
+        label = _event_label(event)
+        for group, members in kinds.items():
+            proposed = sum(_count(data.items[kind], "proposal", label) for kind in members)
+            figures[outcome_key("proposed", event, group)] = proposed
+            figures[outcome_key("decided", event, group)] = sum(decisions.get((event, kind), 0) for kind in members)
+    return figures
+
+
+_OUTCOME_COLUMNS = (
+    "Mô hình: đơn vị đề xuất",
+    "Mô hình: Ban chỉ đạo quyết định",
+    "Điển hình: đơn vị đề xuất",
+    "Điển hình: Ban chỉ đạo quyết định",
+)
+
+
+def _outcomes(key: str, title: str, events: Sequence[str], figures: Mapping[str, float]) -> StatTable:
+    """One row per event: what the units proposed and what the council decided."""
+    rows: list[tuple[Cell, ...]] = [
+        (
+            _event_label(event),
+            *(
+                int(figures[outcome_key(source, event, group)])
+                for group in ("models", "exemplars")
+                for source in ("proposed", "decided")
+            ),
+        )
+        for event in events
+    ]
+    return StatTable(key, title, ("Nội dung", *_OUTCOME_COLUMNS), tuple(rows), _with_total(rows))
+
+
+def _units_by_field(data: Consolidation, config: Config) -> StatTable:
+    """Each unit with an accepted report: its new and continuing models in each field."""
+    new, continuing = _status_choices(config)
+    fields = config.template.lists["fields"]
+    rows: list[tuple[Cell, ...]] = []
+    for status in (s for s in data.units if s.unit.code in data.activities):
+        models = [m for m in data.models if m.unit.code == status.unit.code]
+        counts = [
+            _count([m for m in models if m.values.get("field") == f], "status", s)
+            for f in fields
+            for s in (new, continuing)
+        ]
+        rows.append((status.unit.name, *counts, len(models)))
+    columns = tuple(f"{field}: {word}" for field in fields for word in ("mới", "tiếp tục"))
+    return StatTable(
+        "units_by_field",
+        "Mô hình của các đơn vị theo lĩnh vực (mới đăng ký, tiếp tục thực hiện)",
+        ("Đơn vị", *columns, "Tổng số"),
+        tuple(rows),
+        _with_total(rows),
+    )
+
+
+def _exemplars(data: Consolidation, config: Config) -> StatTable:
+    """Exemplary collectives and individuals by field."""
+    rows: list[tuple[Cell, ...]] = []
+    for name in config.template.lists["fields"]:
+        counts = [_count(data.items[kind], "field", name) for kind in EXEMPLAR_KINDS]
+        rows.append((name, *counts, sum(counts)))
+    return StatTable(
+        "exemplars",
+        "Điển hình tập thể, điển hình cá nhân theo lĩnh vực",
+        ("Lĩnh vực", "Điển hình tập thể", "Điển hình cá nhân", "Tổng số"),
+        tuple(rows),
+        _with_total(rows),
+    )
+
+
+def _outstanding(data: Consolidation) -> StatTable:
+    """The items the units propose for commendation or reward, models first, best score first."""
+    honours = {_event_label(e) for e in HONOUR_EVENTS}
+    items = [i for kind in ITEM_SHEETS for i in data.items[kind] if i.values.get("proposal") in honours]
+    order = {kind: index for index, kind in enumerate(ITEM_SHEETS)}
+    items.sort(key=lambda i: (order[i.kind], -i.total_score))
+    rows: list[tuple[Cell, ...]] = [
+        (
+            n,
+            str(i.values.get("name") or ""),
+            i.unit.name,
+            KIND_COLUMNS[order[i.kind]],
+            str(i.values.get("field") or ""),
+            i.total_score,
+            i.classification,
+            str(i.values.get("proposal") or ""),
+        )
+        for n, i in enumerate(items, start=1)
+    ]
+    return StatTable(
+        "outstanding",
+        "Danh sách mô hình, điển hình tiêu biểu đề nghị biểu dương, khen thưởng",
+        ("STT", "Tên mô hình, điển hình", "Đơn vị", "Loại", "Lĩnh vực", "Điểm tự chấm", "Xếp loại", "Đề xuất"),
         tuple(rows),
     )

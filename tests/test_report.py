@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 
 from pipeline.config import Config, Unit
 from pipeline.consolidate import LATE, MISSING, ON_TIME, REJECTED, Consolidation, Item, UnitStatus
-from pipeline.report import build_report, report_bytes, report_file_name
+from pipeline.report import APPENDIX_TABLES, build_report, report_bytes, report_file_name
 from pipeline.stats import Cell, Statistics, statistics
 from pipeline.vnformat import number
 
@@ -67,6 +67,7 @@ def _consolidation(config: Config) -> Consolidation:
             92,
             status=new,
             proposal="Công nhận",
+            results="Trồng 2 km hoa,\n  Nhân dân đồng thuận.",
             budget_vnd=15_000_000,
             contributions_vnd=2_500_000,
             labour_days=120,
@@ -281,10 +282,20 @@ def test_activities_sentence(reports: dict[str, Any]) -> None:
     assert "đã giải quyết 21 vụ việc." in body
 
 
-@pytest.mark.parametrize("key", ["by_field", "by_group", "by_origin", "resources", "classification", "activities"])
+@pytest.mark.parametrize("key", ["by_field", "by_origin", "units", "classification", "activities"])
 def test_province_tables_equal_the_statistics(reports: dict[str, Any], stats: Statistics, key: str) -> None:
     expected = stats.table(key)
     table = _table_after(reports["province"], expected.title)
+    rows = [expected.columns, *expected.rows, *([expected.total] if expected.total else [])]
+    assert _grid(table) == [[_expected(v) for v in row] for row in rows]
+
+
+@pytest.mark.parametrize("number_, key", list(enumerate(APPENDIX_TABLES, start=1)))
+def test_appendix_tables_equal_the_statistics(
+    reports: dict[str, Any], stats: Statistics, number_: int, key: str
+) -> None:
+    expected = stats.table(key)
+    table = _table_after(reports["province"], f"Biểu {number_}. {expected.title} năm {YEAR}")
     rows = [expected.columns, *expected.rows, *([expected.total] if expected.total else [])]
     assert _grid(table) == [[_expected(v) for v in row] for row in rows]
 
@@ -323,10 +334,21 @@ def test_province_appendix_lists_every_model(reports: dict[str, Any], stats: Sta
         texts[appendix + 1]
         == "(Kèm theo Báo cáo số      -BC/ĐU, ngày 05 tháng 12 năm 2026 của Đảng ủy phường Bình Định)"
     )
-    models = _grid(_table_after(doc, "Biểu 1. Danh sách mô hình “Dân vận khéo” năm 2026"))
+    captions = [t for t in texts[appendix:] if t.startswith("Biểu ")]
+    assert captions == [
+        "Biểu 1. Mô hình của các đơn vị theo lĩnh vực (mới đăng ký, tiếp tục thực hiện) năm 2026",
+        "Biểu 2. Mô hình, điển hình theo khối năm 2026",
+        "Biểu 3. Điển hình tập thể, điển hình cá nhân theo lĩnh vực năm 2026",
+        "Biểu 4. Kết quả đánh giá mô hình, điển hình năm 2026",
+        "Biểu 5. Biểu dương, khen thưởng, nhân rộng mô hình, điển hình năm 2026",
+        "Biểu 6. Nguồn lực huy động qua các mô hình năm 2026",
+        "Biểu 7. Danh sách mô hình, điển hình tiêu biểu đề nghị biểu dương, khen thưởng năm 2026",
+        "Biểu 8. Danh sách mô hình “Dân vận khéo” năm 2026",
+    ]
+    models = _grid(_table_after(doc, captions[-1]))
     assert len(models) == 1 + len(stats.table("model_list").rows)
     assert models[1][1] == "Tuyến đường hoa nông thôn mới"
-    units = _grid(_table_after(doc, "Biểu 2. Tình hình gửi báo cáo của các đơn vị"))
+    units = _grid(_table_after(doc, "Tình hình gửi báo cáo của các đơn vị"))
     assert units[-1] == ["Tổng cộng", "7", "3", "2", "1", "1", "0"]
 
 
@@ -348,7 +370,16 @@ def test_standing_proposals_table(reports: dict[str, Any]) -> None:
     doc = reports["standing"]
     assert "Các đơn vị đề nghị xem xét 4 mô hình, điển hình" in _body(doc)
     grid = _grid(_table_after(doc, "Danh sách mô hình, điển hình được đề nghị"))
-    assert grid[0] == ["STT", "Tên mô hình, điển hình", "Đơn vị", "Loại", "Điểm tự chấm", "Xếp loại", "Đề xuất"]
+    assert grid[0] == [
+        "STT",
+        "Tên mô hình, điển hình",
+        "Đơn vị",
+        "Loại",
+        "Điểm tự chấm",
+        "Xếp loại",
+        "Đề xuất",
+        "Lý do (kết quả, thành tích nổi bật do đơn vị nêu)",
+    ]
     assert grid[1] == [
         "1",
         "Tuyến đường hoa nông thôn mới",
@@ -357,6 +388,7 @@ def test_standing_proposals_table(reports: dict[str, Any]) -> None:
         "92",
         "Xuất sắc",
         "Công nhận",
+        "Trồng 2 km hoa, Nhân dân đồng thuận.",
     ]
     assert [row[6] for row in grid[1:]] == ["Công nhận", "Nhân rộng", "Biểu dương", "Khen thưởng"]
     assert grid[4][3] == "Điển hình cá nhân"
@@ -462,7 +494,7 @@ def test_all_text_is_nfc(reports: dict[str, Any]) -> None:
     for doc in reports.values():
         for part in _all_parts(doc):
             for t in part.iter(qn("w:t")):
-                assert t.text == unicodedata.normalize("NFC", t.text or "")
+                assert (t.text or "") == unicodedata.normalize("NFC", t.text or "")
 
 
 # --------------------------------------------------------------------------- bytes, names
