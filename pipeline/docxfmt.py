@@ -244,21 +244,70 @@ def add_data_table(
     total: Sequence[Cell] | None,
     width_mm: float,
 ) -> Any:
-    """A bordered table: bold repeated header row, numbers right-aligned in Vietnamese format."""
+    """A bordered table: bold header repeated on every page, numbers right-aligned in Vietnamese format.
+
+    Columns named ``"<group>: <name>"`` get a two-row header: the group once over its columns,
+    the names under it; the other columns span both rows."""
     body = [*rows, *([total] if total else [])]
     size = DENSE_TABLE_TEXT_PT if len(columns) > DENSE_COLUMNS else TABLE_TEXT_PT
-    widths = column_widths(columns, body, width_mm, size)
-    table = doc.add_table(rows=1 + len(body), cols=len(columns))
+    grouped = [_split_header(c) for c in columns]
+    header_rows = 2 if any(sub for _, sub in grouped) else 1
+    widths = column_widths([sub or top for top, sub in grouped], body, width_mm, size)
+    table = doc.add_table(rows=header_rows + len(body), cols=len(columns))
     _set_table_frame(table, widths, border="single")
     style_id = doc.styles[TABLE_TEXT].style_id
     all_rows = table.rows
-    _fill_row(all_rows[0], columns, widths, font, size, style_id, bold=True, header=True)
-    _mark_row(all_rows[0], "w:tblHeader")
-    for index, (row, values) in enumerate(zip(all_rows[1:], body, strict=True)):
+    if header_rows == 1:
+        _fill_row(all_rows[0], columns, widths, font, size, style_id, bold=True, header=True)
+    else:
+        _two_row_header(table, grouped, widths, (font, size, style_id))
+    for header_row in all_rows[:header_rows]:
+        _mark_row(header_row, "w:tblHeader")
+    for index, (row, values) in enumerate(zip(all_rows[header_rows:], body, strict=True)):
         is_total = total is not None and index == len(body) - 1
         _fill_row(row, values, widths, font, size, style_id, bold=is_total, header=False)
         _mark_row(row, "w:cantSplit")
     return table
+
+
+def _split_header(column: str) -> tuple[str, str]:
+    """``"Kinh tế: mới"`` -> ``("Kinh tế", "mới")``; a column without a group -> ``(column, "")``."""
+    top, _, sub = column.partition(": ")
+    return (top, sub) if sub else (column, "")
+
+
+def _two_row_header(
+    table: Any, grouped: Sequence[tuple[str, str]], widths: Sequence[float], run: tuple[str, float, str]
+) -> None:
+    """Group names merged across their columns above the sub-names; ungrouped columns merged down."""
+    font, size, style_id = run
+    top, bottom = table.rows[0].cells, table.rows[1].cells
+    for index, (group, sub) in enumerate(grouped):
+        for cell in (top[index], bottom[index]):
+            cell.width = Mm(widths[index])
+            set_style(cell.paragraphs[0], style_id)
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        previous = grouped[index - 1] if index else ("", "")
+        if not sub or not previous[1] or previous[0] != group:  # the first column of its group
+            add_run(top[index].paragraphs[0], group, font, size=size, bold=True)
+        if sub:
+            add_run(bottom[index].paragraphs[0], sub, font, size=size, bold=True)
+    _merge_header(top, bottom, grouped)
+
+
+def _merge_header(top: Sequence[Any], bottom: Sequence[Any], grouped: Sequence[tuple[str, str]]) -> None:
+    """Merge after filling: python-docx keeps the text of the non-empty cells only."""
+    start = 0
+    for index in range(1, len(grouped) + 1):
+        same = index < len(grouped) and grouped[index][1] and grouped[start][1]
+        if same and grouped[index][0] == grouped[start][0]:
+            continue
+        if grouped[start][1] and index - 1 > start:
+            top[start].merge(top[index - 1])
+        start = index
+    for index, (_, sub) in enumerate(grouped):
+        if not sub:
+            top[index].merge(bottom[index])
 
 
 def column_widths(columns: Sequence[str], rows: Sequence[Sequence[Cell]], width_mm: float, size: float) -> list[float]:

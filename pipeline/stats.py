@@ -421,9 +421,9 @@ def _outcome_figures(data: Consolidation, decisions: Mapping[tuple[str, str], in
 
 
 _OUTCOME_COLUMNS = (
-    "Mô hình: đơn vị đề xuất",
+    "Mô hình: Đơn vị đề xuất",
     "Mô hình: Ban chỉ đạo quyết định",
-    "Điển hình: đơn vị đề xuất",
+    "Điển hình: Đơn vị đề xuất",
     "Điển hình: Ban chỉ đạo quyết định",
 )
 
@@ -457,7 +457,7 @@ def _units_by_field(data: Consolidation, config: Config) -> StatTable:
             for s in (new, continuing)
         ]
         rows.append((status.unit.name, *counts, len(models)))
-    columns = tuple(f"{field}: {word}" for field in fields for word in ("mới", "tiếp tục"))
+    columns = tuple(f"{field}: {word}" for field in fields for word in ("Mới", "Tiếp tục"))
     return StatTable(
         "units_by_field",
         "Mô hình của các đơn vị theo lĩnh vực (mới đăng ký, tiếp tục thực hiện)",

@@ -13,6 +13,7 @@ from typing import Any
 import docx
 import pytest
 from docx.oxml.ns import qn
+from docxtext import table_grid
 
 from pipeline.config import Config, Unit
 from pipeline.consolidate import LATE, MISSING, ON_TIME, REJECTED, Consolidation, Item, UnitStatus
@@ -168,7 +169,7 @@ def _table_after(doc: Any, caption: str) -> Any:
 
 
 def _grid(table: Any) -> list[list[str]]:
-    return [[cell.text for cell in row.cells] for row in table.rows]
+    return table_grid(table)
 
 
 def _expected(value: Cell) -> str:
