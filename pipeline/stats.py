@@ -449,7 +449,7 @@ def _units_by_field(data: Consolidation, config: Config) -> StatTable:
     new, continuing = _status_choices(config)
     fields = config.template.lists["fields"]
     rows: list[tuple[Cell, ...]] = []
-    for status in (s for s in data.units if s.unit.code in data.activities):
+    for status in (s for s in data.units if _has_accepted_file(s)):
         models = [m for m in data.models if m.unit.code == status.unit.code]
         counts = [
             _count([m for m in models if m.values.get("field") == f], "status", s)
@@ -465,6 +465,11 @@ def _units_by_field(data: Consolidation, config: Config) -> StatTable:
         tuple(rows),
         _with_total(rows),
     )
+
+
+def _has_accepted_file(status: UnitStatus) -> bool:
+    """The unit's figures are consolidated: it reported, or it is exempt and reported anyway."""
+    return status.status in (ON_TIME, LATE) or (status.status == EXEMPT and bool(status.file))
 
 
 def _exemplars(data: Consolidation, config: Config) -> StatTable:
