@@ -560,3 +560,103 @@ def test_the_parts_people_wrote_replace_the_placeholders(
     assert texts[start + 1 : start + 3] == ["Ưu điểm: các đơn vị vào cuộc tích cực.", "Hạn chế: kinh phí còn ít."]
     assert texts[texts.index("IV. NHIỆM VỤ NĂM 2027") + 1] == "Nhân rộng mô hình camera an ninh."
     assert texts[texts.index("V. ĐỀ XUẤT, KIẾN NGHỊ") + 1] == PLACEHOLDER
+
+
+# --------------------------------------------------------------------------- format read back from the XML
+
+
+ALLOWED_SIZES = {11.0, 12.0, 14.0, 15.0, 16.0}
+
+
+def _style_size(style: Any) -> float | None:
+    """The font size a paragraph style gives, following its base styles."""
+    while style is not None:
+        if style.font.size is not None:
+            return float(style.font.size.pt)
+        style = style.base_style
+    return None
+
+
+def _runs_with_paragraphs(doc: Any) -> Iterator[tuple[Any, Any]]:
+    """Every (paragraph, run) of the body, table cells included."""
+    for paragraph in doc.paragraphs:
+        yield from ((paragraph, run) for run in paragraph.runs)
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    yield from ((paragraph, run) for run in paragraph.runs)
+
+
+def _effective_size(paragraph: Any, run: Any) -> float | None:
+    return float(run.font.size.pt) if run.font.size is not None else _style_size(paragraph.style)
+
+
+@pytest.mark.parametrize("kind", ["province", "standing"])
+def test_every_run_has_a_size_of_the_party_format(reports: dict[str, Any], kind: str) -> None:
+    sizes = {_effective_size(p, r) for p, r in _runs_with_paragraphs(reports[kind])}
+    assert sizes <= ALLOWED_SIZES
+    assert {14.0, 15.0, 16.0, 12.0} <= sizes  # body, party name, document type, recipients and tables
+
+
+@pytest.mark.parametrize("kind", ["province", "standing"])
+def test_layout_tables_have_no_visible_borders(reports: dict[str, Any], kind: str) -> None:
+    doc = reports[kind]
+    layout = [doc.tables[0], next(t for t in doc.tables if t.rows[0].cells[0].paragraphs[0].text == "Nơi nhận:")]
+    for table in layout:
+        borders = table._tbl.tblPr.find(qn("w:tblBorders"))
+        assert {edge.get(qn("w:val")) for edge in borders} == {"nil"}
+        assert len(borders) == 6  # top, left, bottom, right, inside horizontal and vertical
+        assert not table._tbl.xpath(".//w:tcBorders")
+
+
+def test_title_block_sizes_and_weights(reports: dict[str, Any], config: Config) -> None:
+    doc = reports["province"]
+    left, right = _header_cells(doc)
+    assert [_effective_size(p, p.runs[0]) for p in left] == [14.0] * 4
+    assert [p.runs[0].bold for p in left] == [None, True, None, None]
+    party = right[0]
+    assert party.runs[0].font.underline is True and _effective_size(party, party.runs[0]) == 15.0
+    texts = _texts(doc)
+    doc_type, subject = doc.paragraphs[texts.index("BÁO CÁO")], doc.paragraphs[texts.index("BÁO CÁO") + 1]
+    assert (doc_type.runs[0].bold, _effective_size(doc_type, doc_type.runs[0])) == (True, 16.0)
+    assert (subject.runs[0].bold, _effective_size(subject, subject.runs[0])) == (True, 14.0)
+    assert doc_type.style.paragraph_format.alignment == 1 and subject.style.paragraph_format.alignment == 1
+
+
+def test_body_paragraphs_are_justified_with_a_first_line_indent(reports: dict[str, Any]) -> None:
+    doc = reports["province"]
+    body = [p for p in doc.paragraphs if p.style.name == "Normal" and p.text]
+    assert len(body) > 20
+    assert all(p.paragraph_format.alignment is None and p.paragraph_format.first_line_indent is None for p in body)
+    normal = doc.styles["Normal"].paragraph_format
+    assert (normal.alignment, round(normal.first_line_indent.mm)) == (3, 10)  # justified, 1 cm
+    headings = [p for p in doc.paragraphs if p.text.startswith(("I. ", "II. ", "III. ", "IV. ", "V. "))]
+    assert len(headings) == 5 and all(p.style.font.bold for p in headings)
+
+
+def test_grouped_columns_have_a_two_row_header_repeated_on_every_page(
+    reports: dict[str, Any], stats: Statistics
+) -> None:
+    doc = reports["province"]
+    table = _table_after(doc, f"Biểu 1. {stats.table('units_by_field').title} năm {YEAR}")
+    first, second = table.rows[0]._tr, table.rows[1]._tr
+    assert first.trPr.find(qn("w:tblHeader")) is not None and second.trPr.find(qn("w:tblHeader")) is not None
+    assert table.rows[2]._tr.trPr.find(qn("w:tblHeader")) is None
+    spans = [tc.tcPr.find(qn("w:gridSpan")) for tc in first.tc_lst]
+    assert [int(s.get(qn("w:val"))) if s is not None else 1 for s in spans] == [1, 2, 2, 2, 2, 1]
+    restart = first.tc_lst[0].tcPr.find(qn("w:vMerge"))
+    assert restart is not None and restart.get(qn("w:val")) == "restart"
+    assert [c.text for c in table.rows[1].cells][1:3] == ["Mới", "Tiếp tục"]
+
+
+def test_appendix_tables_repeat_their_header_and_have_explicit_widths(reports: dict[str, Any]) -> None:
+    doc = reports["province"]
+    texts = _texts(doc)
+    captions = [t for t in texts[texts.index("PHỤ LỤC") :] if t.startswith("Biểu ")]
+    for caption in captions:
+        table = _table_after(doc, caption)
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None, caption
+        widths = [int(w.get(qn("w:w"))) for w in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+        assert all(w > 0 for w in widths), caption
+        assert abs(sum(widths) - round(165 / 25.4 * 1440)) <= len(widths), caption  # the text width, 165 mm
