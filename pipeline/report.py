@@ -296,10 +296,10 @@ def _registration(r: _Report, number_: str, all_tables: bool) -> None:
 def _breakdown_sentence(r: _Report, key: str, lead: str) -> str:
     """``Theo lĩnh vực: Kinh tế 3 mô hình (tăng 1), ...`` from a breakdown table's rows."""
     table = r.stats.table(key)
-    has_change = len(table.columns) > 6  # the change column follows the five counts
+    has_change = r.stats.previous is not None  # then the change in models is the last column
     parts = []
     for row in table.rows:
-        change = f" ({_change_words(float(row[6]))})" if has_change else ""
+        change = f" ({_change_words(float(row[-1]))})" if has_change else ""
         parts.append(f"{row[0]} {number(float(row[3]))} mô hình{change}")
     tail = f" (so với năm {r.year - 1})" if has_change else ""
     return f"{lead}{tail}: {'; '.join(parts)}."
