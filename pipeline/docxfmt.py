@@ -18,7 +18,7 @@ from typing import Any
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -285,6 +285,7 @@ def _two_row_header(
     for index, (group, sub) in enumerate(grouped):
         for cell in (top[index], bottom[index]):
             cell.width = Mm(widths[index])
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             set_style(cell.paragraphs[0], style_id)
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         previous = grouped[index - 1] if index else ("", "")
@@ -370,6 +371,7 @@ def _fill_row(
         set_style(paragraph, style_id)
         if header:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         elif isinstance(value, int | float):
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         add_run(paragraph, format_cell(value), font, size=size, bold=bold or None)

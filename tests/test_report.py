@@ -501,10 +501,11 @@ def test_all_text_is_nfc(reports: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- bytes, names
 
 
-def test_same_inputs_give_the_same_bytes(stats: Statistics, data: Consolidation, config: Config) -> None:
-    first = report_bytes("standing", stats, data, config, None)
-    assert report_bytes("standing", stats, data, config, None) == first
-    assert report_bytes("standing", stats, data, config, DATE) != first
+@pytest.mark.parametrize("kind", ["province", "standing"])
+def test_same_inputs_give_the_same_bytes(stats: Statistics, data: Consolidation, config: Config, kind: str) -> None:
+    first = report_bytes(kind, stats, data, config, None)
+    assert report_bytes(kind, stats, data, config, None) == first
+    assert report_bytes(kind, stats, data, config, DATE) != first
     with zipfile.ZipFile(io.BytesIO(first)) as package:
         assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
