@@ -11,8 +11,12 @@ Contract:
   entries rewritten by :func:`pipeline.ooxml.deterministic_zip`. Same inputs, same bytes.
 - :func:`report_file_name` is the configured file name of the year.
 
-Every number comes from ``stats`` (figures and tables) except the per-item lists (outstanding
-models, items proposed), which are read from ``data`` as they are. Parts that people must write
+Every number comes from ``stats`` (figures and tables) except the per-item lines of section II
+(the best-scored models with their own figures) and the standing report's list of items
+proposed (with the unit's stated results as reasons), which are read from ``data`` as they are.
+The province report ends with the appendix "PHỤ LỤC": the tables of :data:`APPENDIX_TABLES`,
+numbered Biểu 1, 2, ... in that order. Each section is one function of ``_Report``, so a further
+block (a chart, say) is one call in ``_province_body`` / ``_standing_body``. Parts that people must write
 (overall assessment, next year's tasks, proposals) get a marked placeholder, never invented prose.
 The format follows Hướng dẫn 36-HD/VPTW with the values of ``config.organization.document``;
 the low-level docx work is in :mod:`pipeline.docxfmt`.
