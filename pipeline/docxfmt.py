@@ -12,6 +12,7 @@ Texts are normalised to NFC on the way in. Nothing here knows about the report's
 from __future__ import annotations
 
 import datetime as dt
+import io
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -366,3 +367,21 @@ def set_core_properties(doc: Doc, author: str, title: str, when: dt.datetime) ->
     props.language = "vi-VN"
     props.created = props.modified = props.last_printed = when
     props.revision = 1
+
+
+# --------------------------------------------------------------------------- pictures
+
+
+def add_picture(container: Container, image: bytes, font: str, width_mm: float, description: str) -> Any:
+    """A centred paragraph holding one inline picture ``width_mm`` wide, kept with the next paragraph
+    (its caption). The picture's run names ``font`` like every other run; ``description`` is its
+    alternative text. python-docx numbers the picture and its part in document order, so the same
+    document gives the same ids."""
+    paragraph = container.add_paragraph(style=CENTERED)
+    paragraph.paragraph_format.keep_with_next = True
+    paragraph.paragraph_format.space_before = Pt(SPACING_PT)
+    run = add_run(paragraph, "", font)
+    run._r.remove(run._r.find(qn("w:t")))
+    shape = run.add_picture(io.BytesIO(image), width=Mm(width_mm))
+    shape._inline.docPr.set("descr", unicodedata.normalize("NFC", description))
+    return paragraph

@@ -267,8 +267,24 @@ def _registration(r: _Report, number_: str, all_tables: bool) -> None:
     )
     for key in ("by_field", "by_group", "by_origin") if all_tables else ("by_field",):
         r.table(r.stats.table(key))
+        _chart(r, key)
     if all_tables and r.stats.has_table("year_on_year"):
         r.table(r.stats.table("year_on_year"))
+        _chart(r, "trend")
+
+
+def _chart(r: _Report, key: str) -> None:
+    """The chart ``key`` of :mod:`pipeline.charts` (a table's key, or "trend") with its numbered caption
+    under it, when charts are on and there is something to draw; nothing otherwise."""
+    from .charts import CHART_KEYS, chart_data, png_bytes  # matplotlib is loaded only to draw
+
+    chart = chart_data(key, r.stats) if r.org.charts.enabled and key in CHART_KEYS else None
+    if chart is None:
+        return
+    caption = f"Biểu đồ {len(r.doc.inline_shapes) + 1}. {chart.caption}"
+    width = r.org.charts.width_mm
+    fmt.add_picture(r.doc, png_bytes(chart, width), r.font, width, caption)
+    r.para(caption, fmt.CENTERED, italic=True)
 
 
 def _trend(r: _Report, key: str, noun: str) -> str:
