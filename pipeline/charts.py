@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import io
 import textwrap
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,9 +50,9 @@ TREND_SERIES = (
 
 DPI = 200
 FONT_FILE = "DejaVuSans.ttf"
-FONT_PT = 9.0
-SMALL_FONT_PT = 8.0
-LABEL_CHARS = 26  # category labels wrap at this width
+FONT_PT = 10.0
+SMALL_FONT_PT = 9.0
+LABEL_CHARS = 28  # category labels wrap at this width
 MM_PER_INCH = 25.4
 BAR_ROW_MM = 9.0  # height of one category of a horizontal bar chart
 BREAKDOWN_FRAME_MM = 24.0  # axis and legend around the bars
@@ -145,11 +146,10 @@ def _font(size: float = FONT_PT) -> FontProperties:
 
 def draw(chart: ChartData, width_mm: float) -> Figure:
     """The chart as a matplotlib figure (Agg canvas, not registered with pyplot), ``width_mm`` wide."""
-    import matplotlib.style
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    with matplotlib.style.context("default"):  # a user's matplotlibrc must not change the report
+    with _default_style():
         height_mm = BREAKDOWN_FRAME_MM + BAR_ROW_MM * len(chart.categories) if chart.stacked else TREND_HEIGHT_MM
         figure = Figure(figsize=(width_mm / MM_PER_INCH, height_mm / MM_PER_INCH), dpi=DPI, layout="constrained")
         FigureCanvasAgg(figure)
@@ -164,8 +164,16 @@ def draw(chart: ChartData, width_mm: float) -> Figure:
 def png_bytes(chart: ChartData, width_mm: float) -> bytes:
     """The chart as PNG bytes that depend only on ``chart`` and ``width_mm`` (both reports share it)."""
     buffer = io.BytesIO()
-    draw(chart, width_mm).savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    with _default_style():  # saving reads settings too (transparency, bbox, padding)
+        draw(chart, width_mm).savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
+
+
+def _default_style() -> AbstractContextManager[None]:
+    """matplotlib's own defaults, whatever a user's matplotlibrc says: it must not change a report."""
+    import matplotlib.style
+
+    return matplotlib.style.context("default")
 
 
 def _bar_style(index: int) -> dict[str, Any]:

@@ -372,16 +372,17 @@ def set_core_properties(doc: Doc, author: str, title: str, when: dt.datetime) ->
 # --------------------------------------------------------------------------- pictures
 
 
-def add_picture(container: Container, image: bytes, font: str, width_mm: float, description: str) -> Any:
-    """A centred paragraph holding one inline picture ``width_mm`` wide, kept with the next paragraph
-    (its caption). The picture's run names ``font`` like every other run; ``description`` is its
-    alternative text. python-docx numbers the picture and its part in document order, so the same
-    document gives the same ids."""
-    paragraph = container.add_paragraph(style=CENTERED)
-    paragraph.paragraph_format.keep_with_next = True
-    paragraph.paragraph_format.space_before = Pt(SPACING_PT)
-    run = add_run(paragraph, "", font)
+def add_figure(container: Container, image: bytes, font: str, width_mm: float, caption: str) -> tuple[Any, Any]:
+    """A centred inline picture ``width_mm`` wide and its caption under it (italic, centred), kept
+    together on one page. Every run names ``font``; the caption is also the picture's alternative
+    text. python-docx numbers pictures and their parts in document order: same document, same ids."""
+    picture = container.add_paragraph(style=CENTERED)
+    picture.paragraph_format.keep_with_next = True
+    picture.paragraph_format.space_before = Pt(SPACING_PT)
+    run = add_run(picture, "", font)
     run._r.remove(run._r.find(qn("w:t")))
     shape = run.add_picture(io.BytesIO(image), width=Mm(width_mm))
-    shape._inline.docPr.set("descr", unicodedata.normalize("NFC", description))
-    return paragraph
+    shape._inline.docPr.set("descr", unicodedata.normalize("NFC", caption))
+    below = add_paragraph(container, caption, font, CENTERED, italic=True)
+    below.paragraph_format.space_after = Pt(SPACING_PT)
+    return picture, below

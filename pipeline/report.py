@@ -282,9 +282,7 @@ def _chart(r: _Report, key: str) -> None:
     if chart is None:
         return
     caption = f"Biểu đồ {len(r.doc.inline_shapes) + 1}. {chart.caption}"
-    width = r.org.charts.width_mm
-    fmt.add_picture(r.doc, png_bytes(chart, width), r.font, width, caption)
-    r.para(caption, fmt.CENTERED, italic=True)
+    fmt.add_figure(r.doc, png_bytes(chart, r.org.charts.width_mm), r.font, r.org.charts.width_mm, caption)
 
 
 def _trend(r: _Report, key: str, noun: str) -> str:
