@@ -191,10 +191,20 @@ def _draw_stacked(axes: Axes, chart: ChartData) -> None:
     top = max(chart.totals())
     for position, total in zip(positions, chart.totals(), strict=True):
         axes.text(total + top * 0.01, position, number(total), va="center", fontproperties=_font(SMALL_FONT_PT))
-    labels = [textwrap.fill(c, LABEL_CHARS) for c in chart.categories]
+    labels = [_wrap(c) for c in chart.categories]
     axes.set_yticks(list(positions), labels, fontproperties=_font())
     axes.invert_yaxis()
     _value_axis(axes, top, horizontal=True)
+
+
+def _wrap(label: str) -> str:
+    """``label`` on as few lines of at most ``LABEL_CHARS`` as it needs, the lines of even length
+    (no single word left alone on the last line)."""
+    lines = len(textwrap.wrap(label, LABEL_CHARS)) or 1
+    width = max(1, -(-len(label) // lines))
+    while len(textwrap.wrap(label, width)) > lines:
+        width += 1
+    return "\n".join(textwrap.wrap(label, width))
 
 
 def _draw_grouped(axes: Axes, chart: ChartData) -> None:
@@ -214,7 +224,7 @@ def _value_axis(axes: Axes, top: float, horizontal: bool) -> None:
     """Whole-number ticks in Vietnamese format, fixed (not recomputed when drawn), with a light grid."""
     from matplotlib.ticker import MaxNLocator
 
-    ticks = [t for t in MaxNLocator(nbins=6, integer=True).tick_values(0, max(top, 1.0)) if t >= 0]
+    ticks = [t for t in MaxNLocator(nbins=6, steps=[1, 2, 5, 10], integer=True).tick_values(0, max(top, 1.0)) if t >= 0]
     limit = max(ticks[-1], top * 1.12)  # room for the value labels
     axis = axes.xaxis if horizontal else axes.yaxis
     axis.set_ticks(ticks, [number(t) for t in ticks], fontproperties=_font())

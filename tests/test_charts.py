@@ -157,6 +157,13 @@ def test_trend_with_only_last_year_known(data: Consolidation, config: Config) ->
     assert chart.caption == "Số mô hình, điển hình qua các năm 2025–2026"
 
 
+def test_trend_takes_earlier_years_only_and_those_that_have_the_figure(stats: Statistics) -> None:
+    odd = {2023: {"collectives_total": 7}, 2026: {"models_total": 99}, 2027: {"models_total": 99}}
+    changed = dataclasses.replace(stats, earlier={**EARLIER, **odd})
+    assert changed.trend("models_total") == ((2024, 2), (2025, 4), (2026, 6))
+    assert changed.trend("collectives_total") == ((2023, 7), (2024, 0), (2025, 1), (2026, 1))
+
+
 def test_no_trend_while_only_this_year_is_known(data: Consolidation, config: Config) -> None:
     assert chart_data("trend", statistics(data, config)) is None
 
@@ -193,6 +200,13 @@ def test_drawn_bars_are_the_figures(charts: dict[str, ChartData], key: str) -> N
     labels = [t.get_text().replace("\n", " ") for t in axes.get_yticklabels()]
     assert labels == list(chart.categories)
     assert axes.yaxis_inverted()  # the first category on top, as in the table
+
+
+def test_long_category_labels_wrap_into_even_lines(charts: dict[str, ChartData]) -> None:
+    axes = draw(charts["by_group"], WIDTH_MM).axes[0]
+    labels = [t.get_text() for t in axes.get_yticklabels()]
+    assert labels[0] == "Chi bộ khu phố, thôn"  # short: one line
+    assert labels[3] == "Mặt trận Tổ quốc\nvà các đoàn thể"  # not "… các đoàn\nthể"
 
 
 def test_drawn_trend_bars_and_labels(charts: dict[str, ChartData]) -> None:
@@ -490,7 +504,7 @@ def _drop(root: Path, config: Config, code: str, names: list[str], year: int) ->
     os.utime(path, (moment, moment))
 
 
-def test_trend_over_three_years_comes_from_the_register(tmp_path: Path) -> None:
+def test_trend_over_three_years_comes_from_the_register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copytree(REPO / "config", tmp_path / "config")
     config = load_config(tmp_path)
     for year, names in ((2025, ["Đường hoa"]), (2026, ["Camera", "Vườn rau", "Tủ sách"]), (2027, ["Chợ sạch"])):
@@ -511,3 +525,7 @@ def test_trend_over_three_years_comes_from_the_register(tmp_path: Path) -> None:
         stacked=False,
     )
     assert _image_bytes(doc, _pictures(doc)[-1][0]) == png_bytes(trend, WIDTH_MM)
+    monkeypatch.setattr("pipeline.cycle.TREND_YEARS", 2)  # the trend shows this year and last only
+    result = run_consolidation(tmp_path, config, 2027, None, now=dt.datetime(2027, 11, 30))
+    doc = docx.Document(str(next(p for p in result.outputs if p.name == "bao-cao-tinh-2027.docx")))
+    assert _pictures(doc)[-1][1].text == "Biểu đồ 3. Số mô hình, điển hình qua các năm 2026–2027"
