@@ -156,7 +156,6 @@ def draw(chart: ChartData, width_mm: float) -> Figure:
         axes = figure.add_subplot()
         (_draw_stacked if chart.stacked else _draw_grouped)(axes, chart)
         _finish(axes, chart)
-        figure.draw_without_rendering()  # fix the layout inside the style context
     return figure
 
 
