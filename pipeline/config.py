@@ -32,6 +32,7 @@ NO_SHIFT, NEXT_WORKING_DAY = DEADLINE_SHIFTS
 KEEPS_ORIGINAL_DATE, COUNTS_AS_LATE = RESUBMISSION_POLICIES
 # Longest holiday range accepted: a longer one is almost surely a typo in a year.
 MAX_HOLIDAY_RANGE_DAYS = 31
+A4_WIDTH_MM = 210.0  # the reports' page width (organization.yaml gives the margins)
 # Evaluation rules (criteria.yaml, "rules"). "new" in a rule's state_in is an item that has no
 # life-cycle state before the year (not in the register yet). A rule proposes a decision of the
 # year (a lifecycle event that a unit's report or the 2025 import does not cover) or "none".
@@ -313,6 +314,14 @@ class DocumentFormat:
 
 
 @dataclass(frozen=True)
+class ChartFormat:
+    """The reports' charts (``charts`` in organization.yaml, optional): drawn or not, and their width."""
+
+    enabled: bool = True
+    width_mm: float = 150.0
+
+
+@dataclass(frozen=True)
 class Organization:
     upper_body: str
     issuing_body: str
@@ -325,6 +334,7 @@ class Organization:
     signature: Signature
     reports: Mapping[str, ReportSpec]
     document: DocumentFormat
+    charts: ChartFormat = ChartFormat()
 
 
 NARRATIVE_PARTS = ("assessment", "tasks", "proposals")
@@ -548,7 +558,7 @@ def _organization(root: Node) -> Organization:
             "reports",
             "document",
         ),
-        ("document_number",),
+        ("document_number", "charts"),
     )
     sig = m["signature"].mapping(("on_behalf", "position", "name"))
     doc = m["document"].mapping(("font", "body_size", "margins_mm"))
@@ -573,7 +583,21 @@ def _organization(root: Node) -> Organization:
             body_size=doc["body_size"].number(),
             margins_mm={k: v.number() for k, v in margins.items()},
         ),
+        charts=_charts(m["charts"], margins) if "charts" in m else ChartFormat(),
     )
+
+
+def _charts(node: Node, margins: Mapping[str, Node]) -> ChartFormat:
+    """``charts``: ``enabled`` (true/false) and ``width_mm``, at most the width between the margins."""
+    m = node.mapping((), ("enabled", "width_mm"))
+    default = ChartFormat()
+    enabled = m["enabled"].flag() if "enabled" in m else default.enabled
+    width = m["width_mm"].number() if "width_mm" in m else default.width_mm
+    text_width = A4_WIDTH_MM - margins["left"].number() - margins["right"].number()
+    if not 0 < width <= text_width:
+        where = m.get("width_mm", node)
+        raise where.fail(f"độ rộng biểu đồ phải lớn hơn 0 và không quá {text_width:g} mm (khổ A4 trừ lề trái, lề phải)")
+    return ChartFormat(enabled, width)
 
 
 def _report(key: str, node: Node) -> ReportSpec:

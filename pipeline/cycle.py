@@ -37,7 +37,7 @@ from .register import (
     write_import_sidecar,
     write_sidecar,
 )
-from .stats import Statistics, statistics
+from .stats import TREND_YEARS, Statistics, statistics
 from .tracking import Change, resubmission_changes, track_year
 from .validate import Submission
 
@@ -128,10 +128,10 @@ def run_consolidation(
         data = consolidate(submissions, config, year)
         data, notes, councils = _track(register, data, submissions, cycle.councils, config)
         data = dataclasses.replace(data, findings=data.findings + tuple(notes))
-        previous = _previous_figures(root, register, config, year)
+        earlier = _earlier_figures(root, register, config, year)
         from .council import decision_counts
 
-        stats = statistics(data, config, previous, decision_counts(register, year))
+        stats = statistics(data, config, earlier.get(year - 1), decision_counts(register, year), earlier)
         outputs = _write_outputs(root, config, year, report_date, submissions, data, stats)
     changes = tuple(resubmission_changes(submissions))
     return RunResult(year, tuple(submissions), data, outputs, changes, tuple(councils))
@@ -151,13 +151,17 @@ def _track(
     return data, notes, [apply_council(register, council, data.year) for council in councils]
 
 
-def _previous_figures(root: Path, register: Register, config: Config, year: int) -> Mapping[str, float] | None:
-    """Last year's figures, recomputed from the register's archive (None when it holds no such year)."""
+def _earlier_figures(root: Path, register: Register, config: Config, year: int) -> dict[int, Mapping[str, float]]:
+    """The figures of the earlier years of the trend (``TREND_YEARS``) that the register's archive
+    holds, each recomputed from it; last year's give the year-on-year comparison."""
+    years = range(year - TREND_YEARS + 1, year)
+    return {y: _year_figures(root, register, config, y) for y in years if y in config.calendar and register.files(y)}
 
-    if year - 1 not in config.calendar or not register.files(year - 1):
-        return None
-    submissions = read_cycle(root, register, config, year - 1)
-    return statistics(consolidate(submissions, config, year - 1), config).figures
+
+def _year_figures(root: Path, register: Register, config: Config, year: int) -> Mapping[str, float]:
+    """A year's figures, recomputed from the register's archive."""
+    submissions = read_cycle(root, register, config, year)
+    return statistics(consolidate(submissions, config, year), config).figures
 
 
 def _write_outputs(

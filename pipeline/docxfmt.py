@@ -12,6 +12,7 @@ Texts are normalised to NFC on the way in. Nothing here knows about the report's
 from __future__ import annotations
 
 import datetime as dt
+import io
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -417,3 +418,22 @@ def set_core_properties(doc: Doc, author: str, title: str, when: dt.datetime) ->
     props.language = "vi-VN"
     props.created = props.modified = props.last_printed = when
     props.revision = 1
+
+
+# --------------------------------------------------------------------------- pictures
+
+
+def add_figure(container: Container, image: bytes, font: str, width_mm: float, caption: str) -> tuple[Any, Any]:
+    """A centred inline picture ``width_mm`` wide and its caption under it (italic, centred), kept
+    together on one page. Every run names ``font``; the caption is also the picture's alternative
+    text. python-docx numbers pictures and their parts in document order: same document, same ids."""
+    picture = container.add_paragraph(style=CENTERED)
+    picture.paragraph_format.keep_with_next = True
+    picture.paragraph_format.space_before = Pt(SPACING_PT)
+    run = add_run(picture, "", font)
+    run._r.remove(run._r.find(qn("w:t")))
+    shape = run.add_picture(io.BytesIO(image), width=Mm(width_mm))
+    shape._inline.docPr.set("descr", unicodedata.normalize("NFC", caption))
+    below = add_paragraph(container, caption, font, CENTERED, italic=True)
+    below.paragraph_format.space_after = Pt(SPACING_PT)
+    return picture, below

@@ -289,8 +289,12 @@ def _registration(r: _Report, number_: str, all_tables: bool) -> None:
     r.para(_breakdown_sentence(r, "by_group", "Theo khối"))
     for key in ("by_field", "by_origin") if all_tables else ("by_field",):
         r.table(r.stats.table(key))
+        _chart(r, key)
+    if all_tables:
+        _chart(r, "by_group")  # its table is Biểu 2 of the appendix
     if all_tables and r.stats.has_table("year_on_year"):
         r.table(r.stats.table("year_on_year"))
+        _chart(r, "trend")
     if all_tables:
         r.para(
             f"Chi tiết theo đơn vị, theo khối, điển hình tập thể và cá nhân tại {_appendix_refs('units_by_field', 'by_group', 'exemplars')} kèm theo."
@@ -319,6 +323,18 @@ def _appendix_refs(*keys: str) -> str:
     """``Biểu 1, 2, 3`` for the appendix tables ``keys``."""
     numbers = [str(APPENDIX_TABLES.index(key) + 1) for key in keys]
     return f"Biểu {', '.join(numbers)}"
+
+
+def _chart(r: _Report, key: str) -> None:
+    """The chart ``key`` of :mod:`pipeline.charts` (a table's key, or "trend") with its numbered caption
+    under it, when charts are on and there is something to draw; nothing otherwise."""
+    from .charts import CHART_KEYS, chart_data, png_bytes  # matplotlib is loaded only to draw
+
+    chart = chart_data(key, r.stats) if r.org.charts.enabled and key in CHART_KEYS else None
+    if chart is None:
+        return
+    caption = f"Biểu đồ {len(r.doc.inline_shapes) + 1}. {chart.caption}"
+    fmt.add_figure(r.doc, png_bytes(chart, r.org.charts.width_mm), r.font, r.org.charts.width_mm, caption)
 
 
 def _trend(r: _Report, key: str, noun: str) -> str:

@@ -40,6 +40,7 @@ class Statistics:
     figures: Mapping[str, float]
     tables: tuple[StatTable, ...]
     previous: Mapping[str, float] | None = None  # the previous year's figures, from the register
+    earlier: Mapping[int, Mapping[str, float]] | None = None  # every earlier year's figures, from the register
 
     def table(self, key: str) -> StatTable:
         return next(t for t in self.tables if t.key == key)
@@ -52,6 +53,15 @@ class Statistics:
         if self.previous is None or key not in self.previous:
             return None
         return self.figures[key] - self.previous[key]
+
+    def trend(self, key: str) -> tuple[tuple[int, float], ...]:
+        """``(year, figure)`` for every year known, oldest first: the earlier years the register
+        holds (only last year when just ``previous`` is given), then this year."""
+        earlier = dict(self.earlier or {})
+        if self.previous is not None:
+            earlier.setdefault(self.year - 1, self.previous)
+        years = sorted(y for y, figures in earlier.items() if y < self.year and key in figures)
+        return (*((y, earlier[y][key]) for y in years), (self.year, self.figures[key]))
 
 
 # The figures compared with the previous year, with their labels.
@@ -68,15 +78,20 @@ YEAR_ON_YEAR = (
     ("activity_dialogues", "Cuộc đối thoại trực tiếp"),
 )
 
+# The years that the trend over the years shows, this one included.
+TREND_YEARS = 5
+
 
 def statistics(
     data: Consolidation,
     config: Config,
     previous: Mapping[str, float] | None = None,
     decisions: Mapping[tuple[str, str], int] | None = None,
+    earlier: Mapping[int, Mapping[str, float]] | None = None,
 ) -> Statistics:
     """Every figure and table of the year; with ``previous`` (last year's figures) also the
-    comparison, with ``decisions`` ((event, kind) -> count, from the register) the council's results."""
+    comparison, with ``decisions`` ((event, kind) -> count, from the register) the council's results,
+    with ``earlier`` (year -> figures of every earlier year known) the trend over the years."""
     figures = _figures(data, config)
     figures.update(_outcome_figures(data, decisions or {}))
     tables: tuple[StatTable, ...] = (
@@ -100,7 +115,7 @@ def statistics(
     if decisions:
         tables = (*tables, _decisions(decisions))
         figures["decisions_total"] = sum(decisions.values())
-    return Statistics(data.year, figures, tables, previous)
+    return Statistics(data.year, figures, tables, previous, earlier)
 
 
 KIND_COLUMNS = ("Mô hình", "Điển hình tập thể", "Điển hình cá nhân")  # in the order of ITEM_SHEETS
