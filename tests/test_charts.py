@@ -387,7 +387,9 @@ def test_charts_follow_their_tables(reports: dict[str, Any]) -> None:
             order.append(block.text.split(".")[0])
     assert order.index("Biểu đồ 1") == order.index("table:Lĩnh vực") + 1
     assert order.index("Biểu đồ 2") == order.index("table:Địa bàn") + 1
-    assert order.index("Biểu đồ 2") < order.index("table:Nội dung") < order.index("table:Khối", order.index("Biểu đồ 2"))
+    assert (
+        order.index("Biểu đồ 2") < order.index("table:Nội dung") < order.index("table:Khối", order.index("Biểu đồ 2"))
+    )
     assert order.index("Biểu đồ 3") == order.index("table:Nội dung") + 1
 
 
