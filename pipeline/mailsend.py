@@ -11,6 +11,7 @@ so a caller can record it at once. Nothing is raised for a delivery problem: it 
 
 from __future__ import annotations
 
+import base64
 import smtplib
 import ssl
 import time
@@ -144,12 +145,14 @@ class _Session:
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
             raise _Temporary(_connection_problem(self.settings.server, exc)) from None
+        except ValueError as exc:  # e.g. an address smtplib cannot encode: this message only
+            raise _Permanent(f"không gửi được thư này ({type(exc).__name__}: {exc})") from None
 
     def _connect(self) -> smtplib.SMTP:
         server = self.settings.server
         self.smtp = _open(server)
         if server.user:
-            self.smtp.login(server.user, self.password)
+            _login(self.smtp, server.user, self.password)
         return self.smtp
 
     def _drop_if_closed(self, exc: smtplib.SMTPResponseException) -> None:
@@ -174,6 +177,19 @@ def _open(server: MailServer) -> smtplib.SMTP:
     if server.security == "starttls":
         smtp.starttls(context=context)
     return smtp
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in; a login or password with Vietnamese letters goes as UTF-8 AUTH PLAIN (RFC 4616), which
+    smtplib's own login cannot send (it encodes as ASCII)."""
+    if user.isascii() and password.isascii():
+        smtp.login(user, password)
+        return
+    smtp.ehlo_or_helo_if_needed()
+    token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
+    code, reply = smtp.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 def _refused(exc: smtplib.SMTPRecipientsRefused) -> Exception:

@@ -480,12 +480,12 @@ def write_mail_sent_record(root: Path, record: dict[str, Any]) -> None:
     from .ooxml import atomic_write
 
     name = hashlib.sha256(record["message_id"].encode()).hexdigest()
-    data = {"kind": "mail-sent", **record}
+    data = {"kind": "mail-sent", "record": record}
     atomic_write(root / MAIL_SENT_FOLDER / f"{name}.json", json.dumps(data, ensure_ascii=False, indent=1).encode())
 
 
 def restore_mail_sent(root: Path, register: Register) -> None:
     """Put the records of sent messages back (for ``dvk rebuild``)."""
-    records = [d for d in _all_sidecars(root) if d.get("kind") == "mail-sent"]
+    records = [d["record"] for d in _all_sidecars(root) if d.get("kind") == "mail-sent"]
     for record in sorted(records, key=lambda d: (d["sent_at"], d["message_id"])):
         register.record_mail_sent(record)
