@@ -390,3 +390,12 @@ def test_a_sent_record_survives_a_rebuild(ward: tuple[Path, Config], monkeypatch
         assert sorted(_sent_rows(root)) == sorted(before)
         assert _mail(root, "templates", "--send").exit_code == 0
         assert len(server.received) == len(UNITS)
+
+
+@pytest.mark.parametrize("kind", ["templates", "reminders", "feedback"])
+def test_every_mail_command_has_vietnamese_help(kind: str) -> None:
+    outcome = CliRunner().invoke(main, ["mail", kind, "--help"])
+    assert outcome.exit_code == 0 and outcome.output.startswith("Cách dùng: ")
+    for option in ("--year", "--send", "--dry-run", "--force", "--unit"):
+        assert option in outcome.output
+    assert "Chỉ liệt kê các thư sẽ gửi" in outcome.output
