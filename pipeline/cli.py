@@ -346,7 +346,7 @@ def _mail_options(command: Any) -> Any:
 def _run_mail(
     ws: Workspace, kind: str, year: int, send: bool, dry_run: bool, force: bool, units: tuple[str, ...]
 ) -> None:
-    from .mailrun import MailPasswordMissing, run_mail
+    from .mailrun import MailPasswordMissing, UnknownUnits, run_mail
     from .render import render_mail
 
     with _user_errors():
@@ -354,10 +354,12 @@ def _run_mail(
         config.year(year)
         try:
             outcomes = run_mail(ws.root, config, year, kind, units, send=send, dry_run=dry_run, force=force)
+        except UnknownUnits as exc:
+            raise UserError(str(exc)) from None
         except MailPasswordMissing as exc:
             raise UserError(
                 f"Chưa có mật khẩu thư: hãy đặt biến môi trường {exc.variable} trước khi gửi "
-                f"(Windows: set {exc.variable}=mật-khẩu-ứng-dụng; Linux: export {exc.variable}='mật-khẩu-ứng-dụng')."
+                f"(Windows: set \"{exc.variable}=mật khẩu ứng dụng\"; Linux: export {exc.variable}='mật khẩu ứng dụng')."
             ) from None
     click.echo(render_mail(outcomes, kind, year))
     sys.exit(1 if any(o.failed for o in outcomes) else 0)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config, ConfigError, Unit
+from .config import Config, Unit
 from .mail import (
     FEEDBACK,
     REMINDERS,
@@ -59,6 +59,10 @@ class MailOutcome:
     @property
     def failed(self) -> bool:
         return self.status == FAILED
+
+
+class UnknownUnits(LookupError):
+    """``--unit`` names a code that is not one of the year's reporting units."""
 
 
 class MailPasswordMissing(Exception):
@@ -134,9 +138,9 @@ def _units(config: Config, year: int, codes: Sequence[str]) -> list[Unit]:
     known = {u.code: u for u in expected}
     unknown = [c for c in codes if c not in known]
     if unknown:
-        raise ConfigError(
-            f"config/units.yaml: không có đơn vị {', '.join(unknown)} trong các đơn vị báo cáo năm {year}; "
-            "hãy ghi đúng mã đơn vị (ví dụ KP-BD01)."
+        raise UnknownUnits(
+            f"Không có đơn vị {', '.join(unknown)} trong các đơn vị báo cáo năm {year} (config/units.yaml); "
+            "hãy ghi đúng mã đơn vị, ví dụ --unit KP-BD01."
         )
     return [u for u in expected if u.code in set(codes)]
 

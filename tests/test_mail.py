@@ -219,7 +219,7 @@ def test_a_unit_without_address_or_template_is_reported_and_the_others_still_go(
 def test_an_unknown_unit_code_is_a_usage_error(ward: tuple[Path, Config]) -> None:
     root, _ = ward
     outcome = CliRunner().invoke(main, ["--root", str(root), "mail", "templates", "--year", "2026", "--unit", "XX-99"])
-    assert outcome.exit_code == 2 and "XX-99" in outcome.output
+    assert outcome.exit_code == 2 and "Không có đơn vị XX-99 trong các đơn vị báo cáo năm 2026" in outcome.output
 
 
 # --------------------------------------------------------------------------- reminders and feedback
@@ -376,7 +376,7 @@ def test_send_without_the_password_variable_is_a_usage_error(
     monkeypatch.delenv(PASSWORD_ENV, raising=False)
     outcome = _mail(root, "templates", "--send")
     assert outcome.exit_code == 2
-    assert f"set {PASSWORD_ENV}=" in outcome.output and f"export {PASSWORD_ENV}=" in outcome.output
+    assert f'set "{PASSWORD_ENV}=' in outcome.output and f"export {PASSWORD_ENV}='" in outcome.output
 
 
 def test_a_sent_record_survives_a_rebuild(ward: tuple[Path, Config], monkeypatch: pytest.MonkeyPatch) -> None:
