@@ -133,7 +133,8 @@ def read_message(message: EmailMessage, name: str, settings: MailSettings) -> Re
     if not spreadsheets and not findings:
         listed = ", ".join(seen) or "không có tệp đính kèm"
         subject = " ".join(str(message.get("Subject", "")).split()) or "(không có tiêu đề)"
-        findings.append(finding("mail-no-spreadsheet", file=name, subject=subject, attachments=listed))
+        sender = sender_of(message) or "(không rõ người gửi)"
+        findings.append(finding("mail-no-spreadsheet", file=name, subject=subject, sender=sender, attachments=listed))
     return ReceivedMessage(
         name, sender_of(message), message_date(message, settings), tuple(spreadsheets), tuple(findings)
     )

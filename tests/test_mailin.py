@@ -177,6 +177,7 @@ def test_refused_attachments_and_messages_are_reported(ward: tuple[Path, Config]
     assert _codes(result, "hỏng.mbox") == ["mail-unreadable"]
     no_sheet = next(f for s in result.submissions for f in s.findings if f.code == "mail-no-spreadsheet")
     assert "ảnh chụp.jpg" in no_sheet.message and "Gửi báo cáo “Dân vận khéo” năm 2026" in no_sheet.message
+    assert "gửi từ kp-bd02@dvk-binhdinh.example" in no_sheet.message
     assert result.failed and _ledger(root) == {}  # nothing refused reaches the ledger
 
 
