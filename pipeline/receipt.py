@@ -113,6 +113,8 @@ def _ingest_mail(
         return ingest_mail(root, register, path, name, year, now, config)
     except OSError:
         return [check_file(path, name, config, year)]
+    except Exception as exc:  # as in check_file: one odd message must not stop the run
+        return [_crashed(path, name, None, exc)]
 
 
 @dataclass(frozen=True)
