@@ -399,3 +399,27 @@ def test_every_mail_command_has_vietnamese_help(kind: str) -> None:
     for option in ("--year", "--send", "--dry-run", "--force", "--unit"):
         assert option in outcome.output
     assert "Chỉ liệt kê các thư sẽ gửi" in outcome.output
+
+
+def test_feedback_and_reminders_are_sent_with_what_each_unit_needs(
+    ward: tuple[Path, Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, config = ward
+    _returned(root, config)
+    with LoopbackServer(root) as server:
+        _serve(root, server, monkeypatch)
+        assert _mail(root, "feedback", "--send").exit_code == 0
+        assert _mail(root, "reminders", "--send").exit_code == 0
+    feedback, *reminders = server.received
+    annotated = (root / "outbox" / "2026" / "phan-hoi" / "KP-BD02.xlsx").read_bytes()
+    assert feedback.recipients == ["kp-bd02@dvk-binhdinh.example"]
+    assert _attachments(_parse(feedback.content)) == {"Phản hồi Dân vận khéo 2026 - KP-BD02.xlsx": annotated}
+    assert [r.recipients for r in reminders] == [["kp-bd02@dvk-binhdinh.example"], ["th-nk01@dvk-binhdinh.example"]]
+    bodies = [_body(_parse(r.content)) for r in reminders]
+    assert "tệp bị trả lại vì có 1 lỗi" in bodies[0] and "đơn vị chưa gửi tệp nào" in bodies[1]
+    assert all(_attachments(_parse(r.content)) == {} for r in reminders)
+    assert [(r[1], r[2]) for r in _sent_rows(root)] == [
+        ("feedback", "KP-BD02"),
+        ("reminders", "KP-BD02"),
+        ("reminders", "TH-NK01"),
+    ]
