@@ -23,6 +23,7 @@ from pipeline.cycle import issue_templates, run_consolidation
 from pipeline.demo import fill_workbook
 from pipeline.mail import Letter, compose, letter, message_bytes
 from pipeline.mailrun import DRAFTED, FAILED, run_mail
+from pipeline.mailsend import Pace
 from pipeline.register import ARCHIVE_FOLDER, REGISTER_FILE
 from pipeline.template import template_bytes
 from tests.smtpserver import LOGIN, PASSWORD, LoopbackServer, Mailbox, free_port
@@ -423,3 +424,20 @@ def test_feedback_and_reminders_are_sent_with_what_each_unit_needs(
         ("reminders", "KP-BD02"),
         ("reminders", "TH-NK01"),
     ]
+
+
+def test_the_pace_spaces_messages_to_the_configured_rate() -> None:
+    now = [100.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    pace = Pace(per_minute=30, clock=lambda: now[0], sleep=sleep)
+    pace.wait()  # the first message goes at once
+    now[0] += 0.5  # sending took half a second
+    pace.wait()
+    now[0] += 3.0  # slower than the rate: no wait
+    pace.wait()
+    assert slept == [1.5]
