@@ -21,6 +21,7 @@ import hashlib
 import re
 import unicodedata
 import urllib.parse
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email import policy
@@ -222,8 +223,9 @@ def plan_feedback(
 
 
 def message_id(item: Letter, settings: MailSettings, sent_at: dt.datetime | None) -> str:
-    """A Message-ID from the letter's content (and the send time when sent, so a resend is a new message)."""
-    seed = item.content_sha256 + (sent_at.isoformat() if sent_at else "")
+    """A Message-ID from the letter's content; a sent message adds its time and a random part, so that a
+    resend (even within the same second) is a new message that mail services do not drop as a duplicate."""
+    seed = item.content_sha256 + (f"{sent_at.isoformat()}/{uuid.uuid4().hex}" if sent_at else "")
     digest = hashlib.sha256(seed.encode()).hexdigest()[:24]
     domain = settings.sender_address.rsplit("@", 1)[-1]
     return f"<{digest}.{item.kind}.{item.year}.{item.unit.code}@{domain}>"
