@@ -34,6 +34,7 @@ from .register import (
     read_sidecars,
     remove_register,
     restore_from_sidecar,
+    restore_mail_sent,
     write_import_sidecar,
     write_sidecar,
 )
@@ -300,6 +301,7 @@ def rebuild(root: Path, config: Config, now: dt.datetime | None = None) -> list[
         sidecars = read_sidecars(root)
         for data in sidecars:
             restore_from_sidecar(register, data)
+        restore_mail_sent(root, register)
         years = sorted({int(d["cycle"]) for d in sidecars})
         for year in years:
             if year in config.calendar:

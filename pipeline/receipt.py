@@ -9,6 +9,8 @@ from the archived copies of the files received in that year's cycle, whatever th
 A file whose hidden ``_meta`` says it is the steering committee's council workbook is read as
 such (:mod:`.council`), before and instead of unit validation, and kept apart from the units'
 submissions: its decisions are applied, and its verdict noted, after the year is tracked.
+A saved message (``.eml``, ``.mbox``) is opened by :mod:`.mailin`: its spreadsheet attachments are
+the received files, received at the message's Date.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from .config import Config
 from .council import CouncilFile, is_council, read_council
 from .findings import finding
 from .intake import SourceFile, discover, receive
+from .mailin import check_sender, ingest_mail, is_mail_file
 from .ooxml import atomic_write
 from .register import Register, archive_path, sidecar_path, write_sidecar
 from .validate import Submission, validate
@@ -82,6 +85,9 @@ def ingest(root: Path, register: Register, year: int, now: dt.datetime, config: 
     unreadable = []
     for path in discover(inbox):
         name = path.relative_to(inbox).as_posix()
+        if is_mail_file(path):  # a saved message: its spreadsheets are the received files
+            unreadable += _ingest_mail(root, register, path, name, year, now, config)
+            continue
         try:
             data = path.read_bytes()
             modified = dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
@@ -97,6 +103,18 @@ def ingest(root: Path, register: Register, year: int, now: dt.datetime, config: 
         if not sidecar_path(root, sha).exists():
             write_sidecar(root, register, sha)
     return unreadable
+
+
+def _ingest_mail(
+    root: Path, register: Register, path: Path, name: str, year: int, now: dt.datetime, config: Config
+) -> list[Submission]:
+    """A saved message's spreadsheets into the ledger; an unreadable file becomes a finding, as above."""
+    try:
+        return ingest_mail(root, register, path, name, year, now, config)
+    except OSError:
+        return [check_file(path, name, config, year)]
+    except Exception as exc:  # as in check_file: one odd message must not stop the run
+        return [_crashed(path, name, None, exc)]
 
 
 @dataclass(frozen=True)
@@ -123,6 +141,7 @@ def read_cycle_files(
         if isinstance(read, CouncilFile):
             cycle.councils.append(read)
             continue
+        read = check_sender(read, register.mail_origin(entry.sha256), config)
         verdict = "accepted" if read.accepted else "rejected"
         findings = [f.as_dict() for f in read.findings]
         register.set_verdict(entry.sha256, read.unit_code, read.year, read.template_version, verdict, findings)

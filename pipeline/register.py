@@ -80,6 +80,23 @@ CREATE TABLE IF NOT EXISTS events (
     evidence TEXT NOT NULL,
     reason TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS mail_sent (
+    id INTEGER PRIMARY KEY,
+    year INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    attachments_sha256 TEXT NOT NULL,
+    message_id TEXT NOT NULL UNIQUE,
+    sent_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mail_sent_by_unit ON mail_sent (year, kind, unit);
+CREATE TABLE IF NOT EXISTS mail_received (
+    sha256 TEXT PRIMARY KEY REFERENCES files(sha256),
+    message TEXT NOT NULL,
+    attachment TEXT NOT NULL,
+    sender TEXT NOT NULL
+);
 """
 
 
@@ -264,6 +281,50 @@ class Register:
         ).fetchone()
         return row is not None
 
+    # ------------------------------------------------------------------ mail
+
+    def record_mail_origin(self, sha256: str, message: str, attachment: str, sender: str) -> None:
+        """Note that a ledger file came as an attachment of a message (first sighting wins)."""
+        self.db.execute(
+            "INSERT OR IGNORE INTO mail_received (sha256, message, attachment, sender) VALUES (?,?,?,?)",
+            (sha256, message, attachment, sender),
+        )
+
+    def mail_origin(self, sha256: str) -> dict[str, str] | None:
+        """The message a ledger file came in (message, attachment, sender), or None for a plain file."""
+        row = self.db.execute(
+            "SELECT message, attachment, sender FROM mail_received WHERE sha256=?", (sha256,)
+        ).fetchone()
+        return dict(zip(("message", "attachment", "sender"), row, strict=True)) if row else None
+
+    def has_file(self, sha256: str) -> bool:
+        return self.db.execute("SELECT 1 FROM files WHERE sha256=?", (sha256,)).fetchone() is not None
+
+    def record_mail_sent(self, record: dict[str, Any]) -> None:
+        """Note a message accepted by the mail server (``record``: the keys of MAIL_SENT_FIELDS)."""
+        self.db.execute(
+            f"INSERT OR IGNORE INTO mail_sent ({', '.join(MAIL_SENT_FIELDS)}) VALUES ({', '.join('?' * len(MAIL_SENT_FIELDS))})",
+            tuple(record[k] for k in MAIL_SENT_FIELDS),
+        )
+
+    def mail_already_sent(self, year: int, kind: str, unit: str, attachments_sha256: str) -> str | None:
+        """When the same message (kind, unit, attachments) was last sent this year, or None."""
+        row = self.db.execute(
+            "SELECT MAX(sent_at) FROM mail_sent WHERE year=? AND kind=? AND unit=? AND attachments_sha256=?",
+            (year, kind, unit, attachments_sha256),
+        ).fetchone()
+        return str(row[0]) if row and row[0] else None
+
+    def mail_sent(self, year: int | None = None) -> list[dict[str, Any]]:
+        query = f"SELECT {', '.join(MAIL_SENT_FIELDS)} FROM mail_sent" + (" WHERE year=?" if year else "")
+        rows = self.db.execute(query + " ORDER BY id", (year,) if year else ()).fetchall()
+        return [dict(zip(MAIL_SENT_FIELDS, row, strict=True)) for row in rows]
+
+    def commit_step(self) -> None:
+        """Commit what is done so far and go on in a new transaction (each sent message is kept at once)."""
+        self.db.execute("COMMIT")
+        self.db.execute("BEGIN IMMEDIATE")
+
     def events(self, code: str | None = None) -> list[tuple[str, int, str, str | None, str, str, str]]:
         query = "SELECT code, year, event, from_state, to_state, evidence, reason FROM events"
         rows = self.db.execute(query + (" WHERE code=?" if code else "") + " ORDER BY id", (code,) if code else ())
@@ -325,6 +386,8 @@ def sidecar_path(root: Path, sha256: str) -> Path:
     return root / ARCHIVE_FOLDER / sha256[:2] / f"{sha256}.json"
 
 
+MAIL_SENT_FIELDS = ("year", "kind", "unit", "recipient", "attachments_sha256", "message_id", "sent_at")
+
 SIDECAR_FIELDS = (
     "sha256",
     "size",
@@ -344,6 +407,9 @@ def write_sidecar(root: Path, register: Register, sha256: str) -> None:
 
     row = register.db.execute(f"SELECT {', '.join(SIDECAR_FIELDS)} FROM files WHERE sha256=?", (sha256,)).fetchone()
     data = dict(zip(SIDECAR_FIELDS, row, strict=True))
+    origin = register.mail_origin(sha256)
+    if origin:  # the file came by mail: who sent it, so that a rebuild checks the sender again
+        data["mail"] = origin
     atomic_write(sidecar_path(root, sha256), json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
@@ -357,6 +423,9 @@ def restore_from_sidecar(register: Register, data: dict[str, Any]) -> None:
         )
     if data.get("withdrawn"):
         register.withdraw(data["sha256"], data["withdrawn"])
+    if data.get("mail"):
+        mail = data["mail"]
+        register.record_mail_origin(data["sha256"], mail["message"], mail["attachment"], mail["sender"])
 
 
 def _all_sidecars(root: Path) -> list[dict[str, Any]]:
@@ -399,3 +468,24 @@ def remove_register(root: Path, now: dt.datetime) -> None:
         path = root / f"{REGISTER_FILE}{suffix}"
         if path.exists():
             path.unlink()
+
+
+MAIL_SENT_FOLDER = ARCHIVE_FOLDER / "thu-da-gui"
+
+
+def write_mail_sent_record(root: Path, record: dict[str, Any]) -> None:
+    """Keep a sent message's record beside the archive, so that ``dvk rebuild`` does not forget it."""
+    import hashlib
+
+    from .ooxml import atomic_write
+
+    name = hashlib.sha256(record["message_id"].encode()).hexdigest()
+    data = {"kind": "mail-sent", "record": record}
+    atomic_write(root / MAIL_SENT_FOLDER / f"{name}.json", json.dumps(data, ensure_ascii=False, indent=1).encode())
+
+
+def restore_mail_sent(root: Path, register: Register) -> None:
+    """Put the records of sent messages back (for ``dvk rebuild``)."""
+    records = [d["record"] for d in _all_sidecars(root) if d.get("kind") == "mail-sent"]
+    for record in sorted(records, key=lambda d: (d["sent_at"], d["message_id"])):
+        register.record_mail_sent(record)

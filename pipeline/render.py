@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from .consolidate import EXEMPT, LATE, MISSING, REJECTED, Consolidation
 from .council import CouncilResult
 from .cycle import RunResult
 from .findings import SEVERITY_LABELS, Finding
+from .mailrun import MailOutcome
 from .tracking import Change
 from .validate import Submission
 
@@ -150,3 +152,31 @@ def render_status(data: Consolidation, submissions: Sequence[Submission]) -> str
         table(("Mã", "Đơn vị", "Tình trạng", "Tệp", "Ngày nhận"), rows),
     ]
     return "\n".join(lines)
+
+
+MAIL_KIND_LABELS = {"templates": "mẫu biểu", "reminders": "nhắc gửi báo cáo", "feedback": "phản hồi kết quả kiểm tra"}
+MAIL_STATUS_LABELS = {
+    "drafted": "Đã viết thư nháp",
+    "sent": "Đã gửi",
+    "already-sent": "Đã gửi trước đây",
+    "would-send": "Sẽ gửi",
+    "would-draft": "Sẽ viết thư nháp",
+    "failed": "KHÔNG GỬI ĐƯỢC",
+}
+
+
+def render_mail(outcomes: Sequence[MailOutcome], kind: str, year: int) -> str:
+    """``dvk mail``: one line per unit (address, what happened, why), then the counts."""
+    title = f"Thư {MAIL_KIND_LABELS[kind]} năm {year}"
+    if not outcomes:
+        return f"{title}: không có đơn vị nào cần gửi."
+    rows = [
+        (o.unit.code, o.unit.name, ", ".join(o.recipients), MAIL_STATUS_LABELS[o.status], o.detail) for o in outcomes
+    ]
+    counts = Counter(o.status for o in outcomes)
+    total = "; ".join(f"{MAIL_STATUS_LABELS[s]}: {n}" for s, n in sorted(counts.items()))
+    failures = [f"  {o.unit.code} ({o.unit.name}): {o.detail}" for o in outcomes if o.failed]
+    if failures:
+        failures = ["", "Các đơn vị chưa gửi được (hãy xử lý rồi chạy lại; thư đã gửi không bị gửi lại):", *failures]
+    table_text = table(("Mã", "Đơn vị", "Địa chỉ", "Kết quả", "Chi tiết"), rows)
+    return "\n".join([title, "", table_text, *failures, "", f"Tổng số: {total}."])
