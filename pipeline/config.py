@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from .lifecycle import EVENT_LABELS, REGISTERED, STATE_LABELS, allowed
+from .upward import UpwardKey
 
 FIELD_TYPES = ("text", "integer", "number", "date", "choice", "boolean")
 SHEET_KINDS = ("form", "table")
@@ -325,7 +326,17 @@ class Organization:
     signature: Signature
     reports: Mapping[str, ReportSpec]
     document: DocumentFormat
+    # "ward": the units are the ward's units; "province": the units are wards, whose summaries
+    # (tong-hop-<year>.xlsx) are what the inbox receives (pipeline/rollup.py).
+    level: str = "ward"
 
+    @property
+    def is_province(self) -> bool:
+        return self.level == PROVINCE
+
+
+WARD, PROVINCE = "ward", "province"
+LEVELS = (WARD, PROVINCE)
 
 NARRATIVE_PARTS = ("assessment", "tasks", "proposals")
 
@@ -350,6 +361,8 @@ class Config:
     criteria: Criteria
     secret: bytes = field(repr=False, default=b"")
     narratives: Mapping[int, Narrative] = field(default_factory=dict)
+    # The key the level above issued to sign this installation's summary (pipeline/upward.py).
+    upward: UpwardKey | None = field(repr=False, default=None)
 
     def narrative(self, year: int) -> Narrative:
         return self.narratives.get(year, Narrative({}))
@@ -487,6 +500,7 @@ def load_config(root: Path) -> Config:
         criteria=criteria,
         secret=_secret(root),
         narratives=_narratives(node("narrative.yaml")),
+        upward=_upward_key(root),
     )
 
 
@@ -521,6 +535,15 @@ def _secret(root: Path) -> bytes:
         raise ConfigError(str(exc)) from None
 
 
+def _upward_key(root: Path) -> UpwardKey | None:
+    from .upward import UpwardKeyError, load_upward_key
+
+    try:
+        return load_upward_key(root)
+    except UpwardKeyError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 def _check_proposals(criteria: Criteria, template: TemplateSchema, node: Node) -> None:
     """Every proposal named in criteria.yaml must be one of the template's proposals."""
     allowed = template.lists.get("proposals", ())
@@ -548,7 +571,7 @@ def _organization(root: Node) -> Organization:
             "reports",
             "document",
         ),
-        ("document_number",),
+        ("document_number", "level"),
     )
     sig = m["signature"].mapping(("on_behalf", "position", "name"))
     doc = m["document"].mapping(("font", "body_size", "margins_mm"))
@@ -573,6 +596,7 @@ def _organization(root: Node) -> Organization:
             body_size=doc["body_size"].number(),
             margins_mm={k: v.number() for k, v in margins.items()},
         ),
+        level=m["level"].one_of(LEVELS) if "level" in m else WARD,
     )
 
 

@@ -9,6 +9,7 @@ from the archived copies of the files received in that year's cycle, whatever th
 A file whose hidden ``_meta`` says it is the steering committee's council workbook is read as
 such (:mod:`.council`), before and instead of unit validation, and kept apart from the units'
 submissions: its decisions are applied, and its verdict noted, after the year is tracked.
+With a province-level config every file is read as a ward's summary (:mod:`.rollup`) instead.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .findings import finding
 from .intake import SourceFile, discover, receive
 from .ooxml import atomic_write
 from .register import Register, archive_path, sidecar_path, write_sidecar
+from .rollup import read_ward_summary
 from .validate import Submission, validate
 
 Progress = Callable[[str], None]
@@ -41,7 +43,10 @@ def check_file(
 ) -> Submission:
     """Receive and validate one file; whatever goes wrong inside becomes a finding, not a crash."""
     try:
-        return validate(receive(path, name, received_at), config, year, known_codes)
+        received = receive(path, name, received_at)
+        if config.organization.is_province:
+            return read_ward_summary(received, config, year)
+        return validate(received, config, year, known_codes)
     except Exception as exc:  # a bug must not stop the other forty units' run
         return _crashed(path, name, received_at, exc)
 
@@ -57,6 +62,8 @@ def read_file(
     """Receive one file and read it as what its ``_meta`` says: the council's workbook or a unit's."""
     try:
         received = receive(path, name, received_at)
+        if config.organization.is_province:
+            return read_ward_summary(received, config, year)
         if is_council(received):
             return read_council(received, config, year)
         return validate(received, config, year, known_codes)
