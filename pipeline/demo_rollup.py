@@ -57,7 +57,11 @@ class RollupDemo:
 
 
 def build_rollup_demo(
-    config: Config, year: int, workspace: Path, consolidate: Callable[[Path, Config], Any]
+    config: Config,
+    year: int,
+    workspace: Path,
+    consolidate: Callable[[Path, Config], Any],
+    wards: tuple[DemoWard, ...] = DEMO_WARDS,
 ) -> RollupDemo:
     """Create the province and the three wards under ``workspace``; each ward is consolidated with
     ``consolidate(root, config)`` and its summary dropped into the province's inbox."""
@@ -67,7 +71,7 @@ def build_rollup_demo(
     province = load_config(province_root)
     deadline = province.year(year).units_deadline
     roots = []
-    for ward in DEMO_WARDS:
+    for ward in wards:
         root = workspace / "phuong" / ward.code.lower()
         ward_config = build_demo(config, year, root, ward.seed, _adapter(ward, province.secret))
         consolidate(root, ward_config)
