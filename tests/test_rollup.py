@@ -66,18 +66,20 @@ def _received(path: Path, day: dt.date) -> None:
     os.utime(path, (moment, moment))
 
 
-def _run_ward(root: Path, ward: str, units: tuple[str, ...], key: bytes | None) -> tuple[Config, RunResult]:
+def _run_ward(
+    root: Path, ward: str, units: tuple[str, ...], key: bytes | None, year: int = YEAR
+) -> tuple[Config, RunResult]:
     """A ward workspace whose units filled their templates with the demo's realistic answers."""
     config = _workspace(root, REPO / "config", key, ward)
     for code in units:
         unit = config.units.get(code)
         assert unit is not None
-        answers = sample_answers(config, unit, YEAR, random.Random(f"{ward}-{code}"))
+        answers = sample_answers(config, unit, year, random.Random(f"{ward}-{code}"))
         path = root / "inbox" / f"{code}.xlsx"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(fill_workbook(template_bytes(config, unit, YEAR), answers, config))
-        _received(path, dt.date(YEAR, 11, 20))
-    return config, run_consolidation(root, config, YEAR, dt.date(YEAR, 12, 5))
+        path.write_bytes(fill_workbook(template_bytes(config, unit, year), answers, config))
+        _received(path, dt.date(year, 11, 20))
+    return config, run_consolidation(root, config, year, dt.date(year, 12, 5))
 
 
 def _run_province(root: Path, config: Config) -> RunResult:
@@ -205,6 +207,29 @@ def test_province_summary_is_itself_a_valid_summary_for_the_next_level(rollup: R
     result = run_consolidation(national, config, YEAR, None, now=dt.datetime(YEAR, 12, 10, 17))
     assert [s.unit_code for s in result.submissions if s.accepted] == ["TINH-GL"]
     assert len(result.consolidation.models) == len(rollup.result.consolidation.models)
+
+
+def test_year_on_year_comes_from_the_province_register(rollup: Rollup, tmp_path: Path) -> None:
+    """Last year's wards' summaries, received in last year's cycle, are the comparison of this year."""
+    root = _province_copy(rollup, tmp_path / "tinh")
+    last_year = 0
+    for ward, units in (("PH-BINHDINH", ("KP-BD01", "HLHPN")), ("PH-ANNHON", ("HND",))):
+        ward_root = tmp_path / ward
+        _, result = _run_ward(ward_root, ward, units, derive_key(rollup.config.secret, ward).key, year=YEAR - 1)
+        last_year += len(result.consolidation.models)
+        summary = ward_root / "outbox" / str(YEAR - 1) / SUMMARY_FILE.format(year=YEAR - 1)
+        _send(summary, root / "inbox", f"{ward}-{YEAR - 1}.xlsx", dt.date(YEAR - 1, 12, 1))
+    config = load_config(root)
+    run_consolidation(root, config, YEAR - 1, None, now=dt.datetime(YEAR - 1, 12, 10, 17))
+    shutil.rmtree(root / "inbox")  # the archive keeps last year's files
+    for ward in WARDS:
+        _send(rollup.summary_of(ward), root / "inbox", f"{ward}.xlsx")
+    _run_province(root, config)
+    rows = _values(root / "outbox" / str(YEAR) / SUMMARY_FILE.format(year=YEAR), "Thống kê")
+    start = next(i for i, row in enumerate(rows) if row[0] == f"So sánh với năm {YEAR - 1}")
+    compared = next(row for row in rows[start:] if row[0] == "Tổng số mô hình")
+    this_year = len(rollup.result.consolidation.models)
+    assert last_year > 0 and compared[1:4] == (last_year, this_year, this_year - last_year)
 
 
 # --------------------------------------------------------------------------- refusals
