@@ -358,6 +358,12 @@ def test_upward_key_command_writes_one_key_per_ward(rollup: Rollup, tmp_path: Pa
     assert unknown.exit_code == 2 and "PH-KHONGCO" in unknown.output
 
 
+def test_templates_are_not_issued_at_province_level(rollup: Rollup) -> None:
+    result = CliRunner().invoke(main, ["--root", str(rollup.province), "templates", "--year", str(YEAR)])
+    assert result.exit_code == 2 and "cấp tỉnh không tạo mẫu biểu" in result.output
+    assert not (rollup.province / "outbox" / str(YEAR) / "mau-bieu").exists()
+
+
 def test_rollup_demo_sends_three_wards_up(config: Config, tmp_path: Path) -> None:
     """The demo's machinery on three small wards (every 13th unit each) instead of the full ones."""
     wards = tuple(
