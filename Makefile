@@ -35,7 +35,7 @@ consolidate: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/dvk demo --year $(YEAR) --workspace build/demo
-	$(BIN)/dvk demo-rollup --year $(YEAR) --workspace build/demo-tinh
+	$(BIN)/dvk demo-rollup --year $(YEAR) --workspace build/demo-tinh --ward-demo build/demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

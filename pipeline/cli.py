@@ -331,8 +331,14 @@ def upward_key(ws: Workspace, codes: tuple[str, ...]) -> None:
     show_default=True,
     help="Thư mục tạm cho dữ liệu chạy thử cấp tỉnh (được tạo lại mỗi lần).",
 )
+@click.option(
+    "--ward-demo",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Thư mục dvk demo đã tạo, dùng làm phường thứ nhất thay vì tạo lại.",
+)
 @click.pass_obj
-def demo_rollup(ws: Workspace, year: int, workspace: Path) -> None:
+def demo_rollup(ws: Workspace, year: int, workspace: Path, ward_demo: Path | None) -> None:
     """Chạy thử tổng hợp cấp tỉnh: ba phường tổng hợp, gửi bảng tổng hợp lên, tỉnh tổng hợp."""
     from .cycle import run_consolidation
     from .demo import DemoError
@@ -347,7 +353,7 @@ def demo_rollup(ws: Workspace, year: int, workspace: Path) -> None:
 
     with _user_errors():
         try:
-            built = build_rollup_demo(ws.config(), year, workspace, consolidate_ward)
+            built = build_rollup_demo(ws.config(), year, workspace, consolidate_ward, ward_demo=ward_demo)
         except DemoError as exc:
             raise UserError(str(exc)) from None
         deadline = built.province_config.year(year).upward_deadline

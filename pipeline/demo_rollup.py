@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from .config import Config, load_config
-from .demo import _reset, _set_received, build_demo
+from .demo import MARKER, DemoError, _reset, _set_received, build_demo
 from .ooxml import atomic_write
 from .upward import KEY_FILE, derive_key
 
@@ -62,9 +62,13 @@ def build_rollup_demo(
     workspace: Path,
     consolidate: Callable[[Path, Config], Any],
     wards: tuple[DemoWard, ...] = DEMO_WARDS,
+    ward_demo: Path | None = None,
 ) -> RollupDemo:
     """Create the province and the three wards under ``workspace``; each ward is consolidated with
-    ``consolidate(root, config)`` and its summary dropped into the province's inbox."""
+    ``consolidate(root, config)`` and its summary dropped into the province's inbox.
+
+    ``ward_demo``, a workspace ``dvk demo`` made, is copied as the first ward instead of being
+    built again (what ``make demo`` does: the ward demo is that ward)."""
     _reset(workspace)
     province_root = workspace / "tinh"
     shutil.copytree(config.root / PROVINCE_EXAMPLE, province_root / "config")
@@ -73,7 +77,10 @@ def build_rollup_demo(
     roots = []
     for ward in wards:
         root = workspace / "phuong" / ward.code.lower()
-        ward_config = build_demo(config, year, root, ward.seed, _adapter(ward, province.secret))
+        if ward_demo is not None and ward is wards[0]:
+            ward_config = _copy_ward(ward_demo, root, _adapter(ward, province.secret))
+        else:
+            ward_config = build_demo(config, year, root, ward.seed, _adapter(ward, province.secret))
         consolidate(root, ward_config)
         summary = root / "outbox" / str(year) / f"tong-hop-{year}.xlsx"
         sent = province_root / "inbox" / f"{ward.code}_tong-hop-{year}.xlsx"
@@ -81,6 +88,15 @@ def build_rollup_demo(
         _set_received(sent, deadline + dt.timedelta(days=ward.days_late or -2))
         roots.append(root)
     return RollupDemo(province_root, province, tuple(roots))
+
+
+def _copy_ward(source: Path, root: Path, adapt: Callable[[Path], None]) -> Config:
+    """A copy of an existing demo ward workspace, adapted (its upward key installed)."""
+    if not (source / MARKER).exists():
+        raise DemoError(f"“{source}” không phải thư mục chạy thử của dvk demo; hãy chạy dvk demo trước.")
+    shutil.copytree(source, root)
+    adapt(root)
+    return load_config(root)
 
 
 def _adapter(ward: DemoWard, province_secret: bytes) -> Callable[[Path], None]:

@@ -14,6 +14,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from pipeline import layout
@@ -21,7 +22,7 @@ from pipeline.cli import main
 from pipeline.config import Config, load_config
 from pipeline.consolidate import ITEM_SHEETS
 from pipeline.cycle import RunResult, run_consolidation
-from pipeline.demo import fill_workbook, sample_answers
+from pipeline.demo import build_demo, fill_workbook, sample_answers
 from pipeline.demo_rollup import DemoWard, build_rollup_demo
 from pipeline.receipt import check_file
 from pipeline.stats import RESOURCE_KEYS, statistics
@@ -365,7 +366,8 @@ def test_templates_are_not_issued_at_province_level(rollup: Rollup) -> None:
 
 
 def test_rollup_demo_sends_three_wards_up(config: Config, tmp_path: Path) -> None:
-    """The demo's machinery on three small wards (every 13th unit each) instead of the full ones."""
+    """The demo's machinery on three small wards (every 13th unit each) instead of the full ones; the
+    first ward is a copy of a ward demo made before, as ``make demo`` does."""
     wards = tuple(
         DemoWard(code, f"ĐẢNG ỦY {name.upper()}", name, name, 13, offset, f"{code}/", late)
         for offset, (code, name, late) in enumerate(
@@ -382,8 +384,13 @@ def test_rollup_demo_sends_three_wards_up(config: Config, tmp_path: Path) -> Non
         seen.append(ward_config.organization.ward_name)
         run_consolidation(root, ward_config, YEAR, None)
 
-    built = build_rollup_demo(config, YEAR, tmp_path / "demo", consolidate, wards)
+    ward_demo = tmp_path / "ward-demo"
+    build_demo(config, YEAR, ward_demo, adapt=lambda root: _keep_every(root / "config" / "units.yaml", 13))
+    built = build_rollup_demo(config, YEAR, tmp_path / "demo", consolidate, wards, ward_demo)
     assert seen == ["phường Bình Định", "phường An Nhơn", "phường An Nhơn Đông"]
+    assert sorted(p.name for p in (built.ward_roots[0] / "inbox").iterdir()) == sorted(
+        p.name for p in (ward_demo / "inbox").iterdir()
+    )
     result = _run_province(built.province_root, built.province_config)
     statuses = {u.unit.code: u.label for u in result.consolidation.units if u.status != "missing"}
     assert statuses == {"PH-BINHDINH": "Đúng hạn", "PH-ANNHON": "Đúng hạn", "PH-ANNHONDONG": "Trễ hạn 2 ngày"}
@@ -391,6 +398,12 @@ def test_rollup_demo_sends_three_wards_up(config: Config, tmp_path: Path) -> Non
         len(_rows(root / "outbox" / str(YEAR) / SUMMARY_FILE.format(year=YEAR), "Mô hình")) for root in built.ward_roots
     )
     assert len(result.consolidation.models) == total > 0
+
+
+def _keep_every(path: Path, step: int) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["units"] = data["units"][::step]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
 
 def test_key_files_are_read_back_exactly() -> None:
