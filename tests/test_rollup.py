@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from pipeline import layout
 from pipeline.cli import main
-from pipeline.config import Config, load_config
+from pipeline.config import Config, ConfigError, load_config
 from pipeline.consolidate import ITEM_SHEETS
 from pipeline.cycle import RunResult, run_consolidation
 from pipeline.demo import build_demo, fill_workbook, sample_answers
@@ -398,6 +398,24 @@ def test_rollup_demo_sends_three_wards_up(config: Config, tmp_path: Path) -> Non
         len(_rows(root / "outbox" / str(YEAR) / SUMMARY_FILE.format(year=YEAR), "Mô hình")) for root in built.ward_roots
     )
     assert len(result.consolidation.models) == total > 0
+
+
+def test_the_level_is_ward_or_province(tmp_path: Path) -> None:
+    config = _workspace(tmp_path / "tinh", PROVINCE_EXAMPLE)
+    assert config.organization.is_province and not load_config(REPO).organization.is_province
+    organization = tmp_path / "tinh" / "config" / "organization.yaml"
+    organization.write_text(
+        organization.read_text(encoding="utf-8").replace("level: province", "level: huyen"), encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"config/organization.yaml: khóa “level”.*ward, province"):
+        load_config(tmp_path / "tinh")
+
+
+def test_a_damaged_key_file_is_a_config_error(tmp_path: Path) -> None:
+    _workspace(tmp_path, PROVINCE_EXAMPLE)
+    (tmp_path / KEY_FILE).write_text("unit: PH-ANNHON\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"upward-key.*không đúng dạng"):
+        load_config(tmp_path)
 
 
 def _keep_every(path: Path, step: int) -> None:
