@@ -247,11 +247,6 @@ def _inflate_check(data: bytes) -> str:
     return ""
 
 
-def read_sheets(data: bytes) -> Iterator[RawSheet]:
-    """Every worksheet of a workbook's bytes as values, as :func:`receive` reads them."""
-    return _read_sheets(data)
-
-
 def _read_sheets(data: bytes) -> Iterator[RawSheet]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 

@@ -95,7 +95,7 @@ def _identity_problem(
     """The first thing wrong with a summary's identity, in the order that explains it best."""
     if not meta["unit_code"] or not meta["signature"]:
         return "summary-unsigned", {}
-    if content_digest(workbook.sheets) != meta["digest"]:
+    if content_digest((sheet.name, sheet.rows) for sheet in workbook.sheets) != meta["digest"]:
         return "summary-edited", {"unit": meta["unit_code"]}
     ward = config.units.get(meta["unit_code"])
     if ward is None:

@@ -131,13 +131,12 @@ def summary_bytes(stats: Statistics, data: Consolidation, findings: Sequence[Fin
 def add_summary_meta(wb: WorkbookType, config: Config, year: int) -> None:
     """Append the hidden ``_meta`` sheet (kind ``dvk-ward-summary``) that lets the level above
     consolidate this summary: the digest of every other sheet as a reader sees it, signed with
-    the upward key (pipeline/upward.py); unsigned when no upward key is installed."""
-    from .intake import read_sheets
+    the upward key (pipeline/upward.py); unsigned when no upward key is installed. The digest is
+    taken from the cells in memory; the level above takes it from the file it reads, and
+    tests/test_rollup.py checks the two agree on real summaries."""
     from .upward import content_digest, summary_meta
 
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    digest = content_digest(list(read_sheets(buffer.getvalue())))
+    digest = content_digest((ws.title, ws.iter_rows(values_only=True)) for ws in wb.worksheets)
     ws = wb.create_sheet(layout.META_SHEET)
     meta = summary_meta(config.upward, year, config.template.version, digest)
     for row, key in enumerate(layout.SUMMARY_META_KEYS, start=1):

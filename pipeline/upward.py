@@ -125,17 +125,19 @@ def summary_meta(key: UpwardKey | None, year: int, version: str, digest: str) ->
     }
 
 
-def content_digest(sheets: Sequence[Any]) -> str:
-    """SHA-256 over every sheet but ``_meta``: its name and its values as a reader returns them.
+def content_digest(sheets: Iterable[tuple[str, Iterable[Sequence[Any]]]]) -> str:
+    """SHA-256 over every sheet but ``_meta``: its name and its values, as (name, rows) pairs.
 
-    ``sheets`` are :class:`~.intake.RawSheet` values (name and rows). Trailing blanks are
-    dropped, so the digest does not depend on how far a writer's used range reaches."""
+    The writer gives openpyxl's values, the reader python-calamine's: numbers, dates and blanks
+    are made canonical so both give the same text (a whole float is an integer, a midnight
+    datetime a date, None an empty string), and trailing blanks are dropped, so the digest does
+    not depend on how far a used range reaches."""
     digest = hashlib.sha256()
-    for sheet in sheets:
-        if sheet.name == layout.META_SHEET:
+    for name, sheet_rows in sheets:
+        if name == layout.META_SHEET:
             continue
-        digest.update(b"\x1d" + _canonical(sheet.name).encode("utf-8"))
-        rows = [_trimmed(row) for row in sheet.rows]
+        digest.update(b"\x1d" + _canonical(name).encode("utf-8"))
+        rows = [_trimmed(row) for row in sheet_rows]
         while rows and not rows[-1]:
             rows.pop()
         for row in rows:
@@ -158,7 +160,12 @@ def _canonical(value: Any) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
         number = float(value)
-        return str(int(number)) if math.isfinite(number) and number.is_integer() else repr(number)
+        if math.isfinite(number) and number.is_integer():
+            return str(int(number))
+        # 12 significant digits: openpyxl writes fewer digits than repr (0.1 + 0.2 reads back 0.3).
+        return format(number, ".12g")
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date().isoformat()
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     return unicodedata.normalize("NFC", str(value))

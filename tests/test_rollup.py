@@ -424,6 +424,39 @@ def _keep_every(path: Path, step: int) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("Tổ tự quản\r\nsố 1", id="line-break"),
+        pytest.param(" khoảng trắng ", id="spaces"),
+        pytest.param(0.1 + 0.2, id="float-digits"),
+        pytest.param(45.5, id="decimal"),
+        pytest.param(12_000_000, id="integer"),
+        pytest.param(12_000_000.0, id="whole-float"),
+        pytest.param(dt.date(2026, 11, 20), id="date"),
+        pytest.param(dt.datetime(2026, 11, 20, 9, 30), id="datetime"),
+        pytest.param(None, id="blank"),
+    ],
+)
+def test_the_writer_and_the_reader_agree_on_the_digest(value: Any, tmp_path: Path) -> None:
+    """The ward digests openpyxl's cells in memory; the province digests what its reader gets from the file."""
+    from pipeline.intake import receive
+    from pipeline.upward import content_digest
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Tên", "Giá trị", "Sau"])
+    ws.append(["a", value, "b"])
+    ws.append(["c", value])
+    written = content_digest((sheet.title, sheet.iter_rows(values_only=True)) for sheet in wb.worksheets)
+    wb.save(tmp_path / "t.xlsx")
+    received = receive(tmp_path / "t.xlsx", "t.xlsx")
+    assert received.workbook is not None
+    assert content_digest((s.name, s.rows) for s in received.workbook.sheets) == written
+    ws["B2"] = "sửa"
+    assert content_digest((sheet.title, sheet.iter_rows(values_only=True)) for sheet in wb.worksheets) != written
+
+
 def test_key_files_are_read_back_exactly() -> None:
     key = derive_key(b"secret", "PH-ANNHON")
     assert parse_key(key.file_text(), Path("k")) == key
