@@ -23,6 +23,7 @@ from pipeline import layout
 from pipeline.config import load_config
 from pipeline.cycle import run_consolidation
 from pipeline.demo import build_demo
+from pipeline.demo_rollup import province_workspace
 from pipeline.upward import derive_key, summary_signature
 
 REPO = Path(__file__).parents[1]
@@ -32,7 +33,7 @@ YEAR = 2026
 def main(count: int) -> None:
     work = Path(tempfile.mkdtemp(prefix="dvk-bench-"))
     province = work / "tinh"
-    shutil.copytree(REPO / "config" / "examples" / "tinh-gia-lai", province / "config")
+    province_workspace(REPO, province)
     codes = [f"PX-{i:03d}" for i in range(1, count + 1)]
     units_file = province / "config" / "units.yaml"
     units = yaml.safe_load(units_file.read_text(encoding="utf-8"))

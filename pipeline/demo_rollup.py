@@ -26,6 +26,8 @@ from .ooxml import atomic_write
 from .upward import KEY_FILE, derive_key
 
 PROVINCE_EXAMPLE = Path("config") / "examples" / "tinh-gia-lai"
+# The schema is the wards' own: a province reads their summaries by the same template and criteria.
+SHARED_SCHEMA = ("template.yaml", "criteria.yaml")
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,7 @@ def build_rollup_demo(
     built again (what ``make demo`` does: the ward demo is that ward)."""
     _reset(workspace)
     province_root = workspace / "tinh"
-    shutil.copytree(config.root / PROVINCE_EXAMPLE, province_root / "config")
-    province = load_config(province_root)
+    province = province_workspace(config.root, province_root)
     deadline = province.year(year).units_deadline
     roots = []
     for ward in wards:
@@ -88,6 +89,14 @@ def build_rollup_demo(
         _set_received(sent, deadline + dt.timedelta(days=ward.days_late or -2))
         roots.append(root)
     return RollupDemo(province_root, province, tuple(roots))
+
+
+def province_workspace(repo: Path, root: Path) -> Config:
+    """A province workspace at ``root``: the example province config with the wards' schema."""
+    shutil.copytree(repo / PROVINCE_EXAMPLE, root / "config")
+    for name in SHARED_SCHEMA:
+        shutil.copyfile(repo / "config" / name, root / "config" / name)
+    return load_config(root)
 
 
 def _copy_ward(source: Path, root: Path, adapt: Callable[[Path], None]) -> Config:

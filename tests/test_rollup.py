@@ -23,7 +23,7 @@ from pipeline.config import Config, ConfigError, load_config
 from pipeline.consolidate import ITEM_SHEETS
 from pipeline.cycle import RunResult, run_consolidation
 from pipeline.demo import build_demo, fill_workbook, sample_answers
-from pipeline.demo_rollup import DemoWard, build_rollup_demo
+from pipeline.demo_rollup import SHARED_SCHEMA, DemoWard, build_rollup_demo
 from pipeline.receipt import check_file
 from pipeline.stats import RESOURCE_KEYS, statistics
 from pipeline.summary import SUMMARY_FILE
@@ -56,6 +56,8 @@ class Rollup:
 
 def _workspace(root: Path, source: Path, key: bytes | None = None, ward: str = "") -> Config:
     shutil.copytree(source, root / "config", ignore=shutil.ignore_patterns("examples"))
+    for name in SHARED_SCHEMA:  # a province uses its wards' schema
+        shutil.copyfile(REPO / "config" / name, root / "config" / name)
     if key is not None:
         (root / KEY_FILE).parent.mkdir(parents=True, exist_ok=True)
         (root / KEY_FILE).write_text(f"unit: {ward}\nkey: {key.hex()}\n", encoding="utf-8")
@@ -127,6 +129,8 @@ def _province_copy(rollup: Rollup, root: Path) -> Path:
     (root / KEY_FILE).parent.mkdir(parents=True)
     shutil.copyfile(rollup.province / ".dvk" / "secret", root / ".dvk" / "secret")
     shutil.copytree(PROVINCE_EXAMPLE, root / "config")
+    for name in SHARED_SCHEMA:
+        shutil.copyfile(REPO / "config" / name, root / "config" / name)
     return root
 
 
