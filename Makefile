@@ -12,6 +12,7 @@ DVK := $(BIN)/dvk --root $(ROOT)
 
 help:
 	@echo "make demo         chạy thử toàn bộ quy trình trên dữ liệu mẫu (build/demo/)"
+	@echo "                  rồi tổng hợp cấp tỉnh từ ba phường chạy thử (build/demo-tinh/)"
 	@echo "make templates    tạo mẫu biểu cho các đơn vị (outbox/$(YEAR)/mau-bieu/)"
 	@echo "make consolidate  kiểm tra, tổng hợp các tệp trong inbox/ và viết báo cáo"
 	@echo "make test         chạy bộ kiểm thử"
@@ -34,6 +35,7 @@ consolidate: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/dvk demo --year $(YEAR) --workspace build/demo
+	$(BIN)/dvk demo-rollup --year $(YEAR) --workspace build/demo-tinh --ward-demo build/demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -295,6 +295,78 @@ def demo(ws: Workspace, year: int, workspace: Path) -> None:
     click.echo(f"\nDữ liệu chạy thử: {workspace}/inbox (tệp đơn vị gửi), {workspace}/outbox/{year} (kết quả).")
 
 
+@main.command("upward-key", context_settings=CONTEXT)
+@click.argument("codes", nargs=-1)
+@click.pass_obj
+def upward_key(ws: Workspace, codes: tuple[str, ...]) -> None:
+    """Cấp khóa gửi báo cáo lên cho các phường, xã (CODES: mã trong config/units.yaml; bỏ trống: tất cả).
+
+    Dùng ở cấp tỉnh: mỗi tệp outbox/khoa-gui-len/<MÃ>.key gửi riêng cho phường, xã đó; phường, xã
+    chép tệp vào thư mục .dvk/ của mình với tên upward-key trước khi chạy dvk consolidate.
+    """
+    from .upward import KEY_FOLDER, issue_keys
+
+    with _user_errors():
+        config = ws.config()
+        unknown = [code for code in codes if config.units.get(code) is None]
+        if unknown:
+            raise UserError(f"Mã không có trong config/units.yaml: {', '.join(unknown)}.")
+        chosen = codes or tuple(unit.code for unit in config.units.units)
+        paths = issue_keys(config.secret, chosen, ws.root / "outbox" / KEY_FOLDER)
+    click.echo(f"Đã cấp {len(paths)} khóa gửi báo cáo lên trong {ws.root / 'outbox' / KEY_FOLDER}:")
+    for path in paths:
+        click.echo(f"  {path.name}")
+    click.echo(
+        "Gửi riêng mỗi tệp cho đúng phường, xã (không gửi kèm báo cáo); phường, xã chép tệp vào thư mục "
+        ".dvk/ của mình, đặt tên upward-key. Khóa được tạo lại y hệt từ khóa bí mật .dvk/secret của tỉnh."
+    )
+
+
+@main.command("demo-rollup", context_settings=CONTEXT)
+@YEAR
+@click.option(
+    "--workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build/demo-tinh"),
+    show_default=True,
+    help="Thư mục tạm cho dữ liệu chạy thử cấp tỉnh (được tạo lại mỗi lần).",
+)
+@click.option(
+    "--ward-demo",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Thư mục dvk demo đã tạo, dùng làm phường thứ nhất thay vì tạo lại.",
+)
+@click.pass_obj
+def demo_rollup(ws: Workspace, year: int, workspace: Path, ward_demo: Path | None) -> None:
+    """Chạy thử tổng hợp cấp tỉnh: ba phường tổng hợp, gửi bảng tổng hợp lên, tỉnh tổng hợp."""
+    from .cycle import run_consolidation
+    from .demo import DemoError
+    from .demo_rollup import build_rollup_demo
+    from .render import render_summary
+
+    def consolidate_ward(root: Path, config: Config) -> None:
+        result = run_consolidation(root, config, year, config.year(year).upward_deadline)
+        click.echo(
+            f"Phường, xã {config.organization.ward_name}: {len(result.outputs)} tệp kết quả trong {root}/outbox/{year}"
+        )
+
+    with _user_errors():
+        try:
+            built = build_rollup_demo(ws.config(), year, workspace, consolidate_ward, ward_demo=ward_demo)
+        except DemoError as exc:
+            raise UserError(str(exc)) from None
+        deadline = built.province_config.year(year).upward_deadline
+        result = run_consolidation(
+            built.province_root, built.province_config, year, deadline, now=dt.datetime.combine(deadline, dt.time(17))
+        )
+    click.echo(render_summary(result))
+    click.echo(
+        f"\nCấp tỉnh: {built.province_root}/inbox (bảng tổng hợp các phường gửi lên), "
+        f"{built.province_root}/outbox/{year} (kết quả tổng hợp của tỉnh)."
+    )
+
+
 @contextmanager
 def _progress(inbox: Path, quiet: bool) -> Iterator[Any]:
     """A progress bar on stderr over the files of the inbox, or nothing when ``quiet``."""

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from .lifecycle import EVENT_LABELS, REGISTERED, STATE_LABELS, allowed
+from .upward import UpwardKey
 
 FIELD_TYPES = ("text", "integer", "number", "date", "choice", "boolean")
 SHEET_KINDS = ("form", "table")
@@ -335,7 +336,17 @@ class Organization:
     reports: Mapping[str, ReportSpec]
     document: DocumentFormat
     charts: ChartFormat = ChartFormat()
+    # "ward": the units are the ward's units; "province": the units are wards, whose summaries
+    # (tong-hop-<year>.xlsx) are what the inbox receives (pipeline/rollup.py).
+    level: str = "ward"
 
+    @property
+    def is_province(self) -> bool:
+        return self.level == PROVINCE
+
+
+WARD, PROVINCE = "ward", "province"
+LEVELS = (WARD, PROVINCE)
 
 NARRATIVE_PARTS = ("assessment", "tasks", "proposals")
 
@@ -435,6 +446,8 @@ class Config:
     secret: bytes = field(repr=False, default=b"")
     narratives: Mapping[int, Narrative] = field(default_factory=dict)
     mail: MailSettings = field(default_factory=MailSettings)
+    # The key the level above issued to sign this installation's summary (pipeline/upward.py).
+    upward: UpwardKey | None = field(repr=False, default=None)
 
     def narrative(self, year: int) -> Narrative:
         return self.narratives.get(year, Narrative({}))
@@ -573,6 +586,7 @@ def load_config(root: Path) -> Config:
         secret=_secret(root),
         narratives=_narratives(node("narrative.yaml")),
         mail=load_mail_settings(folder),
+        upward=_upward_key(root),
     )
 
 
@@ -607,6 +621,15 @@ def _secret(root: Path) -> bytes:
         raise ConfigError(str(exc)) from None
 
 
+def _upward_key(root: Path) -> UpwardKey | None:
+    from .upward import UpwardKeyError, load_upward_key
+
+    try:
+        return load_upward_key(root)
+    except UpwardKeyError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 def _check_proposals(criteria: Criteria, template: TemplateSchema, node: Node) -> None:
     """Every proposal named in criteria.yaml must be one of the template's proposals."""
     allowed = template.lists.get("proposals", ())
@@ -634,7 +657,7 @@ def _organization(root: Node) -> Organization:
             "reports",
             "document",
         ),
-        ("document_number", "charts"),
+        ("document_number", "charts", "level"),
     )
     sig = m["signature"].mapping(("on_behalf", "position", "name"))
     doc = m["document"].mapping(("font", "body_size", "margins_mm"))
@@ -660,6 +683,7 @@ def _organization(root: Node) -> Organization:
             margins_mm={k: v.number() for k, v in margins.items()},
         ),
         charts=_charts(m["charts"], margins) if "charts" in m else ChartFormat(),
+        level=m["level"].one_of(LEVELS) if "level" in m else WARD,
     )
 
 

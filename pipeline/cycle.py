@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import Config
+from .config import Config, ConfigError
 from .consolidate import EXEMPT, LATE, MISSING, Consolidation, consolidate
 from .council import CouncilFile, CouncilResult, apply_council, forget_decisions
 from .findings import Finding, has_errors
@@ -199,6 +199,11 @@ def issue_templates(root: Path, config: Config, year: int) -> list[Path]:
     from .template import prefill_from_register, write_templates
 
     config.year(year)
+    if config.organization.is_province:
+        raise ConfigError(
+            "config/organization.yaml: “level: province”: ở cấp tỉnh không tạo mẫu biểu; các phường, xã "
+            "gửi bảng tổng hợp tong-hop-<năm>.xlsx do dvk consolidate của phường, xã lập."
+        )
     with open_register(root, dt.datetime.now(), write=False) as register:
         latest = register.latest_values(year)
         items = [i for i in register.items() if i.first_year < year]

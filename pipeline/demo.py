@@ -13,7 +13,7 @@ import io
 import os
 import random
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -68,12 +68,19 @@ class DemoError(Exception):
     """The demo workspace cannot be (re)created safely."""
 
 
-def build_demo(config: Config, year: int, workspace: Path) -> Config:
-    """Create a fresh demo workspace for ``year`` and return its loaded config."""
+def build_demo(
+    config: Config, year: int, workspace: Path, seed: str = "", adapt: Callable[[Path], None] | None = None
+) -> Config:
+    """Create a fresh demo workspace for ``year`` and return its loaded config.
+
+    ``seed`` varies the answers (another ward of the roll-up demo); ``adapt`` may change the
+    copied workspace (its config, its upward key) before the config is loaded."""
     from .template import write_templates
 
     _reset(workspace)
-    shutil.copytree(config.root / "config", workspace / "config")
+    shutil.copytree(config.root / "config", workspace / "config", ignore=shutil.ignore_patterns("examples"))
+    if adapt is not None:
+        adapt(workspace)
     demo_config = load_config(workspace)
     calendar = demo_config.year(year)
     units = demo_config.units.units
@@ -83,7 +90,7 @@ def build_demo(config: Config, year: int, workspace: Path) -> Config:
         role = plan.get(unit.code, "on-time")
         if role == "missing":
             continue
-        rng = random.Random(f"{year}-{unit.code}")
+        rng = random.Random(f"{seed}{year}-{unit.code}")
         answers = sample_answers(demo_config, unit, year, rng, with_errors=role == "errors")
         data = fill_workbook(templates[unit.code].read_bytes(), answers, demo_config)
         path = workspace / "inbox" / f"{index + 1:02d}_{_file_name(unit, rng)}"
@@ -107,7 +114,8 @@ def _reset(workspace: Path) -> None:
 def _plan(units: Sequence[Unit]) -> dict[str, str]:
     """Which units play which part: three missing, one late, one with errors; the rest on time."""
     codes = [u.code for u in units]
-    return {codes[4]: "missing", codes[12]: "missing", codes[-2]: "missing", codes[7]: "late", codes[20]: "errors"}
+    roles = ((4, "missing"), (12, "missing"), (-2, "missing"), (7, "late"), (20, "errors"))
+    return {codes[index % len(codes)]: role for index, role in roles}
 
 
 def _file_name(unit: Unit, rng: random.Random) -> str:

@@ -28,6 +28,10 @@ META_KIND_UNIT_TEMPLATE = "dvk-unit-template"
 META_KIND_COUNCIL = "dvk-council"
 META_UNIT_COUNCIL = "-"
 META_KEYS = ("kind", "template_version", "unit_code", "year", "signature")
+# A ward's consolidated workbook sent upward (pipeline/upward.py): unit_code is the ward's code at
+# the level above, digest covers every other sheet, the signature uses the upward key.
+META_KIND_WARD_SUMMARY = "dvk-ward-summary"
+SUMMARY_META_KEYS = ("kind", "template_version", "unit_code", "year", "digest", "signature")
 
 # How far down the header row may have moved (rows inserted above it) before we give up.
 HEADER_SEARCH_ROWS = 10

@@ -11,6 +11,7 @@ such (:mod:`.council`), before and instead of unit validation, and kept apart fr
 submissions: its decisions are applied, and its verdict noted, after the year is tracked.
 A saved message (``.eml``, ``.mbox``) is opened by :mod:`.mailin`: its spreadsheet attachments are
 the received files, received at the message's Date.
+With a province-level config every file is read as a ward's summary (:mod:`.rollup`) instead.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .intake import SourceFile, discover, receive
 from .mailin import check_sender, ingest_mail, is_mail_file
 from .ooxml import atomic_write
 from .register import Register, archive_path, sidecar_path, write_sidecar
+from .rollup import read_ward_summary
 from .validate import Submission, validate
 
 Progress = Callable[[str], None]
@@ -44,7 +46,10 @@ def check_file(
 ) -> Submission:
     """Receive and validate one file; whatever goes wrong inside becomes a finding, not a crash."""
     try:
-        return validate(receive(path, name, received_at), config, year, known_codes)
+        received = receive(path, name, received_at)
+        if config.organization.is_province:
+            return read_ward_summary(received, config, year)
+        return validate(received, config, year, known_codes)
     except Exception as exc:  # a bug must not stop the other forty units' run
         return _crashed(path, name, received_at, exc)
 
@@ -60,6 +65,8 @@ def read_file(
     """Receive one file and read it as what its ``_meta`` says: the council's workbook or a unit's."""
     try:
         received = receive(path, name, received_at)
+        if config.organization.is_province:
+            return read_ward_summary(received, config, year)
         if is_council(received):
             return read_council(received, config, year)
         return validate(received, config, year, known_codes)

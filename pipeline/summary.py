@@ -35,6 +35,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook as WorkbookType
 from openpyxl.worksheet.worksheet import Worksheet
 
+from . import layout
 from .config import Config, Sheet
 from .consolidate import ITEM_SHEETS, LATE, ON_TIME, Consolidation, Item, UnitStatus
 from .findings import SEVERITY_LABELS, Finding
@@ -119,10 +120,32 @@ def build_summary(stats: Statistics, data: Consolidation, findings: Sequence[Fin
 
 
 def summary_bytes(stats: Statistics, data: Consolidation, findings: Sequence[Finding], config: Config) -> bytes:
-    """The consolidated workbook saved to bytes that depend only on the inputs."""
+    """The consolidated workbook, with its signed ``_meta``, saved to bytes that depend only on the inputs."""
+    wb = build_summary(stats, data, findings, config)
+    add_summary_meta(wb, config, data.year)
     buffer = io.BytesIO()
-    build_summary(stats, data, findings, config).save(buffer)
+    wb.save(buffer)
     return deterministic_zip(buffer.getvalue(), _fixed_time(data.year))
+
+
+def add_summary_meta(wb: WorkbookType, config: Config, year: int) -> None:
+    """Append the hidden ``_meta`` sheet (kind ``dvk-ward-summary``) that lets the level above
+    consolidate this summary: the digest of every other sheet as a reader sees it, signed with
+    the upward key (pipeline/upward.py); unsigned when no upward key is installed. The digest is
+    taken from the cells in memory; the level above takes it from the file it reads, and
+    tests/test_rollup.py checks the two agree on real summaries."""
+    from .upward import content_digest, summary_meta
+
+    digest = content_digest((ws.title, ws.iter_rows(values_only=True)) for ws in wb.worksheets)
+    ws = wb.create_sheet(layout.META_SHEET)
+    meta = summary_meta(config.upward, year, config.template.version, digest)
+    for row, key in enumerate(layout.SUMMARY_META_KEYS, start=1):
+        ws.cell(row=row, column=1, value=key)
+        ws.cell(row=row, column=2, value=meta[key]).number_format = "@"
+    ws.column_dimensions["A"].width = 20
+    ws.column_dimensions["B"].width = 70
+    ws.sheet_state = "hidden"
+    ws.protection.sheet = True
 
 
 # --------------------------------------------------------------------------- workbook

@@ -379,3 +379,16 @@ def test_a_replaced_rejection_no_longer_fails_the_run_and_a_stray_file_can_be_wi
     live = _register_rows(root)
     assert CliRunner().invoke(main, ["--root", str(root), "rebuild"]).exit_code == 0
     assert _register_rows(root)["files"] == live["files"]
+
+
+def test_item_codes_count_on_past_999(tmp_path: Path) -> None:
+    """A province registers thousands of models a year: the code after MH-2026-999 is MH-2026-1000."""
+    with open_register(tmp_path, NOW) as register:
+        codes = []
+        for number in range(1, 1003):
+            code = register.new_code("models", 2026)
+            register.add_item(code, "models", "PH-ANNHON", f"Mô hình {number}", f"mô hình {number}", 2026, "registered")
+            codes.append(code)
+    assert codes[:2] == ["MH-2026-001", "MH-2026-002"]
+    assert codes[998:] == ["MH-2026-999", "MH-2026-1000", "MH-2026-1001", "MH-2026-1002"]
+    assert len(set(codes)) == len(codes)

@@ -147,7 +147,7 @@ def wb(output: bytes) -> Any:
 
 
 def test_sheet_titles_in_order(wb: Any) -> None:
-    assert wb.sheetnames == TITLES
+    assert wb.sheetnames == [*TITLES, "_meta"]  # the hidden identity sheet for the level above
     assert SUMMARY_FILE.format(year=YEAR) == "tong-hop-2026.xlsx"
 
 
@@ -295,7 +295,7 @@ def test_a_year_without_submissions(config: Config) -> None:
     units = tuple(_status(u, MISSING) for u in config.units.units)
     empty = Consolidation(YEAR, units, {k: () for k in ("models", "collectives", "individuals")}, {}, ())
     wb = _open(summary_bytes(statistics(empty, config), empty, [], config))
-    assert wb.sheetnames == TITLES
+    assert wb.sheetnames == [*TITLES, "_meta"]  # the hidden identity sheet for the level above
     assert len(_records(wb["Đơn vị"])) == len(config.units.units)
     assert _values(wb["Mô hình"])[1:] == []
     assert _values(wb["Hoạt động"])[-1][0] == "Tổng cộng"
