@@ -222,6 +222,10 @@ class Units:
     groups: tuple[Group, ...]
     origins: tuple[str, ...]
     units: tuple[Unit, ...]
+    # How the reports name the former areas and the units that belong to none of them (a province
+    # names former districts, and all its wards have one).
+    origin_title: str = "xã, phường cũ"
+    whole_area: str = "Cơ quan, đơn vị toàn phường"
 
     def get(self, code: str) -> Unit | None:
         return next((u for u in self.units if u.code == code), None)
@@ -339,6 +343,12 @@ class Organization:
     # "ward": the units are the ward's units; "province": the units are wards, whose summaries
     # (tong-hop-<year>.xlsx) are what the inbox receives (pipeline/rollup.py).
     level: str = "ward"
+    # Who speaks in the reports ("Đảng ủy phường Bình Định báo cáo ..."); default "Đảng ủy <ward_name>".
+    author: str = ""
+
+    @property
+    def reporter(self) -> str:
+        return self.author or f"Đảng ủy {self.ward_name}"
 
     @property
     def is_province(self) -> bool:
@@ -657,7 +667,7 @@ def _organization(root: Node) -> Organization:
             "reports",
             "document",
         ),
-        ("document_number", "charts", "level"),
+        ("document_number", "charts", "level", "author"),
     )
     sig = m["signature"].mapping(("on_behalf", "position", "name"))
     doc = m["document"].mapping(("font", "body_size", "margins_mm"))
@@ -671,6 +681,7 @@ def _organization(root: Node) -> Organization:
         issuing_body=m["issuing_body"].text(),
         party_name=m["party_name"].text(),
         ward_name=m["ward_name"].text(),
+        author=m["author"].text() if "author" in m else "",
         place=m["place"].text(),
         collecting_board=m["collecting_board"].text(),
         document_symbol=m["document_symbol"].text(),
@@ -706,7 +717,7 @@ def _report(key: str, node: Node) -> ReportSpec:
 
 
 def _units(root: Node) -> Units:
-    m = root.mapping(("groups", "origins", "units"), ("default_min_models",))
+    m = root.mapping(("groups", "origins", "units"), ("default_min_models", "origin_title", "whole_area"))
     groups = tuple(
         Group(g["key"].text(), g["label"].text()) for g in (n.mapping(("key", "label")) for n in m["groups"].items())
     )
@@ -718,7 +729,8 @@ def _units(root: Node) -> Units:
         if unit.code in seen:
             raise unit_node.fail(f"mã đơn vị “{unit.code}” bị trùng")
         seen.add(unit.code)
-    return Units(groups, origins, units)
+    labels = {key: m[key].text() for key in ("origin_title", "whole_area") if key in m}
+    return Units(groups, origins, units, **labels)
 
 
 def _unit(node: Node, groups: tuple[Group, ...], origins: tuple[str, ...], default_min: int) -> Unit:

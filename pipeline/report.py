@@ -246,9 +246,7 @@ def _placeholder(r: _Report) -> None:
 
 
 def _intro(r: _Report) -> None:
-    r.para(
-        f"Thực hiện Phong trào thi đua “Dân vận khéo” năm {r.year}, Đảng ủy {r.org.ward_name} báo cáo kết quả như sau:"
-    )
+    r.para(f"Thực hiện Phong trào thi đua “Dân vận khéo” năm {r.year}, {r.org.reporter} báo cáo kết quả như sau:")
 
 
 # --------------------------------------------------------------------------- I. leadership
@@ -264,7 +262,7 @@ def _leadership(r: _Report, appendix: bool) -> None:
     if r.stats.figures["units_missing"]:
         tails.append(f"{r.n('units_missing')} đơn vị chưa gửi")
     r.para(
-        f"Đảng ủy {r.org.ward_name} chỉ đạo {r.n('units_expected')} cơ quan, đơn vị, địa phương báo cáo kết quả "
+        f"{r.org.reporter} chỉ đạo {r.n('units_expected')} cơ quan, đơn vị, địa phương báo cáo kết quả "
         f"thực hiện Phong trào thi đua “Dân vận khéo” năm {r.year}; {', '.join(tails)}."
     )
     if r.stats.figures["units_below_minimum"]:
@@ -583,7 +581,7 @@ def _appendix(r: _Report) -> None:
     title = r.para("PHỤ LỤC", fmt.CENTERED, bold=True)
     title.paragraph_format.page_break_before = True
     r.para(
-        f"(Kèm theo Báo cáo {_number_line(r.org, 'số')}, {r.when} của Đảng ủy {r.org.ward_name})",
+        f"(Kèm theo Báo cáo {_number_line(r.org, 'số')}, {r.when} của {r.org.reporter})",
         fmt.CENTERED,
         italic=True,
     )

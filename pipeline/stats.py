@@ -19,7 +19,6 @@ from .config import Config
 from .consolidate import EXEMPT, ITEM_SHEETS, LATE, MISSING, ON_TIME, REJECTED, Consolidation, Item, UnitStatus
 
 NEW_STATUS, CONTINUING_STATUS = 0, 1  # positions in the "model_status" list of the template
-WHOLE_WARD = "Cơ quan, đơn vị toàn phường"
 RESOURCE_KEYS = ("budget_vnd", "contributions_vnd", "labour_days", "land_m2", "people_reached")
 
 Cell = str | int | float
@@ -320,8 +319,11 @@ def _by_group(data: Consolidation, config: Config, previous: Mapping[str, float]
 
 
 def _by_origin(data: Consolidation, config: Config, previous: Mapping[str, float] | None = None) -> StatTable:
-    rows = [(place or WHOLE_WARD, "origin", place, _origin_is(place)) for place in (*config.units.origins, "")]
-    title = "Mô hình, điển hình theo địa bàn (xã, phường cũ)"
+    places = config.units.origins
+    if any(not unit.origin for unit in config.units.units):  # ward-wide units belong to no former area
+        places = (*places, "")
+    rows = [(place or config.units.whole_area, "origin", place, _origin_is(place)) for place in places]
+    title = f"Mô hình, điển hình theo địa bàn ({config.units.origin_title})"
     return _breakdown("by_origin", title, "Địa bàn", rows, data, config, previous)
 
 

@@ -466,3 +466,18 @@ def test_key_files_are_read_back_exactly() -> None:
     assert parse_key(key.file_text(), Path("k")) == key
     with pytest.raises(ValueError, match="không đúng dạng"):
         parse_key("unit: PH-ANNHON\nkey: 12ab\n", Path("k"))
+
+
+def test_province_report_speaks_as_the_province(rollup: Rollup) -> None:
+    """The report's voice and the former-area table come from the province's config, not the ward's words."""
+    import docx
+
+    report = rollup.province / "outbox" / str(YEAR) / f"bao-cao-tinh-{YEAR}.docx"
+    doc = docx.Document(str(report))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Ban Tuyên giáo và Dân vận Tỉnh ủy Gia Lai báo cáo kết quả" in text
+    assert "Đảng ủy tỉnh" not in text
+    origin = next(t for t in doc.tables if t.rows[0].cells[0].text == "Địa bàn")
+    labels = [row.cells[0].text for row in origin.rows[1:]]
+    assert labels == [*rollup.config.units.origins, "Tổng cộng"]
+    assert "huyện, thị xã, thành phố cũ" in text
