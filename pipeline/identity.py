@@ -36,16 +36,26 @@ def load_secret(root: Path) -> bytes:
 
 
 def _create(path: Path) -> bytes:
+    """Create the secret file all at once: written in full beside it, then linked into place.
+
+    A run killed while creating it leaves no empty secret behind (which would make every issued
+    template unverifiable); ``os.link`` fails when another process created the file first."""
     secret = secrets.token_bytes(32)
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(secret.hex() + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(temp, path)
     except FileExistsError:  # another process created it first: use theirs
         return load_secret(path.parents[1])
     except OSError as exc:
         raise SecretError(f"không tạo được khóa bí mật “{path}” ({exc.strerror})") from None
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(secret.hex() + "\n")
+    finally:
+        temp.unlink(missing_ok=True)
     return secret
 
 
