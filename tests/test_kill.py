@@ -117,9 +117,7 @@ def _register_content(root: Path) -> dict[str, list[Any]]:
 
 def _outputs(root: Path) -> dict[str, bytes]:
     """Every file under outbox/ by relative path (temporary files would show up here too)."""
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "outbox").rglob("*")) if p.is_file()
-    }
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "outbox").rglob("*")) if p.is_file()}
 
 
 def _kill_repeatedly(tmp_path: Path, units: int, kills: int) -> None:
