@@ -102,6 +102,8 @@ def _register_failure(exc: sqlite3.Error) -> str:
         return _FULL_DISK.format(path=REGISTER_FILE)
     if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
         return _READ_ONLY.format(path=REGISTER_FILE)
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return f"Sổ theo dõi “{REGISTER_FILE}” đang được một lệnh khác ghi; hãy đợi lệnh đó chạy xong rồi chạy lại."
     return (
         f"Lỗi sổ theo dõi “{REGISTER_FILE}”: {exc}. Sổ chưa bị thay đổi; nếu lỗi lặp lại, "
         "hãy chạy `dvk rebuild` để dựng lại sổ từ kho lưu trữ."

@@ -134,6 +134,9 @@ def test_register_errors_name_the_register_and_what_to_do() -> None:
     read_only = sqlite3.OperationalError("attempt to write a readonly database")
     read_only.sqlite_errorcode = sqlite3.SQLITE_READONLY
     assert "chỉ cho đọc" in _register_failure(read_only)
+    busy = sqlite3.OperationalError("database is locked")
+    busy.sqlite_errorcode = sqlite3.SQLITE_BUSY
+    assert "đang được một lệnh khác ghi" in _register_failure(busy)
     other = sqlite3.DatabaseError("database disk image is malformed")
     assert "dvk rebuild" in _register_failure(other)
 
