@@ -49,7 +49,7 @@ def _create(path: Path) -> bytes:
             handle.write(secret.hex() + "\n")
             handle.flush()
             os.fsync(handle.fileno())
-        os.link(temp, path)
+        _link_or_move(temp, path)
     except FileExistsError:  # another process created it first: use theirs
         return load_secret(path.parents[1])
     except OSError as exc:
@@ -57,6 +57,21 @@ def _create(path: Path) -> bytes:
     finally:
         temp.unlink(missing_ok=True)
     return secret
+
+
+def _link_or_move(temp: Path, path: Path) -> None:
+    """Put ``temp`` at ``path`` unless a file is there already (FileExistsError then).
+
+    A hard link does both at once; file systems without links (FAT32 or exFAT USB sticks) get a
+    check then a rename, racy only against a reading command creating the secret at that instant."""
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        if path.exists():
+            raise FileExistsError(path) from None
+        os.replace(temp, path)
 
 
 def sign(secret: bytes, kind: str, unit: str, year: int | str, version: str) -> str:

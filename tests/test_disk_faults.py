@@ -24,10 +24,11 @@ import pytest
 from click.testing import CliRunner
 from faultspace import RECEIVED, build_workspace, inbox_state, unit_code
 
-from pipeline import ooxml
+from pipeline import identity, ooxml
 from pipeline.cli import _register_failure, main
 from pipeline.config import load_config
 from pipeline.cycle import rebuild
+from pipeline.identity import SECRET_FILE, load_secret
 from pipeline.ooxml import atomic_write_all, is_temporary, remove_temporaries
 from pipeline.register import REGISTER_FILE
 
@@ -209,3 +210,24 @@ def test_a_really_full_disk_is_reported_and_keeps_the_previous_outputs(consolida
     after = {line.split()[1].removeprefix("./"): line.split()[0] for line in done.stdout.splitlines() if "  ./" in line}
     assert after == before
     assert _ledger(consolidated) == ledger
+
+
+# --------------------------------------------------------------------------- the installation secret
+
+
+def test_the_secret_is_created_whole_and_kept(tmp_path: Path) -> None:
+    secret = load_secret(tmp_path)
+    assert len(secret) == 32
+    assert (tmp_path / SECRET_FILE).read_text(encoding="ascii") == secret.hex() + "\n"
+    assert load_secret(tmp_path) == secret
+    assert sorted(p.name for p in (tmp_path / SECRET_FILE).parent.iterdir()) == ["secret"]  # no temporary left
+
+
+def test_the_secret_is_created_where_hard_links_are_not_supported(tmp_path: Path, monkeypatch: Any) -> None:
+    def no_links(source: Any, target: Any) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")  # what FAT32 and exFAT answer
+
+    monkeypatch.setattr(identity.os, "link", no_links)
+    secret = load_secret(tmp_path)
+    assert load_secret(tmp_path) == secret
+    assert sorted(p.name for p in (tmp_path / SECRET_FILE).parent.iterdir()) == ["secret"]
