@@ -211,8 +211,13 @@ class Register:
     def new_code(self, kind: str, year: int) -> str:
         """The next free code of ``kind`` for ``year``: ``MH-2026-001``, ``TT-2026-001``, ``CN-2026-001``."""
         prefix = f"{CODE_PREFIX[kind]}-{year}-"
-        row = self.db.execute("SELECT MAX(code) FROM items WHERE code LIKE ?", (prefix + "%",)).fetchone()
-        number = int(row[0].rsplit("-", 1)[1]) + 1 if row[0] else 1
+        # The largest number, not the largest text: past 999 the codes grow a digit, and
+        # "MH-2026-999" sorts after "MH-2026-1000" (a province has thousands of models a year).
+        row = self.db.execute(
+            "SELECT MAX(CAST(substr(code, ?) AS INTEGER)) FROM items WHERE code LIKE ?",
+            (len(prefix) + 1, prefix + "%"),
+        ).fetchone()
+        number = int(row[0]) + 1 if row[0] else 1
         return f"{prefix}{number:03d}"
 
     def add_item(self, code: str, kind: str, unit: str, name: str, name_key: str, year: int, state: str) -> None:

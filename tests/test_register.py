@@ -379,3 +379,14 @@ def test_a_replaced_rejection_no_longer_fails_the_run_and_a_stray_file_can_be_wi
     live = _register_rows(root)
     assert CliRunner().invoke(main, ["--root", str(root), "rebuild"]).exit_code == 0
     assert _register_rows(root)["files"] == live["files"]
+
+
+def test_codes_keep_counting_past_999(tmp_path: Path) -> None:
+    # A province-sized year registers thousands of models; "MH-2026-999" sorts after "MH-2026-1000".
+    with open_register(tmp_path, dt.datetime(2026, 12, 1)) as register:
+        for number in (1, 998, 999):
+            register.add_item(f"MH-2026-{number:03d}", "models", "KP-BD01", f"Mô hình {number}", str(number), 2026, "s")
+        assert register.new_code("models", 2026) == "MH-2026-1000"
+        register.add_item("MH-2026-1000", "models", "KP-BD01", "Mô hình 1000", "1000", 2026, "s")
+        assert register.new_code("models", 2026) == "MH-2026-1001"
+        assert register.new_code("collectives", 2026) == "TT-2026-001"
