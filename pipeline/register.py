@@ -311,7 +311,8 @@ def backup(root: Path, now: dt.datetime) -> Path | None:
     finally:
         temp.unlink(missing_ok=True)
     for old in sorted(folder.glob("register-*.sqlite3"))[:-BACKUPS_KEPT]:
-        old.unlink()
+        for suffix in ("", "-wal", "-shm"):  # a backup someone opened may have grown these
+            Path(f"{old}{suffix}").unlink(missing_ok=True)
     return target
 
 

@@ -17,6 +17,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ def _hashes(folder: Path) -> dict[str, str]:
 
 
 def _ledger(root: Path) -> list[Any]:
-    with sqlite3.connect(root / REGISTER_FILE) as db:
+    with closing(sqlite3.connect(root / REGISTER_FILE)) as db:
         return db.execute("SELECT * FROM files ORDER BY sha256").fetchall()
 
 

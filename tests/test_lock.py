@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -129,7 +130,7 @@ def test_two_runs_started_at_once_both_complete_one_after_the_other(tmp_path: Pa
     for run in runs:
         _, stderr = run.communicate()
         assert run.returncode == 0, stderr.decode()
-    with sqlite3.connect(tmp_path / REGISTER_FILE) as db:
+    with closing(sqlite3.connect(tmp_path / REGISTER_FILE)) as db:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert db.execute("SELECT COUNT(*) FROM files").fetchone() == (8,)
 

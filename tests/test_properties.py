@@ -24,6 +24,7 @@ import sqlite3
 import tempfile
 import warnings
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -195,7 +196,7 @@ def _arrive(root: Path, name: str, data: bytes, received: dt.datetime) -> None:
 
 
 def _state(root: Path) -> tuple[dict[str, list[Any]], dict[str, bytes]]:
-    with sqlite3.connect(root / REGISTER_FILE) as db:
+    with closing(sqlite3.connect(root / REGISTER_FILE)) as db:
         tables = {
             t: db.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
             for t in ("files", "file_names", "items", "item_years", "events")
