@@ -8,10 +8,12 @@ configuration error. Heavy libraries are imported inside the commands that need 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
+import sqlite3
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -32,24 +34,80 @@ class UserError(click.ClickException):
 
 
 class Workspace:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, lock_wait: float = 30.0) -> None:
         self.root = root
+        self.lock_wait = lock_wait
 
     def config(self) -> Config:
         return load_config(self.root)
+
+    @contextmanager
+    def writing(self, command: str) -> Iterator[None]:
+        """Hold the workspace lock while a command writes; sweep what a killed run left first."""
+        from .lock import workspace_lock
+        from .ooxml import remove_temporaries
+
+        with workspace_lock(self.root, command, self.lock_wait):
+            # Holding the lock, no other run is writing: any temporary file is a dead run's.
+            remove_temporaries(self.root / "outbox")
+            remove_temporaries(self.root / ".dvk")
+            yield
 
 
 @contextmanager
 def _user_errors() -> Iterator[None]:
     """Turn configuration and file-system errors into Vietnamese messages with exit code 2."""
+    from .lock import WorkspaceBusy
+
     try:
         yield
     except ConfigError as exc:
         raise UserError(f"Lỗi cấu hình: {exc}") from None
-    except PermissionError as exc:
-        raise UserError(f"Không có quyền ghi/đọc “{exc.filename}”. Hãy kiểm tra quyền thư mục.") from None
+    except WorkspaceBusy as exc:
+        raise UserError(str(exc)) from None
+    except sqlite3.Error as exc:
+        raise UserError(_register_failure(exc)) from None
     except OSError as exc:
-        raise UserError(f"Lỗi đọc/ghi tệp “{exc.filename or ''}”: {exc.strerror or exc}.") from None
+        raise UserError(_file_failure(exc)) from None
+
+
+_FULL_DISK = (
+    "Ổ đĩa đã đầy, không ghi được “{path}”. Hãy giải phóng dung lượng (xóa bớt tệp không cần, dọn "
+    "thùng rác) rồi chạy lại lệnh; các tệp kết quả lần trước và sổ theo dõi vẫn giữ nguyên."
+)
+_READ_ONLY = (
+    "Không ghi được “{path}”: thư mục chỉ cho đọc hoặc không có quyền ghi. Hãy bỏ chế độ chỉ đọc "
+    "(Properties > bỏ chọn Read-only), cấp quyền ghi hoặc chép thư mục làm việc sang ổ đĩa ghi được "
+    "rồi chạy lại; các tệp kết quả lần trước và sổ theo dõi vẫn giữ nguyên."
+)
+_DISK_PROBLEMS = {errno.ENOSPC: _FULL_DISK, errno.EDQUOT: _FULL_DISK, errno.EROFS: _READ_ONLY}
+
+
+def _file_failure(exc: OSError) -> str:
+    """A Vietnamese message for a file-system error that names the file and what to do."""
+    path = exc.filename or ""
+    if exc.errno in _DISK_PROBLEMS:
+        return _DISK_PROBLEMS[exc.errno].format(path=path)
+    if isinstance(exc, PermissionError):
+        return _READ_ONLY.format(path=path)
+    return f"Lỗi đọc/ghi tệp “{path}”: {exc.strerror or exc}."
+
+
+def _register_failure(exc: sqlite3.Error) -> str:
+    """SQLite names no file: the register is the only database the tool opens."""
+    from .register import REGISTER_FILE
+
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code == sqlite3.SQLITE_FULL:
+        return _FULL_DISK.format(path=REGISTER_FILE)
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
+        return _READ_ONLY.format(path=REGISTER_FILE)
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return f"Sổ theo dõi “{REGISTER_FILE}” đang được một lệnh khác ghi; hãy đợi lệnh đó chạy xong rồi chạy lại."
+    return (
+        f"Lỗi sổ theo dõi “{REGISTER_FILE}”: {exc}. Sổ chưa bị thay đổi; nếu lỗi lặp lại, "
+        "hãy chạy `dvk rebuild` để dựng lại sổ từ kho lưu trữ."
+    )
 
 
 @click.group(context_settings=CONTEXT)
@@ -60,9 +118,17 @@ def _user_errors() -> Iterator[None]:
     show_default=True,
     help="Thư mục làm việc chứa config/, inbox/ và outbox/.",
 )
+@click.option(
+    "--lock-wait",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    envvar="DVK_LOCK_WAIT",
+    help="Số giây chờ khi một lệnh khác đang ghi vào cùng thư mục làm việc, trước khi từ chối.",
+)
 @click.version_option(package_name="dvk", message="dvk %(version)s")
 @click.pass_context
-def main(ctx: click.Context, root: Path) -> None:
+def main(ctx: click.Context, root: Path, lock_wait: float) -> None:
     """Tổng hợp báo cáo Phong trào thi đua “Dân vận khéo” của phường.
 
     Quy trình hằng năm: `dvk templates` tạo mẫu biểu gửi các đơn vị; các đơn vị điền và gửi
@@ -70,7 +136,7 @@ def main(ctx: click.Context, root: Path) -> None:
     viết báo cáo vào outbox/<năm>/; `dvk council` lập bảng xét duyệt cho Ban chỉ đạo, bảng đã
     ghi quyết định chép vào inbox/ và chạy lại `dvk consolidate`.
     """
-    ctx.obj = Workspace(root)
+    ctx.obj = Workspace(root, lock_wait)
 
 
 class YearType(click.IntRange):
@@ -89,7 +155,8 @@ def templates(ws: Workspace, year: int) -> None:
 
     with _user_errors():
         config = ws.config()
-        paths = issue_templates(ws.root, config, year)
+        with ws.writing("templates"):
+            paths = issue_templates(ws.root, config, year)
     click.echo(f"Đã tạo {len(paths)} mẫu biểu năm {year} trong {paths[0].parent if paths else ''}")
 
 
@@ -111,7 +178,7 @@ def consolidate(ws: Workspace, year: int, as_json: bool, report_date: dt.datetim
     with _user_errors():
         config = ws.config()
         config.year(year)
-        with _progress(ws.root / "inbox", quiet=as_json) as advance:
+        with ws.writing("consolidate"), _progress(ws.root / "inbox", quiet=as_json) as advance:
             result = run_consolidation(ws.root, config, year, report_date.date() if report_date else None, advance)
     summary = result.summary(ws.root)
     if as_json:
@@ -132,7 +199,8 @@ def council(ws: Workspace, year: int) -> None:
 
     with _user_errors():
         config = ws.config()
-        path, count = issue_council(ws.root, config, year)
+        with ws.writing("council"):
+            path, count = issue_council(ws.root, config, year)
     click.echo(f"Đã lập bảng xét duyệt năm {year} ({count} mục): {path}")
     if not count:
         click.echo(f"Sổ theo dõi chưa có mục nào của năm {year}: hãy chạy `dvk consolidate --year {year}` trước.")
@@ -207,7 +275,8 @@ def received(ws: Workspace, file: str, moment: dt.datetime, reason: str) -> None
     with _user_errors():
         ws.config()
         try:
-            entry = override_received(ws.root, file, moment, reason)
+            with ws.writing("received"):
+                entry = override_received(ws.root, file, moment, reason)
         except LookupError as exc:
             raise UserError(str(exc)) from None
     click.echo(
@@ -226,7 +295,8 @@ def withdraw(ws: Workspace, file: str, reason: str) -> None:
     with _user_errors():
         ws.config()
         try:
-            name = withdraw_file(ws.root, file, reason)
+            with ws.writing("withdraw"):
+                name = withdraw_file(ws.root, file, reason)
         except LookupError as exc:
             raise UserError(str(exc)) from None
     click.echo(f"Đã bỏ tệp “{name}” khỏi kỳ báo cáo. Hãy xóa tệp khỏi inbox/ rồi chạy lại `dvk consolidate`.")
@@ -239,7 +309,9 @@ def rebuild(ws: Workspace) -> None:
     from .cycle import rebuild as rebuild_register
 
     with _user_errors():
-        years = rebuild_register(ws.root, ws.config())
+        config = ws.config()
+        with ws.writing("rebuild"):
+            years = rebuild_register(ws.root, config)
     shown = ", ".join(str(y) for y in years) or "không có"
     click.echo(f"Đã dựng lại sổ theo dõi từ kho lưu trữ; các năm: {shown}.")
 
@@ -257,7 +329,8 @@ def import_legacy_command(ws: Workspace, file: Path, origin: str) -> None:
     with _user_errors():
         config = ws.config()
         try:
-            result = import_legacy_list(ws.root, config, file, origin)
+            with ws.writing("import-legacy"):
+                result = import_legacy_list(ws.root, config, file, origin)
         except UnknownOrigin as exc:
             raise UserError(str(exc)) from None
     if result.findings:
@@ -286,11 +359,14 @@ def demo(ws: Workspace, year: int, workspace: Path) -> None:
 
     with _user_errors():
         config = ws.config()
-        try:
-            demo_config = build_demo(config, year, workspace)
-        except DemoError as exc:
-            raise UserError(str(exc)) from None
-        result = run_consolidation(workspace, demo_config, year, demo_config.year(year).upward_deadline)
+        # The demo rewrites its own folder (lock files included): the launching workspace's lock
+        # keeps two demos started from it apart.
+        with ws.writing("demo"):
+            try:
+                demo_config = build_demo(config, year, workspace)
+            except DemoError as exc:
+                raise UserError(str(exc)) from None
+            result = run_consolidation(workspace, demo_config, year, demo_config.year(year).upward_deadline)
     click.echo(render_summary(result))
     click.echo(f"\nDữ liệu chạy thử: {workspace}/inbox (tệp đơn vị gửi), {workspace}/outbox/{year} (kết quả).")
 
@@ -312,7 +388,8 @@ def upward_key(ws: Workspace, codes: tuple[str, ...]) -> None:
         if unknown:
             raise UserError(f"Mã không có trong config/units.yaml: {', '.join(unknown)}.")
         chosen = codes or tuple(unit.code for unit in config.units.units)
-        paths = issue_keys(config.secret, chosen, ws.root / "outbox" / KEY_FOLDER)
+        with ws.writing("upward-key"):
+            paths = issue_keys(config.secret, chosen, ws.root / "outbox" / KEY_FOLDER)
     click.echo(f"Đã cấp {len(paths)} khóa gửi báo cáo lên trong {ws.root / 'outbox' / KEY_FOLDER}:")
     for path in paths:
         click.echo(f"  {path.name}")
@@ -351,7 +428,7 @@ def demo_rollup(ws: Workspace, year: int, workspace: Path, ward_demo: Path | Non
             f"Phường, xã {config.organization.ward_name}: {len(result.outputs)} tệp kết quả trong {root}/outbox/{year}"
         )
 
-    with _user_errors():
+    with _user_errors(), ws.writing("demo-rollup"):
         try:
             built = build_rollup_demo(ws.config(), year, workspace, consolidate_ward, ward_demo=ward_demo)
         except DemoError as exc:
@@ -425,7 +502,8 @@ def _run_mail(
         config = ws.config()
         config.year(year)
         try:
-            outcomes = run_mail(ws.root, config, year, kind, units, send=send, dry_run=dry_run, force=force)
+            with nullcontext() if dry_run else ws.writing(f"mail {kind}"):
+                outcomes = run_mail(ws.root, config, year, kind, units, send=send, dry_run=dry_run, force=force)
         except UnknownUnits as exc:
             raise UserError(str(exc)) from None
         except MailPasswordMissing as exc:

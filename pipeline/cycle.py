@@ -24,15 +24,15 @@ from .config import Config, ConfigError
 from .consolidate import EXEMPT, LATE, MISSING, Consolidation, consolidate
 from .council import CouncilFile, CouncilResult, apply_council, forget_decisions
 from .findings import Finding, has_errors
-from .ooxml import atomic_write
+from .ooxml import atomic_write, atomic_write_all
 from .receipt import check_file, file_extension, ingest, read_cycle, read_cycle_files
 from .register import (
     Register,
     archive_path,
+    open_new_register,
     open_register,
     read_import_sidecars,
     read_sidecars,
-    remove_register,
     restore_from_sidecar,
     restore_mail_sent,
     write_import_sidecar,
@@ -186,12 +186,10 @@ def _write_outputs(
     documents[CLERK_FILE.format(year=year)] = clerk_report_bytes(submissions, data.findings, config, year)
     feedback = _feedback_documents(submissions, config)
     documents.update((f"{FEEDBACK_FOLDER}/{name}", feedback[name]) for name in sorted(feedback))
-    outputs = []
-    for name, content in documents.items():
-        atomic_write(folder / name, content)
-        outputs.append(folder / name)
+    # All written before any is replaced: a full disk leaves the previous outputs as they were.
+    atomic_write_all({folder / name: content for name, content in documents.items()})
     _remove_stale_feedback(folder / FEEDBACK_FOLDER, set(feedback))
-    return tuple(outputs)
+    return tuple(folder / name for name in documents)
 
 
 def issue_templates(root: Path, config: Config, year: int) -> list[Path]:
@@ -298,8 +296,7 @@ def rebuild(root: Path, config: Config, now: dt.datetime | None = None) -> list[
     from .legacy_import import import_legacy, read_legacy_list
 
     moment = now or dt.datetime.now().replace(microsecond=0)
-    remove_register(root, moment)
-    with open_register(root, moment) as register:
+    with open_new_register(root, moment) as register:
         for imported in read_import_sidecars(root):
             path = archive_path(root, imported["sha256"], imported["extension"])
             import_legacy(register, read_legacy_list(path, config), imported["origin"], imported["sha256"])

@@ -36,17 +36,42 @@ def load_secret(root: Path) -> bytes:
 
 
 def _create(path: Path) -> bytes:
+    """Create the secret file all at once: written in full beside it, then linked into place.
+
+    A run killed while creating it leaves no empty secret behind (which would make every issued
+    template unverifiable); ``os.link`` fails when another process created the file first."""
     secret = secrets.token_bytes(32)
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(secret.hex() + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        _link_or_move(temp, path)
     except FileExistsError:  # another process created it first: use theirs
         return load_secret(path.parents[1])
     except OSError as exc:
         raise SecretError(f"không tạo được khóa bí mật “{path}” ({exc.strerror})") from None
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(secret.hex() + "\n")
+    finally:
+        temp.unlink(missing_ok=True)
     return secret
+
+
+def _link_or_move(temp: Path, path: Path) -> None:
+    """Put ``temp`` at ``path`` unless a file is there already (FileExistsError then).
+
+    A hard link does both at once; file systems without links (FAT32 or exFAT USB sticks) get a
+    check then a rename, racy only against a reading command creating the secret at that instant."""
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        if path.exists():
+            raise FileExistsError(path) from None
+        os.replace(temp, path)
 
 
 def sign(secret: bytes, kind: str, unit: str, year: int | str, version: str) -> str:

@@ -4,7 +4,8 @@ Contract: :func:`deterministic_zip` turns the bytes of a saved package into byte
 on its content: every zip entry gets the same timestamp and attributes, entries keep their order,
 and the creation/modification dates of ``docProps/core.xml`` are set to a fixed moment (openpyxl
 and python-docx stamp the current time there on save). :func:`atomic_write` replaces a file
-without ever leaving a half-written one behind.
+without ever leaving a half-written one behind, :func:`atomic_write_all` replaces several files
+only once all of them are written, and :func:`remove_temporaries` sweeps up what a killed run left.
 """
 
 from __future__ import annotations
@@ -15,11 +16,15 @@ import os
 import re
 import secrets
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 CORE_PROPERTIES = "docProps/core.xml"
 # The earliest time a zip entry can carry; any fixed value would do.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+TEMP_SUFFIX = ".tmp"
+# SQLite adds -wal / -shm / -journal files beside a temporary register (register.open_new_register).
+_TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{8}\.tmp(-wal|-shm|-journal)?")
 _CORE_DATES = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
 
 
@@ -47,16 +52,88 @@ def _fixed_entry(name: str) -> zipfile.ZipInfo:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    # os.open with mode 0o666 lets the umask decide the permissions, as for any ordinary file.
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    atomic_write_all({path: data})
+
+
+def atomic_write_all(documents: Mapping[Path, bytes]) -> None:
+    """Write several files; none is replaced until every one of them is written in full.
+
+    Every file is first written in full to a temporary file beside its target and flushed to the
+    disk; only when all of them are there are they renamed into place. A full disk or a read-only
+    folder therefore fails before any previous output is touched. A failure is raised as an
+    ``OSError`` that names the target, not the temporary file (which the user never sees)."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in documents.items():
+            staged.append((_stage(path, data), path))
+        for temp, path in staged:
+            _renamed(temp, path)
+        for folder in sorted({path.parent for path in documents}):
+            _sync_folder(folder)
+    finally:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """``data`` in a new temporary file beside ``path``, flushed to the disk."""
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # os.open with mode 0o666 lets the umask decide the permissions, as for any ordinary file.
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as exc:
+        raise _naming(exc, path) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
+    except BaseException as exc:
         temp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _naming(exc, path) from exc
         raise
+    return temp
+
+
+def _renamed(temp: Path, path: Path) -> None:
+    try:
+        os.replace(temp, path)
+    except OSError as exc:
+        raise _naming(exc, path) from exc
+
+
+def _naming(exc: OSError, path: Path) -> OSError:
+    """The same error, about the file the user asked for."""
+    return type(exc)(exc.errno, exc.strerror or str(exc), str(path))
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the renames in ``folder`` durable (POSIX; Windows has no directory handles to flush)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:  # some file systems refuse fsync on a directory; the rename itself stands
+        pass
+    finally:
+        os.close(fd)
+
+
+def is_temporary(path: Path) -> bool:
+    """A temporary file of :func:`atomic_write_all` (hidden, random tag, ``.tmp``)."""
+    return _TEMP_NAME.fullmatch(path.name) is not None
+
+
+def remove_temporaries(folder: Path) -> list[Path]:
+    """Delete the temporary files a killed run left under ``folder``; call only while holding the
+    workspace lock (then no other run can be writing them). Returns what was removed."""
+    removed = []
+    if folder.is_dir():
+        for path in sorted(folder.rglob(f".*{TEMP_SUFFIX}*")):
+            if path.is_file() and is_temporary(path):
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed

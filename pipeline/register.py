@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import secrets
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -226,9 +228,11 @@ class Register:
     def new_code(self, kind: str, year: int) -> str:
         """The next free code of ``kind`` for ``year``: ``MH-2026-001``, ``TT-2026-001``, ``CN-2026-001``."""
         prefix = f"{CODE_PREFIX[kind]}-{year}-"
-        # By number, not by text: past 999 (a province has thousands) "MH-2026-999" > "MH-2026-1000".
+        # The largest number, not the largest text: past 999 the codes grow a digit, and
+        # "MH-2026-999" sorts after "MH-2026-1000" (a province has thousands of models a year).
         row = self.db.execute(
-            "SELECT MAX(CAST(SUBSTR(code, ?) AS INTEGER)) FROM items WHERE code LIKE ?", (len(prefix) + 1, prefix + "%")
+            "SELECT MAX(CAST(substr(code, ?) AS INTEGER)) FROM items WHERE code LIKE ?",
+            (len(prefix) + 1, prefix + "%"),
         ).fetchone()
         number = int(row[0]) + 1 if row[0] else 1
         return f"{prefix}{number:03d}"
@@ -358,10 +362,18 @@ def backup(root: Path, now: dt.datetime) -> Path | None:
     folder = root / BACKUP_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"register-{now:%Y%m%d-%H%M%S}.sqlite3"
-    with sqlite3.connect(source_path) as source, sqlite3.connect(target) as copy:
-        source.backup(copy)
+    # Copied into a temporary file and renamed, so a killed run never leaves a half backup that
+    # looks like the newest one; the name is the one ooxml.remove_temporaries sweeps up.
+    temp = folder / f".{target.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        with closing(sqlite3.connect(source_path)) as source, closing(sqlite3.connect(temp)) as copy:
+            source.backup(copy)
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
     for old in sorted(folder.glob("register-*.sqlite3"))[:-BACKUPS_KEPT]:
-        old.unlink()
+        for suffix in ("", "-wal", "-shm"):  # a backup someone opened may have grown these
+            Path(f"{old}{suffix}").unlink(missing_ok=True)
     return target
 
 
@@ -370,16 +382,45 @@ def open_register(root: Path, now: dt.datetime, write: bool = True) -> Iterator[
     """The workspace's register inside one transaction (committed on success, rolled back on error)."""
     if write:
         backup(root, now)
-    connection = _connect(root / REGISTER_FILE)
+    with _transaction(root / REGISTER_FILE, write) as register:
+        yield register
+
+
+@contextmanager
+def _transaction(path: Path, write: bool) -> Iterator[Register]:
+    connection = _connect(path)
     try:
         connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         yield Register(connection)
         connection.execute("COMMIT" if write else "ROLLBACK")
     except BaseException:
-        connection.execute("ROLLBACK")
+        # A COMMIT that failed (a full disk) may already have rolled back: do not hide its error.
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
         raise
     finally:
         connection.close()
+
+
+@contextmanager
+def open_new_register(root: Path, now: dt.datetime) -> Iterator[Register]:
+    """A new, empty register that replaces the workspace's one only once it is complete.
+
+    It is built in a temporary file beside the live register (backed up first) and renamed over
+    it after its transaction committed, so a run killed half-way through leaves the old register
+    in place, never an empty or a partial one."""
+    backup(root, now)
+    live = root / REGISTER_FILE
+    temp = live.with_name(f".{live.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with _transaction(temp, write=True) as register:
+            yield register
+        for suffix in ("-wal", "-shm"):  # the old register's, left only if it was not closed cleanly
+            Path(f"{live}{suffix}").unlink(missing_ok=True)
+        os.replace(temp, live)
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{temp}{suffix}").unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------- archive
@@ -462,15 +503,6 @@ def read_import_sidecars(root: Path) -> list[dict[str, Any]]:
     """The archived legacy lists, in the order they were imported."""
     imports = [d for d in _all_sidecars(root) if d.get("kind") == "legacy-import"]
     return sorted(imports, key=lambda d: (d["imported_at"], d["sha256"]))
-
-
-def remove_register(root: Path, now: dt.datetime) -> None:
-    """Move the register aside (after a backup) so that it can be rebuilt."""
-    backup(root, now)
-    for suffix in ("", "-wal", "-shm"):
-        path = root / f"{REGISTER_FILE}{suffix}"
-        if path.exists():
-            path.unlink()
 
 
 MAIL_SENT_FOLDER = ARCHIVE_FOLDER / "thu-da-gui"
