@@ -13,6 +13,7 @@ submissions: its decisions are applied, and its verdict noted, after the year is
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -25,8 +26,9 @@ from .council import CouncilFile, is_council, read_council
 from .findings import finding
 from .intake import SourceFile, discover, receive
 from .ooxml import atomic_write
-from .register import Register, archive_path, sidecar_path, write_sidecar
-from .validate import Submission, validate
+from .register import FileEntry, Register, archive_path, sidecar_path, write_sidecar
+from .runcache import SubmissionCache, open_submission_cache
+from .validate import Submission, check_codes, validate
 
 Progress = Callable[[str], None]
 
@@ -116,18 +118,36 @@ def read_cycle_files(
 
     known = known_codes(register)
     cycle = Cycle()
-    for entry in register.files(year):
-        if progress:
-            progress(entry.first_name)
-        read = read_file(entry.archive_path(root), entry.first_name, config, year, entry.received_at, known)
+    with open_submission_cache(root, config, year) as cache:
+        reads = [(entry, _read_entry(root, entry, config, year, cache, progress)) for entry in register.files(year)]
+    for entry, read in reads:
         if isinstance(read, CouncilFile):
             cycle.councils.append(read)
             continue
+        read = check_codes(read, known, config)
         verdict = "accepted" if read.accepted else "rejected"
         findings = [f.as_dict() for f in read.findings]
         register.set_verdict(entry.sha256, read.unit_code, read.year, read.template_version, verdict, findings)
         cycle.submissions.append(read)
     return cycle
+
+
+def _read_entry(
+    root: Path, entry: FileEntry, config: Config, year: int, cache: SubmissionCache, progress: Progress | None
+) -> Submission | CouncilFile:
+    """One archived file read (item codes not yet checked): from the cache when this content was
+    read before under the same name, code and configuration."""
+    if progress:
+        progress(entry.first_name)
+    path = entry.archive_path(root)
+    cached = cache.get(entry.sha256, entry.first_name)
+    if isinstance(cached, Submission):
+        source = SourceFile(path, entry.first_name, entry.sha256, cached.source.size, entry.received_at)
+        return dataclasses.replace(cached, source=source)
+    read = read_file(path, entry.first_name, config, year, entry.received_at)
+    if isinstance(read, Submission) and read.source.sha256 == entry.sha256:
+        cache.put(entry.sha256, entry.first_name, read)  # read and hashed as the ledger says: not a transient failure
+    return read
 
 
 def read_cycle(
