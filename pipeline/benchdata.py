@@ -38,9 +38,9 @@ BASES = 160
 SHARED_STRINGS = "xl/sharedStrings.xml"
 COMPLETE_MARKER = ".complete"
 # Everything whose change changes the generated files.
-SOURCES = ("benchdata.py", "demo.py", "template.py", "layout.py", "identity.py", "config.py")
+SOURCES = ("benchdata.py", "demo.py", "template.py", "layout.py", "identity.py")
 
-_SYLLABLES = ("An", "Bình", "Hòa", "Phú", "Tân", "Thạnh", "Phước", "Nhơn", "Hưng", "Mỹ", "Long", "Thuận")
+_SYLLABLES = ("An", "Bình", "Hòa", "Phú", "Tân", "Thạnh", "Phước", "Nhơn", "Hưng", "Mỹ", "Long", "Thuận", "Lộc")
 _HAMLETS = ("thôn", "khu phố", "tổ dân phố", "xóm")
 
 
@@ -67,7 +67,7 @@ def bench_units(size: int) -> list[BenchUnit]:
         ward_index, number = divmod(index, UNITS_PER_WARD)
         ward = wards[ward_index % WARDS]
         hamlet = _HAMLETS[number % len(_HAMLETS)]
-        place = _nfc(f"{hamlet} {_SYLLABLES[number % 12]} {number + 1}, phường {ward}")
+        place = _nfc(f"{hamlet} {_SYLLABLES[number % len(_SYLLABLES)]} {number + 1}, phường {ward}")
         code = f"P{ward_index + 1:03d}-{number + 1:02d}"
         units.append(BenchUnit(code, _nfc(f"Chi bộ {place}"), place, ward, f"phuong-{ward_index + 1:03d}"))
     return units
