@@ -10,7 +10,8 @@ Writing thousands of workbooks with openpyxl takes minutes, so only ``BASES`` di
 filled through the real template (``template.template_bytes`` and ``demo.fill_workbook``, 5–40
 model rows, 0–10 exemplary rows, every sheet). Every other unit's file is one of them with its
 identity swapped: the unit's code, name, place and ``_meta`` signature are replaced in the shared
-strings table (the only part that differs between two units' files), and the package is zipped again.
+cell text of the sheets (the only part that differs between two units' files), and the package is
+zipped again.
 """
 
 from __future__ import annotations
@@ -30,12 +31,14 @@ import yaml
 
 from .config import Config, Unit, load_config
 from .identity import sign
+from .ooxml import deterministic_zip
 
 BENCH_YEAR = 2026
 WARDS = 135
 UNITS_PER_WARD = 40
 BASES = 160
 SHARED_STRINGS = "xl/sharedStrings.xml"
+WORKSHEETS = "xl/worksheets/sheet"
 COMPLETE_MARKER = ".complete"
 # Everything whose change changes the generated files.
 SOURCES = ("benchdata.py", "demo.py", "template.py", "layout.py", "identity.py")
@@ -164,7 +167,8 @@ class Generator:
         unit = self._config_unit(bench_unit.code)
         rng = random.Random(f"{self.seed}-base-{unit.code}")
         answers = sized_answers(self.config, unit, BENCH_YEAR, rng, rng.randint(5, 40), rng.randint(0, 10))
-        data = fill_workbook(template_bytes(self.config, unit, BENCH_YEAR), answers, self.config)
+        filled = fill_workbook(template_bytes(self.config, unit, BENCH_YEAR), answers, self.config)
+        data = deterministic_zip(filled, dt.datetime(BENCH_YEAR, 11, 1))  # openpyxl stamps the time of saving
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             return {info.filename: package.read(info) for info in package.infolist()}
 
@@ -180,15 +184,20 @@ class Generator:
         old = sign(self.config.secret, "dvk-unit-template", base.code, BENCH_YEAR, version)
         new = sign(self.config.secret, "dvk-unit-template", unit.code, BENCH_YEAR, version)
         pairs = ((old, new), (base.code, unit.code), (base.place, unit.place))
-        return [(a.encode("utf-8"), b.encode("utf-8")) for a, b in pairs]
+        # openpyxl writes text inline with every non-ASCII character as a reference (&#7888;).
+        return [
+            (a.encode(e, r), b.encode(e, r))
+            for a, b in pairs
+            for e, r in (("utf-8", "strict"), ("ascii", "xmlcharrefreplace"))
+        ]
 
 
 def _swap_identity(members: dict[str, bytes], swaps: list[tuple[bytes, bytes]]) -> bytes:
-    """The package with the identity strings replaced in its shared strings, zipped again."""
+    """The package with the identity strings replaced in its cell text, zipped again."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as package:
         for name, content in members.items():
-            if name == SHARED_STRINGS:
+            if name == SHARED_STRINGS or name.startswith(WORKSHEETS):
                 for old, new in swaps:
                     content = content.replace(old, new)
             entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
