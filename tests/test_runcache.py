@@ -152,3 +152,23 @@ def test_inputs_digest_depends_on_values_not_on_shared_objects() -> None:
     assert separate[0] is not separate[1]
     assert inputs_digest(shared) == inputs_digest(separate)
     assert inputs_digest(shared) != inputs_digest([text, "Tổ hòa giải"])
+
+
+def test_reading_in_worker_processes_gives_the_same_submissions(workspace: tuple[Path, Config]) -> None:
+    from pipeline import receipt
+
+    root, config = workspace
+    sources = sorted((root / "inbox").glob("*.xlsx"))
+    copies = root / "many"
+    copies.mkdir()
+    jobs = []
+    for index in range(receipt.POOL_MIN_FILES):
+        path = copies / f"{index:03d}-{sources[index % len(sources)].name}"
+        shutil.copyfile(sources[index % len(sources)], path)
+        jobs.append((path, path.name, config, YEAR, dt.datetime(YEAR, 11, 20, 9, 0)))
+    in_workers = list(receipt._read_jobs(jobs))
+    here = [receipt.read_file(*job) for job in jobs]
+    assert in_workers == here
+    assert [s.unit_code for s in in_workers if hasattr(s, "unit_code")] == [
+        UNITS[i % len(UNITS)] for i in range(len(jobs))
+    ]
