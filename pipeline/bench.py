@@ -289,19 +289,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.child:
         _child_main(args.child[0], Path(args.child[1]), Path(args.child[2]))
         return
-    results = {}
+    results: dict[int, dict[str, Any]] = {}
+    help_seconds = help_time()
     for size in (int(s) for s in args.sizes.split(",") if s.strip()):
         print(f"bench: {size} files ...", file=sys.stderr, flush=True)
         results[size] = measure_size(args.cache, args.config, size, args.seed, args.peer_limit)
-    help_seconds = help_time()
-    goals = targets(results, help_seconds)
-    print(table(results, goals))
+        save(args.cache / "results.json", results, help_seconds)  # a long run keeps what it measured
+    print(table(results, targets(results, help_seconds)))
+
+
+def save(path: Path, results: dict[int, dict[str, Any]], help_seconds: float) -> None:
+    """The figures and the targets' verdicts as JSON."""
     document = {
         "results": {str(k): v for k, v in results.items()},
         "help_s": help_seconds,
-        "targets": [{**g.__dict__, "met": g.met} for g in goals],
+        "targets": [{**g.__dict__, "met": g.met} for g in targets(results, help_seconds)],
     }
-    (args.cache / "results.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

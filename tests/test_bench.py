@@ -112,3 +112,15 @@ def test_a_size_not_measured_leaves_its_targets_open() -> None:
     assert verdicts["time 5,400 / 1,000 (linear)"].met is None
     assert "not measured" in table(results, list(verdicts.values()))
     assert Target("x", None, 1.0).met is None
+
+
+def test_results_are_saved_with_their_verdicts(tmp_path: Path) -> None:
+    import json
+
+    from pipeline.bench import save
+
+    save(tmp_path / "results.json", _results(cold_1000=5.0, peak_5400=400), help_seconds=0.2)
+    document = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert document["results"]["1000"]["cold"]["seconds"] == 5.0
+    verdicts = {t["label"]: t["met"] for t in document["targets"]}
+    assert verdicts["cold 1,000 / expat floor"] is False and verdicts["dvk --help, seconds"] is True
