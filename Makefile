@@ -57,3 +57,16 @@ check: lint types test
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache
+
+# `make bench` measures the pipeline on generated workbooks (cached in build/bench/); results in
+# build/bench/results.json. Quick mode: `make bench SIZES=40,1000` (5,400 files take long).
+SIZES ?= 40,1000,5400
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@touch $(BENCH_STAMP)
+
+.PHONY: bench
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m pipeline.bench --sizes $(SIZES)

@@ -567,6 +567,12 @@ def load_yaml(path: Path, label: str) -> Node:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{label}: không đọc được tệp ({exc}).") from None
     try:
+        # libyaml when available (config of a province's 5,400 units: 10× faster); the pure-Python
+        # loader reads a file libyaml refuses again, so that the message is always the same.
+        return Node(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), label)
+    except yaml.YAMLError:
+        pass
+    try:
         return Node(yaml.safe_load(text), label)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

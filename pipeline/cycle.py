@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ from .register import (
     write_import_sidecar,
     write_sidecar,
 )
+from .runcache import OutputCache, config_fingerprint, inputs_digest
 from .stats import TREND_YEARS, Statistics, statistics
 from .tracking import Change, resubmission_changes, track_year
 from .validate import Submission
@@ -180,16 +182,54 @@ def _write_outputs(
 
     folder = root / "outbox" / str(year)
     all_findings = [f for s in submissions for f in s.findings] + list(data.findings)
-    documents = {SUMMARY_FILE.format(year=year): summary_bytes(stats, data, all_findings, config)}
+    settings = config_fingerprint(config)
+    shared = inputs_digest(settings, stats, data)
+    builders: dict[str, tuple[str, Callable[[], bytes]]] = {
+        SUMMARY_FILE.format(year=year): (
+            inputs_digest(shared, "summary", all_findings),
+            lambda: summary_bytes(stats, data, all_findings, config),
+        )
+    }
     for kind in ("province", "standing"):
-        documents[report_file_name(kind, config, year)] = report_bytes(kind, stats, data, config, report_date)
-    documents[CLERK_FILE.format(year=year)] = clerk_report_bytes(submissions, data.findings, config, year)
-    feedback = _feedback_documents(submissions, config)
-    documents.update((f"{FEEDBACK_FOLDER}/{name}", feedback[name]) for name in sorted(feedback))
-    # All written before any is replaced: a full disk leaves the previous outputs as they were.
-    atomic_write_all({folder / name: content for name, content in documents.items()})
-    _remove_stale_feedback(folder / FEEDBACK_FOLDER, set(feedback))
-    return tuple(folder / name for name in documents)
+        builders[report_file_name(kind, config, year)] = (
+            inputs_digest(shared, kind, report_date),
+            functools.partial(report_bytes, kind, stats, data, config, report_date),
+        )
+    builders[CLERK_FILE.format(year=year)] = (
+        inputs_digest(settings, "clerk", submissions, data.findings, year),
+        lambda: clerk_report_bytes(submissions, data.findings, config, year),
+    )
+    feedback = _feedback_builders(submissions, config, settings)
+    builders.update((f"{FEEDBACK_FOLDER}/{name}", feedback[name]) for name in sorted(feedback))
+    outputs = _build_outputs(root, folder, builders)
+    _remove_stale_feedback(folder / FEEDBACK_FOLDER, {p.name for p in outputs if p.parent.name == FEEDBACK_FOLDER})
+    return tuple(outputs)
+
+
+def _build_outputs(root: Path, folder: Path, builders: Mapping[str, tuple[str, Callable[[], bytes]]]) -> list[Path]:
+    """Build each output whose inputs changed since it was written (the others are already right),
+    then write them all at once; a feedback copy that cannot be built is left out."""
+    from .feedback import CannotAnnotate
+
+    cache = OutputCache(root)
+    outputs, changed = [], {}
+    for name, (digest, make) in builders.items():
+        try:
+            content = cache.build(folder / name, f"{folder.name}/{name}", digest, make)
+        except (CannotAnnotate, OSError):
+            if "/" not in name:
+                raise
+            # openpyxl cannot open it (an .xls or .ods file calamine could read) or it changed or went
+            # away since it was checked: no annotated copy, the clerk report still lists its findings.
+            continue
+        if content is not None:
+            changed[folder / name] = content
+        outputs.append(folder / name)
+    # All written before any is replaced: a full disk leaves the previous outputs as they were,
+    # and the cache is saved only once they are in place.
+    atomic_write_all(changed)
+    cache.save()
+    return outputs
 
 
 def issue_templates(root: Path, config: Config, year: int) -> list[Path]:
@@ -313,21 +353,22 @@ def rebuild(root: Path, config: Config, now: dt.datetime | None = None) -> list[
     return years
 
 
-def _feedback_documents(submissions: list[Submission], config: Config) -> dict[str, bytes]:
-    """The annotated copy of each unit file with findings, by file name (the inbox is only read)."""
-    from .feedback import CannotAnnotate, feedback_names, unit_feedback_bytes
+def _feedback_builders(
+    submissions: list[Submission], config: Config, settings: str
+) -> dict[str, tuple[str, Callable[[], bytes]]]:
+    """How to build the annotated copy of each unit file with findings, by file name (the inbox is only read)."""
+    from .feedback import feedback_names, unit_feedback_bytes
 
     latest = _latest_per_unit(submissions)
-    documents = {}
+    builders: dict[str, tuple[str, Callable[[], bytes]]] = {}
     for index, name in feedback_names(latest).items():
         submission = latest[index]
-        try:
-            documents[name] = unit_feedback_bytes(submission.source.path.read_bytes(), submission, config)
-        except (CannotAnnotate, OSError):
-            # openpyxl cannot open it (an .xls or .ods file calamine could read) or it changed or went
-            # away since it was checked: no annotated copy, the clerk report still lists its findings.
-            continue
-    return documents
+
+        def make(submission: Submission = submission) -> bytes:
+            return unit_feedback_bytes(submission.source.path.read_bytes(), submission, config)
+
+        builders[name] = (inputs_digest(settings, "feedback", submission), make)
+    return builders
 
 
 def _latest_per_unit(submissions: list[Submission]) -> list[Submission]:

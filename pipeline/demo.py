@@ -286,3 +286,50 @@ def fill_workbook(template: bytes, answers: Answers, config: Config) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+# --------------------------------------------------------------------------- sized answers (benchmarks)
+
+COLLECTIVE_KINDS = (
+    "Tổ tự quản",
+    "Chi hội Phụ nữ",
+    "Chi đoàn Thanh niên",
+    "Tổ hòa giải",
+    "Chi hội Cựu chiến binh",
+    "Chi hội Nông dân",
+    "Tổ an ninh trật tự",
+    "Câu lạc bộ dưỡng sinh",
+    "Tổ phụ nữ tiết kiệm",
+    "Đội xung kích",
+)
+FAMILY_NAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Võ", "Đặng", "Huỳnh", "Bùi", "Đỗ", "Hồ")
+GIVEN_NAMES = ("Văn Hùng", "Thị Hoa", "Văn Minh", "Thị Lan", "Đức Tâm", "Thị Mai", "Quốc Bảo", "Thị Thu Hà")
+
+
+def sized_answers(
+    config: Config, unit: Unit, year: int, rng: random.Random, models: int, exemplars: int
+) -> dict[str, Any]:
+    """Answers with exactly ``models`` model rows and ``exemplars`` exemplary rows (collectives and
+    individuals together), all names distinct within the unit: the large units of a benchmark."""
+    answers = sample_answers(config, unit, year, rng)
+    answers["models"] = [
+        _model(config, unit, year, rng, name, field) for name, field in _numbered_model_names(config, unit, rng, models)
+    ]
+    collectives = rng.randint(0, exemplars)
+    answers["collectives"] = [
+        _exemplar(config, "collectives", unit, rng, f"{kind} {_place(unit)}")
+        for kind in rng.sample(COLLECTIVE_KINDS, min(collectives, len(COLLECTIVE_KINDS)))
+    ]
+    people = rng.sample(
+        [f"{f} {g}" for f in FAMILY_NAMES for g in GIVEN_NAMES], exemplars - len(answers["collectives"])
+    )
+    answers["individuals"] = [_exemplar(config, "individuals", unit, rng, person) for person in people]
+    return answers
+
+
+def _numbered_model_names(config: Config, unit: Unit, rng: random.Random, count: int) -> list[tuple[str, str]]:
+    """``count`` distinct model names of a unit: the usual ones, numbered by residential group once used up."""
+    fields = config.template.lists["fields"]
+    pool = [(name, field) for field, names in MODEL_NAMES.items() if field in fields for name in names]
+    chosen = [pool[rng.randrange(len(pool))] for _ in range(count)]
+    return [(f"{name} – tổ {index + 1}, {_place(unit)}", field) for index, (name, field) in enumerate(chosen)]

@@ -11,6 +11,7 @@ Texts are normalised to NFC on the way in. Nothing here knows about the report's
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import unicodedata
@@ -264,10 +265,12 @@ def add_data_table(
         _two_row_header(table, grouped, widths, (font, size, style_id))
     for header_row in all_rows[:header_rows]:
         _mark_row(header_row, "w:tblHeader")
-    for index, (row, values) in enumerate(zip(all_rows[header_rows:], body, strict=True)):
+    cells = _CellPrototypes(table, widths, font, size, style_id)
+    for index, (tr, values) in enumerate(zip(table._tbl.tr_lst[header_rows:], body, strict=True)):
         is_total = total is not None and index == len(body) - 1
-        _fill_row(row, values, widths, font, size, style_id, bold=is_total, header=False)
-        _mark_row(row, "w:cantSplit")
+        for column, (tc, value) in enumerate(zip(tr.tc_lst, values, strict=True)):
+            tr.replace(tc, cells.filled(column, value, is_total))
+        tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     return table
 
 
@@ -310,6 +313,44 @@ def _merge_header(top: Sequence[Any], bottom: Sequence[Any], grouped: Sequence[t
     for index, (_, sub) in enumerate(grouped):
         if not sub:
             top[index].merge(bottom[index])
+
+
+class _CellPrototypes:
+    """Body cells cloned from one prototype per column, alignment and weight.
+
+    Filling cells through ``row.cells`` rebuilds the table's cell list at every row (quadratic: a
+    province's appendix of 20,000 rows took minutes). A prototype is an empty cell formatted by
+    :func:`_fill_row`'s own code, so a clone with its text set is the cell that code would write.
+    """
+
+    def __init__(self, table: Any, widths: Sequence[float], font: str, size: float, style_id: str) -> None:
+        self.blank = table._tbl.tr_lst[-1].tc_lst[0]  # a body row's cell: header cells may carry merges
+        self.table, self.widths, self.font, self.size, self.style_id = table, widths, font, size, style_id
+        self.prototypes: dict[tuple[int, bool, bool], Any] = {}
+
+    def filled(self, column: int, value: Cell, bold: bool) -> Any:
+        key = (column, isinstance(value, int | float), bold)
+        if key not in self.prototypes:
+            self.prototypes[key] = self._prototype(column, value, bold)
+        clone = copy.deepcopy(self.prototypes[key])
+        clone.find(f"{qn('w:p')}/{qn('w:r')}/{qn('w:t')}").text = unicodedata.normalize("NFC", format_cell(value))
+        return clone
+
+    def _prototype(self, column: int, value: Cell, bold: bool) -> Any:
+        from docx.table import _Cell
+
+        tc = copy.deepcopy(self.blank)
+        for child in list(tc):
+            tc.remove(child)
+        tc.append(OxmlElement("w:p"))
+        cell = _Cell(tc, self.table)
+        cell.width = Mm(self.widths[column])
+        paragraph = cell.paragraphs[0]
+        set_style(paragraph, self.style_id)
+        if isinstance(value, int | float):
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        add_run(paragraph, "", self.font, size=self.size, bold=bold or None)
+        return tc
 
 
 def column_widths(columns: Sequence[str], rows: Sequence[Sequence[Cell]], width_mm: float, size: float) -> list[float]:

@@ -16,10 +16,12 @@ With a province-level config every file is read as a ward's summary (:mod:`.roll
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
+import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,9 +31,10 @@ from .findings import finding
 from .intake import SourceFile, discover, receive
 from .mailin import check_sender, ingest_mail, is_mail_file
 from .ooxml import atomic_write
-from .register import Register, archive_path, sidecar_path, write_sidecar
+from .register import FileEntry, Register, archive_path, sidecar_path, write_sidecar
 from .rollup import read_ward_summary
-from .validate import Submission, validate
+from .runcache import SubmissionCache, open_submission_cache
+from .validate import Submission, check_codes, validate
 
 Progress = Callable[[str], None]
 
@@ -141,19 +144,79 @@ def read_cycle_files(
 
     known = known_codes(register)
     cycle = Cycle()
-    for entry in register.files(year):
-        if progress:
-            progress(entry.first_name)
-        read = read_file(entry.archive_path(root), entry.first_name, config, year, entry.received_at, known)
+    entries = register.files(year)
+    with open_submission_cache(root, config, year) as cache:
+        reads = _read_entries(root, entries, config, year, cache, progress)
+    for entry, read in zip(entries, reads, strict=True):
         if isinstance(read, CouncilFile):
             cycle.councils.append(read)
             continue
+        read = check_codes(read, known, config)
         read = check_sender(read, register.mail_origin(entry.sha256), config)
         verdict = "accepted" if read.accepted else "rejected"
         findings = [f.as_dict() for f in read.findings]
         register.set_verdict(entry.sha256, read.unit_code, read.year, read.template_version, verdict, findings)
         cycle.submissions.append(read)
     return cycle
+
+
+def _read_entries(
+    root: Path, entries: list[FileEntry], config: Config, year: int, cache: SubmissionCache, progress: Progress | None
+) -> list[Submission | CouncilFile]:
+    """The archived files read (item codes not yet checked), in ledger order: from the cache when a
+    content was read before under the same name, code and configuration; the others read anew,
+    over the machine's cores when there are enough of them to pay for starting the workers."""
+    reads: list[Submission | CouncilFile | None] = []
+    missing: list[int] = []
+    for entry in entries:
+        cached = cache.get(entry.sha256, entry.first_name)
+        if isinstance(cached, Submission):
+            source = SourceFile(
+                entry.archive_path(root), entry.first_name, entry.sha256, cached.source.size, entry.received_at
+            )
+            reads.append(dataclasses.replace(cached, source=source))
+            if progress:
+                progress(entry.first_name)
+        else:
+            reads.append(None)
+            missing.append(len(reads) - 1)
+    jobs = [
+        (entries[i].archive_path(root), entries[i].first_name, config, year, entries[i].received_at) for i in missing
+    ]
+    for index, read in zip(missing, _read_jobs(jobs), strict=True):
+        entry = entries[index]
+        if progress:
+            progress(entry.first_name)
+        if isinstance(read, Submission) and read.source.sha256 == entry.sha256:
+            cache.put(
+                entry.sha256, entry.first_name, read
+            )  # read and hashed as the ledger says: not a transient failure
+        reads[index] = read
+    return [r for r in reads if r is not None]
+
+
+# Fewer files than this are read in this process: starting workers costs more than they save.
+POOL_MIN_FILES = 64
+ReadJob = tuple[Path, str, Config, int, dt.datetime]
+
+
+def _read_jobs(jobs: list[ReadJob]) -> Iterator[Submission | CouncilFile]:
+    """``read_file`` of every job, in order; in a pool of one worker per core for a large batch."""
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if len(jobs) < POOL_MIN_FILES or workers < 2:
+        yield from (_read_job(job) for job in jobs)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_read_job, jobs, chunksize=16)
+
+
+MAX_WORKERS = 4
+
+
+def _read_job(job: ReadJob) -> Submission | CouncilFile:
+    return read_file(*job)
 
 
 def read_cycle(

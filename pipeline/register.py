@@ -99,6 +99,8 @@ CREATE TABLE IF NOT EXISTS mail_received (
     attachment TEXT NOT NULL,
     sender TEXT NOT NULL
 );
+-- Added for province-size registers: an item's events are looked up by its code.
+CREATE INDEX IF NOT EXISTS events_by_code ON events (code, id);
 """
 
 
@@ -140,6 +142,8 @@ class Register:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.db = connection
+        # The next free number of each code prefix, checked against the table before use.
+        self._next_numbers: dict[str, int] = {}
 
     # ------------------------------------------------------------------ ledger
 
@@ -226,16 +230,31 @@ class Register:
         return ItemEntry(*row) if row else None
 
     def new_code(self, kind: str, year: int) -> str:
-        """The next free code of ``kind`` for ``year``: ``MH-2026-001``, ``TT-2026-001``, ``CN-2026-001``."""
+        """The next free code of ``kind`` for ``year``: ``MH-2026-001``, ``TT-2026-001``, ``CN-2026-001``
+        (after ``MH-2026-999`` comes ``MH-2026-1000``: numbers compare as numbers)."""
         prefix = f"{CODE_PREFIX[kind]}-{year}-"
-        # The largest number, not the largest text: past 999 the codes grow a digit, and
-        # "MH-2026-999" sorts after "MH-2026-1000" (a province has thousands of models a year).
-        row = self.db.execute(
-            "SELECT MAX(CAST(substr(code, ?) AS INTEGER)) FROM items WHERE code LIKE ?",
-            (len(prefix) + 1, prefix + "%"),
-        ).fetchone()
-        number = int(row[0]) + 1 if row[0] else 1
+        number = self._next_numbers.get(prefix)
+        if (
+            number is None
+            or not self._code_exists(f"{prefix}{number - 1:03d}")
+            or self._code_exists(f"{prefix}{number:03d}")
+        ):
+            # First code of this kind and year in this session, or items were added or removed since.
+            number = self._highest_number(prefix) + 1
+        self._next_numbers[prefix] = number + 1
         return f"{prefix}{number:03d}"
+
+    def _code_exists(self, code: str) -> bool:
+        return self.db.execute("SELECT 1 FROM items WHERE code=?", (code,)).fetchone() is not None
+
+    def _highest_number(self, prefix: str) -> int:
+        """The highest number among the codes starting with ``prefix`` (0 when none); a range of
+        the primary key, not a scan of the table."""
+        row = self.db.execute(
+            "SELECT MAX(CAST(substr(code, ?) AS INTEGER)) FROM items WHERE code >= ? AND code < ?",
+            (len(prefix) + 1, prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)),
+        ).fetchone()
+        return int(row[0] or 0)
 
     def add_item(self, code: str, kind: str, unit: str, name: str, name_key: str, year: int, state: str) -> None:
         self.db.execute(

@@ -10,6 +10,7 @@ by its field's type (pipeline/cells.py).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -97,6 +98,7 @@ class Columns:
     retyped: tuple[tuple[str, int, str], ...]  # (field key, column, header text as found)
 
 
+@functools.lru_cache(maxsize=65536)
 def loose(text: str) -> str:
     """A header key with diacritics, punctuation and spacing gone: "Tên mô hình" -> "tenmohinh"."""
     decomposed = unicodedata.normalize("NFD", fold(text).replace("đ", "d"))
@@ -110,6 +112,8 @@ def locate_columns(raw: RawSheet, sheet: Sheet) -> Columns:
         candidate = _match_header_row(raw.rows[row - 1], row, sheet)
         if len(candidate.columns) > len(best.columns):
             best = candidate
+        if len(best.columns) == len(sheet.fields):
+            break  # no later row can match more (the data rows' texts need not be folded)
     return best
 
 

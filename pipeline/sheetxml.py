@@ -22,6 +22,9 @@ from .cells import CellError, FormulaWithoutValue
 SpecialCells = dict[tuple[int, int], CellError | FormulaWithoutValue]
 _ADDRESS = re.compile(r"([A-Z]{1,3})(\d+)")
 
+# A formula element (``<f>``, ``<f t="shared" ...>``, ``<x:f>``), not ``<formula1>`` of a data validation.
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+
 
 class UnsafeXml(ValueError):
     """The XML declares a DTD (a vector for entity expansion): not from a spreadsheet program."""
@@ -63,7 +66,7 @@ def sheet_extras(data: bytes) -> dict[str, SheetExtras]:
         found = {}
         for name, part in _sheet_parts(package).items():
             xml = package.read(part) if part in names else b""
-            if legacy_styles or b't="e"' in xml or b"t='e'" in xml or b"<f" in xml or b":f" in xml:
+            if legacy_styles or b't="e"' in xml or b"t='e'" in xml or _FORMULA.search(xml):
                 found[name] = _scan(xml, legacy_styles)
         return found
 

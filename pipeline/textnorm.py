@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -34,6 +35,7 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@functools.lru_cache(maxsize=65536)  # the same labels and choices recur in every file
 def fold(text: str) -> str:
     """A matching key: cleaned, lower-case, tone placement unified."""
     text = clean(text).lower()

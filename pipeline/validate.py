@@ -9,6 +9,7 @@ accepted when it has no finding of severity ``error``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -70,6 +71,20 @@ def validate(received: Received, config: Config, year: int, known_codes: Mapping
         tables=tables,
         findings=sorted_findings(out.items, order),
     )
+
+
+def check_codes(submission: Submission, known_codes: Mapping[str, str] | None, config: Config) -> Submission:
+    """``submission`` (validated without ``known_codes``) with the register's item-code checks added:
+    the same submission :func:`validate` gives with them (a cached submission stays valid while the
+    register grows)."""
+    if known_codes is None or not submission.unit_code:
+        return submission
+    out = Collector(submission.source.name, list(submission.findings))
+    _check_codes(submission.tables, submission.unit_code, known_codes, config, out)
+    if len(out.items) == len(submission.findings):
+        return submission
+    order = tuple(s.title for s in config.template.sheets)
+    return dataclasses.replace(submission, findings=sorted_findings(out.items, order))
 
 
 # --------------------------------------------------------------------------- identity

@@ -381,14 +381,18 @@ def test_a_replaced_rejection_no_longer_fails_the_run_and_a_stray_file_can_be_wi
     assert _register_rows(root)["files"] == live["files"]
 
 
-def test_item_codes_count_on_past_999(tmp_path: Path) -> None:
-    """A province registers thousands of models a year: the code after MH-2026-999 is MH-2026-1000."""
-    with open_register(tmp_path, NOW) as register:
+def test_codes_go_on_past_999_in_number_order(tmp_path: Path) -> None:
+    """A province registers thousands of models a year: after MH-2026-999 comes MH-2026-1000, not a clash."""
+    moment = dt.datetime(2026, 12, 1, 8, 0)
+    with open_register(tmp_path, moment) as register:
         codes = []
-        for number in range(1, 1003):
+        for _ in range(1002):
             code = register.new_code("models", 2026)
-            register.add_item(code, "models", "PH-ANNHON", f"Mô hình {number}", f"mô hình {number}", 2026, "registered")
+            register.add_item(code, "models", "KP-BD01", code, code.lower(), 2026, "registered")
             codes.append(code)
-    assert codes[:2] == ["MH-2026-001", "MH-2026-002"]
-    assert codes[998:] == ["MH-2026-999", "MH-2026-1000", "MH-2026-1001", "MH-2026-1002"]
-    assert len(set(codes)) == len(codes)
+        assert codes[998:] == ["MH-2026-999", "MH-2026-1000", "MH-2026-1001", "MH-2026-1002"]
+        register.db.execute("DELETE FROM items WHERE code='MH-2026-1002'")
+        assert register.new_code("models", 2026) == "MH-2026-1002"
+        assert register.new_code("collectives", 2026) == "TT-2026-001"
+    with open_register(tmp_path, moment) as register:
+        assert register.new_code("models", 2026) == "MH-2026-1002"

@@ -1,0 +1,180 @@
+"""Run caches: what a warm run (nothing changed, or one file) need not compute again.
+
+Two caches under ``.dvk/cache/``, both only caches: deleted or damaged, they are rebuilt, and
+nothing else reads them. Every key includes a fingerprint of the code (the package's source) and
+of the configuration (every value, and the installation secret), so an edit of either
+invalidates them.
+
+- :class:`SubmissionCache` (``submissions.sqlite3``): a received file's validated submission, by
+  the file's SHA-256, its name and the year. The value is the submission validated *without* the
+  register's item codes (the register grows between runs); the code check is applied on every
+  read (``validate.check_codes``).
+- :class:`OutputCache` (``outputs.json``): for each output, a digest of its inputs and the hash of
+  the bytes written; an output whose inputs did not change and whose file is still the one
+  written is not built again, so it stays byte-identical to a cold run's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import hashlib
+import json
+import pickle
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .ooxml import atomic_write
+
+CACHE_FOLDER = Path(".dvk") / "cache"
+SUBMISSIONS_FILE = CACHE_FOLDER / "submissions.sqlite3"
+OUTPUTS_FILE = CACHE_FOLDER / "outputs.json"
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of the package's own source: another version of the code reads files anew."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted([*package.glob("*.py"), *package.glob("*.yaml")]):
+        if path.name.startswith("bench"):
+            continue  # the benchmark's own modules take no part in a run
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def config_fingerprint(config: Config) -> str:
+    """A digest of every configured value, the secret included."""
+    text = f"{code_fingerprint()}\0{_canonical(config)!r}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    """``value`` as nested tuples whose repr does not depend on the process: sets (of holidays, say)
+    are sorted, since their order follows the per-process hash seed."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return (type(value).__name__, tuple((f.name, _canonical(getattr(value, f.name))) for f in fields))
+    if isinstance(value, Mapping):
+        return tuple((_canonical(k), _canonical(v)) for k, v in value.items())
+    if isinstance(value, set | frozenset):
+        return tuple(sorted((_canonical(v) for v in value), key=repr))
+    if isinstance(value, list | tuple):
+        return tuple(_canonical(v) for v in value)
+    return value
+
+
+class SubmissionCache:
+    """Validated submissions by file content; use :func:`open_submission_cache`."""
+
+    def __init__(self, db: sqlite3.Connection | None, prefix: str) -> None:
+        self.db = db
+        self.prefix = prefix
+        self.pending: list[tuple[str, bytes]] = []
+
+    def _key(self, sha256: str, name: str) -> str:
+        return hashlib.sha256(f"{self.prefix}\0{sha256}\0{name}".encode()).hexdigest()
+
+    def get(self, sha256: str, name: str) -> Any:
+        """The cached value of the file ``sha256`` read as ``name``, or None."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT value FROM submissions WHERE key=?", (self._key(sha256, name),)).fetchone()
+            return pickle.loads(row[0]) if row else None
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return None  # a damaged entry, or one of an older code: read the file again
+
+    def put(self, sha256: str, name: str, value: Any) -> None:
+        self.pending.append((self._key(sha256, name), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+
+    def flush(self) -> None:
+        if self.db is None or not self.pending:
+            return
+        with contextlib.suppress(sqlite3.Error), self.db:
+            self.db.executemany("INSERT OR REPLACE INTO submissions (key, value) VALUES (?, ?)", self.pending)
+        self.pending.clear()
+
+
+def _connect(path: Path) -> sqlite3.Connection | None:
+    """The cache database, created when missing; None when it cannot be used (then nothing is cached)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path)
+        db.execute("CREATE TABLE IF NOT EXISTS submissions (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        return db
+    except (sqlite3.Error, OSError):
+        with contextlib.suppress(OSError):
+            path.unlink()  # damaged: the next run starts a new one
+        return None
+
+
+@contextlib.contextmanager
+def open_submission_cache(root: Path, config: Config, year: int) -> Iterator[SubmissionCache]:
+    """The submission cache of ``root`` for ``year`` under the current code and configuration."""
+    db = _connect(root / SUBMISSIONS_FILE)
+    cache = SubmissionCache(db, f"{config_fingerprint(config)}\0{year}")
+    try:
+        yield cache
+        cache.flush()
+    finally:
+        if db is not None:
+            db.close()
+
+
+class _HashingFile:
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self.digest.update(data)
+
+
+def inputs_digest(*inputs: Any) -> str:
+    """A digest of an output's inputs by value.
+
+    Pickled without a memo ("fast" mode): a memo would make the bytes depend on which equal values
+    happen to be one object (a cached submission against a freshly read one), not only on the values."""
+    sink = _HashingFile()
+    pickler = pickle.Pickler(sink, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump((code_fingerprint(), inputs))
+    return sink.digest.hexdigest()
+
+
+class OutputCache:
+    """Which outputs are already on disk as their current inputs would build them."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / OUTPUTS_FILE
+        try:
+            self.known: dict[str, list[str]] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.known = {}
+        self.written: dict[str, list[str]] = {}
+
+    def build(self, target: Path, key: str, digest: str, make: Callable[[], bytes]) -> bytes | None:
+        """``make()``, the content to write to ``target``, unless ``target`` already holds what these
+        inputs build (then None). The caller writes the content, then calls :meth:`save`."""
+        recorded = self.known.get(key)
+        if recorded and recorded[0] == digest and _file_hash(target) == recorded[1]:
+            self.written[key] = recorded
+            return None
+        content = make()
+        self.written[key] = [digest, hashlib.sha256(content).hexdigest()]
+        return content
+
+    def save(self) -> None:
+        with contextlib.suppress(OSError):
+            atomic_write(self.path, json.dumps(self.written, sort_keys=True, indent=0).encode("utf-8"))
+
+
+def _file_hash(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""

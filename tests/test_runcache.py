@@ -1,0 +1,174 @@
+"""Run caches: a warm run reads no workbook again and rewrites no output, yet gives a cold run's result."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import Config, load_config
+from pipeline.cycle import RunResult, run_consolidation
+from pipeline.demo import fill_workbook, sample_answers
+from pipeline.intake import receive
+from pipeline.register import ARCHIVE_FOLDER
+from pipeline.runcache import SUBMISSIONS_FILE, config_fingerprint, inputs_digest
+from pipeline.template import template_bytes
+from pipeline.validate import check_codes, validate
+
+REPO = Path(__file__).parents[1]
+YEAR = 2026
+UNITS = ("KP-BD01", "TH-NK02", "HLHPN")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> tuple[Path, Config]:
+    """Three units' files in the inbox; the last one with typical mistakes (so it gets a feedback copy)."""
+    shutil.copytree(REPO / "config", tmp_path / "config")
+    config = load_config(tmp_path)
+    for index, code in enumerate(UNITS):
+        unit = config.units.get(code)
+        assert unit is not None
+        answers = sample_answers(config, unit, YEAR, random.Random(code), with_errors=index == 2)
+        path = tmp_path / "inbox" / f"{code}.xlsx"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(fill_workbook(template_bytes(config, unit, YEAR), answers, config))
+        moment = dt.datetime(YEAR, 11, 20, 9, 0).timestamp()
+        os.utime(path, (moment, moment))
+    return tmp_path, config
+
+
+def _run(root: Path, config: Config) -> RunResult:
+    return run_consolidation(root, config, YEAR, dt.date(YEAR, 12, 5), now=dt.datetime(YEAR, 12, 1, 8, 0))
+
+
+def _outputs(root: Path) -> dict[str, tuple[str, int, int]]:
+    """Each output's hash, inode and modification time (a rewrite changes the last two)."""
+    folder = root / "outbox" / str(YEAR)
+    return {
+        p.relative_to(folder).as_posix(): (
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+            p.stat().st_ino,
+            p.stat().st_mtime_ns,
+        )
+        for p in sorted(folder.rglob("*.*"))
+    }
+
+
+def _archived(root: Path) -> list[Path]:
+    return sorted(p for p in (root / ARCHIVE_FOLDER).rglob("*.xlsx"))
+
+
+def test_warm_run_rewrites_nothing_and_reports_the_same(workspace: tuple[Path, Config]) -> None:
+    root, config = workspace
+    cold = _run(root, config)
+    before = _outputs(root)
+    assert any(name.startswith("phan-hoi/") for name in before), "the file with mistakes has a feedback copy"
+    warm = _run(root, config)
+    assert _outputs(root) == before
+    assert warm.summary(root) == cold.summary(root)
+    assert [s.findings for s in warm.submissions] == [s.findings for s in cold.submissions]
+
+
+def test_warm_run_takes_submissions_from_the_cache_by_content(workspace: tuple[Path, Config]) -> None:
+    root, config = workspace
+    cold = _run(root, config)
+    assert (root / SUBMISSIONS_FILE).exists()
+    for path in _archived(root):
+        path.write_bytes(b"not read again: the cache answers by the file's hash")
+    warm = _run(root, config)
+    assert [s.accepted for s in warm.submissions] == [s.accepted for s in cold.submissions]
+    assert [s.tables for s in warm.submissions] == [s.tables for s in cold.submissions]
+
+
+def test_a_configuration_change_reads_the_files_again(workspace: tuple[Path, Config]) -> None:
+    root, config = workspace
+    _run(root, config)
+    for path in _archived(root):
+        path.write_bytes(b"PK\x03\x04 damaged")
+    edited = dataclasses.replace(config, organization=dataclasses.replace(config.organization, ward_name="Phường Mới"))
+    assert config_fingerprint(edited) != config_fingerprint(config)
+    rerun = _run(root, edited)
+    assert not any(s.accepted for s in rerun.submissions)
+    assert {f.code for s in rerun.submissions for f in s.findings} == {"not-a-workbook"}
+
+
+def test_an_output_changed_on_disk_is_written_again(workspace: tuple[Path, Config]) -> None:
+    root, config = workspace
+    _run(root, config)
+    before = _outputs(root)
+    summary = root / "outbox" / str(YEAR) / f"tong-hop-{YEAR}.xlsx"
+    summary.write_bytes(b"edited by hand")
+    _run(root, config)
+    after = _outputs(root)
+    assert after[summary.name][0] == before[summary.name][0]
+    assert {k: v for k, v in after.items() if k != summary.name} == {
+        k: v for k, v in before.items() if k != summary.name
+    }
+
+
+def test_a_changed_file_rebuilds_the_outputs_it_feeds(workspace: tuple[Path, Config]) -> None:
+    root, config = workspace
+    _run(root, config)
+    before = _outputs(root)
+    unit = config.units.get(UNITS[0])
+    assert unit is not None
+    answers = sample_answers(config, unit, YEAR, random.Random("another filling"))
+    path = root / "inbox" / f"{UNITS[0]}.xlsx"
+    path.write_bytes(fill_workbook(template_bytes(config, unit, YEAR), answers, config))
+    moment = dt.datetime(YEAR, 11, 22, 9, 0).timestamp()
+    os.utime(path, (moment, moment))
+    _run(root, config)
+    after = _outputs(root)
+    assert after[f"tong-hop-{YEAR}.xlsx"][0] != before[f"tong-hop-{YEAR}.xlsx"][0]
+    feedback = [name for name in before if name.startswith("phan-hoi/")]
+    assert feedback and all(after[name] == before[name] for name in feedback)
+
+
+def test_code_check_on_a_cached_submission_equals_validation_with_codes(config: Config, tmp_path: Path) -> None:
+    unit = config.units.get(UNITS[0])
+    assert unit is not None
+    answers = sample_answers(config, unit, YEAR, random.Random(1))
+    answers["models"][0]["code"] = "MH-2025-007"
+    path = tmp_path / "unit.xlsx"
+    path.write_bytes(fill_workbook(template_bytes(config, unit, YEAR), answers, config))
+    received = receive(path, path.name)
+    known = {"MH-2025-001": UNITS[0]}
+    direct = validate(received, config, YEAR, known)
+    later = check_codes(validate(received, config, YEAR, None), known, config)
+    assert "unknown-model-code" in {f.code for f in direct.findings}
+    assert later == direct
+
+
+def test_inputs_digest_depends_on_values_not_on_shared_objects() -> None:
+    text = "Tổ tự quản"
+    shared = [text, text]
+    separate = [text, "".join(["Tổ tự ", "quản"])]
+    assert separate[0] is not separate[1]
+    assert inputs_digest(shared) == inputs_digest(separate)
+    assert inputs_digest(shared) != inputs_digest([text, "Tổ hòa giải"])
+
+
+def test_reading_in_worker_processes_gives_the_same_submissions(workspace: tuple[Path, Config]) -> None:
+    from pipeline import receipt
+
+    root, config = workspace
+    sources = sorted((root / "inbox").glob("*.xlsx"))
+    copies = root / "many"
+    copies.mkdir()
+    jobs = []
+    for index in range(receipt.POOL_MIN_FILES):
+        path = copies / f"{index:03d}-{sources[index % len(sources)].name}"
+        shutil.copyfile(sources[index % len(sources)], path)
+        jobs.append((path, path.name, config, YEAR, dt.datetime(YEAR, 11, 20, 9, 0)))
+    in_workers = list(receipt._read_jobs(jobs))
+    here = [receipt.read_file(*job) for job in jobs]
+    assert in_workers == here
+    assert [getattr(s, "unit_code", "") for s in in_workers] == [
+        sources[i % len(sources)].stem for i in range(len(jobs))
+    ]
