@@ -419,6 +419,11 @@ def _fill_row(
         add_run(paragraph, format_cell(value), font, size=size, bold=bold or None)
 
 
+def keep_row_together(row: Any) -> None:
+    """Never split ``row`` across pages (the signing block: the signer's name stays under the title)."""
+    _mark_row(row, "w:cantSplit")
+
+
 def _mark_row(row: Any, tag: str) -> None:
     row._tr.get_or_add_trPr().append(OxmlElement(tag))
 

@@ -170,7 +170,9 @@ def _number_line(org: Organization, word: str = "Số") -> str:
 def _title_block(r: _Report, spec: ReportSpec) -> None:
     width = fmt.text_width_mm(r.org.document)
     left_width = width * HEADER_LEFT_SHARE
-    left, right = fmt.add_layout_table(r.doc, (left_width, width - left_width)).rows[0].cells
+    row = fmt.add_layout_table(r.doc, (left_width, width - left_width)).rows[0]
+    fmt.keep_row_together(row)
+    left, right = row.cells
     issuer = [(r.org.upper_body.upper(), {}), (r.org.issuing_body.upper(), {"bold": True})]
     _cell_lines(r, left, [*issuer, ("*", {}), (_number_line(r.org), {})])
     party_name = {"bold": True, "size": PARTY_NAME_PT, "underline": True}  # a rule exactly as long as the name
@@ -568,7 +570,9 @@ def _signature(r: _Report, spec: ReportSpec) -> None:
     r.para("", fmt.PLAIN)
     width = fmt.text_width_mm(r.org.document)
     left_width = width * SIGNATURE_LEFT_SHARE
-    left, right = fmt.add_layout_table(r.doc, (left_width, width - left_width)).rows[0].cells
+    row = fmt.add_layout_table(r.doc, (left_width, width - left_width)).rows[0]
+    fmt.keep_row_together(row)
+    left, right = row.cells
     recipients = [(line if line.startswith("-") else f"- {line}", {"size": RECIPIENTS_PT}) for line in spec.recipients]
     _cell_lines(r, left, [("Nơi nhận:", {"underline": True}), *recipients], style=fmt.PLAIN)
     sig = r.org.signature

@@ -445,6 +445,8 @@ def test_signature_block(reports: dict[str, Any], config: Config, kind: str) -> 
     assert right.paragraphs[0].runs[0].bold and right.paragraphs[-1].runs[0].bold
     assert not right.paragraphs[1].runs[0].bold
     assert lines[2:-1] == ["", "", "", ""]
+    # The block is never split across pages: the signer's name stays under the title.
+    assert table.rows[0]._tr.trPr is not None and table.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
 
 
 # --------------------------------------------------------------------------- format
