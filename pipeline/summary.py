@@ -2,9 +2,10 @@
 
 Contract:
 
-* :func:`build_summary` is pure: it builds ``tong-hop-<year>.xlsx`` in memory from what it is given
-  and touches no file. Every figure of the "Thống kê" sheet is a :class:`~.stats.StatTable` of
-  :mod:`.stats`, so this workbook and the Word reports cannot disagree.
+* :func:`summary_bytes` is pure: it builds ``tong-hop-<year>.xlsx`` from what it is given and
+  touches no file but its own temporary ones; :func:`build_summary` opens the result in openpyxl.
+  Every figure of the "Thống kê" sheet is a :class:`~.stats.StatTable` of :mod:`.stats`, so this
+  workbook and the Word reports cannot disagree.
 * :func:`summary_bytes` saves it deterministically: the same inputs give byte-identical output
   (fixed document properties, fixed zip timestamps; see :mod:`.ooxml`).
 
@@ -20,27 +21,33 @@ Cells hold values only, never formulas: nothing needs recalculating, and a text 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import math
+import re
+import shutil
+import tempfile
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Sequence
-from copy import copy
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
+from xml.sax.saxutils import escape as xml_escape
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.workbook import Workbook as WorkbookType
 
 from . import layout
 from .config import Config, Sheet
 from .consolidate import ITEM_SHEETS, LATE, ON_TIME, Consolidation, Item, UnitStatus
 from .findings import SEVERITY_LABELS, Finding
-from .ooxml import deterministic_zip
+from .ooxml import deterministic_zip, fixed_zip_entry
 from .stats import Statistics, StatTable
 from .upward import ContentDigest
 
@@ -119,23 +126,28 @@ def build_summary(stats: Statistics, data: Consolidation, findings: Sequence[Fin
 def summary_bytes(stats: Statistics, data: Consolidation, findings: Sequence[Finding], config: Config) -> bytes:
     """The consolidated workbook, with its signed ``_meta``, saved to bytes that depend only on the inputs.
 
-    Written in openpyxl's write-only mode: each row goes to the sheet's XML as it is made, so the
-    time and memory grow with the rows, not with a grid of cell objects. The content digest of
-    ``_meta`` is taken from the same values on the way."""
+    openpyxl (write-only mode) writes the package's frame and styles; each sheet's rows go out as
+    XML into a temporary file as they are made, so the time and memory grow with the rows, not
+    with a grid of cell objects. The content digest of ``_meta`` is taken from the same values."""
     wb = Workbook(write_only=True)
     _set_properties(wb, config, data.year)
     digest = ContentDigest()
-    _write_list(_Sheet(wb, digest), UNITS_SHEET, _UNIT_COLUMNS, [_unit_row(s, config) for s in data.units])
-    for kind in ITEM_SHEETS:
-        _write_items(_Sheet(wb, digest), config.template.sheet(kind), data.items.get(kind, ()), config)
-    _write_activities(_Sheet(wb, digest), data, config)
-    _write_stats(_Sheet(wb, digest), stats.tables)
-    finding_rows = [_finding_row(f) for f in findings]
-    _write_list(_Sheet(wb, digest), FINDINGS_SHEET, _FINDING_COLUMNS, finding_rows, "A2")
-    add_summary_meta(wb, config, data.year, digest.hexdigest())
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return deterministic_zip(buffer.getvalue(), _fixed_time(data.year))
+    with contextlib.ExitStack() as files:
+        sheets = [
+            _Sheet(wb, digest, files.enter_context(tempfile.TemporaryFile())) for _ in range(len(ITEM_SHEETS) + 4)
+        ]
+        units, *item_sheets, activities, table_sheet, findings_sheet = sheets
+        _write_list(units, UNITS_SHEET, _UNIT_COLUMNS, [_unit_row(s, config) for s in data.units])
+        for out, kind in zip(item_sheets, ITEM_SHEETS, strict=True):
+            _write_items(out, config.template.sheet(kind), data.items.get(kind, ()), config)
+        _write_activities(activities, data, config)
+        _write_stats(table_sheet, stats.tables)
+        finding_rows = [_finding_row(f) for f in findings]
+        _write_list(findings_sheet, FINDINGS_SHEET, _FINDING_COLUMNS, finding_rows, "A2")
+        add_summary_meta(wb, config, data.year, digest.hexdigest())
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        return _with_rows(deterministic_zip(buffer.getvalue(), _fixed_time(data.year)), sheets)
 
 
 def add_summary_meta(wb: WorkbookType, config: Config, year: int, digest: str) -> None:
@@ -249,16 +261,18 @@ def _finding_row(item: Finding) -> Row:
 
 
 class _Sheet:
-    """A write-only sheet filled row by row; every row's values also go to the content digest.
+    """A sheet filled row by row: openpyxl's write-only sheet gives its frame (name, used range,
+    widths, frozen panes, autofilter) and registers the cell styles; the rows themselves are
+    written here as sheet XML into a temporary file, and spliced into the package by
+    :func:`_with_rows`. openpyxl spends some 50 µs on each cell it writes; a summary of a
+    province holds millions. Every row's values also go to the content digest of ``_meta``."""
 
-    Column widths and frozen panes must be set before the first row (openpyxl writes them at
-    the top of the sheet's XML); the autofilter may come after the last."""
-
-    def __init__(self, wb: WorkbookType, digest: ContentDigest) -> None:
+    def __init__(self, wb: WorkbookType, digest: ContentDigest, xml: IO[bytes]) -> None:
         self.ws = wb.create_sheet()
         self.digest = digest
-        self.styles: dict[tuple[str, bool, Font | None], Any] = {}
+        self.styles: dict[tuple[str, bool, Font | None], str] = {}
         self.rows = 0
+        self.xml = xml
 
     def start(self, title: str, widths: dict[int, int], extent: tuple[int, int], freeze: str | None = None) -> None:
         """Name the sheet and set what openpyxl writes above the rows: the used range
@@ -276,66 +290,86 @@ class _Sheet:
 
     def append(self, values: Sequence[Any], specs: Sequence[Column] = (), font: Font | None = None) -> None:
         """One row of typed cells (blanks stay empty), each in its column's display."""
-        shown: list[Any] = []
-        cells: list[Any] = []
-        for column, value in enumerate(values):
-            spec = specs[column] if column < len(specs) else _PLAIN
-            value, cell = self._cell(value, spec, font)
-            shown.append(value)
-            cells.append(cell)
-        self.ws.append(cells)
-        self.digest.row(shown)
         self.rows += 1
+        shown: list[Any] = []
+        cells: list[str] = []
+        for column, value in enumerate(values):
+            if value is None or value == "":
+                shown.append(None)
+                continue
+            spec = specs[column] if column < len(specs) else _PLAIN
+            value, number_format = _shown(value, spec.year)
+            shown.append(value)
+            text = isinstance(value, str)
+            plain = text and not spec.wrap and font is None
+            style = "" if plain else self._style_id(("@" if text else number_format, spec.wrap, font))
+            cells.append(_cell_xml(f"{get_column_letter(column + 1)}{self.rows}", value, style))
+        self._write_row(cells)
+        self.digest.row(shown)
 
     def header(self, headers: Sequence[str]) -> None:
-        cells = []
-        for header in headers:
-            cell = WriteOnlyCell(self.ws, _shown(header, False)[0])
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-            cell._style = copy(self._header_style())
-            cells.append(cell)
-        self.ws.append(cells)
-        self.digest.row([c.value for c in cells])
         self.rows += 1
+        shown = [_shown(h, False)[0] if h is not None and h != "" else None for h in headers]
+        style = self._style_id(("header", False, _BOLD))
+        cells = [_cell_xml(f"{get_column_letter(c)}{self.rows}", v, style) for c, v in enumerate(shown, 1)]
+        self._write_row(cells)
+        self.digest.row(shown)
 
-    def _header_style(self) -> Any:
-        key = ("header", False, _BOLD)
+    def _write_row(self, cells: list[str]) -> None:
+        self.xml.write(f'<row r="{self.rows}">{"".join(cells)}</row>'.encode())
+
+    def _style_id(self, key: tuple[str, bool, Font | None]) -> str:
+        """The ``s`` attribute of cells of this number format, wrap and font ("header": the header's)."""
         if key not in self.styles:
+            number_format, wrap, font = key
             cell = WriteOnlyCell(self.ws)
-            cell.font, cell.fill, cell.border, cell.alignment = _BOLD, _HEADER_FILL, _BORDER, _HEADER_ALIGN
-            self.styles[key] = cell._style
+            if number_format == "header":
+                cell.font, cell.fill, cell.border, cell.alignment = _BOLD, _HEADER_FILL, _BORDER, _HEADER_ALIGN
+            else:
+                if number_format != "@":
+                    cell.number_format = number_format
+                if wrap:
+                    cell.alignment = _WRAP_TOP
+                if font is not None:
+                    cell.font = font
+            self.styles[key] = f' s="{self.ws.parent._cell_styles.add(cell._style)}"'
         return self.styles[key]
 
-    def _cell(self, value: Any, spec: Column, font: Font | None) -> tuple[Any, Any]:
-        """The value as shown and what to append for it: the plain value when it needs no style."""
-        if value is None or value == "":
-            return None, None
-        shown, number_format = _shown(value, spec.year)
-        text = isinstance(shown, str)
-        if text and not spec.wrap and font is None and not shown.startswith("="):
-            return shown, shown
-        cell = WriteOnlyCell(self.ws, shown)
-        key = ("@" if text else number_format, spec.wrap, font)
-        if key not in self.styles:
-            self.styles[key] = _style(cell, key)
-        cell._style = copy(self.styles[key])
-        if text:
-            # openpyxl reads a string starting with "=" as a formula; the summary holds values only.
-            cell.data_type = "s"
-        return shown, cell
+
+def _cell_xml(ref: str, value: Any, style: str) -> str:
+    """One cell as openpyxl writes it: text inline (never a formula), numbers and dates as numbers."""
+    if value is None:
+        return f'<c r="{ref}"{style}/>' if style else ""
+    if isinstance(value, str):
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{xml_escape(value)}</t></is></c>'
+    if isinstance(value, dt.date):
+        value = to_excel(value)
+    return f'<c r="{ref}"{style} t="n"><v>{value:.16g}</v></c>'
 
 
-def _style(cell: Any, key: tuple[str, bool, Font | None]) -> Any:
-    """The style array of a cell with this number format (none for text), wrap and font."""
-    number_format, wrap, font = key
-    if number_format != "@":
-        cell.number_format = number_format
-    if wrap:
-        cell.alignment = _WRAP_TOP
-    if font is not None:
-        cell.font = font
-    return copy(cell._style)
+_EMPTY_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
+
+
+def _with_rows(package: bytes, sheets: Sequence[_Sheet]) -> bytes:
+    """The saved package with each sheet's rows spliced into its empty ``<sheetData>``; entries
+    keep their order and their fixed headers, and each sheet's rows are copied in pieces."""
+    by_part = {f"xl/worksheets/sheet{index}.xml": sheet for index, sheet in enumerate(sheets, start=1)}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            sheet = by_part.get(info.filename)
+            if sheet is None:
+                target.writestr(fixed_zip_entry(info.filename), content)
+                continue
+            head, tail = _EMPTY_SHEET_DATA.split(content, maxsplit=1)
+            with target.open(fixed_zip_entry(info.filename), "w") as part:
+                part.write(head + b"<sheetData>")
+                sheet.xml.seek(0)
+                shutil.copyfileobj(sheet.xml, part)
+                part.write(b"</sheetData>" + tail)
+    return out.getvalue()
 
 
 def _write_items(out: _Sheet, sheet: Sheet, items: Iterable[Item], config: Config) -> None:
