@@ -350,7 +350,7 @@ class _CellPrototypes:
         key = (column, isinstance(value, int | float), bold)
         if key not in self.prototypes:
             self.prototypes[key] = self._prototype(column, value, bold)
-        clone = copy.deepcopy(self.prototypes[key])
+        clone = copy.copy(self.prototypes[key])  # an lxml element's copy is deep, without deepcopy's memo
         clone.find(_CELL_TEXT).text = unicodedata.normalize("NFC", format_cell(value))
         return clone
 
