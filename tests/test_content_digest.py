@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 from pipeline import layout
 from pipeline.upward import ContentDigest, content_digest
 
-SHEET = [("Mã", "Tên", None), (), ("A1", "Hòa giải", 3.0), (None, None)]
+Rows = list[Sequence[Any]]
+SHEET: Rows = [("Mã", "Tên", None), (), ("A1", "Hòa giải", 3.0), (None, None)]
 
 
-def _streamed(sheets: list[tuple[str, list[tuple[object, ...]]]]) -> str:
+def _streamed(sheets: list[tuple[str, Rows]]) -> str:
     digest = ContentDigest()
     for name, rows in sheets:
         digest.sheet(name)
@@ -20,7 +23,7 @@ def _streamed(sheets: list[tuple[str, list[tuple[object, ...]]]]) -> str:
 
 
 def test_streamed_rows_give_the_digest_of_the_whole_sheets() -> None:
-    sheets = [("Đơn vị", SHEET), ("Thống kê", [("Bảng",), (), (), ("Tổng", 2)])]
+    sheets: list[tuple[str, Rows]] = [("Đơn vị", SHEET), ("Thống kê", [("Bảng",), (), (), ("Tổng", 2)])]
     assert _streamed(sheets) == content_digest(sheets)
 
 
