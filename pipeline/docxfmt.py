@@ -15,6 +15,7 @@ import copy
 import datetime as dt
 import io
 import unicodedata
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,6 +30,9 @@ from docx.shared import Mm, Pt
 from .config import DocumentFormat
 from .stats import Cell
 from .vnformat import number
+
+# The text element of a table cell's only run, found in each of many thousand cloned cells.
+_CELL_TEXT = f"{qn('w:p')}/{qn('w:r')}/{qn('w:t')}"
 
 Doc = Any  # docx.document.Document: python-docx is untyped
 Container = Any  # anything with add_paragraph/add_table: Document, _Cell, header
@@ -185,14 +189,28 @@ def add_run(
     return run
 
 
-def set_style(paragraph: Any, style_id: str) -> None:
+# Each part's paragraph style ids by style name: python-docx looks a name up by scanning every
+# style (some 4 ms), and a province's report has thousands of paragraphs.
+_STYLE_IDS: weakref.WeakKeyDictionary[Any, dict[str, str | None]] = weakref.WeakKeyDictionary()
+
+
+def _paragraph_style_id(part: Any, name: str) -> str | None:
+    """What ``paragraph.style = name`` would set: the style's id (None for the default style)."""
+    ids = _STYLE_IDS.setdefault(part, {})
+    if name not in ids:
+        ids[name] = part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+    return ids[name]
+
+
+def set_style(paragraph: Any, style_id: str | None) -> None:
     """Set a paragraph style by id: ``paragraph.style = …`` scans every style on each call (slow)."""
     paragraph._p.style = style_id
 
 
 def add_paragraph(container: Container, text: str, font: str, style: str = BODY, **run_format: Any) -> Any:
     """A paragraph of ``style`` holding one run of ``text`` (no run when ``text`` is empty)."""
-    paragraph = container.add_paragraph(style=style)
+    paragraph = container.add_paragraph()
+    set_style(paragraph, _paragraph_style_id(paragraph.part, style))
     if text:
         add_run(paragraph, text, font, **run_format)
     return paragraph
@@ -332,8 +350,8 @@ class _CellPrototypes:
         key = (column, isinstance(value, int | float), bold)
         if key not in self.prototypes:
             self.prototypes[key] = self._prototype(column, value, bold)
-        clone = copy.deepcopy(self.prototypes[key])
-        clone.find(f"{qn('w:p')}/{qn('w:r')}/{qn('w:t')}").text = unicodedata.normalize("NFC", format_cell(value))
+        clone = copy.copy(self.prototypes[key])  # an lxml element's copy is deep, without deepcopy's memo
+        clone.find(_CELL_TEXT).text = unicodedata.normalize("NFC", format_cell(value))
         return clone
 
     def _prototype(self, column: int, value: Cell, bold: bool) -> Any:

@@ -41,6 +41,11 @@ def deterministic_zip(data: bytes, fixed: dt.datetime) -> bytes:
     return out.getvalue()
 
 
+def fixed_zip_entry(name: str) -> zipfile.ZipInfo:
+    """The entry header :func:`deterministic_zip` gives ``name``, for a writer that streams an entry."""
+    return _fixed_entry(name)
+
+
 def _fixed_entry(name: str) -> zipfile.ZipInfo:
     """A zip entry header that does not depend on the clock or the platform."""
     entry = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)

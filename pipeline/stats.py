@@ -465,9 +465,12 @@ def _units_by_field(data: Consolidation, config: Config) -> StatTable:
     """Each unit with an accepted report: its new and continuing models in each field."""
     new, continuing = _status_choices(config)
     fields = config.template.lists["fields"]
+    by_unit: dict[str, list[Item]] = {}
+    for model in data.models:  # grouped once: a unit-by-unit scan is quadratic at province size
+        by_unit.setdefault(model.unit.code, []).append(model)
     rows: list[tuple[Cell, ...]] = []
     for status in (s for s in data.units if _has_accepted_file(s)):
-        models = [m for m in data.models if m.unit.code == status.unit.code]
+        models = by_unit.get(status.unit.code, [])
         counts = [
             _count([m for m in models if m.values.get("field") == f], "status", s)
             for f in fields

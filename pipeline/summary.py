@@ -2,9 +2,10 @@
 
 Contract:
 
-* :func:`build_summary` is pure: it builds ``tong-hop-<year>.xlsx`` in memory from what it is given
-  and touches no file. Every figure of the "Thống kê" sheet is a :class:`~.stats.StatTable` of
-  :mod:`.stats`, so this workbook and the Word reports cannot disagree.
+* :func:`summary_bytes` is pure: it builds ``tong-hop-<year>.xlsx`` from what it is given and
+  touches no file but its own temporary ones; :func:`build_summary` opens the result in openpyxl.
+  Every figure of the "Thống kê" sheet is a :class:`~.stats.StatTable` of :mod:`.stats`, so this
+  workbook and the Word reports cannot disagree.
 * :func:`summary_bytes` saves it deterministically: the same inputs give byte-identical output
   (fixed document properties, fixed zip timestamps; see :mod:`.ooxml`).
 
@@ -20,27 +21,35 @@ Cells hold values only, never formulas: nothing needs recalculating, and a text 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import math
+import re
+import shutil
+import tempfile
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
+from xml.sax.saxutils import escape as xml_escape
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.workbook import Workbook as WorkbookType
-from openpyxl.worksheet.worksheet import Worksheet
 
 from . import layout
 from .config import Config, Sheet
 from .consolidate import ITEM_SHEETS, LATE, ON_TIME, Consolidation, Item, UnitStatus
 from .findings import SEVERITY_LABELS, Finding
-from .ooxml import deterministic_zip
+from .ooxml import deterministic_zip, fixed_zip_entry
 from .stats import Statistics, StatTable
+from .upward import ContentDigest
 
 SUMMARY_FILE = "tong-hop-{year}.xlsx"
 UNITS_SHEET = "Đơn vị"
@@ -107,45 +116,58 @@ _FINDING_COLUMNS = (
 
 
 def build_summary(stats: Statistics, data: Consolidation, findings: Sequence[Finding], config: Config) -> WorkbookType:
-    """The consolidated workbook of the year, built in memory."""
-    wb = Workbook()
-    _set_properties(wb, config, data.year)
-    _write_list(wb.active, UNITS_SHEET, _UNIT_COLUMNS, [_unit_row(s, config) for s in data.units])
-    for kind in ITEM_SHEETS:
-        _write_items(wb.create_sheet(), config.template.sheet(kind), data.items.get(kind, ()), config)
-    _write_activities(wb.create_sheet(), data, config)
-    _write_stats(wb.create_sheet(), stats.tables)
-    _write_list(wb.create_sheet(), FINDINGS_SHEET, _FINDING_COLUMNS, [_finding_row(f) for f in findings], "A2")
-    return wb
+    """The consolidated workbook of the year as a reader opens it (for inspection: it is written
+    in openpyxl's write-only mode, whose sheets cannot be read back, then loaded from its bytes)."""
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(summary_bytes(stats, data, findings, config)))
 
 
 def summary_bytes(stats: Statistics, data: Consolidation, findings: Sequence[Finding], config: Config) -> bytes:
-    """The consolidated workbook, with its signed ``_meta``, saved to bytes that depend only on the inputs."""
-    wb = build_summary(stats, data, findings, config)
-    add_summary_meta(wb, config, data.year)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return deterministic_zip(buffer.getvalue(), _fixed_time(data.year))
+    """The consolidated workbook, with its signed ``_meta``, saved to bytes that depend only on the inputs.
+
+    openpyxl (write-only mode) writes the package's frame and styles; each sheet's rows go out as
+    XML into a temporary file as they are made, so the time and memory grow with the rows, not
+    with a grid of cell objects. The content digest of ``_meta`` is taken from the same values."""
+    wb = Workbook(write_only=True)
+    _set_properties(wb, config, data.year)
+    digest = ContentDigest()
+    with contextlib.ExitStack() as files:
+        sheets = [
+            _Sheet(wb, digest, files.enter_context(tempfile.TemporaryFile())) for _ in range(len(ITEM_SHEETS) + 4)
+        ]
+        units, *item_sheets, activities, table_sheet, findings_sheet = sheets
+        _write_list(units, UNITS_SHEET, _UNIT_COLUMNS, [_unit_row(s, config) for s in data.units])
+        for out, kind in zip(item_sheets, ITEM_SHEETS, strict=True):
+            _write_items(out, config.template.sheet(kind), data.items.get(kind, ()), config)
+        _write_activities(activities, data, config)
+        _write_stats(table_sheet, stats.tables)
+        finding_rows = [_finding_row(f) for f in findings]
+        _write_list(findings_sheet, FINDINGS_SHEET, _FINDING_COLUMNS, finding_rows, "A2")
+        add_summary_meta(wb, config, data.year, digest.hexdigest())
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        return _with_rows(deterministic_zip(buffer.getvalue(), _fixed_time(data.year)), sheets)
 
 
-def add_summary_meta(wb: WorkbookType, config: Config, year: int) -> None:
+def add_summary_meta(wb: WorkbookType, config: Config, year: int, digest: str) -> None:
     """Append the hidden ``_meta`` sheet (kind ``dvk-ward-summary``) that lets the level above
     consolidate this summary: the digest of every other sheet as a reader sees it, signed with
     the upward key (pipeline/upward.py); unsigned when no upward key is installed. The digest is
-    taken from the cells in memory; the level above takes it from the file it reads, and
-    tests/test_rollup.py checks the two agree on real summaries."""
-    from .upward import content_digest, summary_meta
+    taken from the values as they are written; the level above takes it from the file it reads,
+    and tests/test_rollup.py checks the two agree on real summaries."""
+    from .upward import summary_meta
 
-    digest = content_digest((ws.title, ws.iter_rows(values_only=True)) for ws in wb.worksheets)
     ws = wb.create_sheet(layout.META_SHEET)
-    meta = summary_meta(config.upward, year, config.template.version, digest)
-    for row, key in enumerate(layout.SUMMARY_META_KEYS, start=1):
-        ws.cell(row=row, column=1, value=key)
-        ws.cell(row=row, column=2, value=meta[key]).number_format = "@"
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 70
     ws.sheet_state = "hidden"
     ws.protection.sheet = True
+    meta = summary_meta(config.upward, year, config.template.version, digest)
+    for key in layout.SUMMARY_META_KEYS:
+        value = WriteOnlyCell(ws, meta[key])
+        value.number_format = "@"
+        ws.append([key, value])
 
 
 # --------------------------------------------------------------------------- workbook
@@ -238,54 +260,168 @@ def _finding_row(item: Finding) -> Row:
 # --------------------------------------------------------------------------- sheets
 
 
-def _write_items(ws: Worksheet, sheet: Sheet, items: Iterable[Item], config: Config) -> None:
-    _write_list(ws, sheet.title, _item_columns(sheet), [_item_row(i, sheet, config) for i in items])
+class _Sheet:
+    """A sheet filled row by row: openpyxl's write-only sheet gives its frame (name, used range,
+    widths, frozen panes, autofilter) and registers the cell styles; the rows themselves are
+    written here as sheet XML into a temporary file, and spliced into the package by
+    :func:`_with_rows`. openpyxl spends some 50 µs on each cell it writes; a summary of a
+    province holds millions. Every row's values also go to the content digest of ``_meta``."""
+
+    def __init__(self, wb: WorkbookType, digest: ContentDigest, xml: IO[bytes]) -> None:
+        self.ws = wb.create_sheet()
+        self.digest = digest
+        self.styles: dict[tuple[str, bool, Font | None], str] = {}
+        self.rows = 0
+        self.xml = xml
+
+    def start(self, title: str, widths: dict[int, int], extent: tuple[int, int], freeze: str | None = None) -> None:
+        """Name the sheet and set what openpyxl writes above the rows: the used range
+        (``extent`` = rows, columns; readers size rows by it), the widths, the frozen panes."""
+        self.ws.title = _text(title)
+        self.digest.sheet(self.ws.title)
+        rows, columns = max(extent[0], 1), max(extent[1], 1)
+        dimension = f"A1:{get_column_letter(columns)}{rows}"
+        # Write-only sheets have no used range of their own; the writer asks for one if it can.
+        self.ws.calculate_dimension = lambda: dimension
+        for column, width in widths.items():
+            self.ws.column_dimensions[get_column_letter(column)].width = width
+        if freeze:
+            self.ws.freeze_panes = freeze
+
+    def append(self, values: Sequence[Any], specs: Sequence[Column] = (), font: Font | None = None) -> None:
+        """One row of typed cells (blanks stay empty), each in its column's display."""
+        self.rows += 1
+        shown: list[Any] = []
+        cells: list[str] = []
+        for column, value in enumerate(values):
+            if value is None or value == "":
+                shown.append(None)
+                continue
+            spec = specs[column] if column < len(specs) else _PLAIN
+            value, number_format = _shown(value, spec.year)
+            shown.append(value)
+            text = isinstance(value, str)
+            plain = text and not spec.wrap and font is None
+            style = "" if plain else self._style_id(("@" if text else number_format, spec.wrap, font))
+            cells.append(_cell_xml(f"{get_column_letter(column + 1)}{self.rows}", value, style))
+        self._write_row(cells)
+        self.digest.row(shown)
+
+    def header(self, headers: Sequence[str]) -> None:
+        self.rows += 1
+        shown = [_shown(h, False)[0] if h is not None and h != "" else None for h in headers]
+        style = self._style_id(("header", False, _BOLD))
+        cells = [_cell_xml(f"{get_column_letter(c)}{self.rows}", v, style) for c, v in enumerate(shown, 1)]
+        self._write_row(cells)
+        self.digest.row(shown)
+
+    def _write_row(self, cells: list[str]) -> None:
+        self.xml.write(f'<row r="{self.rows}">{"".join(cells)}</row>'.encode())
+
+    def _style_id(self, key: tuple[str, bool, Font | None]) -> str:
+        """The ``s`` attribute of cells of this number format, wrap and font ("header": the header's)."""
+        if key not in self.styles:
+            number_format, wrap, font = key
+            cell = WriteOnlyCell(self.ws)
+            if number_format == "header":
+                cell.font, cell.fill, cell.border, cell.alignment = _BOLD, _HEADER_FILL, _BORDER, _HEADER_ALIGN
+            else:
+                if number_format != "@":
+                    cell.number_format = number_format
+                if wrap:
+                    cell.alignment = _WRAP_TOP
+                if font is not None:
+                    cell.font = font
+            self.styles[key] = f' s="{self.ws.parent._cell_styles.add(cell._style)}"'
+        return self.styles[key]
 
 
-def _write_activities(ws: Worksheet, data: Consolidation, config: Config) -> None:
+def _cell_xml(ref: str, value: Any, style: str) -> str:
+    """One cell as openpyxl writes it: text inline (never a formula), numbers and dates as numbers."""
+    if value is None:
+        return f'<c r="{ref}"{style}/>' if style else ""
+    if isinstance(value, str):
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{xml_escape(value)}</t></is></c>'
+    if isinstance(value, dt.date):
+        value = to_excel(value)
+    return f'<c r="{ref}"{style} t="n"><v>{value:.16g}</v></c>'
+
+
+_EMPTY_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
+
+
+def _with_rows(package: bytes, sheets: Sequence[_Sheet]) -> bytes:
+    """The saved package with each sheet's rows spliced into its empty ``<sheetData>``; entries
+    keep their order and their fixed headers, and each sheet's rows are copied in pieces."""
+    by_part = {f"xl/worksheets/sheet{index}.xml": sheet for index, sheet in enumerate(sheets, start=1)}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            sheet = by_part.get(info.filename)
+            if sheet is None:
+                target.writestr(fixed_zip_entry(info.filename), content)
+                continue
+            head, tail = _EMPTY_SHEET_DATA.split(content, maxsplit=1)
+            with target.open(fixed_zip_entry(info.filename), "w") as part:
+                part.write(head + b"<sheetData>")
+                sheet.xml.seek(0)
+                shutil.copyfileobj(sheet.xml, part)
+                part.write(b"</sheetData>" + tail)
+    return out.getvalue()
+
+
+def _write_items(out: _Sheet, sheet: Sheet, items: Iterable[Item], config: Config) -> None:
+    _write_list(out, sheet.title, _item_columns(sheet), [_item_row(i, sheet, config) for i in items])
+
+
+def _write_activities(out: _Sheet, data: Consolidation, config: Config) -> None:
     sheet = config.template.sheet("activities")
     columns = (*_UNIT_KEY, *(Column(f.label, f.width) for f in sheet.fields))
     rows = _activity_rows(data, sheet)
-    _write_list(ws, sheet.title, columns, rows)
     # Below the filtered range, so that sorting or filtering the units leaves the total in place.
-    _write_total(ws, len(rows) + 2, _total_row(rows, len(_UNIT_KEY)))
+    _write_list(out, sheet.title, columns, rows, total=_total_row(rows, len(_UNIT_KEY)))
 
 
-def _write_list(ws: Worksheet, title: str, columns: Sequence[Column], rows: Sequence[Row], freeze: str = "C2") -> None:
-    """A header row, one row per item, frozen header and key columns, an autofilter."""
-    ws.title = _text(title)
-    _write_header(ws, 1, [c.header for c in columns])
-    for row, values in enumerate(rows, start=2):
-        for column, (spec, value) in enumerate(zip(columns, values, strict=True), start=1):
-            _put(ws, row, column, value, spec)
-    for column, spec in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(column)].width = spec.width
-    ws.freeze_panes = freeze
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+def _write_list(
+    out: _Sheet,
+    title: str,
+    columns: Sequence[Column],
+    rows: Sequence[Row],
+    freeze: str = "C2",
+    total: Row | None = None,
+) -> None:
+    """A header row, one row per item, frozen header and key columns, an autofilter; then the
+    ``total`` row in bold, if any."""
+    widths = {column: spec.width for column, spec in enumerate(columns, start=1)}
+    extent = (len(rows) + 1 + (total is not None), max(len(columns), len(total or ())))
+    out.start(title, widths, extent, freeze)
+    out.header([c.header for c in columns])
+    for values in rows:
+        if len(values) != len(columns):
+            raise ValueError(f"a row of {len(values)} values under {len(columns)} columns")
+        out.append(values, columns)
+    out.ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+    if total is not None:
+        out.append(total, font=_BOLD)
 
 
-def _write_stats(ws: Worksheet, tables: Sequence[StatTable]) -> None:
+def _write_stats(out: _Sheet, tables: Sequence[StatTable]) -> None:
     """Every table in turn: title, header, rows, total; one blank row between tables."""
-    ws.title = STATS_SHEET
-    row = 1
-    for table in tables:
-        row = _write_table(ws, row, table) + 1
-    for column, width in _stats_widths(tables).items():
-        ws.column_dimensions[get_column_letter(column)].width = width
-
-
-def _write_table(ws: Worksheet, row: int, table: StatTable) -> int:
-    """One statistics table from ``row``; returns the first row after it."""
-    _put(ws, row, 1, table.title).font = _TITLE_FONT
-    _write_header(ws, row + 1, table.columns)
-    row += 2
-    for values in table.rows:
-        _write_row(ws, row, values)
-        row += 1
-    if table.total is not None:
-        _write_total(ws, row, table.total)
-        row += 1
-    return row
+    heights = [2 + len(t.rows) + (t.total is not None) for t in tables]
+    widths = [max(len(t.columns), *(len(r) for r in (*t.rows, t.total or ()))) for t in tables]
+    extent = (sum(heights) + len(tables) - 1, max(widths, default=1))
+    out.start(STATS_SHEET, _stats_widths(tables), extent)
+    for index, table in enumerate(tables):
+        if index:
+            out.append([])
+        out.append([table.title], font=_TITLE_FONT)
+        out.header(table.columns)
+        for values in table.rows:
+            out.append(values)
+        if table.total is not None:
+            out.append(table.total, font=_BOLD)
 
 
 def _stats_widths(tables: Sequence[StatTable]) -> dict[int, int]:
@@ -300,42 +436,6 @@ def _stats_widths(tables: Sequence[StatTable]) -> dict[int, int]:
 
 
 # --------------------------------------------------------------------------- cells
-
-
-def _write_header(ws: Worksheet, row: int, headers: Sequence[str]) -> None:
-    for column, header in enumerate(headers, start=1):
-        cell = _put(ws, row, column, header)
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
-        cell.border = _BORDER
-        cell.alignment = _HEADER_ALIGN
-
-
-def _write_row(ws: Worksheet, row: int, values: Sequence[Any]) -> None:
-    for column, value in enumerate(values, start=1):
-        _put(ws, row, column, value)
-
-
-def _write_total(ws: Worksheet, row: int, values: Sequence[Any]) -> None:
-    for column, value in enumerate(values, start=1):
-        _put(ws, row, column, value).font = _BOLD
-
-
-def _put(ws: Worksheet, row: int, column: int, value: Any, spec: Column = _PLAIN) -> Any:
-    """Write one value as a typed cell; blanks stay empty. Returns the cell."""
-    cell = ws.cell(row=row, column=column)
-    if value is None or value == "":
-        return cell
-    shown, number_format = _shown(value, spec.year)
-    cell.value = shown
-    if isinstance(shown, str):
-        # openpyxl reads a string starting with "=" as a formula; the summary holds values only.
-        cell.data_type = "s"
-    else:
-        cell.number_format = number_format
-    if spec.wrap:
-        cell.alignment = _WRAP_TOP
-    return cell
 
 
 def _shown(value: Any, year: bool) -> tuple[Any, str]:

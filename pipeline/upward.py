@@ -132,17 +132,42 @@ def content_digest(sheets: Iterable[tuple[str, Iterable[Sequence[Any]]]]) -> str
     are made canonical so both give the same text (a whole float is an integer, a midnight
     datetime a date, None an empty string), and trailing blanks are dropped, so the digest does
     not depend on how far a used range reaches."""
-    digest = hashlib.sha256()
+    digest = ContentDigest()
     for name, sheet_rows in sheets:
-        if name == layout.META_SHEET:
-            continue
-        digest.update(b"\x1d" + _canonical(name).encode("utf-8"))
-        rows = [_trimmed(row) for row in sheet_rows]
-        while rows and not rows[-1]:
-            rows.pop()
-        for row in rows:
-            digest.update(b"\x1e" + "\x1f".join(row).encode("utf-8"))
+        digest.sheet(name)
+        for row in sheet_rows:
+            digest.row(row)
     return digest.hexdigest()
+
+
+class ContentDigest:
+    """:func:`content_digest` fed one sheet and one row at a time, so that a writer can take it
+    from the rows it streams out: blank rows are held back until a row with a value follows
+    them, which drops the trailing ones as :func:`content_digest` does."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+        self._skipping = False
+        self._blank_rows = 0
+
+    def sheet(self, name: str) -> None:
+        self._skipping = name == layout.META_SHEET
+        self._blank_rows = 0
+        if not self._skipping:
+            self._hash.update(b"\x1d" + _canonical(name).encode("utf-8"))
+
+    def row(self, values: Sequence[Any]) -> None:
+        if self._skipping:
+            return
+        row = _trimmed(values)
+        if not row:
+            self._blank_rows += 1
+            return
+        self._hash.update(b"\x1e" * self._blank_rows + b"\x1e" + "\x1f".join(row).encode("utf-8"))
+        self._blank_rows = 0
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
 
 
 def _trimmed(row: Sequence[Any]) -> list[str]:
