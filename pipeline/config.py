@@ -258,6 +258,13 @@ class YearCalendar:
     deadline_shift: str = NO_SHIFT
     exempt: tuple[Exemption, ...] = ()
     resubmission_after_deadline: str = KEEPS_ORIGINAL_DATE
+    # The last day for corrected files after feedback (optional; default: the units' deadline in force).
+    corrections_deadline: dt.date | None = None
+
+    @property
+    def resubmit_by(self) -> dt.date:
+        """The day by which a unit sends its corrected file back."""
+        return self.corrections_deadline or self.deadline
 
     def is_working_day(self, day: dt.date) -> bool:
         """Monday to Friday and not a holiday of this year's list."""
@@ -381,6 +388,7 @@ MAIL_PLACEHOLDERS = (
     "unit_code",
     "year",
     "deadline",
+    "resubmit_by",
     "findings_count",
     "expected",
     "sender_name",
@@ -782,8 +790,18 @@ def _calendar(root: Node, units: Units) -> dict[int, YearCalendar]:
 def _year(year: int, node: Node, units: Units) -> YearCalendar:
     m = node.mapping(
         ("units_deadline", "upward_deadline"),
-        ("holidays", "late_counting", "deadline_shift", "exempt", "resubmission_after_deadline"),
+        (
+            "holidays",
+            "late_counting",
+            "deadline_shift",
+            "exempt",
+            "resubmission_after_deadline",
+            "corrections_deadline",
+        ),
     )
+    corrections = m["corrections_deadline"].date() if "corrections_deadline" in m else None
+    if corrections is not None and corrections < m["units_deadline"].date():
+        raise m["corrections_deadline"].fail("hạn gửi lại tệp đã sửa không được trước hạn gửi báo cáo (units_deadline)")
     return YearCalendar(
         year,
         m["units_deadline"].date(),
@@ -793,6 +811,7 @@ def _year(year: int, node: Node, units: Units) -> YearCalendar:
         deadline_shift=_choice(m, "deadline_shift", DEADLINE_SHIFTS),
         exempt=_exemptions(m["exempt"], units) if "exempt" in m else (),
         resubmission_after_deadline=_choice(m, "resubmission_after_deadline", RESUBMISSION_POLICIES),
+        corrections_deadline=corrections,
     )
 
 

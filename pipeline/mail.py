@@ -109,6 +109,7 @@ def _values(unit: Unit, year: int, config: Config, expected: str = "", findings_
         "unit_code": unit.code,
         "year": year,
         "deadline": short_date(config.year(year).deadline),
+        "resubmit_by": short_date(config.year(year).resubmit_by),
         "findings_count": findings_count,
         "expected": expected,
         "sender_name": config.mail.sender_name,

@@ -274,6 +274,23 @@ def test_feedback_goes_to_units_with_findings_with_their_annotated_copy(ward: tu
     assert _attachments(message) == {"Phản hồi Dân vận khéo 2026 - KP-BD02.xlsx": annotated}
     assert "có 1 điểm cần xem lại" in " ".join(_body(message).split())
     assert message["Subject"] == "Kết quả kiểm tra báo cáo “Dân vận khéo” năm 2026: Chi bộ khu phố Kim Châu"
+    # The date for the corrected file is calendar.yaml's corrections_deadline, not the passed deadline.
+    corrections = config.year(YEAR).corrections_deadline
+    assert corrections is not None and corrections > config.year(YEAR).deadline
+    assert f"trước ngày {corrections:%d/%m/%Y}." in " ".join(_body(message).split())
+
+
+def test_the_corrections_deadline_defaults_to_the_deadline_and_cannot_precede_it(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "config", tmp_path / "config")
+    calendar = tmp_path / "config" / "calendar.yaml"
+    text = calendar.read_text(encoding="utf-8")
+    calendar.write_text(text.replace("    corrections_deadline: 2026-12-02\n", ""), encoding="utf-8")
+    assert load_config(tmp_path).year(YEAR).resubmit_by == load_config(tmp_path).year(YEAR).deadline
+    calendar.write_text(
+        text.replace("corrections_deadline: 2026-12-02", "corrections_deadline: 2026-11-20"), encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match="corrections_deadline"):
+        load_config(tmp_path)
 
 
 # --------------------------------------------------------------------------- sending through a real server
