@@ -35,7 +35,7 @@ from .intake import RawWorkbook, Received
 from .sheets import Collector, Record, read_table
 from .summary import TOTAL_LABEL
 from .upward import content_digest, derive_key, summary_signature
-from .validate import Submission, inactive_period, read_meta
+from .validate import Submission, inactive_period, read_meta, submission_of
 
 _OTHER_KINDS = {
     layout.META_KIND_UNIT_TEMPLATE: "đây là mẫu biểu của một đơn vị, không phải bảng tổng hợp của phường, xã",
@@ -62,15 +62,7 @@ def read_ward_summary(received: Received, config: Config, year: int) -> Submissi
         tables = {kind: _items(workbook, kind, config, out) for kind in ITEM_SHEETS}
         forms = {"activities": _activity_totals(workbook, config, out)}
     order = tuple(config.template.sheet(kind).title for kind in (*ITEM_SHEETS, "activities"))
-    return Submission(
-        source=source,
-        unit_code=meta["unit_code"] if meta else "",
-        year=int(meta["year"]) if meta else None,
-        template_version=meta["template_version"] if meta else "",
-        forms=forms,
-        tables=tables,
-        findings=sorted_findings(out.items, order),
-    )
+    return submission_of(source, meta, forms, tables, sorted_findings(out.items, order))
 
 
 def summary_identity(workbook: RawWorkbook, config: Config, year: int, out: Collector) -> dict[str, str] | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +62,17 @@ def validate(received: Received, config: Config, year: int, known_codes: Mapping
         if known_codes is not None:
             _check_codes(tables, meta["unit_code"], known_codes, config, out)
     order = tuple(s.title for s in config.template.sheets)
+    return submission_of(source, meta, forms, tables, sorted_findings(out.items, order))
+
+
+def submission_of(
+    source: SourceFile,
+    meta: Mapping[str, str] | None,
+    forms: Mapping[str, Mapping[str, Any]],
+    tables: Mapping[str, tuple[Record, ...]],
+    findings: Sequence[Finding],
+) -> Submission:
+    """A read file as a :class:`Submission`, its identity taken from its ``_meta`` (blank without one)."""
     return Submission(
         source=source,
         unit_code=meta["unit_code"] if meta else "",
@@ -69,7 +80,7 @@ def validate(received: Received, config: Config, year: int, known_codes: Mapping
         template_version=meta["template_version"] if meta else "",
         forms=forms,
         tables=tables,
-        findings=sorted_findings(out.items, order),
+        findings=tuple(findings),
     )
 
 
