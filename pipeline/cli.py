@@ -173,21 +173,15 @@ def templates(ws: Workspace, year: int) -> None:
 @click.pass_obj
 def consolidate(ws: Workspace, year: int, as_json: bool, report_date: dt.datetime | None) -> None:
     """Kiểm tra, tổng hợp các tệp trong inbox/ và viết báo cáo vào outbox/<năm>/."""
-    from .cycle import run_consolidation
+    from .replay import consolidate_year
 
     with _user_errors():
         config = ws.config()
         config.year(year)
         with ws.writing("consolidate"), _progress(ws.root / "inbox", quiet=as_json) as advance:
-            result = run_consolidation(ws.root, config, year, report_date.date() if report_date else None, advance)
-    summary = result.summary(ws.root)
-    if as_json:
-        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
-    else:
-        from .render import render_summary
-
-        click.echo(render_summary(result))
-    sys.exit(1 if result.failed else 0)
+            answer = consolidate_year(ws.root, config, year, report_date.date() if report_date else None, advance)
+    click.echo(json.dumps(answer.summary, ensure_ascii=False, indent=2) if as_json else answer.text)
+    sys.exit(1 if answer.failed else 0)
 
 
 @main.command(context_settings=CONTEXT)

@@ -44,7 +44,14 @@ from .stats import TREND_YEARS, Statistics, statistics
 from .tracking import Change, resubmission_changes, track_year
 from .validate import Submission
 
-__all__ = ["RunResult", "check_file", "issue_council", "rebuild", "run_consolidation", "year_status"]
+__all__ = [
+    "RunResult",
+    "check_file",
+    "issue_council",
+    "rebuild",
+    "run_consolidation",
+    "year_status",
+]
 
 Progress = Callable[[str], None]
 
