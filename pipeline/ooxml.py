@@ -67,21 +67,66 @@ def atomic_write_all(documents: Mapping[Path, bytes]) -> None:
     disk; only when all of them are there are they renamed into place. A full disk or a read-only
     folder therefore fails before any previous output is touched. A failure is raised as an
     ``OSError`` that names the target, not the temporary file (which the user never sees)."""
-    staged: list[tuple[Path, Path]] = []
-    try:
+    with WriteBatch() as batch:
         for path, data in documents.items():
-            staged.append((_stage(path, data), path))
-        for temp, path in staged:
+            batch.add(path, data)
+
+
+# From this many files on, one sync() first: the kernel writes them all back in one go, and the
+# fsync() of each that follows (which reports a write error of that file) finds little left to do.
+# An fsync per file alone costs a journal commit each: 2,000 archived files took 12 s.
+SYNC_ALL_FROM = 16
+
+
+class WriteBatch:
+    """Files written together, as :func:`atomic_write_all` writes them, staged one by one as they
+    come (so their content need not be held in memory together).
+
+    Used as a context manager: on a clean exit every staged file is flushed to the disk, then all are
+    renamed into place; on an exception none is, and the temporary files are removed."""
+
+    def __init__(self) -> None:
+        self.staged: list[tuple[Path, Path]] = []
+
+    def add(self, path: Path, data: bytes) -> None:
+        self.staged.append((_stage(path, data), path))
+
+    def __enter__(self) -> WriteBatch:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *details: object) -> None:
+        try:
+            if kind is None:
+                self._commit()
+        finally:
+            for temp, _ in self.staged:
+                temp.unlink(missing_ok=True)
+
+    def _commit(self) -> None:
+        _flush(self.staged)
+        for temp, path in self.staged:
             _renamed(temp, path)
-        for folder in sorted({path.parent for path in documents}):
+        for folder in sorted({path.parent for _, path in self.staged}):
             _sync_folder(folder)
-    finally:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
+
+
+def _flush(staged: list[tuple[Path, Path]]) -> None:
+    """Every staged file's content on the disk; a failure names the file's target."""
+    if len(staged) >= SYNC_ALL_FROM and hasattr(os, "sync"):
+        os.sync()
+    for temp, path in staged:
+        try:
+            fd = os.open(temp, os.O_RDWR | getattr(os, "O_BINARY", 0))  # Windows flushes writable handles only
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise _naming(exc, path) from exc
 
 
 def _stage(path: Path, data: bytes) -> Path:
-    """``data`` in a new temporary file beside ``path``, flushed to the disk."""
+    """``data`` in a new temporary file beside ``path`` (flushed to the disk by :func:`_flush`)."""
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -92,8 +137,6 @@ def _stage(path: Path, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
     except BaseException as exc:
         temp.unlink(missing_ok=True)
         if isinstance(exc, OSError):

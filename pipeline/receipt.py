@@ -27,10 +27,11 @@ from pathlib import Path
 
 from .config import Config
 from .council import CouncilFile, is_council, read_council
+from .filestate import KnownHashes, key_of
 from .findings import finding
 from .intake import SourceFile, discover, receive
 from .mailin import check_sender, ingest_mail, is_mail_file
-from .ooxml import atomic_write
+from .ooxml import WriteBatch
 from .register import FileEntry, Register, archive_path, sidecar_path, write_sidecar
 from .rollup import read_ward_summary
 from .runcache import SubmissionCache, open_submission_cache
@@ -90,29 +91,52 @@ def file_extension(path: Path) -> str:
 
 
 def ingest(root: Path, register: Register, year: int, now: dt.datetime, config: Config) -> list[Submission]:
-    """Record and archive every inbox file; the ones that cannot even be read come back as findings."""
+    """Record and archive every inbox file; the ones that cannot even be read come back as findings.
+
+    A file already seen with the same metadata (:mod:`.filestate`) is not read again: its hash is
+    known, and so is its archived copy. New archived copies and sidecars are written as one batch,
+    flushed to the disk together before the register's transaction records them."""
     inbox = root / "inbox"
     unreadable = []
-    for path in discover(inbox):
-        name = path.relative_to(inbox).as_posix()
-        if is_mail_file(path):  # a saved message: its spreadsheets are the received files
-            unreadable += _ingest_mail(root, register, path, name, year, now, config)
-            continue
-        try:
-            data = path.read_bytes()
-            modified = dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
-        except OSError:
-            unreadable.append(check_file(path, name, config, year))
-            continue
-        sha = hashlib.sha256(data).hexdigest()
-        extension = file_extension(path)
+    hashes = KnownHashes(root)
+    with WriteBatch() as batch:
+        for path in discover(inbox):
+            name = path.relative_to(inbox).as_posix()
+            if is_mail_file(path):  # a saved message: its spreadsheets are the received files
+                unreadable += _ingest_mail(root, register, path, name, year, now, config)
+                continue
+            try:
+                _ingest_file(root, register, path, name, year, now, hashes, batch)
+            except OSError:
+                unreadable.append(check_file(path, name, config, year))
+    hashes.save()
+    return unreadable
+
+
+def _ingest_file(
+    root: Path,
+    register: Register,
+    path: Path,
+    name: str,
+    year: int,
+    now: dt.datetime,
+    hashes: KnownHashes,
+    batch: WriteBatch,
+) -> None:
+    stat = path.stat()  # before reading: a file changed meanwhile gets another key next time
+    key, size, extension = key_of(stat), stat.st_size, file_extension(path)
+    sha = hashes.get(name, key)
+    if sha is None or not archive_path(root, sha, extension).exists():
+        data = path.read_bytes()
+        sha, size = hashlib.sha256(data).hexdigest(), len(data)
         target = archive_path(root, sha, extension)
         if not target.exists():
-            atomic_write(target, data)
-        register.record_file(sha, len(data), name, extension, year, min(modified, now))
-        if not sidecar_path(root, sha).exists():
-            write_sidecar(root, register, sha)
-    return unreadable
+            batch.add(target, data)
+    modified = dt.datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0)
+    register.record_file(sha, size, name, extension, year, min(modified, now))
+    if not sidecar_path(root, sha).exists():
+        write_sidecar(root, register, sha, batch.add)
+    hashes.put(name, key, sha)
 
 
 def _ingest_mail(

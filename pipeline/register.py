@@ -18,7 +18,7 @@ import json
 import os
 import secrets
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -464,8 +464,11 @@ SIDECAR_FIELDS = (
 )
 
 
-def write_sidecar(root: Path, register: Register, sha256: str) -> None:
-    """What the register knows of an archived file that the file itself does not say."""
+def write_sidecar(
+    root: Path, register: Register, sha256: str, write: Callable[[Path, bytes], None] | None = None
+) -> None:
+    """What the register knows of an archived file that the file itself does not say; written by
+    ``write`` (a batch's), else at once."""
     from .ooxml import atomic_write
 
     row = register.db.execute(f"SELECT {', '.join(SIDECAR_FIELDS)} FROM files WHERE sha256=?", (sha256,)).fetchone()
@@ -473,7 +476,7 @@ def write_sidecar(root: Path, register: Register, sha256: str) -> None:
     origin = register.mail_origin(sha256)
     if origin:  # the file came by mail: who sent it, so that a rebuild checks the sender again
         data["mail"] = origin
-    atomic_write(sidecar_path(root, sha256), json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+    (write or atomic_write)(sidecar_path(root, sha256), json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 def restore_from_sidecar(register: Register, data: dict[str, Any]) -> None:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
+from .filestate import inbox_key, key_of
 from .intake import discover
 from .ooxml import atomic_write
 from .register import ARCHIVE_FOLDER, REGISTER_FILE
@@ -90,13 +91,19 @@ def _files_state(root: Path, paths: Iterable[str | Path]) -> list[Any] | None:
         except OSError:
             return None
         # plain strings, not pathlib: this runs over every file of the inbox and the archive
-        state.append([name[start:].replace(os.sep, "/"), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino])
+        state.append([name[start:].replace(os.sep, "/"), *key_of(st)])
     return state
 
 
 def inbox_state(root: Path) -> list[Any] | None:
-    """The inbox's files as a run would discover them."""
-    return _files_state(root, discover(root / "inbox"))
+    """The inbox's files as a run would discover them; None when one cannot be read."""
+    state: list[Any] = []
+    for path in discover(root / "inbox"):
+        try:
+            state.append([path.relative_to(root).as_posix(), *inbox_key(path)])
+        except OSError:
+            return None
+    return state
 
 
 def _stored_state(root: Path) -> list[Any] | None:
