@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .findings import Finding, finding
-from .sheetxml import SheetExtras, SpecialCells, sheet_extras
+from .sheetxml import SheetExtras, SpecialCells, package_extras
 
 # Limits for the zip pre-check: a filled unit workbook is ~20-100 KB, its XML a few MB at most.
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -112,16 +112,16 @@ def receive(path: Path, display_name: str, received_at: dt.datetime | None = Non
         size=len(data),
         received_at=received_at or dt.datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0),
     )
-    problem = precheck(data)
+    problem, package = _precheck(data)
     if problem:
         return Received(source, None, (finding("not-a-workbook", file=display_name, detail=problem),))
-    if is_encrypted(data):
+    if _is_encrypted(data, package):
         return Received(source, None, (finding("encrypted-file", file=display_name),))
     try:
-        sheets = tuple(_read_sheets(data))
+        sheets = tuple(_read_sheets(data, package))
     except Exception as exc:  # the reader's many error types all mean "unreadable"
         return Received(source, None, (_reader_failure(display_name, exc),))
-    kind = package_format(data)
+    kind = _package_format(data, package)
     return Received(source, RawWorkbook(source, sheets, kind), tuple(_format_notes(display_name, kind)))
 
 
@@ -156,10 +156,13 @@ def _format_notes(display_name: str, kind: str) -> Iterator[Finding]:
 
 def package_format(data: bytes) -> str:
     """``xlsx``, ``xlsm``, ``xlsb``, ``ods`` or ``xls``, from the content (never the file name)."""
-    if data.startswith(OLE2_MAGIC):
+    return _package_format(data, None if data.startswith(OLE2_MAGIC) else _Zip.of(data, keep=False))
+
+
+def _package_format(data: bytes, package: _Zip | None) -> str:
+    if package is None:
         return "xls"
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = set(archive.namelist())
+    names = package.names
     if "content.xml" in names:
         return "ods"
     if "xl/workbook.bin" in names:
@@ -173,12 +176,13 @@ _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 def is_encrypted(data: bytes) -> bool:
     """A password-protected workbook: an OLE2 wrapper around an encrypted OOXML package, or an
     OpenDocument file whose manifest declares encryption."""
-    if data.startswith(OLE2_MAGIC):
+    return _is_encrypted(data, None if data.startswith(OLE2_MAGIC) else _Zip.of(data))
+
+
+def _is_encrypted(data: bytes, package: _Zip | None) -> bool:
+    if package is None:
         return _ENCRYPTED_PACKAGE in data
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if "META-INF/manifest.xml" not in archive.namelist():
-            return False
-        return b"encryption-data" in archive.read("META-INF/manifest.xml")
+    return b"encryption-data" in package.parts.get("META-INF/manifest.xml", b"")
 
 
 def _unreadable(path: Path, display_name: str, exc: OSError) -> Received:
@@ -196,14 +200,42 @@ def receive_all(inbox: Path) -> Iterator[Received]:
 
 def precheck(data: bytes) -> str:
     """Why ``data`` cannot be a workbook worth opening, in Vietnamese; ``""`` when it may be."""
+    return _precheck(data)[0]
+
+
+@dataclass(frozen=True)
+class _Zip:
+    """A zip container that passed the precheck: its member names and its XML parts, inflated.
+
+    The precheck inflates every member anyway; the checks after it (encryption, format, the
+    cells the value reader does not tell) read these instead of opening the zip again."""
+
+    names: frozenset[str]
+    parts: Mapping[str, bytes]
+
+    @classmethod
+    def of(cls, data: bytes, keep: bool = True) -> _Zip:
+        """The container's names and (with ``keep``) its XML parts; raises on a damaged zip."""
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            parts = {info.filename: archive.read(info) for info in infos if keep and _is_xml_part(info.filename)}
+        return cls(frozenset(info.filename for info in infos), parts)
+
+
+def _is_xml_part(name: str) -> bool:
+    return name.endswith((".xml", ".rels"))
+
+
+def _precheck(data: bytes) -> tuple[str, _Zip | None]:
+    """:func:`precheck`'s answer, and the container when it is a zip that passed it."""
     if not data:
-        return "tệp rỗng, 0 byte"
+        return "tệp rỗng, 0 byte", None
     if len(data) > MAX_FILE_BYTES:
-        return f"tệp quá lớn ({len(data) // 1024 // 1024} MB)"
+        return f"tệp quá lớn ({len(data) // 1024 // 1024} MB)", None
     if data.startswith(OLE2_MAGIC):
-        return ""  # legacy .xls (or an encrypted OOXML package): the reader decides
+        return "", None  # legacy .xls (or an encrypted OOXML package): the reader decides
     if not data.startswith(ZIP_MAGIC):
-        return _foreign_kind(data)
+        return _foreign_kind(data), None
     return _zip_problem(data)
 
 
@@ -216,42 +248,47 @@ def _foreign_kind(data: bytes) -> str:
     return "định dạng không phải Excel"
 
 
-def _zip_problem(data: bytes) -> str:
+_DAMAGED = "tệp bị hỏng hoặc tải về không trọn vẹn"
+
+
+def _zip_problem(data: bytes) -> tuple[str, _Zip | None]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
+            names = frozenset(info.filename for info in infos)
+            if "xl/workbook.xml" not in names and "content.xml" not in names and "xl/workbook.bin" not in names:
+                return "tệp nén không chứa bảng tính", None
+            total = sum(info.file_size for info in infos)
+            packed = sum(info.compress_size for info in infos) or 1
+            if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
+                return "nội dung giải nén quá lớn, nghi là tệp độc hại", None
+            parts = _inflate_check(archive, infos)
     except (zipfile.BadZipFile, OSError, ValueError):
-        return "tệp bị hỏng hoặc tải về không trọn vẹn"
-    names = {info.filename for info in infos}
-    if "xl/workbook.xml" not in names and "content.xml" not in names and "xl/workbook.bin" not in names:
-        return "tệp nén không chứa bảng tính"
-    total = sum(info.file_size for info in infos)
-    packed = sum(info.compress_size for info in infos) or 1
-    if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
-        return "nội dung giải nén quá lớn, nghi là tệp độc hại"
-    return _inflate_check(data)
+        return _DAMAGED, None
+    return ("", _Zip(names, parts)) if parts is not None else (_DAMAGED, None)
 
 
-def _inflate_check(data: bytes) -> str:
-    """Inflate every member once, in bounded chunks: a member whose real content disagrees with
-    its declared size or checksum (a crafted bomb, a damaged download) is caught here, before a
-    reader that trusts the declarations (and could abort the process) sees it."""
+def _inflate_check(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> dict[str, bytes] | None:
+    """Inflate every member once: a member whose real content disagrees with its declared size or
+    checksum (a crafted bomb, a damaged download) is caught here (None), before a reader that
+    trusts the declarations (and could abort the process) sees it. Reading stops at the declared
+    size, whose total is bounded above; the XML parts are kept for the checks after this one."""
+    parts: dict[str, bytes] = {}
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for info in archive.infolist():
-                with archive.open(info) as member:
-                    while member.read(1024 * 1024):
-                        pass
+        for info in infos:
+            content = archive.read(info)
+            if _is_xml_part(info.filename):
+                parts[info.filename] = content
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error):
-        return "tệp bị hỏng hoặc tải về không trọn vẹn"
-    return ""
+        return None
+    return parts
 
 
-def _read_sheets(data: bytes) -> Iterator[RawSheet]:
+def _read_sheets(data: bytes, package: _Zip | None) -> Iterator[RawSheet]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    extras = sheet_extras(data) if data.startswith(ZIP_MAGIC) else {}
+    extras = package_extras(package.parts) if package is not None else {}
     no_extras = SheetExtras({}, {})
     for meta in workbook.sheets_metadata:
         if meta.typ != SheetTypeEnum.WorkSheet:
