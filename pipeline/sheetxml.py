@@ -97,19 +97,18 @@ def package_extras(parts: Mapping[str, bytes]) -> dict[str, SheetExtras]:
     return found
 
 
-# What a formula element can start with: ``<f`` and one of the characters _FORMULA allows after
-# it, or a namespace prefix's ``:f``. Plain substring tests are far cheaper than the regular
-# expression over a sheet's XML, and most sheets have neither (a data validation's ``<formula1>`` is not one).
-_FORMULA_STARTS = tuple(b"<f" + end for end in (b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c", b"/", b">"))
+# Quick searches before _FORMULA, which tries a tag name at every "<" of the sheet: an error cell,
+# an unprefixed formula element (itself a match of _FORMULA) and what a prefixed one ends with.
+_ERROR_CELL = re.compile(rb"t=(?:\"e\"|'e')")
+_PLAIN_FORMULA = re.compile(rb"<f[\s/>]")
+_PREFIXED_FORMULA_END = re.compile(rb":f[\s/>]")
 
 
 def _may_hold_special(xml: bytes) -> bool:
     """Whether a sheet's XML has an error cell or a formula element (then it is scanned)."""
-    if b't="e"' in xml or b"t='e'" in xml:
+    if _ERROR_CELL.search(xml) or _PLAIN_FORMULA.search(xml):
         return True
-    if not any(start in xml for start in _FORMULA_STARTS) and b":f" not in xml:
-        return False
-    return _FORMULA.search(xml) is not None
+    return _PREFIXED_FORMULA_END.search(xml) is not None and _FORMULA.search(xml) is not None
 
 
 class _StyleScanner:
