@@ -327,6 +327,12 @@ def _is_plausible_unicode(word: str) -> bool:
 _SURELY_UNICODE = re.compile("[\u0100-\u024f\u0300-\u036f\u1e00-\u1eff]")
 
 
+def surely_unicode(text: str) -> bool:
+    """Whether the text is certainly not in a legacy encoding, whatever its font: ASCII, or holding
+    a letter of the Vietnamese Unicode blocks (``repair`` leaves such text alone)."""
+    return text.isascii() or _SURELY_UNICODE.search(text) is not None
+
+
 def _has_unicode_letters(text: str) -> bool:
     """Whether the text holds a letter or combining mark beyond Latin-1: then it is Unicode, not legacy."""
     if _SURELY_UNICODE.search(text) is not None:

@@ -21,8 +21,8 @@ from . import cells, layout
 from .config import Field, Sheet
 from .findings import Finding, finding
 from .intake import RawSheet, RawWorkbook
-from .legacy import repair
-from .textnorm import INVISIBLE, clean, fold
+from .legacy import repair, surely_unicode
+from .textnorm import INVISIBLE, clean, fold, is_clean
 
 SERVICE_SHEETS = (layout.META_SHEET, layout.LISTS_SHEET, layout.INSTRUCTIONS_SHEET)
 # A renamed sheet is recognised by its content when at least this share of its labels is found.
@@ -278,6 +278,27 @@ def _unmerged(
 def parse_cell(value: Any, spec: Field, title: str, cell: str, out: Collector, font: str | None = None) -> Any:
     """One cell's value (on sheet ``title``, at ``cell``) by its field's type, with findings for
     what is wrong with it."""
+    if value.__class__ is str:
+        if not value:
+            return _blank(spec, title, cell, out)
+        if is_clean(value) and surely_unicode(value):  # cleaning and repair would change nothing
+            parsed = cells.quick(value, spec)
+            if parsed is not cells.SLOW:
+                return parsed
+    elif value.__class__ is float or value.__class__ is int:
+        parsed = cells.quick(value, spec)
+        if parsed is not cells.SLOW:
+            return parsed
+    return _parse_cell(value, spec, title, cell, out, font)
+
+
+def _blank(spec: Field, title: str, cell: str, out: Collector) -> None:
+    if spec.required:
+        out.add("missing-value", sheet=title, cell=cell, label=spec.label)
+
+
+def _parse_cell(value: Any, spec: Field, title: str, cell: str, out: Collector, font: str | None) -> Any:
+    """:func:`parse_cell` for any value, all the way through cleaning and the field's parser."""
     if isinstance(value, str):
         if isinstance(value, cells.FormulaWithoutValue):
             out.add("formula-without-value", sheet=title, cell=cell, label=spec.label)
@@ -285,9 +306,7 @@ def parse_cell(value: Any, spec: Field, title: str, cell: str, out: Collector, f
         if not isinstance(value, cells.CellError):
             value = _clean_text(value, title, cell, out, font)
     if cells.is_blank(value):
-        if spec.required:
-            out.add("missing-value", sheet=title, cell=cell, label=spec.label)
-        return None
+        return _blank(spec, title, cell, out)
     result = cells.PARSERS[spec.type](value, spec)
     for code, params in result.problems:
         out.add(code, sheet=title, cell=cell, label=spec.label, **params)

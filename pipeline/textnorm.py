@@ -7,6 +7,16 @@ import re
 import unicodedata
 
 INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f]")
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad" + "".join(
+    map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+)
+# An invisible character or any whitespace but the plain space: what clean() removes or replaces
+# (besides runs of spaces and spaces at the ends, which is_clean() tests apart).
+_UNCLEAN_CHAR = re.compile(
+    "["
+    + re.escape("".join(sorted({*_INVISIBLE_CHARS, *(c for c in map(chr, range(0x3001)) if c.isspace())} - {" "})))
+    + "]"
+)
 # Old-style tone placement ("hoà", "thuỷ") against new style ("hòa", "thủy"): fold both to one
 # form by moving the tone mark off the second vowel of these pairs. Matching only, never display.
 _OLD_TONE = {
@@ -38,6 +48,14 @@ def clean(text: str) -> str:
     if INVISIBLE.search(text) is not None:
         text = INVISIBLE.sub("", text)
     return " ".join(text.split())
+
+
+def is_clean(text: str) -> bool:
+    """Whether ``clean(text) == text`` and the text is NFC: a sufficient test, far cheaper than
+    cleaning (most cells pass it and then skip every step of cleaning and its findings)."""
+    if _UNCLEAN_CHAR.search(text) is not None or "  " in text or text.startswith(" ") or text.endswith(" "):
+        return False
+    return text.isascii() or unicodedata.is_normalized("NFC", text)
 
 
 @functools.lru_cache(maxsize=65536)  # the same labels and choices recur in every file
