@@ -7,16 +7,18 @@ full path; these tests check the claims on the characters that matter and on gen
 
 from __future__ import annotations
 
+import io
 import re
 import sys
 import unicodedata
+import zipfile
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import cells, legacy, sheetxml, textnorm
+from pipeline import cells, intake, legacy, sheetxml, textnorm
 from pipeline.config import Field
 
 EXAMPLES = settings(max_examples=300, deadline=None, database=None)
@@ -159,3 +161,38 @@ xml_bits = st.lists(st.sampled_from(XML_PIECES), max_size=12).map(b"".join)
 @given(xml_bits)
 def test_the_quick_sheet_test_agrees_with_the_full_one(xml: bytes) -> None:
     assert sheetxml._may_hold_special(xml) is _reference_may_hold_special(xml)
+
+
+def _small_zip() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook>" + "Mô hình " * 40 + "</workbook>", zipfile.ZIP_DEFLATED)
+        archive.writestr("xl/styles.xml", "<styleSheet/>", zipfile.ZIP_STORED)
+        archive.writestr("docProps/tên.xml", "<x/>" * 30, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def test_plain_members_read_as_zipfile_reads_them() -> None:
+    data = _small_zip()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            assert intake._plain_member(data, info) == archive.read(info)
+
+
+@EXAMPLES
+@given(st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0, max_value=255)), min_size=1, max_size=4))
+def test_a_damaged_member_is_never_read_where_zipfile_would_refuse_it(flips: list[tuple[int, int]]) -> None:
+    """Whatever bytes are changed, a member the quick reader returns is one zipfile reads alike."""
+    damaged = bytearray(_small_zip())
+    for position, value in flips:
+        damaged[position % len(damaged)] = value
+    data = bytes(damaged)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except Exception:  # a damaged directory: intake turns the file away before any member is read
+        return
+    with archive:
+        for info in archive.infolist():
+            quick = intake._plain_member(data, info)
+            if quick is not None:
+                assert archive.read(info) == quick
