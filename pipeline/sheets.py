@@ -190,9 +190,9 @@ def read_table(raw: RawSheet, sheet: Sheet, out: Collector) -> tuple[Record, ...
 
 @dataclass(frozen=True)
 class _Column:
-    """How one field of a table sheet is read: its column (0-based index, letters) and its spec."""
+    """How one field of a table sheet is read: its column (1-based, letters) and its spec."""
 
-    index: int
+    column: int
     letters: str
     spec: Field
 
@@ -207,9 +207,9 @@ class _Plan:
 
 
 def _plan(sheet: Sheet, located: Columns) -> _Plan:
-    letters = {column: cells.address(1, column)[:-1] for column in located.columns.values()}
     columns = tuple(
-        _Column(located.columns[spec.key] - 1, letters[located.columns[spec.key]], spec) for spec in sheet.fields
+        _Column(located.columns[spec.key], cells.address(1, located.columns[spec.key])[:-1], spec)
+        for spec in sheet.fields
     )
     return _Plan(sheet.title, columns)
 
@@ -218,23 +218,26 @@ def _record(
     line: list[Any], filled: set[tuple[int, int]], raw: RawSheet, row: int, plan: _Plan, out: Collector
 ) -> Record | None:
     width = len(line)
-    values = [line[c.index] if c.index < width else "" for c in plan.columns]
+    values = [line[c.column - 1] if c.column <= width else "" for c in plan.columns]
     typed = (
         values
         if not filled
-        else [v for v, c in zip(values, plan.columns, strict=True) if (row, c.index + 1) not in filled]
+        else [v for v, c in zip(values, plan.columns, strict=True) if (row, c.column) not in filled]
     )
     if all(cells.is_blank(v) for v in typed):
         return None  # a blank spacer row (a merged value reaching into it does not make it a row)
-    fonts = raw.legacy_fonts
     number = str(row)
     parsed: dict[str, Any] = {}
     addresses: dict[str, str] = {}
     for value, column in zip(values, plan.columns, strict=True):
+        spec = column.spec
         cell = column.letters + number
-        font = fonts.get((row, column.index + 1)) if fonts else None
-        parsed[column.spec.key] = parse_cell(value, column.spec, plan.title, cell, out, font)
-        addresses[column.spec.key] = cell
+        result = _quick(value, spec)
+        if result is cells.SLOW:
+            font = raw.legacy_fonts.get((row, column.column)) if raw.legacy_fonts else None
+            result = _parse_cell(value, spec, plan.title, cell, out, font)
+        parsed[spec.key] = result
+        addresses[spec.key] = cell
     return Record(row, parsed, addresses)
 
 
@@ -278,18 +281,22 @@ def _unmerged(
 def parse_cell(value: Any, spec: Field, title: str, cell: str, out: Collector, font: str | None = None) -> Any:
     """One cell's value (on sheet ``title``, at ``cell``) by its field's type, with findings for
     what is wrong with it."""
-    if value.__class__ is str:
+    result = _quick(value, spec)
+    return _parse_cell(value, spec, title, cell, out, font) if result is cells.SLOW else result
+
+
+def _quick(value: Any, spec: Field) -> Any:
+    """The value of a cell that needs no cleaning, no repair and raises no finding (most cells):
+    a number, or a text that cleaning and legacy repair would leave as it is; else cells.SLOW."""
+    kind = value.__class__
+    if kind is str:
         if not value:
-            return _blank(spec, title, cell, out)
-        if is_clean(value) and surely_unicode(value):  # cleaning and repair would change nothing
-            parsed = cells.quick(value, spec)
-            if parsed is not cells.SLOW:
-                return parsed
-    elif value.__class__ is float or value.__class__ is int:
-        parsed = cells.quick(value, spec)
-        if parsed is not cells.SLOW:
-            return parsed
-    return _parse_cell(value, spec, title, cell, out, font)
+            return None if not spec.required else cells.SLOW  # blank, no finding unless required
+        if not (is_clean(value) and surely_unicode(value)):
+            return cells.SLOW
+    elif kind is not float and kind is not int:
+        return cells.SLOW
+    return cells.quick(value, spec)
 
 
 def _blank(spec: Field, title: str, cell: str, out: Collector) -> None:
