@@ -157,7 +157,7 @@ def _format_notes(display_name: str, kind: str) -> Iterator[Finding]:
 
 def package_format(data: bytes) -> str:
     """``xlsx``, ``xlsm``, ``xlsb``, ``ods`` or ``xls``, from the content (never the file name)."""
-    return _package_format(data, None if data.startswith(OLE2_MAGIC) else _Zip.of(data, keep=False))
+    return _package_format(data, None if data.startswith(OLE2_MAGIC) else _Zip.of(data))
 
 
 def _package_format(data: bytes, package: _Zip | None) -> str:
@@ -172,18 +172,19 @@ def _package_format(data: bytes, package: _Zip | None) -> str:
 
 
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_MANIFEST = "META-INF/manifest.xml"  # an OpenDocument file's, which declares its encryption
 
 
 def is_encrypted(data: bytes) -> bool:
     """A password-protected workbook: an OLE2 wrapper around an encrypted OOXML package, or an
     OpenDocument file whose manifest declares encryption."""
-    return _is_encrypted(data, None if data.startswith(OLE2_MAGIC) else _Zip.of(data))
+    return _is_encrypted(data, None if data.startswith(OLE2_MAGIC) else _Zip.of(data, (_MANIFEST,)))
 
 
 def _is_encrypted(data: bytes, package: _Zip | None) -> bool:
     if package is None:
         return _ENCRYPTED_PACKAGE in data
-    return b"encryption-data" in package.parts.get("META-INF/manifest.xml", b"")
+    return b"encryption-data" in package.parts.get(_MANIFEST, b"")
 
 
 def _unreadable(path: Path, display_name: str, exc: OSError) -> Received:
@@ -215,12 +216,11 @@ class _Zip:
     parts: Mapping[str, bytes]
 
     @classmethod
-    def of(cls, data: bytes, keep: bool = True) -> _Zip:
-        """The container's names and (with ``keep``) its XML parts; raises on a damaged zip."""
+    def of(cls, data: bytes, parts: tuple[str, ...] = ()) -> _Zip:
+        """The container's names and the named ``parts`` it has, read; raises on a damaged zip."""
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            parts = {info.filename: archive.read(info) for info in infos if keep and _is_xml_part(info.filename)}
-        return cls(frozenset(info.filename for info in infos), parts)
+            names = frozenset(archive.namelist())
+            return cls(names, {name: archive.read(name) for name in parts if name in names})
 
 
 def _is_xml_part(name: str) -> bool:

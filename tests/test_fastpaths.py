@@ -196,3 +196,15 @@ def test_a_damaged_member_is_never_read_where_zipfile_would_refuse_it(flips: lis
             quick = intake._plain_member(data, info)
             if quick is not None:
                 assert archive.read(info) == quick
+
+
+def test_the_public_package_checks_still_answer_alone() -> None:
+    """is_encrypted and package_format, which receive() no longer calls, read only what they need."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("content.xml", "<office:document-content/>")
+        archive.writestr("META-INF/manifest.xml", "<manifest><encryption-data/></manifest>")
+    assert intake.is_encrypted(out.getvalue())
+    assert intake.package_format(out.getvalue()) == "ods"
+    assert not intake.is_encrypted(_small_zip())
+    assert intake.package_format(_small_zip()) == "xlsx"
