@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import cells, layout
 from .config import Field, Sheet
@@ -188,12 +188,12 @@ def read_table(raw: RawSheet, sheet: Sheet, out: Collector) -> tuple[Record, ...
     return tuple(record for row in rows if (record := _record(grid[row - 1], filled, raw, row, plan, out)))
 
 
-@dataclass(frozen=True)
-class _Column:
-    """How one field of a table sheet is read: its column (1-based, letters) and its spec."""
+class _Column(NamedTuple):
+    """How one field of a table sheet is read: its column (1-based, letters), key and spec."""
 
     column: int
     letters: str
+    key: str
     spec: Field
 
 
@@ -208,7 +208,7 @@ class _Plan:
 
 def _plan(sheet: Sheet, located: Columns) -> _Plan:
     columns = tuple(
-        _Column(located.columns[spec.key], cells.address(1, located.columns[spec.key])[:-1], spec)
+        _Column(located.columns[spec.key], cells.address(1, located.columns[spec.key])[:-1], spec.key, spec)
         for spec in sheet.fields
     )
     return _Plan(sheet.title, columns)
@@ -229,15 +229,15 @@ def _record(
     number = str(row)
     parsed: dict[str, Any] = {}
     addresses: dict[str, str] = {}
-    for value, column in zip(values, plan.columns, strict=True):
-        spec = column.spec
-        cell = column.letters + number
+    slow = cells.SLOW
+    for value, (column, letters, key, spec) in zip(values, plan.columns, strict=True):
+        cell = letters + number
         result = _quick(value, spec)
-        if result is cells.SLOW:
-            font = raw.legacy_fonts.get((row, column.column)) if raw.legacy_fonts else None
+        if result is slow:
+            font = raw.legacy_fonts.get((row, column)) if raw.legacy_fonts else None
             result = _parse_cell(value, spec, plan.title, cell, out, font)
-        parsed[spec.key] = result
-        addresses[spec.key] = cell
+        parsed[key] = result
+        addresses[key] = cell
     return Record(row, parsed, addresses)
 
 
