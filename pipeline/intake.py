@@ -207,10 +207,12 @@ def precheck(data: bytes) -> str:
 
 @dataclass(frozen=True)
 class _Zip:
-    """A zip container that passed the precheck: its member names and its XML parts, inflated.
+    """A zip container that passed the precheck: its member names and their contents, inflated.
 
     The precheck inflates every member anyway; the checks after it (encryption, format, the
-    cells the value reader does not tell) read these instead of opening the zip again."""
+    cells the value reader does not tell) read these instead of opening the zip again. Every
+    member is kept, not only ``.xml`` ones: a sheet's part may have any name. Their total is
+    bounded by the precheck (MAX_UNCOMPRESSED_BYTES) and they live as long as one receive()."""
 
     names: frozenset[str]
     parts: Mapping[str, bytes]
@@ -221,10 +223,6 @@ class _Zip:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = frozenset(archive.namelist())
             return cls(names, {name: archive.read(name) for name in parts if name in names})
-
-
-def _is_xml_part(name: str) -> bool:
-    return name.endswith((".xml", ".rels"))
 
 
 def _precheck(data: bytes) -> tuple[str, _Zip | None]:
@@ -273,15 +271,14 @@ def _inflate_check(data: bytes, archive: zipfile.ZipFile, infos: list[zipfile.Zi
     """Inflate every member once: a member whose real content disagrees with its declared size or
     checksum (a crafted bomb, a damaged download) is caught here (None), before a reader that
     trusts the declarations (and could abort the process) sees it. Reading stops at the declared
-    size, whose total is bounded above; the XML parts are kept for the checks after this one."""
+    size, whose total is bounded above; the contents are kept for the checks after this one."""
     parts: dict[str, bytes] = {}
     try:
         for info in infos:
             content = _plain_member(data, info)
             if content is None:
                 content = archive.read(info)
-            if _is_xml_part(info.filename):
-                parts[info.filename] = content
+            parts[info.filename] = content
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error):
         return None
     return parts
