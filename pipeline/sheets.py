@@ -109,8 +109,11 @@ def loose(text: str) -> str:
 def locate_columns(raw: RawSheet, sheet: Sheet) -> Columns:
     """The header row (the one matching most labels) and the column of each field found in it."""
     best = Columns(layout.HEADER_ROW, {}, ())
+    labels = _Labels(
+        {fold(spec.label): spec.key for spec in sheet.fields}, {loose(spec.label): spec.key for spec in sheet.fields}
+    )
     for row in range(1, min(len(raw.rows), layout.HEADER_SEARCH_ROWS) + 1):
-        candidate = _match_header_row(raw.rows[row - 1], row, sheet)
+        candidate = _match_header_row(raw.rows[row - 1], row, labels)
         if len(candidate.columns) > len(best.columns):
             best = candidate
         if len(best.columns) == len(sheet.fields):
@@ -118,9 +121,15 @@ def locate_columns(raw: RawSheet, sheet: Sheet) -> Columns:
     return best
 
 
-def _match_header_row(values: tuple[Any, ...], row: int, sheet: Sheet) -> Columns:
-    exact = {fold(spec.label): spec.key for spec in sheet.fields}
-    relaxed = {loose(spec.label): spec.key for spec in sheet.fields}
+class _Labels(NamedTuple):
+    """A sheet's field keys by folded label and by loose label (made once per sheet, not per row)."""
+
+    exact: Mapping[str, str]
+    relaxed: Mapping[str, str]
+
+
+def _match_header_row(values: tuple[Any, ...], row: int, labels: _Labels) -> Columns:
+    exact, relaxed = labels
     columns: dict[str, int] = {}
     pending: list[tuple[int, str]] = []
     for column, value in enumerate(values, start=1):
