@@ -241,6 +241,7 @@ def _scan(xml: bytes, legacy_styles: dict[str, str]) -> SheetExtras:
     scanner = _CellScanner(legacy_styles)
     parser = _parser()
     parser.StartElementHandler = scanner.start
+    parser.buffer_text = True  # one call per text run, not per chunk of it: the same text, far fewer calls
     parser.CharacterDataHandler = scanner.data
     parser.EndElementHandler = scanner.end
     parser.Parse(xml, True)
