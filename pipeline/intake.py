@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .findings import Finding, finding
-from .sheetxml import SheetExtras, SpecialCells, sheet_extras
+from .sheetxml import SheetExtras, SpecialCells, package_extras
 
 # Limits for the zip pre-check: a filled unit workbook is ~20-100 KB, its XML a few MB at most.
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -118,16 +119,16 @@ def receive(path: Path, display_name: str, received_at: dt.datetime | None = Non
         size=len(data),
         received_at=received_at or dt.datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0),
     )
-    problem = precheck(data)
+    problem, package = _precheck(data)
     if problem:
         return Received(source, None, (finding("not-a-workbook", file=display_name, detail=problem),))
-    if is_encrypted(data):
+    if _is_encrypted(data, package):
         return Received(source, None, (finding("encrypted-file", file=display_name),))
     try:
-        sheets = tuple(_read_sheets(data))
+        sheets = tuple(_read_sheets(data, package))
     except Exception as exc:  # the reader's many error types all mean "unreadable"
         return Received(source, None, (_reader_failure(display_name, exc),))
-    kind = package_format(data)
+    kind = _package_format(data, package)
     return Received(source, RawWorkbook(source, sheets, kind), tuple(_format_notes(display_name, kind)))
 
 
@@ -162,10 +163,13 @@ def _format_notes(display_name: str, kind: str) -> Iterator[Finding]:
 
 def package_format(data: bytes) -> str:
     """``xlsx``, ``xlsm``, ``xlsb``, ``ods`` or ``xls``, from the content (never the file name)."""
-    if data.startswith(OLE2_MAGIC):
+    return _package_format(data, None if data.startswith(OLE2_MAGIC) else _Zip.of(data))
+
+
+def _package_format(data: bytes, package: _Zip | None) -> str:
+    if package is None:
         return "xls"
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = set(archive.namelist())
+    names = package.names
     if "content.xml" in names:
         return "ods"
     if "xl/workbook.bin" in names:
@@ -174,17 +178,19 @@ def package_format(data: bytes) -> str:
 
 
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_MANIFEST = "META-INF/manifest.xml"  # an OpenDocument file's, which declares its encryption
 
 
 def is_encrypted(data: bytes) -> bool:
     """A password-protected workbook: an OLE2 wrapper around an encrypted OOXML package, or an
     OpenDocument file whose manifest declares encryption."""
-    if data.startswith(OLE2_MAGIC):
+    return _is_encrypted(data, None if data.startswith(OLE2_MAGIC) else _Zip.of(data, (_MANIFEST,)))
+
+
+def _is_encrypted(data: bytes, package: _Zip | None) -> bool:
+    if package is None:
         return _ENCRYPTED_PACKAGE in data
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if "META-INF/manifest.xml" not in archive.namelist():
-            return False
-        return b"encryption-data" in archive.read("META-INF/manifest.xml")
+    return b"encryption-data" in package.parts.get(_MANIFEST, b"")
 
 
 def _unreadable(path: Path, display_name: str, exc: OSError) -> Received:
@@ -202,14 +208,39 @@ def receive_all(inbox: Path) -> Iterator[Received]:
 
 def precheck(data: bytes) -> str:
     """Why ``data`` cannot be a workbook worth opening, in Vietnamese; ``""`` when it may be."""
+    return _precheck(data)[0]
+
+
+@dataclass(frozen=True)
+class _Zip:
+    """A zip container that passed the precheck: its member names and their contents, inflated.
+
+    The precheck inflates every member anyway; the checks after it (encryption, format, the
+    cells the value reader does not tell) read these instead of opening the zip again. Every
+    member is kept, not only ``.xml`` ones: a sheet's part may have any name. Their total is
+    bounded by the precheck (MAX_UNCOMPRESSED_BYTES) and they live as long as one receive()."""
+
+    names: frozenset[str]
+    parts: Mapping[str, bytes]
+
+    @classmethod
+    def of(cls, data: bytes, parts: tuple[str, ...] = ()) -> _Zip:
+        """The container's names and the named ``parts`` it has, read; raises on a damaged zip."""
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = frozenset(archive.namelist())
+            return cls(names, {name: archive.read(name) for name in parts if name in names})
+
+
+def _precheck(data: bytes) -> tuple[str, _Zip | None]:
+    """:func:`precheck`'s answer, and the container when it is a zip that passed it."""
     if not data:
-        return "tệp rỗng, 0 byte"
+        return "tệp rỗng, 0 byte", None
     if len(data) > MAX_FILE_BYTES:
-        return f"tệp quá lớn ({len(data) // 1024 // 1024} MB)"
+        return f"tệp quá lớn ({len(data) // 1024 // 1024} MB)", None
     if data.startswith(OLE2_MAGIC):
-        return ""  # legacy .xls (or an encrypted OOXML package): the reader decides
+        return "", None  # legacy .xls (or an encrypted OOXML package): the reader decides
     if not data.startswith(ZIP_MAGIC):
-        return _foreign_kind(data)
+        return _foreign_kind(data), None
     return _zip_problem(data)
 
 
@@ -222,42 +253,96 @@ def _foreign_kind(data: bytes) -> str:
     return "định dạng không phải Excel"
 
 
-def _zip_problem(data: bytes) -> str:
+_DAMAGED = "tệp bị hỏng hoặc tải về không trọn vẹn"
+
+
+def _zip_problem(data: bytes) -> tuple[str, _Zip | None]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
+            names = frozenset(info.filename for info in infos)
+            if "xl/workbook.xml" not in names and "content.xml" not in names and "xl/workbook.bin" not in names:
+                return "tệp nén không chứa bảng tính", None
+            total = sum(info.file_size for info in infos)
+            packed = sum(info.compress_size for info in infos) or 1
+            if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
+                return "nội dung giải nén quá lớn, nghi là tệp độc hại", None
+            parts = _inflate_check(data, archive, infos)
     except (zipfile.BadZipFile, OSError, ValueError):
-        return "tệp bị hỏng hoặc tải về không trọn vẹn"
-    names = {info.filename for info in infos}
-    if "xl/workbook.xml" not in names and "content.xml" not in names and "xl/workbook.bin" not in names:
-        return "tệp nén không chứa bảng tính"
-    total = sum(info.file_size for info in infos)
-    packed = sum(info.compress_size for info in infos) or 1
-    if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
-        return "nội dung giải nén quá lớn, nghi là tệp độc hại"
-    return _inflate_check(data)
+        return _DAMAGED, None
+    return ("", _Zip(names, parts)) if parts is not None else (_DAMAGED, None)
 
 
-def _inflate_check(data: bytes) -> str:
-    """Inflate every member once, in bounded chunks: a member whose real content disagrees with
-    its declared size or checksum (a crafted bomb, a damaged download) is caught here, before a
-    reader that trusts the declarations (and could abort the process) sees it."""
+def _inflate_check(data: bytes, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> dict[str, bytes] | None:
+    """Inflate every member once: a member whose real content disagrees with its declared size or
+    checksum (a crafted bomb, a damaged download) is caught here (None), before a reader that
+    trusts the declarations (and could abort the process) sees it. Reading stops at the declared
+    size, whose total is bounded above; the contents are kept for the checks after this one."""
+    parts: dict[str, bytes] = {}
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for info in archive.infolist():
-                with archive.open(info) as member:
-                    while member.read(1024 * 1024):
-                        pass
+        for info in infos:
+            content = _plain_member(data, info)
+            if content is None:
+                content = archive.read(info)
+            parts[info.filename] = content
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error):
-        return "tệp bị hỏng hoặc tải về không trọn vẹn"
-    return ""
+        return None
+    return parts
 
 
-def _read_sheets(data: bytes) -> Iterator[RawSheet]:
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader
+_LOCAL_MAGIC = b"PK\x03\x04"
+# Encrypted, compressed patched data, strong encryption: zipfile refuses these (or asks a password).
+_UNUSUAL_FLAGS = 0x01 | 0x20 | 0x40
+
+
+def _plain_member(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """A stored or deflated member's content when it is exactly what its entry declares (local
+    header, name, size, checksum), inflated with zlib directly; None for anything else, which
+    zipfile then reads and judges. ``zipfile.read`` would give the same bytes without complaint
+    whenever this returns them; it costs several times as much per member."""
+    if info.flag_bits & _UNUSUAL_FLAGS or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return None
+    offset = info.header_offset
+    header = data[offset : offset + _LOCAL_HEADER.size]
+    if len(header) != _LOCAL_HEADER.size:
+        return None
+    magic, _, _, flags, _, _, _, _, _, _, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+    name = data[offset + _LOCAL_HEADER.size : offset + _LOCAL_HEADER.size + name_length]
+    if magic != _LOCAL_MAGIC or _decoded(name, flags) != info.orig_filename:
+        return None
+    start = offset + _LOCAL_HEADER.size + name_length + extra_length
+    raw = data[start : start + info.compress_size]
+    if len(raw) != info.compress_size:
+        return None
+    content = raw if info.compress_type == zipfile.ZIP_STORED else _inflate(raw, info.file_size)
+    return content if content is not None and zlib.crc32(content) == info.CRC else None
+
+
+def _decoded(name: bytes, flags: int) -> str | None:
+    """A local header's file name as zipfile reads it (UTF-8 when flagged, else code page 437)."""
+    try:
+        return name.decode("utf-8" if flags & 0x800 else "cp437")
+    except UnicodeDecodeError:
+        return None
+
+
+def _inflate(raw: bytes, size: int) -> bytes | None:
+    """A complete raw deflate stream inflated to exactly ``size`` bytes, else None (never more
+    than ``size + 1`` bytes are produced, whatever the stream holds)."""
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    try:
+        content = inflater.decompress(raw, size + 1)
+    except zlib.error:
+        return None
+    return content if inflater.eof and len(content) == size else None
+
+
+def _read_sheets(data: bytes, package: _Zip | None) -> Iterator[RawSheet]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    extras = sheet_extras(data) if data.startswith(ZIP_MAGIC) else {}
+    extras = package_extras(package.parts) if package is not None else {}
     no_extras = SheetExtras({}, {})
     for meta in workbook.sheets_metadata:
         if meta.typ != SheetTypeEnum.WorkSheet:

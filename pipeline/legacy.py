@@ -321,8 +321,22 @@ def _is_plausible_unicode(word: str) -> bool:
 # --------------------------------------------------------------------------- detection
 
 
+# Letters and combining marks beyond Latin-1 that Vietnamese text is made of (Latin Extended-A and
+# -B, combining diacritics, Latin Extended Additional: every code point there is a letter or a
+# mark). Finding one settles the question below without looking at each character in Python.
+_SURELY_UNICODE = re.compile("[\u0100-\u024f\u0300-\u036f\u1e00-\u1eff]")
+
+
+def surely_unicode(text: str) -> bool:
+    """Whether the text is certainly not in a legacy encoding, whatever its font: ASCII, or holding
+    a letter of the Vietnamese Unicode blocks (``repair`` leaves such text alone)."""
+    return text.isascii() or _SURELY_UNICODE.search(text) is not None
+
+
 def _has_unicode_letters(text: str) -> bool:
     """Whether the text holds a letter or combining mark beyond Latin-1: then it is Unicode, not legacy."""
+    if _SURELY_UNICODE.search(text) is not None:
+        return True
     return any(ord(char) > 0xFF and unicodedata.category(char)[0] in "LM" for char in text)
 
 

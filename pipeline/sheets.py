@@ -15,13 +15,14 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import cells, layout
 from .config import Field, Sheet
 from .findings import Finding, finding
 from .intake import RawSheet, RawWorkbook
-from .textnorm import INVISIBLE, clean, fold
+from .legacy import repair, surely_unicode
+from .textnorm import INVISIBLE, clean, fold, is_clean
 
 SERVICE_SHEETS = (layout.META_SHEET, layout.LISTS_SHEET, layout.INSTRUCTIONS_SHEET)
 # A renamed sheet is recognised by its content when at least this share of its labels is found.
@@ -108,8 +109,11 @@ def loose(text: str) -> str:
 def locate_columns(raw: RawSheet, sheet: Sheet) -> Columns:
     """The header row (the one matching most labels) and the column of each field found in it."""
     best = Columns(layout.HEADER_ROW, {}, ())
+    labels = _Labels(
+        {fold(spec.label): spec.key for spec in sheet.fields}, {loose(spec.label): spec.key for spec in sheet.fields}
+    )
     for row in range(1, min(len(raw.rows), layout.HEADER_SEARCH_ROWS) + 1):
-        candidate = _match_header_row(raw.rows[row - 1], row, sheet)
+        candidate = _match_header_row(raw.rows[row - 1], row, labels)
         if len(candidate.columns) > len(best.columns):
             best = candidate
         if len(best.columns) == len(sheet.fields):
@@ -117,9 +121,15 @@ def locate_columns(raw: RawSheet, sheet: Sheet) -> Columns:
     return best
 
 
-def _match_header_row(values: tuple[Any, ...], row: int, sheet: Sheet) -> Columns:
-    exact = {fold(spec.label): spec.key for spec in sheet.fields}
-    relaxed = {loose(spec.label): spec.key for spec in sheet.fields}
+class _Labels(NamedTuple):
+    """A sheet's field keys by folded label and by loose label (made once per sheet, not per row)."""
+
+    exact: Mapping[str, str]
+    relaxed: Mapping[str, str]
+
+
+def _match_header_row(values: tuple[Any, ...], row: int, labels: _Labels) -> Columns:
+    exact, relaxed = labels
     columns: dict[str, int] = {}
     pending: list[tuple[int, str]] = []
     for column, value in enumerate(values, start=1):
@@ -155,9 +165,9 @@ def read_form(raw: RawSheet, sheet: Sheet, out: Collector) -> dict[str, Any]:
         if row is None:
             out.add("header-changed", sheet=sheet.title, label=spec.label)
             continue
-        place = cells.Place(sheet.title, row, layout.FORM_VALUE_COLUMN)
+        cell = cells.address(row, layout.FORM_VALUE_COLUMN)
         font = raw.legacy_fonts.get((row, layout.FORM_VALUE_COLUMN))
-        answers[spec.key] = parse_cell(raw.cell(row, layout.FORM_VALUE_COLUMN), spec, place, out, font)
+        answers[spec.key] = parse_cell(raw.cell(row, layout.FORM_VALUE_COLUMN), spec, sheet.title, cell, out, font)
     return answers
 
 
@@ -182,30 +192,62 @@ def read_table(raw: RawSheet, sheet: Sheet, out: Collector) -> tuple[Record, ...
     if missing:
         return ()
     grid, filled = _unmerged(raw, located.header_row, sheet.title, out)
+    plan = _plan(sheet, located)
     rows = range(located.header_row + 1, len(grid) + 1)
-    return tuple(record for row in rows if (record := _record(grid, filled, raw, row, sheet, located, out)))
+    return tuple(record for row in rows if (record := _record(grid[row - 1], filled, raw, row, plan, out)))
+
+
+class _Column(NamedTuple):
+    """How one field of a table sheet is read: its column (1-based, letters), key and spec."""
+
+    column: int
+    letters: str
+    key: str
+    spec: Field
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A table sheet's fields in schema order with their located columns: worked out once per
+    sheet, not once per cell (the schema lookups and column letters are the same on every row)."""
+
+    title: str
+    columns: tuple[_Column, ...]
+
+
+def _plan(sheet: Sheet, located: Columns) -> _Plan:
+    columns = tuple(
+        _Column(located.columns[spec.key], cells.address(1, located.columns[spec.key])[:-1], spec.key, spec)
+        for spec in sheet.fields
+    )
+    return _Plan(sheet.title, columns)
 
 
 def _record(
-    grid: list[list[Any]],
-    filled: set[tuple[int, int]],
-    raw: RawSheet,
-    row: int,
-    sheet: Sheet,
-    located: Columns,
-    out: Collector,
+    line: list[Any], filled: set[tuple[int, int]], raw: RawSheet, row: int, plan: _Plan, out: Collector
 ) -> Record | None:
-    line = grid[row - 1]
-    values = {key: line[column - 1] if column <= len(line) else "" for key, column in located.columns.items()}
-    typed = [v for key, v in values.items() if (row, located.columns[key]) not in filled]
+    width = len(line)
+    values = [line[c.column - 1] if c.column <= width else "" for c in plan.columns]
+    typed = (
+        values
+        if not filled
+        else [v for v, c in zip(values, plan.columns, strict=True) if (row, c.column) not in filled]
+    )
     if all(cells.is_blank(v) for v in typed):
         return None  # a blank spacer row (a merged value reaching into it does not make it a row)
-    places = {spec.key: cells.Place(sheet.title, row, located.columns[spec.key]) for spec in sheet.fields}
-    parsed = {
-        key: parse_cell(values[key], sheet.field(key), place, out, raw.legacy_fonts.get((row, place.column)))
-        for key, place in places.items()
-    }
-    return Record(row, parsed, {key: place.cell for key, place in places.items()})
+    number = str(row)
+    parsed: dict[str, Any] = {}
+    addresses: dict[str, str] = {}
+    slow = cells.SLOW
+    for value, (column, letters, key, spec) in zip(values, plan.columns, strict=True):
+        cell = letters + number
+        result = _quick(value, spec)
+        if result is slow:
+            font = raw.legacy_fonts.get((row, column)) if raw.legacy_fonts else None
+            result = _parse_cell(value, spec, plan.title, cell, out, font)
+        parsed[key] = result
+        addresses[key] = cell
+    return Record(row, parsed, addresses)
 
 
 def _unmerged(
@@ -245,34 +287,64 @@ def _unmerged(
 # --------------------------------------------------------------------------- cells
 
 
-def parse_cell(value: Any, spec: Field, place: cells.Place, out: Collector, font: str | None = None) -> Any:
-    """One cell's value by its field's type, with findings for what is wrong with it."""
-    if isinstance(value, cells.FormulaWithoutValue):
-        out.add("formula-without-value", sheet=place.sheet, cell=place.cell, label=spec.label)
-        return None
-    if isinstance(value, str) and not isinstance(value, cells.CellError):
-        value = _clean_text(value, place, out, font)
+def parse_cell(value: Any, spec: Field, title: str, cell: str, out: Collector, font: str | None = None) -> Any:
+    """One cell's value (on sheet ``title``, at ``cell``) by its field's type, with findings for
+    what is wrong with it."""
+    result = _quick(value, spec)
+    return _parse_cell(value, spec, title, cell, out, font) if result is cells.SLOW else result
+
+
+def _quick(value: Any, spec: Field) -> Any:
+    """The value of a cell that needs no cleaning, no repair and raises no finding (most cells):
+    a number, or a text that cleaning and legacy repair would leave as it is; else cells.SLOW."""
+    kind = value.__class__
+    if kind is str:
+        if not value:
+            return None if not spec.required else cells.SLOW  # blank, no finding unless required
+        if not (is_clean(value) and surely_unicode(value)):
+            return cells.SLOW
+    elif kind is not float and kind is not int:
+        return cells.SLOW
+    return cells.quick(value, spec)
+
+
+def _blank(spec: Field, title: str, cell: str, out: Collector) -> None:
+    if spec.required:
+        out.add("missing-value", sheet=title, cell=cell, label=spec.label)
+
+
+def _parse_cell(value: Any, spec: Field, title: str, cell: str, out: Collector, font: str | None) -> Any:
+    """:func:`parse_cell` for any value, all the way through cleaning and the field's parser."""
+    if isinstance(value, str):
+        if isinstance(value, cells.FormulaWithoutValue):
+            out.add("formula-without-value", sheet=title, cell=cell, label=spec.label)
+            return None
+        if not isinstance(value, cells.CellError):
+            value = _clean_text(value, title, cell, out, font)
     if cells.is_blank(value):
-        if spec.required:
-            out.add("missing-value", sheet=place.sheet, cell=place.cell, label=spec.label)
-        return None
+        return _blank(spec, title, cell, out)
     result = cells.PARSERS[spec.type](value, spec)
     for code, params in result.problems:
-        out.add(code, sheet=place.sheet, cell=place.cell, label=spec.label, **params)
+        out.add(code, sheet=title, cell=cell, label=spec.label, **params)
     return result.value
 
 
-def _clean_text(text: str, place: cells.Place, out: Collector, font: str | None) -> str:
+def _clean_text(text: str, title: str, cell: str, out: Collector, font: str | None) -> str:
     """Legacy encodings converted (by the cell's font, else by its characters), NFC, invisible
     characters gone; each repair recorded."""
-    from .legacy import repair
+    if not text.isascii():  # ASCII is neither legacy-encoded nor out of NFC
+        text = _repaired(text, title, cell, out, font)
+    if INVISIBLE.search(text):
+        out.add("invisible-characters", sheet=title, cell=cell)
+    return clean(text)
 
+
+def _repaired(text: str, title: str, cell: str, out: Collector, font: str | None) -> str:
+    """``text`` converted from a legacy encoding (``legacy-encoding``) or noted as not NFC."""
     converted, encoding = repair(text, font)
     if encoding:
-        out.add("legacy-encoding", sheet=place.sheet, cell=place.cell, encoding=encoding.upper(), converted=converted)
-        text = converted
-    elif unicodedata.normalize("NFC", text) != text:
-        out.add("not-nfc", sheet=place.sheet, cell=place.cell)
-    if INVISIBLE.search(text):
-        out.add("invisible-characters", sheet=place.sheet, cell=place.cell)
-    return clean(text)
+        out.add("legacy-encoding", sheet=title, cell=cell, encoding=encoding.upper(), converted=converted)
+        return converted
+    if not unicodedata.is_normalized("NFC", text):
+        out.add("not-nfc", sheet=title, cell=cell)
+    return text

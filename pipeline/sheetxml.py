@@ -13,7 +13,7 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from xml.parsers import expat
 
@@ -59,16 +59,56 @@ LEGACY_FONT_PREFIXES = (".vn", "vni-")
 def sheet_extras(data: bytes) -> dict[str, SheetExtras]:
     """What the value reader does not tell, per sheet name (only sheets that have any)."""
     with zipfile.ZipFile(io.BytesIO(data)) as package:
-        names = set(package.namelist())
-        if "xl/workbook.xml" not in names:
-            return {}
-        legacy_styles = _legacy_font_styles(package.read("xl/styles.xml")) if "xl/styles.xml" in names else {}
-        found = {}
-        for name, part in _sheet_parts(package).items():
-            xml = package.read(part) if part in names else b""
-            if legacy_styles or b't="e"' in xml or b"t='e'" in xml or _FORMULA.search(xml):
-                found[name] = _scan(xml, legacy_styles)
-        return found
+        return package_extras(_Members(package))
+
+
+class _Members(Mapping[str, bytes]):
+    """A zip's members by name, inflated when asked for."""
+
+    def __init__(self, package: zipfile.ZipFile) -> None:
+        self.package = package
+        self.names = set(package.namelist())
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self.names:
+            raise KeyError(name)
+        return self.package.read(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+def package_extras(parts: Mapping[str, bytes]) -> dict[str, SheetExtras]:
+    """:func:`sheet_extras` of a package given as its parts (member name -> content)."""
+    if "xl/workbook.xml" not in parts:
+        return {}
+    legacy_styles = _legacy_font_styles(parts["xl/styles.xml"]) if "xl/styles.xml" in parts else {}
+    found = {}
+    for name, part in _sheet_parts(parts).items():
+        xml = parts.get(part, b"")
+        if legacy_styles or _may_hold_special(xml):
+            found[name] = _scan(xml, legacy_styles)
+    return found
+
+
+# Quick searches before _FORMULA, which tries a tag name at every "<" of the sheet: an error cell,
+# an unprefixed formula element (itself a match of _FORMULA) and what a prefixed one ends with.
+_ERROR_CELL = re.compile(rb"t=(?:\"e\"|'e')")
+_PLAIN_FORMULA = re.compile(rb"<f[\s/>]")
+_PREFIXED_FORMULA_END = re.compile(rb":f[\s/>]")
+
+
+def _may_hold_special(xml: bytes) -> bool:
+    """Whether a sheet's XML has an error cell or a formula element (then it is scanned)."""
+    if _ERROR_CELL.search(xml) or _PLAIN_FORMULA.search(xml):
+        return True
+    return _PREFIXED_FORMULA_END.search(xml) is not None and _FORMULA.search(xml) is not None
 
 
 class _StyleScanner:
@@ -112,7 +152,7 @@ def _legacy_font_styles(xml: bytes) -> dict[str, str]:
     return {index: name for index, name in fonts.items() if name.lower().startswith(LEGACY_FONT_PREFIXES)}
 
 
-def _sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_parts(package: Mapping[str, bytes]) -> dict[str, str]:
     """Sheet name -> its part in the package, through the workbook's relationships."""
     targets: dict[str, str] = {}
     sheets: list[tuple[str, str]] = []
@@ -126,11 +166,8 @@ def _sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
             rid = next((v for k, v in attrs.items() if _local(k) == "id"), "")
             sheets.append((attrs.get("name", ""), rid))
 
-    _parse(
-        package.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in package.namelist() else b"",
-        on_rel,
-    )
-    _parse(package.read("xl/workbook.xml"), on_sheet)
+    _parse(package.get("xl/_rels/workbook.xml.rels", b""), on_rel)
+    _parse(package["xl/workbook.xml"], on_sheet)
     return {name: _resolve(targets.get(rid, "")) for name, rid in sheets}
 
 
@@ -204,6 +241,7 @@ def _scan(xml: bytes, legacy_styles: dict[str, str]) -> SheetExtras:
     scanner = _CellScanner(legacy_styles)
     parser = _parser()
     parser.StartElementHandler = scanner.start
+    parser.buffer_text = True  # one call per text run, not per chunk of it: the same text, far fewer calls
     parser.CharacterDataHandler = scanner.data
     parser.EndElementHandler = scanner.end
     parser.Parse(xml, True)

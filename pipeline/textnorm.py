@@ -7,7 +7,17 @@ import re
 import unicodedata
 
 INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f]")
-_SPACES = re.compile(r"\s+")
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad" + "".join(
+    map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+)
+# An invisible character (INVISIBLE's, listed again) or any whitespace but the plain space (all of
+# them lie below U+3001): what clean() removes or replaces, besides runs of spaces and spaces at
+# the ends, which is_clean() tests apart. tests/test_fastpaths.py checks the class on every code point.
+_UNCLEAN_CHAR = re.compile(
+    "["
+    + re.escape("".join(sorted({*_INVISIBLE_CHARS, *(c for c in map(chr, range(0x3001)) if c.isspace())} - {" "})))
+    + "]"
+)
 # Old-style tone placement ("hoà", "thuỷ") against new style ("hòa", "thủy"): fold both to one
 # form by moving the tone mark off the second vowel of these pairs. Matching only, never display.
 _OLD_TONE = {
@@ -31,8 +41,22 @@ _OLD_TONE = {
 
 def clean(text: str) -> str:
     """NFC, invisible characters removed, runs of whitespace collapsed, ends stripped."""
-    text = INVISIBLE.sub("", unicodedata.normalize("NFC", text))
-    return _SPACES.sub(" ", text).strip()
+    # Every cell passes here, most of them already clean: each step is skipped when a quick test
+    # shows it would change nothing. ``str.split()`` splits on exactly the characters ``\s``
+    # matches (both use Python's Unicode whitespace), so split-and-join equals sub-and-strip.
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if INVISIBLE.search(text) is not None:
+        text = INVISIBLE.sub("", text)
+    return " ".join(text.split())
+
+
+def is_clean(text: str) -> bool:
+    """Whether ``clean(text) == text`` and the text is NFC: a sufficient test, far cheaper than
+    cleaning (most cells pass it and then skip every step of cleaning and its findings)."""
+    if _UNCLEAN_CHAR.search(text) is not None or "  " in text or text.startswith(" ") or text.endswith(" "):
+        return False
+    return text.isascii() or unicodedata.is_normalized("NFC", text)
 
 
 @functools.lru_cache(maxsize=65536)  # the same labels and choices recur in every file
