@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import itertools
 import tempfile
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -195,19 +196,33 @@ def _item_columns(sheet: Sheet) -> tuple[Column, ...]:
     return (*_UNIT_KEY, _GROUP, *fields, *_SCORE_COLUMNS, *_SOURCE_COLUMNS)
 
 
-def _item_row(item: Item, sheet: Sheet, config: Config) -> Row:
-    unit = item.unit
-    return (
-        unit.code,
-        unit.name,
-        config.units.group_label(unit.group),
-        *(item.values.get(f.key) for f in sheet.fields),
-        item.total_score,
-        item.classification,
-        item.source_file,
-        item.source_sheet,
-        item.source_row,
-    )
+def _item_rows(items: Iterable[Item], sheet: Sheet, config: Config) -> list[Row]:
+    """One row per item: its unit, one value per schema field, its score, where it came from.
+    The group labels and field keys are looked up once: there are tens of thousands of items."""
+    groups = _group_labels(config)
+    keys = [f.key for f in sheet.fields]
+    return [
+        (
+            item.unit.code,
+            item.unit.name,
+            groups[item.unit.group],
+            *map(item.values.get, keys),
+            item.total_score,
+            item.classification,
+            item.source_file,
+            item.source_sheet,
+            item.source_row,
+        )
+        for item in items
+    ]
+
+
+def _group_labels(config: Config) -> dict[str, str]:
+    """``config.units.group_label`` as a mapping (the first group of a key wins, as there)."""
+    labels: dict[str, str] = {}
+    for group in config.units.groups:
+        labels.setdefault(group.key, group.label)
+    return labels
 
 
 def _activity_rows(data: Consolidation, sheet: Sheet) -> list[Row]:
@@ -236,7 +251,7 @@ def _finding_row(item: Finding) -> Row:
 
 
 def _write_items(out: StreamedSheet, sheet: Sheet, items: Iterable[Item], config: Config) -> None:
-    _write_list(out, sheet.title, _item_columns(sheet), [_item_row(i, sheet, config) for i in items])
+    _write_list(out, sheet.title, _item_columns(sheet), _item_rows(items, sheet, config))
 
 
 def _write_activities(out: StreamedSheet, data: Consolidation, config: Config) -> None:
@@ -290,10 +305,11 @@ def _stats_widths(tables: Sequence[StatTable]) -> dict[int, int]:
     """Each column as wide as its longest value (titles and wrapped headers aside), within bounds."""
     widths: dict[int, int] = {}
     for table in tables:
-        for values in (*table.rows, *((table.total,) if table.total else ())):
-            for column, value in enumerate(values, start=1):
-                fitted = min(len(str(value)) + 2, _STATS_MAX_WIDTH)
-                widths[column] = max(widths.get(column, _STATS_MIN_WIDTH), fitted)
+        rows = (*table.rows, *((table.total,) if table.total else ()))
+        # Column by column (a table may list every model); a short row's missing values count as "".
+        for column, values in enumerate(itertools.zip_longest(*rows, fillvalue=""), start=1):
+            fitted = min(max(map(len, map(str, values))) + 2, _STATS_MAX_WIDTH)
+            widths[column] = max(widths.get(column, _STATS_MIN_WIDTH), fitted)
     return widths
 
 
