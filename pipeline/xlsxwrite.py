@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import math
 import re
 import shutil
@@ -59,8 +60,11 @@ SHEET_COMPRESSLEVEL = 1
 BATCH_ROWS = 2048
 
 Row = tuple[Any, ...]
-# A column's cells in a batch: row-template fragments, payloads, canonical texts (UTF-8).
-_Codes = tuple[Sequence[bytes], Sequence[Any], Sequence[bytes]]
+# A cell's code: its fragment of the row template, its payload, its canonical text (UTF-8).
+_Code = tuple[bytes, Any, bytes]
+# A column's cells in a batch: row-template fragments (one for all, when alike), payloads,
+# canonical texts (UTF-8).
+_Codes = tuple[bytes | Sequence[bytes], Sequence[Any], Sequence[bytes]]
 StyleKey = tuple[str, bool, Font | None]
 
 
@@ -79,9 +83,11 @@ PLAIN = Column("")
 # A cell's code: its fragment of the row template (``%s`` for the row number, then a conversion
 # for the payload), the payload, and the UTF-8 of the value's canonical text for the digest.
 _BLANK = b"%.0s%.0s"  # consumes the row number and the payload, writes nothing
+_BLANK_CODE = (_BLANK, b"", b"")
+# Types whose equal values are written alike (floats but for 0.0 and -0.0), so that a column of
+# one of them encodes each distinct value once.
+_DISTINCT_KINDS = frozenset({str, int, float, bool, dt.date})
 _ILLEGAL_BYTES = bytes(range(1, 9)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))  # NUL: the separator
-_FLOAT_FAST_LIMIT = 1e12  # below it, "%.12g" writes a whole float as its integer (the digest's text)
-_INT_FAST_LIMIT = 2**53  # below it, an int is exactly its float (what "%.16g" writes)
 
 
 def text(value: str) -> str:
@@ -113,7 +119,6 @@ class StreamedSheet:
         self.ws = wb.create_sheet()
         self.digest = digest
         self.styles: dict[StyleKey, str] = {}
-        self.templates: dict[tuple[bytes, ...], bytes] = {}
         self.rows = 0
         self.xml = xml
 
@@ -134,7 +139,7 @@ class StreamedSheet:
     def append(self, values: Sequence[Any], specs: Sequence[Column] = (), font: Font | None = None) -> None:
         """One row of typed cells (blanks stay empty), each in its column's display."""
         codes = [self._cell_code(c, v, _spec(specs, c), font) for c, v in enumerate(values)]
-        self._write_batch([((f,), (p,), (d,)) for f, p, d in codes], 1)
+        self._write_batch([(f, (p,), (d,)) for f, p, d in codes], 1)
 
     def append_rows(
         self, rows: Sequence[Sequence[Any]], specs: Sequence[Column] = (), font: Font | None = None
@@ -167,115 +172,105 @@ class StreamedSheet:
         """``count`` rows, given as the codes of each column, out as XML and to the digest."""
         numbers = [b"%d" % n for n in range(self.rows + 1, self.rows + count + 1)]
         self.rows += count
-        if not columns:  # blank rows
-            self.xml.write(b"".join(b'<row r="%s"></row>' % n for n in numbers))
-            self.digest.canonical_rows([b""] * count)
-            return
-        shapes = zip(*(fragments for fragments, _, _ in columns), strict=True)
+        cells = [codes for codes in columns if codes[0] != _BLANK]  # a blank column writes nothing
         # The template's arguments: the row's number, then (number, payload) for each cell.
-        args = zip(numbers, *(part for _, payloads, _ in columns for part in (numbers, payloads)), strict=True)
-        templates = self.templates
-        out = [
-            (templates.get(shape) or self._template(shape)) % values for shape, values in zip(shapes, args, strict=True)
-        ]
+        args = zip(numbers, *(part for _, payloads, _ in cells for part in (numbers, payloads)), strict=True)
+        varying = [fragments for fragments, _, _ in cells if not isinstance(fragments, bytes)]
+        if varying:
+            templates: dict[tuple[bytes, ...], bytes] = {}
+            shapes = zip(*varying, strict=True)
+            out = [
+                (templates.get(shape) or _template(cells, shape, templates)) % values
+                for shape, values in zip(shapes, args, strict=True)
+            ]
+        else:
+            template = _template(cells, (), {})
+            out = [template % values for values in args]
         self.xml.write(b"".join(out))
-        canonicals = zip(*(texts for _, _, texts in columns), strict=True)
+        canonicals = zip(*(texts for _, _, texts in columns), strict=True) if columns else [()] * count
         self.digest.canonical_rows([b"\x1f".join(texts).rstrip(b"\x1f") for texts in canonicals])
 
-    def _template(self, fragments: tuple[bytes, ...]) -> bytes:
-        template = b'<row r="%s">' + b"".join(fragments) + b"</row>"
-        self.templates[fragments] = template
-        return template
-
     def _column_codes(self, column: int, values: tuple[Any, ...], spec: Column, font: Font | None) -> _Codes:
-        """The fragments, payloads and canonical texts of one column of a batch."""
-        kinds = set(map(type, values)) - {type(None)}
-        kind = kinds.pop() if len(kinds) == 1 else None
-        codes = None
-        if kind is str:
-            codes = self._text_column(column, values, spec, font)
-        elif kind is int:
-            codes = self._int_column(column, values, spec, font)
-        elif kind is float:
-            codes = self._float_column(column, values, spec, font)
-        if codes is not None:
-            return codes
-        fragments, payloads, texts = zip(*(self._cell_code(column, v, spec, font) for v in values), strict=True)
-        return fragments, payloads, texts
+        """The fragments (one for all when they are alike), payloads and canonical texts of one
+        column of a batch: each distinct value is encoded once (the texts of a column together),
+        then looked up for every row."""
+        distinct = _distinct(values)
+        encoded = self._distinct_codes(column, distinct, spec, font) if distinct is not None else None
+        if encoded is None or distinct is None:
+            fragments, payloads, texts = zip(*(self._cell_code(column, v, spec, font) for v in values), strict=True)
+            return fragments, payloads, texts
+        shapes = {fragment for fragment, _, _ in encoded}
+        fragment_list = [fragment for fragment, _, _ in encoded]
+        payload_list = [payload for _, payload, _ in encoded]
+        text_list = [text for _, _, text in encoded]
+        payloads = list(map(dict(zip(distinct, payload_list, strict=True)).__getitem__, values))
+        if all(p is t for p, t in zip(payload_list, text_list, strict=True)):
+            texts = payloads  # texts without escapes, integers: the payload is the canonical text
+        else:
+            texts = list(map(dict(zip(distinct, text_list, strict=True)).__getitem__, values))
+        if len(shapes) == 1:
+            return shapes.pop(), payloads, texts
+        return list(map(dict(zip(distinct, fragment_list, strict=True)).__getitem__, values)), payloads, texts
 
-    def _text_column(self, column: int, values: tuple[Any, ...], spec: Column, font: Font | None) -> _Codes | None:
-        """Text cells: cleaned, escaped and encoded as one string; None if a value holds a NUL."""
-        strings = [v or "" for v in values] if None in values else values
-        joined = "\x00".join(strings)
+    def _distinct_codes(self, column: int, distinct: list[Any], spec: Column, font: Font | None) -> list[_Code] | None:
+        """The codes of a column's distinct values (all of one type, or blank); None if the texts
+        cannot be encoded together."""
+        kinds = set(map(type, distinct)) - {type(None)}
+        if kinds == {str}:
+            return self._texts(column, distinct, spec, font)
+        if kinds == {int}:
+            return self._integers(column, distinct, spec, font)
+        return [self._cell_code(column, v, spec, font) for v in distinct]
+
+    def _texts(self, column: int, strings: list[Any], spec: Column, font: Font | None) -> list[_Code] | None:
+        """The codes of distinct texts (blanks among them), cleaned, escaped and encoded as one
+        string, which gives what :meth:`_cell_code` gives each; None if a text holds a NUL (the
+        separator)."""
+        joined = "\x00".join([s or "" for s in strings])
         if joined.count("\x00") != len(strings) - 1:
             return None
         normalized = unicodedata.normalize("NFC", joined)
         encoded = normalized.encode("utf-8")
+        # The control characters text() removes are single bytes in UTF-8, never inside a character.
         cleaned = encoded.translate(None, _ILLEGAL_BYTES)
+        canonical_text = cleaned
         if len(cleaned) != len(encoded):
             # Removing a control character can leave a sequence that is not NFC; the digest's
             # canonical text normalizes it again, as it does for a single cell.
             normalized = cleaned.decode("utf-8")
-            canonicals = unicodedata.normalize("NFC", normalized).encode("utf-8").split(b"\x00")
-        else:
-            canonicals = cleaned.split(b"\x00")
-        payloads = _escaped(cleaned).split(b"\x00")
+            canonical_text = unicodedata.normalize("NFC", normalized).encode("utf-8")
+        escaped = _escaped(cleaned)
+        canonicals = canonical_text.split(b"\x00")
+        # With nothing escaped or normalized again, the payloads are the canonical texts: one list.
+        payloads = canonicals if escaped == canonical_text else escaped.split(b"\x00")
         parts = normalized.split("\x00")
-        stripped = list(map(str.strip, parts))
         style = "" if not spec.wrap and font is None else self._style_id(("@", spec.wrap, font))
         plain = _fragment(column, style, "inlineStr", b"<is><t>%s</t></is>")
-        if stripped == parts and "" not in values and None not in values:
-            return [plain] * len(values), payloads, canonicals
         spaced = _fragment(column, style, "inlineStr", b'<is><t xml:space="preserve">%s</t></is>')
-        fragments = [
-            _BLANK if not value else plain if part is bare else spaced
-            for value, part, bare in zip(values, parts, stripped, strict=True)
+        # str.strip gives back the very same string when there is nothing to strip.
+        shapes = [plain if part is bare else spaced for part, bare in zip(parts, map(str.strip, parts), strict=True)]
+        return [
+            (shape, payload, text) if value else _BLANK_CODE
+            for value, shape, payload, text in zip(strings, shapes, payloads, canonicals, strict=True)
         ]
-        return fragments, payloads, canonicals
 
-    def _int_column(self, column: int, values: tuple[Any, ...], spec: Column, font: Font | None) -> _Codes | None:
-        """Integers below 2**53 (exactly their float, so "%.16g" writes their digits)."""
-        present = [v for v in values if v is not None] if None in values else values
-        if not present or max(present) >= _INT_FAST_LIMIT or min(present) <= -_INT_FAST_LIMIT:
-            return None
+    def _integers(self, column: int, distinct: list[Any], spec: Column, font: Font | None) -> list[_Code]:
+        """The codes of distinct integers (and None): below 2**53 an int is exactly its float, so
+        "%.16g" writes its digits, which are also its canonical text; others one by one."""
+        numbers = [v for v in distinct if v is not None]
+        if max(numbers) >= 2**53 or min(numbers) <= -(2**53):
+            return [self._cell_code(column, v, spec, font) for v in distinct]
         fragment = _fragment(
-            column, self._style_id(("0" if spec.year else "#,##0", spec.wrap, font)), "n", b"<v>%d</v>"
+            column, self._style_id(("0" if spec.year else "#,##0", spec.wrap, font)), "n", b"<v>%s</v>"
         )
-        return self._numbers(values, [fragment] * len(values), "\x00".join(map(str, values)))
+        digits = "\x00".join(map(str, numbers)).encode("ascii").split(b"\x00")
+        codes = dict(zip(numbers, zip(itertools.repeat(fragment), digits, digits), strict=False))
+        return [codes[v] if v is not None else _BLANK_CODE for v in distinct]
 
-    def _float_column(self, column: int, values: tuple[Any, ...], spec: Column, font: Font | None) -> _Codes | None:
-        """Finite floats below 1e12 other than -0.0, whose "%.12g" is the digest's canonical text."""
-        present = [v for v in values if v is not None] if None in values else values
-        total = sum(present)
-        if not present or not math.isfinite(total) or max(present) >= _FLOAT_FAST_LIMIT:
-            return None
-        if min(present) <= -_FLOAT_FAST_LIMIT:
-            return None
-        joined = "\x00".join(map("{:.12g}".format, values))
-        if "-0\x00" in joined + "\x00":  # -0.0 writes "-0" but its canonical text is "0"
-            return None
-        whole = _fragment(column, self._style_id(("#,##0", spec.wrap, font)), "n", b"<v>%.16g</v>")
-        fraction = _fragment(column, self._style_id(("#,##0.##", spec.wrap, font)), "n", b"<v>%.16g</v>")
-        by_kind = {True: whole, False: fraction}
-        fragments = [by_kind[v.is_integer()] if v is not None else _BLANK for v in values]
-        return self._numbers(values, fragments, joined)
-
-    @staticmethod
-    def _numbers(values: tuple[Any, ...], fragments: list[bytes], joined: str) -> _Codes:
-        """Number cells: the number itself as the payload, blanks as empty cells."""
-        canonicals = joined.encode("ascii").split(b"\x00")
-        if None not in values:
-            return fragments, values, canonicals
-        blank = [v is None for v in values]
-        payloads = [b"" if b else v for v, b in zip(values, blank, strict=True)]
-        fragments = [_BLANK if b else f for f, b in zip(fragments, blank, strict=True)]
-        canonicals = [b"" if b else c for c, b in zip(canonicals, blank, strict=True)]
-        return fragments, payloads, canonicals
-
-    def _cell_code(self, column: int, value: Any, spec: Column, font: Font | None) -> tuple[bytes, Any, bytes]:
+    def _cell_code(self, column: int, value: Any, spec: Column, font: Font | None) -> _Code:
         """One cell's code, value by value (the rule the fast columns reproduce)."""
         if value is None or value == "":
-            return _BLANK, b"", b""
+            return _BLANK_CODE
         value, number_format = shown(value, spec.year)
         digest_text = canonical(value).encode("utf-8")
         if isinstance(value, str):
@@ -305,6 +300,15 @@ class StreamedSheet:
         return self.styles[key]
 
 
+def _template(cells: Sequence[_Codes], shape: tuple[bytes, ...], cache: dict[tuple[bytes, ...], bytes]) -> bytes:
+    """The row template of cells whose fragments vary as ``shape`` says (in order, for the
+    columns whose fragments vary), remembered in ``cache``."""
+    varying = iter(shape)
+    fragments = [f if isinstance(f, bytes) else next(varying) for f, _, _ in cells]
+    cache[shape] = template = b'<row r="%s">' + b"".join(fragments) + b"</row>"
+    return template
+
+
 def _spec(specs: Sequence[Column], column: int) -> Column:
     return specs[column] if column < len(specs) else PLAIN
 
@@ -312,6 +316,24 @@ def _spec(specs: Sequence[Column], column: int) -> Column:
 def _fragment(column: int, style: str, kind: str, content: bytes) -> bytes:
     """A cell's part of a row template: ``%s`` takes the row number, ``content`` the payload."""
     return f'<c r="{get_column_letter(column + 1)}%s"{style} t="{kind}">'.encode() + content + b"</c>"
+
+
+def _distinct(values: tuple[Any, ...]) -> list[Any] | None:
+    """The distinct values of a column, in order, when equal values are sure to be written alike;
+    else None. Keys that are equal but written differently: numbers of different types (1, 1.0,
+    True), 0.0 and -0.0, values of mixed types; a column of texts only needs no type check."""
+    try:
+        distinct = list(dict.fromkeys(values))
+    except TypeError:  # unhashable
+        return None
+    kinds = set(map(type, distinct)) - {type(None)}
+    if kinds == {str} or not kinds:
+        return distinct
+    if len(kinds) > 1 or kinds - _DISTINCT_KINDS or set(map(type, values)) - {type(None)} != kinds:
+        return None
+    if float in kinds and 0.0 in distinct and len({math.copysign(1.0, v) for v in values if v == 0.0}) > 1:
+        return None
+    return distinct
 
 
 def _escaped(data: bytes) -> bytes:
