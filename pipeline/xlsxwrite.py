@@ -151,7 +151,7 @@ class StreamedSheet:
             for values in rows:  # ragged or empty: no columns to encode together
                 self.append(values, specs, font)
             return
-        with _collection_paused():
+        with collection_paused():
             for first in range(0, len(rows), BATCH_ROWS):
                 batch = rows[first : first + BATCH_ROWS]
                 columns = [
@@ -206,11 +206,13 @@ class StreamedSheet:
         shapes = set(fragments)
         # Texts without escapes, integers: the payload is the canonical text, one list for both.
         same = all(p is t for p, t in zip(payloads, texts, strict=True))
-        if len(distinct) < len(values):  # else every value is its own distinct value, in order
-            fragments, payloads, texts = (_looked_up(distinct, codes, values) for codes in (fragments, payloads, texts))
-        if same:
-            texts = payloads
-        return (shapes.pop() if len(shapes) == 1 else fragments), payloads, texts
+        if len(distinct) == len(values):  # every value its own distinct value, in order
+            return (shapes.pop() if len(shapes) == 1 else fragments), payloads, payloads if same else texts
+        row_payloads = _looked_up(distinct, payloads, values)
+        row_texts = row_payloads if same else _looked_up(distinct, texts, values)
+        if len(shapes) == 1:
+            return shapes.pop(), row_payloads, row_texts
+        return _looked_up(distinct, fragments, values), row_payloads, row_texts
 
     def _distinct_codes(self, column: int, distinct: list[Any], spec: Column, font: Font | None) -> list[_Code] | None:
         """The codes of a column's distinct values (all of one type, or blank); None if the texts
@@ -301,7 +303,7 @@ class StreamedSheet:
 
 
 @contextlib.contextmanager
-def _collection_paused() -> Iterator[None]:
+def collection_paused() -> Iterator[None]:
     """The cyclic garbage collector held off. A batch allocates hundreds of thousands of tuples
     and lists, none in a cycle, each freed by its reference count; yet every few hundred
     allocations would start a collection, and some of them traverse the whole heap (in a run,
