@@ -32,7 +32,7 @@ import re
 import shutil
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 from xml.sax.saxutils import escape as xml_escape
@@ -86,6 +86,8 @@ PLAIN = Column("")
 # for the payload), the payload, and the UTF-8 of the value's canonical text for the digest.
 _BLANK = b"%.0s%.0s"  # consumes the row number and the payload, writes nothing
 _BLANK_CODE = (_BLANK, b"", b"")
+# Stands for the style attribute of a cell in a fragment (see StreamedSheet._style_token).
+_STYLE_TOKEN = re.compile(rb"\x02\d+\x03")
 # Types whose equal values are written alike (floats but for 0.0 and -0.0), so that a column of
 # one of them encodes each distinct value once.
 _DISTINCT_KINDS = frozenset({str, int, float, bool, dt.date})
@@ -121,6 +123,8 @@ class StreamedSheet:
         self.ws = wb.create_sheet()
         self.digest = digest
         self.styles: dict[StyleKey, str] = {}
+        self.style_tokens: dict[StyleKey, bytes] = {}
+        self.token_styles: dict[bytes, StyleKey] = {}
         self.rows = 0
         self.xml = xml
 
@@ -183,11 +187,11 @@ class StreamedSheet:
             templates: dict[tuple[bytes, ...], bytes] = {}
             shapes = zip(*varying, strict=True)
             out = [
-                (templates.get(shape) or _template(cells, shape, templates)) % values
+                (templates.get(shape) or _template(cells, shape, templates, self._resolved)) % values
                 for shape, values in zip(shapes, args, strict=True)
             ]
         else:
-            template = _template(cells, (), {})
+            template = _template(cells, (), {}, self._resolved)
             out = [template % values for values in args]
         self.xml.write(b"".join(out))
         canonicals = zip(*(texts for _, _, texts in columns), strict=True) if columns else [()] * count
@@ -246,7 +250,7 @@ class StreamedSheet:
         # With nothing escaped or normalized again, the payloads are the canonical texts: one list.
         payloads = canonicals if escaped == canonical_text else escaped.split(b"\x00")
         parts = normalized.split("\x00")
-        style = "" if not spec.wrap and font is None else self._style_id(("@", spec.wrap, font))
+        style = b"" if not spec.wrap and font is None else self._style_token(("@", spec.wrap, font))
         plain = _fragment(column, style, "inlineStr", b"<is><t>%s</t></is>")
         spaced = _fragment(column, style, "inlineStr", b'<is><t xml:space="preserve">%s</t></is>')
         # str.strip gives back the very same string when there is nothing to strip.
@@ -263,7 +267,7 @@ class StreamedSheet:
         if max(numbers) >= 2**53 or min(numbers) <= -(2**53):
             return [self._cell_code(column, v, spec, font) for v in distinct]
         fragment = _fragment(
-            column, self._style_id(("0" if spec.year else "#,##0", spec.wrap, font)), "n", b"<v>%s</v>"
+            column, self._style_token(("0" if spec.year else "#,##0", spec.wrap, font)), "n", b"<v>%s</v>"
         )
         digits = "\x00".join(map(str, numbers)).encode("ascii").split(b"\x00")
         codes = dict(zip(numbers, zip(itertools.repeat(fragment), digits, digits), strict=False))
@@ -276,13 +280,28 @@ class StreamedSheet:
         value, number_format = shown(value, spec.year)
         digest_text = canonical(value).encode("utf-8")
         if isinstance(value, str):
-            style = "" if not spec.wrap and font is None else self._style_id(("@", spec.wrap, font))
+            style = b"" if not spec.wrap and font is None else self._style_token(("@", spec.wrap, font))
             space = b' xml:space="preserve"' if value != value.strip() else b""
             fragment = _fragment(column, style, "inlineStr", b"<is><t" + space + b">%s</t></is>")
             return fragment, xml_escape(value).encode("utf-8"), digest_text
         number = to_excel(value) if isinstance(value, dt.date) else value
-        fragment = _fragment(column, self._style_id((number_format, spec.wrap, font)), "n", b"<v>%s</v>")
+        fragment = _fragment(column, self._style_token((number_format, spec.wrap, font)), "n", b"<v>%s</v>")
         return fragment, f"{number:.16g}".encode("ascii"), digest_text
+
+    def _style_token(self, key: StyleKey) -> bytes:
+        """What a fragment holds in place of the ``s`` attribute of cells of this style, until its
+        row template is made (:meth:`_resolved`)."""
+        token = self.style_tokens.get(key)
+        if token is None:
+            token = self.style_tokens[key] = b"\x02%d\x03" % len(self.style_tokens)
+            self.token_styles[token] = key
+        return token
+
+    def _resolved(self, template: bytes) -> bytes:
+        """``template`` with the ``s`` attribute of each cell's style; a style is registered when a
+        cell of it first appears, row by row and then cell by cell, as openpyxl numbers them: the
+        numbers do not depend on whether rows came one at a time or in a batch."""
+        return _STYLE_TOKEN.sub(lambda m: self._style_id(self.token_styles[m.group(0)]).encode(), template)
 
     def _style_id(self, key: StyleKey) -> str:
         """The ``s`` attribute of cells of this number format, wrap and font ("header": the header's)."""
@@ -317,12 +336,17 @@ def collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _template(cells: Sequence[_Codes], shape: tuple[bytes, ...], cache: dict[tuple[bytes, ...], bytes]) -> bytes:
+def _template(
+    cells: Sequence[_Codes],
+    shape: tuple[bytes, ...],
+    cache: dict[tuple[bytes, ...], bytes],
+    resolve: Callable[[bytes], bytes],
+) -> bytes:
     """The row template of cells whose fragments vary as ``shape`` says (in order, for the
-    columns whose fragments vary), remembered in ``cache``."""
+    columns whose fragments vary), its styles ``resolve``d, remembered in ``cache``."""
     varying = iter(shape)
     fragments = [f if isinstance(f, bytes) else next(varying) for f, _, _ in cells]
-    cache[shape] = template = b'<row r="%s">' + b"".join(fragments) + b"</row>"
+    cache[shape] = template = resolve(b'<row r="%s">' + b"".join(fragments) + b"</row>")
     return template
 
 
@@ -330,9 +354,11 @@ def _spec(specs: Sequence[Column], column: int) -> Column:
     return specs[column] if column < len(specs) else PLAIN
 
 
-def _fragment(column: int, style: str, kind: str, content: bytes) -> bytes:
+def _fragment(column: int, style: bytes, kind: str, content: bytes) -> bytes:
     """A cell's part of a row template: ``%s`` takes the row number, ``content`` the payload."""
-    return f'<c r="{get_column_letter(column + 1)}%s"{style} t="{kind}">'.encode() + content + b"</c>"
+    return (
+        b'<c r="%s%%s"%s t="%s">' % (get_column_letter(column + 1).encode(), style, kind.encode()) + content + b"</c>"
+    )
 
 
 def _distinct(values: tuple[Any, ...]) -> list[Any] | None:
