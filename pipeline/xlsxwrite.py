@@ -194,8 +194,13 @@ class StreamedSheet:
             template = _template(cells, (), {}, self._resolved)
             out = [template % values for values in args]
         self.xml.write(b"".join(out))
-        canonicals = zip(*(texts for _, _, texts in columns), strict=True) if columns else [()] * count
-        self.digest.canonical_rows([b"\x1f".join(texts).rstrip(b"\x1f") for texts in canonicals])
+        if not columns:
+            self.digest.canonical_rows([b""] * count)
+            return
+        joined = list(map(b"\x1f".join, zip(*(texts for _, _, texts in columns), strict=True)))
+        if not all(columns[-1][2]):  # a row may end in blanks, which the digest drops
+            joined = [row.rstrip(b"\x1f") for row in joined]
+        self.digest.canonical_rows(joined)
 
     def _column_codes(self, column: int, values: tuple[Any, ...], spec: Column, font: Font | None) -> _Codes:
         """The fragments (one for all when they are alike), payloads and canonical texts of one
