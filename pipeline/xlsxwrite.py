@@ -13,11 +13,14 @@ Contract:
   characters an .xlsx cannot hold.
 
 Why a batch is fast: a province's summary holds a million cells, and any Python-level work per
-cell costs seconds. A batch is encoded column by column with operations that loop in C (join,
-normalize, encode, translate, split, ``map``), and each row is then one ``bytes % args`` over a
-row template chosen by the shape of its cells (blank, text, whole or fractional number...).
-Values the fast path cannot prove it encodes exactly as :meth:`StreamedSheet.append` does (mixed
-types, NUL characters, non-finite or huge numbers, -0.0) go cell by cell through the same rules.
+cell costs seconds. A batch is encoded column by column: each distinct value of a column once
+(the texts of a column together, with operations that loop in C: join, normalize, encode,
+translate, split), then looked up for every row with ``map``; each row is then one
+``bytes % args`` over a row template chosen by the shape of its cells (blank, text, whole or
+fractional number...), and its canonical texts one ``join`` for the digest. Columns whose
+distinct values could be written differently though equal (mixed types, 0.0 beside -0.0) and
+texts holding a NUL go cell by cell through the one rule (:meth:`StreamedSheet._cell_code`).
+The sheet parts are deflated at a low level (:data:`SHEET_COMPRESSLEVEL`).
 """
 
 from __future__ import annotations
@@ -215,7 +218,7 @@ class StreamedSheet:
         fragments, payloads, texts = zip(*encoded, strict=True)
         shapes = set(fragments)
         # Texts without escapes, integers: the payload is the canonical text, one list for both.
-        same = all(p is t for p, t in zip(payloads, texts, strict=True))
+        same = all(p == t for p, t in zip(payloads, texts, strict=True))
         if len(distinct) == len(values):  # every value its own distinct value, in order
             return (shapes.pop() if len(shapes) == 1 else fragments), payloads, payloads if same else texts
         row_payloads = _looked_up(distinct, payloads, values)
