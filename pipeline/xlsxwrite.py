@@ -262,8 +262,8 @@ class StreamedSheet:
         style = b"" if not spec.wrap and font is None else self._style_token(("@", spec.wrap, font))
         plain = _fragment(column, style, "inlineStr", b"<is><t>%s</t></is>")
         spaced = _fragment(column, style, "inlineStr", b'<is><t xml:space="preserve">%s</t></is>')
-        # str.strip gives back the very same string when there is nothing to strip.
-        shapes = [plain if part is bare else spaced for part, bare in zip(parts, map(str.strip, parts), strict=True)]
+        # Mostly nothing to strip: str.strip then gives back the very string, compared by identity.
+        shapes = [plain if part == bare else spaced for part, bare in zip(parts, map(str.strip, parts), strict=True)]
         return [
             (shape, payload, text) if value else _BLANK_CODE
             for value, shape, payload, text in zip(strings, shapes, payloads, canonicals, strict=True)
@@ -279,7 +279,7 @@ class StreamedSheet:
             column, self._style_token(("0" if spec.year else "#,##0", spec.wrap, font)), "n", b"<v>%s</v>"
         )
         digits = "\x00".join(map(str, numbers)).encode("ascii").split(b"\x00")
-        codes = dict(zip(numbers, zip(itertools.repeat(fragment), digits, digits), strict=False))
+        codes = dict(zip(numbers, zip(itertools.repeat(fragment), digits, digits), strict=True))
         return [codes[v] if v is not None else _BLANK_CODE for v in distinct]
 
     def _cell_code(self, column: int, value: Any, spec: Column, font: Font | None) -> _Code:
