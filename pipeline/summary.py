@@ -24,32 +24,25 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-import math
-import re
-import shutil
+import itertools
 import tempfile
-import unicodedata
-import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import IO, Any
-from xml.sax.saxutils import escape as xml_escape
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.workbook import Workbook as WorkbookType
 
 from . import layout
 from .config import Config, Sheet
 from .consolidate import ITEM_SHEETS, LATE, ON_TIME, Consolidation, Item, UnitStatus
 from .findings import SEVERITY_LABELS, Finding
-from .ooxml import deterministic_zip, fixed_zip_entry
+from .ooxml import deterministic_zip
 from .stats import Statistics, StatTable
 from .upward import ContentDigest
+from .xlsxwrite import BOLD, Column, StreamedSheet, collection_paused, text, with_rows
 
 SUMMARY_FILE = "tong-hop-{year}.xlsx"
 UNITS_SHEET = "Đơn vị"
@@ -58,33 +51,15 @@ FINDINGS_SHEET = "Phát hiện"
 TOTAL_LABEL = "Tổng cộng"
 WHOLE_WARD = "Toàn phường"
 MET, NOT_MET = "Đạt", "Chưa đạt"
-BOOLEAN_TEXT = {True: "Có", False: "Không"}
 SUBMITTED = (ON_TIME, LATE)
 
-_BOLD = Font(bold=True)
 _TITLE_FONT = Font(bold=True, size=12)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_THIN = Side(style="thin", color="808080")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
-_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 # Widths of the "Thống kê" columns, fitted to their longest value within these bounds.
 _STATS_MIN_WIDTH, _STATS_MAX_WIDTH = 12, 50
 
 Row = tuple[Any, ...]
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column of a list sheet: its header, its width and how its values show."""
-
-    header: str
-    width: int = 14
-    wrap: bool = False
-    year: bool = False
-
-
-_PLAIN = Column("")
 _UNIT_KEY = (Column("Mã đơn vị", 12), Column("Tên đơn vị", 32, wrap=True))
 _GROUP = Column("Khối", 26, wrap=True)
 _UNIT_COLUMNS = (
@@ -128,13 +103,17 @@ def summary_bytes(stats: Statistics, data: Consolidation, findings: Sequence[Fin
 
     openpyxl (write-only mode) writes the package's frame and styles; each sheet's rows go out as
     XML into a temporary file as they are made, so the time and memory grow with the rows, not
-    with a grid of cell objects. The content digest of ``_meta`` is taken from the same values."""
+    with a grid of cell objects. The content digest of ``_meta`` is taken from the same values.
+    Rows and cells are made by the hundred thousand, none in a reference cycle: the cyclic garbage
+    collector is held off meanwhile (:func:`.xlsxwrite.collection_paused`)."""
     wb = Workbook(write_only=True)
     _set_properties(wb, config, data.year)
     digest = ContentDigest()
     with contextlib.ExitStack() as files:
+        files.enter_context(collection_paused())
         sheets = [
-            _Sheet(wb, digest, files.enter_context(tempfile.TemporaryFile())) for _ in range(len(ITEM_SHEETS) + 4)
+            StreamedSheet(wb, digest, files.enter_context(tempfile.TemporaryFile()))
+            for _ in range(len(ITEM_SHEETS) + 4)
         ]
         units, *item_sheets, activities, table_sheet, findings_sheet = sheets
         _write_list(units, UNITS_SHEET, _UNIT_COLUMNS, [_unit_row(s, config) for s in data.units])
@@ -147,7 +126,7 @@ def summary_bytes(stats: Statistics, data: Consolidation, findings: Sequence[Fin
         add_summary_meta(wb, config, data.year, digest.hexdigest())
         buffer = io.BytesIO()
         wb.save(buffer)
-        return _with_rows(deterministic_zip(buffer.getvalue(), _fixed_time(data.year)), sheets)
+        return with_rows(deterministic_zip(buffer.getvalue(), _fixed_time(data.year)), sheets)
 
 
 def add_summary_meta(wb: WorkbookType, config: Config, year: int, digest: str) -> None:
@@ -181,9 +160,9 @@ def _fixed_time(year: int) -> dt.datetime:
 def _set_properties(wb: WorkbookType, config: Config, year: int) -> None:
     """Fixed document properties: nothing that depends on the clock or the machine."""
     props = wb.properties
-    props.creator = props.lastModifiedBy = _text(config.organization.collecting_board)
+    props.creator = props.lastModifiedBy = text(config.organization.collecting_board)
     title = config.template.title
-    props.title = _text(f"Tổng hợp {title[:1].lower()}{title[1:]} năm {year}")
+    props.title = text(f"Tổng hợp {title[:1].lower()}{title[1:]} năm {year}")
     props.created = props.modified = _fixed_time(year)
 
 
@@ -220,19 +199,33 @@ def _item_columns(sheet: Sheet) -> tuple[Column, ...]:
     return (*_UNIT_KEY, _GROUP, *fields, *_SCORE_COLUMNS, *_SOURCE_COLUMNS)
 
 
-def _item_row(item: Item, sheet: Sheet, config: Config) -> Row:
-    unit = item.unit
-    return (
-        unit.code,
-        unit.name,
-        config.units.group_label(unit.group),
-        *(item.values.get(f.key) for f in sheet.fields),
-        item.total_score,
-        item.classification,
-        item.source_file,
-        item.source_sheet,
-        item.source_row,
-    )
+def _item_rows(items: Iterable[Item], sheet: Sheet, config: Config) -> list[Row]:
+    """One row per item: its unit, one value per schema field, its score, where it came from.
+    The group labels and field keys are looked up once: there are tens of thousands of items."""
+    groups = _group_labels(config)
+    keys = [f.key for f in sheet.fields]
+    return [
+        (
+            item.unit.code,
+            item.unit.name,
+            groups[item.unit.group],
+            *map(item.values.get, keys),
+            item.total_score,
+            item.classification,
+            item.source_file,
+            item.source_sheet,
+            item.source_row,
+        )
+        for item in items
+    ]
+
+
+def _group_labels(config: Config) -> dict[str, str]:
+    """``config.units.group_label`` as a mapping (the first group of a key wins, as there)."""
+    labels: dict[str, str] = {}
+    for group in config.units.groups:
+        labels.setdefault(group.key, group.label)
+    return labels
 
 
 def _activity_rows(data: Consolidation, sheet: Sheet) -> list[Row]:
@@ -260,123 +253,11 @@ def _finding_row(item: Finding) -> Row:
 # --------------------------------------------------------------------------- sheets
 
 
-class _Sheet:
-    """A sheet filled row by row: openpyxl's write-only sheet gives its frame (name, used range,
-    widths, frozen panes, autofilter) and registers the cell styles; the rows themselves are
-    written here as sheet XML into a temporary file, and spliced into the package by
-    :func:`_with_rows`. openpyxl spends some 50 µs on each cell it writes; a summary of a
-    province holds millions. Every row's values also go to the content digest of ``_meta``."""
-
-    def __init__(self, wb: WorkbookType, digest: ContentDigest, xml: IO[bytes]) -> None:
-        self.ws = wb.create_sheet()
-        self.digest = digest
-        self.styles: dict[tuple[str, bool, Font | None], str] = {}
-        self.rows = 0
-        self.xml = xml
-
-    def start(self, title: str, widths: dict[int, int], extent: tuple[int, int], freeze: str | None = None) -> None:
-        """Name the sheet and set what openpyxl writes above the rows: the used range
-        (``extent`` = rows, columns; readers size rows by it), the widths, the frozen panes."""
-        self.ws.title = _text(title)
-        self.digest.sheet(self.ws.title)
-        rows, columns = max(extent[0], 1), max(extent[1], 1)
-        dimension = f"A1:{get_column_letter(columns)}{rows}"
-        # Write-only sheets have no used range of their own; the writer asks for one if it can.
-        self.ws.calculate_dimension = lambda: dimension
-        for column, width in widths.items():
-            self.ws.column_dimensions[get_column_letter(column)].width = width
-        if freeze:
-            self.ws.freeze_panes = freeze
-
-    def append(self, values: Sequence[Any], specs: Sequence[Column] = (), font: Font | None = None) -> None:
-        """One row of typed cells (blanks stay empty), each in its column's display."""
-        self.rows += 1
-        shown: list[Any] = []
-        cells: list[str] = []
-        for column, value in enumerate(values):
-            if value is None or value == "":
-                shown.append(None)
-                continue
-            spec = specs[column] if column < len(specs) else _PLAIN
-            value, number_format = _shown(value, spec.year)
-            shown.append(value)
-            text = isinstance(value, str)
-            plain = text and not spec.wrap and font is None
-            style = "" if plain else self._style_id(("@" if text else number_format, spec.wrap, font))
-            cells.append(_cell_xml(f"{get_column_letter(column + 1)}{self.rows}", value, style))
-        self._write_row(cells)
-        self.digest.row(shown)
-
-    def header(self, headers: Sequence[str]) -> None:
-        self.rows += 1
-        shown = [_shown(h, False)[0] if h is not None and h != "" else None for h in headers]
-        style = self._style_id(("header", False, _BOLD))
-        cells = [_cell_xml(f"{get_column_letter(c)}{self.rows}", v, style) for c, v in enumerate(shown, 1)]
-        self._write_row(cells)
-        self.digest.row(shown)
-
-    def _write_row(self, cells: list[str]) -> None:
-        self.xml.write(f'<row r="{self.rows}">{"".join(cells)}</row>'.encode())
-
-    def _style_id(self, key: tuple[str, bool, Font | None]) -> str:
-        """The ``s`` attribute of cells of this number format, wrap and font ("header": the header's)."""
-        if key not in self.styles:
-            number_format, wrap, font = key
-            cell = WriteOnlyCell(self.ws)
-            if number_format == "header":
-                cell.font, cell.fill, cell.border, cell.alignment = _BOLD, _HEADER_FILL, _BORDER, _HEADER_ALIGN
-            else:
-                if number_format != "@":
-                    cell.number_format = number_format
-                if wrap:
-                    cell.alignment = _WRAP_TOP
-                if font is not None:
-                    cell.font = font
-            self.styles[key] = f' s="{self.ws.parent._cell_styles.add(cell._style)}"'
-        return self.styles[key]
+def _write_items(out: StreamedSheet, sheet: Sheet, items: Iterable[Item], config: Config) -> None:
+    _write_list(out, sheet.title, _item_columns(sheet), _item_rows(items, sheet, config))
 
 
-def _cell_xml(ref: str, value: Any, style: str) -> str:
-    """One cell as openpyxl writes it: text inline (never a formula), numbers and dates as numbers."""
-    if value is None:
-        return f'<c r="{ref}"{style}/>' if style else ""
-    if isinstance(value, str):
-        space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{xml_escape(value)}</t></is></c>'
-    if isinstance(value, dt.date):
-        value = to_excel(value)
-    return f'<c r="{ref}"{style} t="n"><v>{value:.16g}</v></c>'
-
-
-_EMPTY_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
-
-
-def _with_rows(package: bytes, sheets: Sequence[_Sheet]) -> bytes:
-    """The saved package with each sheet's rows spliced into its empty ``<sheetData>``; entries
-    keep their order and their fixed headers, and each sheet's rows are copied in pieces."""
-    by_part = {f"xl/worksheets/sheet{index}.xml": sheet for index, sheet in enumerate(sheets, start=1)}
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            content = source.read(info)
-            sheet = by_part.get(info.filename)
-            if sheet is None:
-                target.writestr(fixed_zip_entry(info.filename), content)
-                continue
-            head, tail = _EMPTY_SHEET_DATA.split(content, maxsplit=1)
-            with target.open(fixed_zip_entry(info.filename), "w") as part:
-                part.write(head + b"<sheetData>")
-                sheet.xml.seek(0)
-                shutil.copyfileobj(sheet.xml, part)
-                part.write(b"</sheetData>" + tail)
-    return out.getvalue()
-
-
-def _write_items(out: _Sheet, sheet: Sheet, items: Iterable[Item], config: Config) -> None:
-    _write_list(out, sheet.title, _item_columns(sheet), [_item_row(i, sheet, config) for i in items])
-
-
-def _write_activities(out: _Sheet, data: Consolidation, config: Config) -> None:
+def _write_activities(out: StreamedSheet, data: Consolidation, config: Config) -> None:
     sheet = config.template.sheet("activities")
     columns = (*_UNIT_KEY, *(Column(f.label, f.width) for f in sheet.fields))
     rows = _activity_rows(data, sheet)
@@ -385,7 +266,7 @@ def _write_activities(out: _Sheet, data: Consolidation, config: Config) -> None:
 
 
 def _write_list(
-    out: _Sheet,
+    out: StreamedSheet,
     title: str,
     columns: Sequence[Column],
     rows: Sequence[Row],
@@ -401,13 +282,13 @@ def _write_list(
     for values in rows:
         if len(values) != len(columns):
             raise ValueError(f"a row of {len(values)} values under {len(columns)} columns")
-        out.append(values, columns)
+    out.append_rows(rows, columns)
     out.ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
     if total is not None:
-        out.append(total, font=_BOLD)
+        out.append(total, font=BOLD)
 
 
-def _write_stats(out: _Sheet, tables: Sequence[StatTable]) -> None:
+def _write_stats(out: StreamedSheet, tables: Sequence[StatTable]) -> None:
     """Every table in turn: title, header, rows, total; one blank row between tables."""
     heights = [2 + len(t.rows) + (t.total is not None) for t in tables]
     widths = [max(len(t.columns), *(len(r) for r in (*t.rows, t.total or ()))) for t in tables]
@@ -418,44 +299,25 @@ def _write_stats(out: _Sheet, tables: Sequence[StatTable]) -> None:
             out.append([])
         out.append([table.title], font=_TITLE_FONT)
         out.header(table.columns)
-        for values in table.rows:
-            out.append(values)
+        out.append_rows(table.rows)
         if table.total is not None:
-            out.append(table.total, font=_BOLD)
+            out.append(table.total, font=BOLD)
 
 
 def _stats_widths(tables: Sequence[StatTable]) -> dict[int, int]:
     """Each column as wide as its longest value (titles and wrapped headers aside), within bounds."""
     widths: dict[int, int] = {}
     for table in tables:
-        for values in (*table.rows, *((table.total,) if table.total else ())):
-            for column, value in enumerate(values, start=1):
-                fitted = min(len(str(value)) + 2, _STATS_MAX_WIDTH)
-                widths[column] = max(widths.get(column, _STATS_MIN_WIDTH), fitted)
+        rows = (*table.rows, *((table.total,) if table.total else ()))
+        # Column by column (a table may list every model); a short row's missing values count as "".
+        for column, values in enumerate(itertools.zip_longest(*rows, fillvalue=""), start=1):
+            fitted = min(max(map(len, map(str, values))) + 2, _STATS_MAX_WIDTH)
+            widths[column] = max(widths.get(column, _STATS_MIN_WIDTH), fitted)
     return widths
 
 
 # --------------------------------------------------------------------------- cells
 
 
-def _shown(value: Any, year: bool) -> tuple[Any, str]:
-    """The cell value and its number format: numbers and dates typed, everything else text."""
-    if isinstance(value, bool):
-        return BOOLEAN_TEXT[value], "@"
-    if isinstance(value, int):
-        return value, "0" if year else "#,##0"
-    if isinstance(value, float) and math.isfinite(value):
-        # "#,##0.##" would show a whole 5 as "5.", so whole values get the integer format.
-        return value, "#,##0" if value.is_integer() else "#,##0.##"
-    if isinstance(value, dt.date):
-        return value, "dd/mm/yyyy"
-    return _text(str(value)), "@"
-
-
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _text(text: str) -> str:
-    """NFC, without the control characters an .xlsx cannot hold."""
-    return str(ILLEGAL_CHARACTERS_RE.sub("", unicodedata.normalize("NFC", text)))

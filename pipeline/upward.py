@@ -154,7 +154,7 @@ class ContentDigest:
         self._skipping = name == layout.META_SHEET
         self._blank_rows = 0
         if not self._skipping:
-            self._hash.update(b"\x1d" + _canonical(name).encode("utf-8"))
+            self._hash.update(b"\x1d" + canonical(name).encode("utf-8"))
 
     def row(self, values: Sequence[Any]) -> None:
         if self._skipping:
@@ -166,19 +166,35 @@ class ContentDigest:
         self._hash.update(b"\x1e" * self._blank_rows + b"\x1e" + "\x1f".join(row).encode("utf-8"))
         self._blank_rows = 0
 
+    def canonical_rows(self, rows: Sequence[bytes]) -> None:
+        """Rows a writer has already made canonical, as :meth:`row` would take them: each the UTF-8
+        of its values' :func:`canonical` texts joined by ``\\x1f``, trailing blanks dropped (``b""``
+        for a blank row). One hash update for many rows."""
+        if self._skipping:
+            return
+        end = len(rows)
+        while end and not rows[end - 1]:
+            end -= 1
+        if not end:
+            self._blank_rows += len(rows)
+            return
+        # Blank rows between values are empty strings between separators, as row() writes them.
+        self._hash.update(b"\x1e" * (self._blank_rows + 1) + b"\x1e".join(rows[:end]))
+        self._blank_rows = len(rows) - end
+
     def hexdigest(self) -> str:
         return self._hash.hexdigest()
 
 
 def _trimmed(row: Sequence[Any]) -> list[str]:
-    values = [_canonical(v) for v in row]
+    values = [canonical(v) for v in row]
     while values and not values[-1]:
         values.pop()
     return values
 
 
-def _canonical(value: Any) -> str:
-    """One value as text that does not depend on the reader's choice of int or float."""
+def canonical(value: Any) -> str:
+    """One value as the digest writes it: text that does not depend on the reader's choice of int or float."""
     if value is None:
         return ""
     if isinstance(value, bool):
