@@ -6,12 +6,13 @@ theme font takes over in Word. Every run written here names the font again on th
 every ``w:t`` preserves its spaces, and every table has explicit widths on the grid *and* on each
 cell (LibreOffice ignores the grid alone). Tables are filled row by row through ``row.cells``:
 ``table.cell(r, c)`` rebuilds the cell list on every call (55× slower, see ENGINEERING-NOTES).
+The body rows of a data table, which can run to many thousands, are not built here at all: they
+are written as text by :mod:`pipeline.docxstream` when the package is written.
 Texts are normalised to NFC on the way in. Nothing here knows about the report's wording.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import unicodedata
@@ -28,11 +29,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from .config import DocumentFormat
+from .docxstream import TableBodies, TableBody, format_cell
 from .stats import Cell
-from .vnformat import number
-
-# The text element of a table cell's only run, found in each of many thousand cloned cells.
-_CELL_TEXT = f"{qn('w:p')}/{qn('w:r')}/{qn('w:t')}"
 
 Doc = Any  # docx.document.Document: python-docx is untyped
 Container = Any  # anything with add_paragraph/add_table: Document, _Cell, header
@@ -263,32 +261,29 @@ def add_data_table(
     rows: Sequence[Sequence[Cell]],
     total: Sequence[Cell] | None,
     width_mm: float,
+    bodies: TableBodies,
 ) -> Any:
     """A bordered table: bold header repeated on every page, numbers right-aligned in Vietnamese format.
 
     Columns named ``"<group>: <name>"`` get a two-row header: the group once over its columns,
-    the names under it; the other columns span both rows."""
+    the names under it; the other columns span both rows. The header is written here; the body
+    rows (never split across pages, the total last and bold) are left to ``bodies``, which writes
+    them as text when the package is written (:mod:`pipeline.docxstream`)."""
     body = [*rows, *([total] if total else [])]
     size = DENSE_TABLE_TEXT_PT if len(columns) > DENSE_COLUMNS else TABLE_TEXT_PT
     grouped = [_split_header(c) for c in columns]
     header_rows = 2 if any(sub for _, sub in grouped) else 1
     widths = column_widths([sub or top for top, sub in grouped], body, width_mm, size)
-    table = doc.add_table(rows=header_rows + len(body), cols=len(columns))
+    table = doc.add_table(rows=header_rows, cols=len(columns))
     _set_table_frame(table, widths, border="single")
     style_id = doc.styles[TABLE_TEXT].style_id
-    all_rows = table.rows
     if header_rows == 1:
-        _fill_row(all_rows[0], columns, widths, font, size, style_id, bold=True, header=True)
+        _header_row(table.rows[0], columns, widths, font, size, style_id)
     else:
         _two_row_header(table, grouped, widths, (font, size, style_id))
-    for header_row in all_rows[:header_rows]:
+    for header_row in table.rows:
         _mark_row(header_row, "w:tblHeader")
-    cells = _CellPrototypes(table, widths, font, size, style_id)
-    for index, (tr, values) in enumerate(zip(table._tbl.tr_lst[header_rows:], body, strict=True)):
-        is_total = total is not None and index == len(body) - 1
-        for column, (tc, value) in enumerate(zip(tr.tc_lst, values, strict=True)):
-            tr.replace(tc, cells.filled(column, value, is_total))
-        tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    bodies.add(table._tbl, TableBody(body, total is not None, widths, font, size, style_id))
     return table
 
 
@@ -296,6 +291,19 @@ def _split_header(column: str) -> tuple[str, str]:
     """``"Kinh tế: mới"`` -> ``("Kinh tế", "mới")``; a column without a group -> ``(column, "")``."""
     top, _, sub = column.partition(": ")
     return (top, sub) if sub else (column, "")
+
+
+def _header_row(
+    row: Any, values: Sequence[str], widths: Sequence[float], font: str, size: float, style_id: str
+) -> None:
+    """One header row: every cell centred both ways, its text bold."""
+    for cell, value, width in zip(row.cells, values, widths, strict=True):
+        cell.width = Mm(width)
+        paragraph = cell.paragraphs[0]
+        set_style(paragraph, style_id)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        add_run(paragraph, value, font, size=size, bold=True)
 
 
 def _two_row_header(
@@ -333,44 +341,6 @@ def _merge_header(top: Sequence[Any], bottom: Sequence[Any], grouped: Sequence[t
             top[index].merge(bottom[index])
 
 
-class _CellPrototypes:
-    """Body cells cloned from one prototype per column, alignment and weight.
-
-    Filling cells through ``row.cells`` rebuilds the table's cell list at every row (quadratic: a
-    province's appendix of 20,000 rows took minutes). A prototype is an empty cell formatted by
-    :func:`_fill_row`'s own code, so a clone with its text set is the cell that code would write.
-    """
-
-    def __init__(self, table: Any, widths: Sequence[float], font: str, size: float, style_id: str) -> None:
-        self.blank = table._tbl.tr_lst[-1].tc_lst[0]  # a body row's cell: header cells may carry merges
-        self.table, self.widths, self.font, self.size, self.style_id = table, widths, font, size, style_id
-        self.prototypes: dict[tuple[int, bool, bool], Any] = {}
-
-    def filled(self, column: int, value: Cell, bold: bool) -> Any:
-        key = (column, isinstance(value, int | float), bold)
-        if key not in self.prototypes:
-            self.prototypes[key] = self._prototype(column, value, bold)
-        clone = copy.copy(self.prototypes[key])  # an lxml element's copy is deep, without deepcopy's memo
-        clone.find(_CELL_TEXT).text = unicodedata.normalize("NFC", format_cell(value))
-        return clone
-
-    def _prototype(self, column: int, value: Cell, bold: bool) -> Any:
-        from docx.table import _Cell
-
-        tc = copy.deepcopy(self.blank)
-        for child in list(tc):
-            tc.remove(child)
-        tc.append(OxmlElement("w:p"))
-        cell = _Cell(tc, self.table)
-        cell.width = Mm(self.widths[column])
-        paragraph = cell.paragraphs[0]
-        set_style(paragraph, self.style_id)
-        if isinstance(value, int | float):
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        add_run(paragraph, "", self.font, size=self.size, bold=bold or None)
-        return tc
-
-
 def column_widths(columns: Sequence[str], rows: Sequence[Sequence[Cell]], width_mm: float, size: float) -> list[float]:
     """Column widths in mm that fill ``width_mm``.
 
@@ -405,36 +375,6 @@ def _share(needs: list[float], wants: list[float], width_mm: float) -> list[floa
         return [n * width_mm / sum(needs) for n in needs]
     extra = (width_mm - sum(needs)) / (sum(wants) - sum(needs))
     return [n + (w - n) * extra for n, w in zip(needs, wants, strict=True)]
-
-
-def format_cell(value: Cell) -> str:
-    """Numbers in Vietnamese format (1.234.567; 12,5); text as it is."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return number(value)
-    return str(value)
-
-
-def _fill_row(
-    row: Any,
-    values: Sequence[Cell],
-    widths: Sequence[float],
-    font: str,
-    size: float,
-    style_id: str,
-    *,
-    bold: bool,
-    header: bool,
-) -> None:
-    for cell, value, width in zip(row.cells, values, widths, strict=True):
-        cell.width = Mm(width)
-        paragraph = cell.paragraphs[0]
-        set_style(paragraph, style_id)
-        if header:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        elif isinstance(value, int | float):
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        add_run(paragraph, format_cell(value), font, size=size, bold=bold or None)
 
 
 def keep_row_together(row: Any) -> None:

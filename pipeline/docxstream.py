@@ -1,0 +1,183 @@
+"""The body rows of a report's data tables written as WordprocessingML text, not as lxml elements.
+
+Contract: python-docx builds the document and, of each data table, the frame and the header rows
+(:func:`pipeline.docxfmt.add_data_table`); :meth:`TableBodies.add` leaves a placeholder (an XML
+comment, which no text of the document can produce) where the table's body rows belong and keeps
+the rows. Then either
+
+- :meth:`TableBodies.package` turns the saved package into the final one: every part copied as
+  it is, under a fixed zip entry header (:func:`pipeline.ooxml.fixed_zip_entry`), and
+  ``word/document.xml`` streamed into the zip with each placeholder replaced by its rows; or
+- :meth:`TableBodies.materialize` puts the rows into the in-memory document as elements, for a
+  caller that wants the python-docx ``Document`` itself.
+
+A body cell is one pre-rendered template per (column, numeric, bold) kind around the cell's text
+(NFC, escaped as lxml escapes it): the XML python-docx wrote for the same cell, byte for byte
+(``tests/test_docxstream.py`` compares both). Why text: a province's appendix has some 200,000
+cells, and one lxml element tree per cell took 10 s and a gigabyte; as text they are a few
+string joins each, and only one chunk of rows is ever held, on its way to the compressor.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
+from xml.sax.saxutils import escape
+
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.oxml.simpletypes import ST_HpsMeasure, ST_TwipsMeasure
+from docx.shared import Mm, Pt
+from lxml import etree  # type: ignore[import-untyped]  # python-docx's own dependency; no stubs
+
+from .ooxml import fixed_zip_entry
+from .stats import Cell
+from .vnformat import number
+
+DOCUMENT_PART = "word/document.xml"
+# zlib level of word/document.xml: levels 1-3 are zlib's fast strategy. Measured on a 72 MB
+# province report (bench, 1,000 files): level 3 takes 0.25 s and gives 1.9 MB, the default 6
+# takes 0.65 s for 1.3 MB. The other parts are small and keep the default.
+DOCUMENT_LEVEL = 3
+PLACEHOLDER = "dvk-rows-{}"
+_PLACEHOLDER = re.compile(rb"<!--dvk-rows-(\d+)-->")
+# Characters XML 1.0 cannot hold; lxml refuses them, and so do we (not a silently broken file).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+ROW_START = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+ROW_END = "</w:tr>"
+CELL_END = "</w:t></w:r></w:p></w:tc>"
+# Rows are joined into text this many pieces at a time (about 1 MB) before they are compressed.
+CHUNK_PIECES = 10_000
+
+
+def xml_text(text: str) -> str:
+    """``text`` in NFC as lxml writes element text: ``&``, ``<``, ``>`` and CR as references."""
+    text = unicodedata.normalize("NFC", text)
+    if _NOT_XML.search(text):
+        raise ValueError(f"All strings must be XML compatible: no NULL bytes or control characters: {text!r}")
+    return escape(text, {"\r": "&#13;"})
+
+
+def xml_attribute(value: str) -> str:
+    """``value`` as lxml writes a double-quoted attribute value."""
+    return escape(value, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+def format_cell(value: Cell) -> str:
+    """Numbers in Vietnamese format (1.234.567; 12,5); text as it is."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number(value)
+    return str(value)
+
+
+def cell_start(width_mm: float, font: str, size: float, style_id: str, *, numeric: bool, bold: bool) -> str:
+    """A body cell up to its text: width, table-text style, numbers right-aligned, one run naming
+    ``font`` on the four slots, ``size`` and the weight (what python-docx writes for that cell)."""
+    name = xml_attribute(font)
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{ST_TwipsMeasure.convert_to_xml(Mm(width_mm))}"/></w:tcPr>'
+        f'<w:p><w:pPr><w:pStyle w:val="{xml_attribute(style_id)}"/>{_RIGHT if numeric else ""}</w:pPr>'
+        f'<w:r><w:rPr><w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" w:cs="{name}"/>'
+        f'{"<w:b/>" if bold else ""}<w:sz w:val="{ST_HpsMeasure.convert_to_xml(Pt(size))}"/></w:rPr>'
+        '<w:t xml:space="preserve">'
+    )
+
+
+_RIGHT = '<w:jc w:val="right"/>'
+
+
+@dataclass(frozen=True)
+class TableBody:
+    """The body rows of one data table (the total, if any, last and bold) and how to write them."""
+
+    rows: Sequence[Sequence[Cell]]
+    bold_last: bool
+    widths_mm: Sequence[float]
+    font: str
+    size: float
+    style_id: str
+
+    def chunks(self) -> Iterator[str]:
+        """The rows as WordprocessingML, a chunk of about a megabyte at a time."""
+        plain, bold = self._starts(bold=False), self._starts(bold=True)
+        texts: dict[tuple[type, Cell], tuple[bool, str]] = {}  # a cell's text, by value
+        last = len(self.rows) - 1 if self.bold_last else -1
+        pieces: list[str] = []
+        for index, values in enumerate(self.rows):
+            starts = bold if index == last else plain
+            pieces.append(ROW_START)
+            for start, value in zip(starts, values, strict=True):
+                key = (value.__class__, value)  # True == 1, yet it is written "True"
+                known = texts.get(key)
+                if known is None:
+                    known = texts[key] = (isinstance(value, int | float), xml_text(format_cell(value)))
+                pieces += (start[known[0]], known[1], CELL_END)
+            pieces.append(ROW_END)
+            if len(pieces) >= CHUNK_PIECES:
+                yield "".join(pieces)
+                pieces.clear()
+        yield "".join(pieces)
+
+    def _starts(self, *, bold: bool) -> list[tuple[str, str]]:
+        """Per column, the cell start for text (index 0) and for a number (index 1)."""
+        return [
+            tuple(  # type: ignore[misc]
+                cell_start(width, self.font, self.size, self.style_id, numeric=numeric, bold=bold)
+                for numeric in (False, True)
+            )
+            for width in self.widths_mm
+        ]
+
+
+@dataclass
+class TableBodies:
+    """The data tables of one document whose body rows are written when the package is."""
+
+    bodies: list[TableBody] = field(default_factory=list)
+
+    def add(self, tbl: Any, body: TableBody) -> None:
+        """Leave the placeholder of ``body`` at the end of the table element ``tbl``."""
+        tbl.append(etree.Comment(PLACEHOLDER.format(len(self.bodies))))
+        self.bodies.append(body)
+
+    def materialize(self, document: Any) -> None:
+        """Replace every placeholder under the lxml ``document`` element by its rows as elements."""
+        for comment in list(document.iter(etree.Comment)):
+            match = re.fullmatch(PLACEHOLDER.format(r"(\d+)"), comment.text or "")
+            if match is None:
+                continue
+            rows = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(self.bodies[int(match[1])].chunks())}</w:tbl>")
+            for row in list(rows):
+                comment.addprevious(row)
+            comment.getparent().remove(comment)
+
+    def package(self, saved: bytes) -> bytes:
+        """The saved package ``saved`` with fixed entry headers and the rows where they belong."""
+        out = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(saved)) as source, zipfile.ZipFile(out, "w") as target:
+            for info in source.infolist():
+                entry = fixed_zip_entry(info.filename)
+                if info.filename != DOCUMENT_PART:
+                    target.writestr(entry, source.read(info))
+                    continue
+                # ZipFile.open applies no level of its own to an entry it is given (3.11: _compresslevel,
+                # 3.13: compress_level with _compresslevel kept as an alias).
+                setattr(entry, "_compresslevel", DOCUMENT_LEVEL)  # noqa: B010
+                with target.open(entry, "w") as stream:
+                    self._write_document(source.read(info), stream)
+        return out.getvalue()
+
+    def _write_document(self, skeleton: bytes, stream: IO[bytes]) -> None:
+        """``skeleton`` (the saved document.xml) with each placeholder replaced by its rows."""
+        position = 0
+        for match in _PLACEHOLDER.finditer(skeleton):
+            stream.write(skeleton[position : match.start()])
+            for chunk in self.bodies[int(match[1])].chunks():
+                stream.write(chunk.encode("utf-8"))
+            position = match.end()
+        stream.write(skeleton[position:])
