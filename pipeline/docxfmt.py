@@ -13,6 +13,7 @@ Texts are normalised to NFC on the way in. Nothing here knows about the report's
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import unicodedata
@@ -21,12 +22,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import docx
+from docx.document import Document as DocumentType
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
 
 from .config import DocumentFormat
 from .docxstream import TableBodies, TableBody, format_cell
@@ -49,6 +52,8 @@ CAPITAL_EM_FACTOR = 1.6
 PT_MM = 25.4 / 72
 CELL_PADDING_MM = 4.2
 FONT_SLOTS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
+_SECTION_PROPERTIES = qn("w:sectPr")
+_RUN_TEXT = f"{qn('w:r')}/{qn('w:t')}"
 BORDER_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 
 BODY = "Normal"
@@ -207,11 +212,40 @@ def set_style(paragraph: Any, style_id: str | None) -> None:
 
 def add_paragraph(container: Container, text: str, font: str, style: str = BODY, **run_format: Any) -> Any:
     """A paragraph of ``style`` holding one run of ``text`` (no run when ``text`` is empty)."""
+    if isinstance(container, DocumentType) and container.element.body[-1].tag == _SECTION_PROPERTIES:
+        return _cloned_paragraph(container, text, font, style, run_format)
     paragraph = container.add_paragraph()
+    _format_paragraph(paragraph, text, font, style, run_format)
+    return paragraph
+
+
+def _format_paragraph(paragraph: Any, text: str, font: str, style: str, run_format: dict[str, Any]) -> None:
     set_style(paragraph, _paragraph_style_id(paragraph.part, style))
     if text:
         add_run(paragraph, text, font, **run_format)
-    return paragraph
+
+
+# Each document part's paragraphs as first written, by style, font, whether there is a run and
+# its format. Through python-docx's API a paragraph costs some 0.2 ms (six elements, each placed
+# by schema order) and its insertion searches all the body's children for the section properties
+# (quadratic); a province's standing report has thousands of paragraphs. A clone costs 10 µs.
+_PROTOTYPES: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
+
+
+def _cloned_paragraph(doc: Doc, text: str, font: str, style: str, run_format: dict[str, Any]) -> Any:
+    """:func:`add_paragraph` at the end of a document's body (before its section properties): a
+    clone of the paragraph :func:`_format_paragraph` writes, with the text set."""
+    prototypes = _PROTOTYPES.setdefault(doc.part, {})
+    key = (style, font, bool(text), tuple(sorted(run_format.items())))
+    if key not in prototypes:
+        prototype = Paragraph(OxmlElement("w:p"), doc._body)
+        _format_paragraph(prototype, " " if text else "", font, style, run_format)
+        prototypes[key] = prototype._p
+    p = copy.copy(prototypes[key])  # an lxml element's copy is deep
+    if text:
+        p.find(_RUN_TEXT).text = unicodedata.normalize("NFC", text)
+    doc.element.body[-1].addprevious(p)  # the body's sectPr stays last, as python-docx keeps it
+    return Paragraph(p, doc._body)
 
 
 def number_pages_from_two(section: Any, font: str, size: float) -> None:
@@ -352,15 +386,22 @@ def column_widths(columns: Sequence[str], rows: Sequence[Sequence[Cell]], width_
     char_mm = size * CHAR_EM * PT_MM
     needs, wants = [], []
     for index, title in enumerate(columns):
-        cells = [format_cell(row[index]) for row in rows]
-        numeric = all(isinstance(row[index], int | float) for row in rows)
+        cells = [row[index] for row in rows]
+        numeric = all(isinstance(cell, int | float) for cell in cells)
+        longest = _longest(cells)
         word = max((_header_chars(w) for w in title.split()), default=1)
-        need = max(word, *(len(c) for c in cells if numeric), 2) * char_mm + CELL_PADDING_MM
-        text = _header_chars(title) / 2 if numeric else min(max((len(c) for c in cells), default=0), 40)
+        need = max(word, longest if numeric else 0, 2) * char_mm + CELL_PADDING_MM
+        text = _header_chars(title) / 2 if numeric else min(longest, 40)
         want = max(need, text * char_mm + CELL_PADDING_MM)
         needs.append(need)
         wants.append(want)
     return _share(needs, wants, width_mm)
+
+
+def _longest(cells: Sequence[Cell]) -> int:
+    """The length of the longest of ``cells`` as written; each distinct value is formatted once (an
+    appendix column of 20,000 rows holds a few hundred numbers), by type too: ``True == 1``."""
+    return max((len(format_cell(value)) for _, value in {(cell.__class__, cell) for cell in cells}), default=0)
 
 
 def _header_chars(text: str) -> float:

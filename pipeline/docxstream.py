@@ -48,6 +48,8 @@ PLACEHOLDER = "dvk-rows-{}"
 _PLACEHOLDER = re.compile(rb"<!--dvk-rows-(\d+)-->")
 # Characters XML 1.0 cannot hold; lxml refuses them, and so do we (not a silently broken file).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Any character that needs more than copying (most texts have none: one search, no replaces).
+_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 ROW_START = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
 ROW_END = "</w:tr>"
 CELL_END = "</w:t></w:r></w:p></w:tc>"
@@ -58,6 +60,8 @@ CHUNK_PIECES = 10_000
 def xml_text(text: str) -> str:
     """``text`` in NFC as lxml writes element text: ``&``, ``<``, ``>`` and CR as references."""
     text = unicodedata.normalize("NFC", text)
+    if not _SPECIAL.search(text):
+        return text
     if _NOT_XML.search(text):
         raise ValueError(f"All strings must be XML compatible: no NULL bytes or control characters: {text!r}")
     return escape(text, {"\r": "&#13;"})
