@@ -19,7 +19,7 @@ import io
 import unicodedata
 import weakref
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import docx
 from docx.document import Document as DocumentType
@@ -34,6 +34,7 @@ from docx.text.paragraph import Paragraph
 from .config import DocumentFormat
 from .docxstream import TableBodies, TableBody, format_cell
 from .stats import Cell
+from .vnformat import number
 
 Doc = Any  # docx.document.Document: python-docx is untyped
 Container = Any  # anything with add_paragraph/add_table: Document, _Cell, header
@@ -310,7 +311,8 @@ def add_data_table(
     widths = column_widths([sub or top for top, sub in grouped], body, width_mm, size)
     table = doc.add_table(rows=header_rows, cols=len(columns))
     _set_table_frame(table, widths, border="single")
-    style_id = doc.styles[TABLE_TEXT].style_id
+    style_id = _paragraph_style_id(doc.part, TABLE_TEXT)
+    assert style_id is not None  # our own style, never the default one
     if header_rows == 1:
         _header_row(table.rows[0], columns, widths, font, size, style_id)
     else:
@@ -385,10 +387,9 @@ def column_widths(columns: Sequence[str], rows: Sequence[Sequence[Cell]], width_
     """
     char_mm = size * CHAR_EM * PT_MM
     needs, wants = [], []
-    for index, title in enumerate(columns):
-        cells = [row[index] for row in rows]
-        numeric = all(isinstance(cell, int | float) for cell in cells)
-        longest = _longest(cells)
+    by_column = list(zip(*rows, strict=True)) or [()] * len(columns)
+    for title, cells in zip(columns, by_column, strict=True):
+        numeric, longest = _column_shape(cells)
         word = max((_header_chars(w) for w in title.split()), default=1)
         need = max(word, longest if numeric else 0, 2) * char_mm + CELL_PADDING_MM
         text = _header_chars(title) / 2 if numeric else min(longest, 40)
@@ -398,10 +399,23 @@ def column_widths(columns: Sequence[str], rows: Sequence[Sequence[Cell]], width_
     return _share(needs, wants, width_mm)
 
 
-def _longest(cells: Sequence[Cell]) -> int:
-    """The length of the longest of ``cells`` as written; each distinct value is formatted once (an
-    appendix column of 20,000 rows holds a few hundred numbers), by type too: ``True == 1``."""
-    return max((len(format_cell(value)) for _, value in {(cell.__class__, cell) for cell in cells}), default=0)
+def _column_shape(cells: Sequence[Cell]) -> tuple[bool, int]:
+    """Whether every cell is a number, and the length of the longest as written.
+
+    Without formatting every cell (an appendix column has 20,000 rows): a text is written as it
+    is, the longest whole number is the largest or the most negative, and any other column
+    formats each distinct value once, told apart by type too (``True == 1``, written "True")."""
+    kinds = set(map(type, cells))
+    numeric = all(issubclass(kind, int | float) for kind in kinds)
+    if not cells:
+        return numeric, 0
+    if kinds == {str}:
+        return numeric, max(map(len, cast(Sequence[str], cells)))
+    if kinds == {int}:
+        whole = cast(Sequence[int], cells)
+        return numeric, max(len(number(max(whole))), len(number(min(whole))))
+    distinct = set(zip(map(type, cells), cells, strict=True))
+    return numeric, max(len(format_cell(value)) for _, value in distinct)
 
 
 def _header_chars(text: str) -> float:
