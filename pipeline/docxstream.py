@@ -30,7 +30,7 @@ from typing import IO, Any, cast
 from xml.sax.saxutils import escape
 
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
 from docx.oxml.simpletypes import ST_HpsMeasure, ST_TwipsMeasure
 from docx.shared import Mm, Pt
 from lxml import etree  # type: ignore[import-untyped]  # python-docx's own dependency; no stubs
@@ -113,6 +113,7 @@ def cell_start(width_mm: float, font: str, size: float, style_id: str, *, numeri
 
 
 _RIGHT = '<w:jc w:val="right"/>'
+_TEXT = qn("w:t")
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,8 @@ class TableBodies:
                 continue
             body = b"".join(self.bodies[int(match[1])].blocks())
             rows = parse_xml(f"<w:tbl {nsdecls('w')}>".encode() + body + b"</w:tbl>")
+            for text in rows.iter(_TEXT):
+                text.text = text.text or ""  # an empty cell: "<w:t></w:t>" as written, not "<w:t/>"
             for row in list(rows):
                 comment.addprevious(row)
             comment.getparent().remove(comment)
