@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, cast
 from xml.sax.saxutils import escape
 
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.simpletypes import ST_HpsMeasure, ST_TwipsMeasure
@@ -114,6 +115,9 @@ def cell_start(width_mm: float, font: str, size: float, style_id: str, *, numeri
 
 _RIGHT = '<w:jc w:val="right"/>'
 _TEXT = qn("w:t")
+# python-docx's package writer; its steps take any object with write(pack_uri, blob), though
+# typed for its own zip writer only.
+_PACKAGE_WRITER: Any = PackageWriter
 
 
 @dataclass(frozen=True)
@@ -189,40 +193,69 @@ class TableBodies:
 
     def materialize(self, document: Any) -> None:
         """Replace every placeholder under the lxml ``document`` element by its rows as elements."""
+        written = []
         for comment in list(document.iter(etree.Comment)):
             match = re.fullmatch(PLACEHOLDER.format(r"(\d+)"), comment.text or "")
             if match is None:
                 continue
-            body = b"".join(self.bodies[int(match[1])].blocks())
+            written.append(int(match[1]))
+            body = b"".join(self.bodies[written[-1]].blocks())
             rows = parse_xml(f"<w:tbl {nsdecls('w')}>".encode() + body + b"</w:tbl>")
             for text in rows.iter(_TEXT):
                 text.text = text.text or ""  # an empty cell: "<w:t></w:t>" as written, not "<w:t/>"
             for row in list(rows):
                 comment.addprevious(row)
             comment.getparent().remove(comment)
+        self._check_all_written(written)
 
-    def package(self, saved: bytes) -> bytes:
-        """The saved package ``saved`` with fixed entry headers and the rows where they belong."""
+    def package(self, doc: Any) -> bytes:
+        """The python-docx document ``doc`` as .docx bytes: its parts in the order and form
+        python-docx's own save writes them, under fixed entry headers, and the rows where they
+        belong. (python-docx's save, then a rewrite, compressed the whole package twice.)"""
         out = io.BytesIO()
-        with zipfile.ZipFile(io.BytesIO(saved)) as source, zipfile.ZipFile(out, "w") as target:
-            for info in source.infolist():
-                entry = fixed_zip_entry(info.filename)
-                if info.filename != DOCUMENT_PART:
-                    target.writestr(entry, source.read(info))
-                    continue
-                # ZipFile.open applies no level of its own to an entry it is given (3.11: _compresslevel,
-                # 3.13: compress_level with _compresslevel kept as an alias).
-                setattr(entry, "_compresslevel", DOCUMENT_LEVEL)  # noqa: B010
-                with target.open(entry, "w") as stream:
-                    self._write_document(source.read(info), stream)
+        with zipfile.ZipFile(out, "w") as target:
+            package = doc.part.package
+            for part in package.parts:  # as OpcPackage.save does
+                part.before_marshal()
+            writer = _PartWriter(target, self)
+            _PACKAGE_WRITER._write_content_types_stream(writer, package.parts)
+            _PACKAGE_WRITER._write_pkg_rels(writer, package.rels)
+            _PACKAGE_WRITER._write_parts(writer, package.parts)
         return out.getvalue()
 
     def _write_document(self, skeleton: bytes, stream: IO[bytes]) -> None:
         """``skeleton`` (the saved document.xml) with each placeholder replaced by its rows."""
-        position = 0
+        position, written = 0, []
         for match in _PLACEHOLDER.finditer(skeleton):
             stream.write(skeleton[position : match.start()])
-            for block in self.bodies[int(match[1])].blocks():
+            written.append(int(match[1]))
+            for block in self.bodies[written[-1]].blocks():
                 stream.write(block)
             position = match.end()
         stream.write(skeleton[position:])
+        self._check_all_written(written)
+
+    def _check_all_written(self, written: list[int]) -> None:
+        """Every table's rows written once: a placeholder elsewhere (a header part, say) would
+        otherwise leave a table without its rows, silently."""
+        if sorted(written) != list(range(len(self.bodies))):
+            raise RuntimeError(f"table bodies written {sorted(written)}, expected 0..{len(self.bodies) - 1}")
+
+
+@dataclass(frozen=True)
+class _PartWriter:
+    """python-docx's physical package writer, as :class:`docx.opc.pkgwriter.PackageWriter` calls it."""
+
+    target: zipfile.ZipFile
+    tables: TableBodies
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        entry = fixed_zip_entry(pack_uri.membername)
+        if entry.filename != DOCUMENT_PART:
+            self.target.writestr(entry, blob)
+            return
+        # ZipFile.open applies no level of its own to an entry it is given (3.11: _compresslevel,
+        # 3.13: compress_level with _compresslevel kept as an alias).
+        setattr(entry, "_compresslevel", DOCUMENT_LEVEL)  # noqa: B010
+        with self.target.open(entry, "w") as stream:
+            self.tables._write_document(blob, stream)

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import io
 import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -77,16 +76,14 @@ def report_file_name(kind: str, config: Config, year: int) -> str:
 def report_bytes(kind: str, stats: Statistics, data: Consolidation, config: Config, date: dt.date | None) -> bytes:
     """The report as .docx bytes that depend only on the inputs.
 
-    python-docx saves the document without the data tables' body rows; they are written into
-    ``word/document.xml`` as the package is rewritten with fixed entry headers."""
+    python-docx serialises each part, the data tables without their body rows; the rows are
+    written into ``word/document.xml`` as it goes into the zip (fixed entry headers)."""
     report = _build(kind, stats, data, config, date)
     day = date or dt.date(stats.year, 12, 1)
     fixed = dt.datetime(day.year, day.month, day.day)
     spec = _spec(kind, config)
     fmt.set_core_properties(report.doc, config.organization.issuing_body, spec.subject.format(year=stats.year), fixed)
-    buffer = io.BytesIO()
-    report.doc.save(buffer)
-    return report.tables.package(buffer.getvalue())
+    return report.tables.package(report.doc)
 
 
 def build_report(kind: str, stats: Statistics, data: Consolidation, config: Config, date: dt.date | None) -> Any:

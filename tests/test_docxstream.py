@@ -236,3 +236,13 @@ def test_report_without_tables_still_saves(config: Config) -> None:
     )
     saved = report_bytes("standing", statistics(data, config), data, config, DATE)
     assert docx.Document(io.BytesIO(saved)).paragraphs
+
+
+def test_a_table_outside_the_document_body_is_not_lost_silently(config: Config) -> None:
+    """Only word/document.xml is streamed: a data table put in a page header would lose its rows."""
+    doc = _document(config)
+    bodies = docxstream.TableBodies()
+    table = doc.sections[0].header.add_table(1, len(COLUMNS), Mm(WIDTH_MM))
+    bodies.add(table._tbl, docxstream.TableBody(ROWS, False, [33.0] * 5, FONT, 12.0, "DVKTableText"))
+    with pytest.raises(RuntimeError, match="table bodies written"):
+        bodies.package(doc)
