@@ -5,8 +5,8 @@ Contract: python-docx builds the document and, of each data table, the frame and
 comment, which no text of the document can produce) where the table's body rows belong and keeps
 the rows. Then either
 
-- :meth:`TableBodies.package` turns the saved package into the final one: every part copied as
-  it is, under a fixed zip entry header (:func:`pipeline.ooxml.fixed_zip_entry`), and
+- :meth:`TableBodies.package` writes the document as .docx bytes: every part as python-docx's
+  own save writes it, under a fixed zip entry header (:func:`pipeline.ooxml.fixed_zip_entry`),
   ``word/document.xml`` streamed into the zip with each placeholder replaced by its rows; or
 - :meth:`TableBodies.materialize` puts the rows into the in-memory document as elements, for a
   caller that wants the python-docx ``Document`` itself.
@@ -15,7 +15,7 @@ A body cell is one pre-rendered template per (column, numeric, bold) kind around
 (NFC, escaped as lxml escapes it): the XML python-docx wrote for the same cell, byte for byte
 (``tests/test_docxstream.py`` compares both). Why text: a province's appendix has some 200,000
 cells, and one lxml element tree per cell took 10 s and a gigabyte; as text they are a few
-string joins each, and only one chunk of rows is ever held, on its way to the compressor.
+string joins each, and only one block of rows is ever held, on its way to the compressor.
 """
 
 from __future__ import annotations
@@ -64,8 +64,11 @@ def xml_text(text: str, separator: str = "") -> str:
     text = unicodedata.normalize("NFC", text)
     if not _SPECIAL.search(text):
         return text
-    if _NOT_XML.search(text.replace(separator, "") if separator else text):
-        raise ValueError(f"All strings must be XML compatible: no NULL bytes or control characters: {text!r}")
+    checked = text.replace(separator, "") if separator else text
+    bad = _NOT_XML.search(checked)
+    if bad:
+        around = checked[max(bad.start() - 30, 0) : bad.end() + 30]
+        raise ValueError(f"All strings must be XML compatible: no NULL bytes or control characters: {around!r}")
     return escape(text, {"\r": "&#13;"})
 
 
@@ -153,8 +156,9 @@ class TableBody:
 
 
 def _block(rows: Sequence[Sequence[Cell]], starts: Sequence[tuple[bytes, bytes]]) -> bytes:
-    """``rows`` as ``w:tr`` elements. Column by column, each distinct value is written once and the
-    rest is joins (C loops): a cell costs well under a microsecond."""
+    """``rows`` as ``w:tr`` elements, column by column: a column of texts or of whole numbers in a
+    few C calls, any other column each distinct value once; the rest is joins. A cell costs well
+    under a microsecond."""
     columns = [_column(values, start) for values, start in zip(zip(*rows, strict=True), starts, strict=True)]
     return ROW_START + (ROW_END + ROW_START).join(map(b"".join, zip(*columns, strict=True))) + ROW_END
 
@@ -223,7 +227,7 @@ class TableBodies:
             _PACKAGE_WRITER._write_parts(writer, package.parts)
         return out.getvalue()
 
-    def _write_document(self, skeleton: bytes, stream: IO[bytes]) -> None:
+    def write_document(self, skeleton: bytes, stream: IO[bytes]) -> None:
         """``skeleton`` (the saved document.xml) with each placeholder replaced by its rows."""
         position, written = 0, []
         for match in _PLACEHOLDER.finditer(skeleton):
@@ -258,4 +262,4 @@ class _PartWriter:
         # 3.13: compress_level with _compresslevel kept as an alias).
         setattr(entry, "_compresslevel", DOCUMENT_LEVEL)  # noqa: B010
         with self.target.open(entry, "w") as stream:
-            self.tables._write_document(blob, stream)
+            self.tables.write_document(blob, stream)
