@@ -33,7 +33,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from .config import DocumentFormat
-from .docxstream import TableBodies, TableBody, format_cell
+from .docxstream import TableBodies, TableBody, format_cell, header_row
 from .stats import Cell
 from .vnformat import number
 
@@ -323,25 +323,27 @@ def add_data_table(
     """A bordered table: bold header repeated on every page, numbers right-aligned in Vietnamese format.
 
     Columns named ``"<group>: <name>"`` get a two-row header: the group once over its columns,
-    the names under it; the other columns span both rows. The header is written here; the body
-    rows (never split across pages, the total last and bold) are left to ``bodies``, which writes
-    them as text when the package is written (:mod:`pipeline.docxstream`)."""
+    the names under it; the other columns span both rows. A two-row header is written here with
+    python-docx (its merges); a one-row header and the body rows (never split across pages, the
+    total last and bold) are left to ``bodies``, which writes them as text when the package is
+    written (:mod:`pipeline.docxstream`)."""
     body = [*rows, *([total] if total else [])]
     size = DENSE_TABLE_TEXT_PT if len(columns) > DENSE_COLUMNS else TABLE_TEXT_PT
     grouped = [_split_header(c) for c in columns]
     header_rows = 2 if any(sub for _, sub in grouped) else 1
     widths = column_widths([sub or top for top, sub in grouped], body, width_mm, size)
-    table = doc.add_table(rows=header_rows, cols=len(columns))
+    table = doc.add_table(rows=0 if header_rows == 1 else header_rows, cols=len(columns))
     _set_table_frame(table, widths, border="single")
     style_id = _paragraph_style_id(doc.part, TABLE_TEXT)
     assert style_id is not None  # our own style, never the default one
-    if header_rows == 1:
-        _header_row(table.rows[0], columns, widths, font, size, style_id)
-    else:
+    header = b""
+    if header_rows == 1:  # written as text with the body rows
+        header = header_row(columns, widths, font, size, style_id)
+    else:  # merged cells: python-docx's merge
         _two_row_header(table, grouped, widths, (font, size, style_id))
-    for header_row in table.rows:
-        _mark_row(header_row, "w:tblHeader")
-    bodies.add(table._tbl, TableBody(body, total is not None, widths, font, size, style_id))
+        for row in table.rows:
+            _mark_row(row, "w:tblHeader")
+    bodies.add(table._tbl, TableBody(body, total is not None, widths, font, size, style_id, header))
     return table
 
 
@@ -349,19 +351,6 @@ def _split_header(column: str) -> tuple[str, str]:
     """``"Kinh tế: mới"`` -> ``("Kinh tế", "mới")``; a column without a group -> ``(column, "")``."""
     top, _, sub = column.partition(": ")
     return (top, sub) if sub else (column, "")
-
-
-def _header_row(
-    row: Any, values: Sequence[str], widths: Sequence[float], font: str, size: float, style_id: str
-) -> None:
-    """One header row: every cell centred both ways, its text bold."""
-    for cell, value, width in zip(row.cells, values, widths, strict=True):
-        cell.width = Mm(width)
-        paragraph = cell.paragraphs[0]
-        set_style(paragraph, style_id)
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        add_run(paragraph, value, font, size=size, bold=True)
 
 
 def _two_row_header(

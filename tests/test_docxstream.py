@@ -13,6 +13,7 @@ from typing import Any
 
 import docx
 import pytest
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -87,6 +88,26 @@ def test_body_rows_are_the_xml_python_docx_writes(config: Config) -> None:
         for index, values in enumerate(body)
     ]
     assert streamed == expected
+
+
+def test_a_one_row_header_is_the_xml_python_docx_writes(config: Config) -> None:
+    columns, rows = ("STT", "Tên & <mô hình>", COMBINING, ""), [(1, "a", 2, "")]
+    doc = _document(config)
+    bodies = docxstream.TableBodies()
+    table = fmt.add_data_table(doc, FONT, columns, rows, None, WIDTH_MM, bodies)
+    bodies.materialize(doc.element)
+    widths = fmt.column_widths(list(columns), rows, WIDTH_MM, fmt.TABLE_TEXT_PT)
+    reference = fmt.add_layout_table(_document(config), widths).add_row()
+    style_id = reference.part.document.styles[fmt.TABLE_TEXT].style_id
+    for cell, title, width in zip(reference.cells, columns, widths, strict=True):
+        cell.width = Mm(width)
+        fmt.set_style(cell.paragraphs[0], style_id)
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        fmt.add_run(cell.paragraphs[0], title, FONT, size=fmt.TABLE_TEXT_PT, bold=True)
+    reference._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    assert etree.tostring(table._tbl.tr_lst[0]) == etree.tostring(reference._tr)
+    assert len(table.rows) == 2
 
 
 def test_table_structure_read_back(config: Config) -> None:
