@@ -6,6 +6,8 @@ theme font takes over in Word. Every run written here names the font again on th
 every ``w:t`` preserves its spaces, and every table has explicit widths on the grid *and* on each
 cell (LibreOffice ignores the grid alone). Tables are filled row by row through ``row.cells``:
 ``table.cell(r, c)`` rebuilds the cell list on every call (55× slower, see ENGINEERING-NOTES).
+The body rows of a data table, which can run to many thousands, are not built here at all: they
+are written as text by :mod:`pipeline.docxstream` when the package is written.
 Texts are normalised to NFC on the way in. Nothing here knows about the report's wording.
 """
 
@@ -17,22 +19,23 @@ import io
 import unicodedata
 import weakref
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import docx
+from docx.document import Document as DocumentType
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from .config import DocumentFormat
+from .docxstream import TableBodies, TableBody, format_cell, header_row
 from .stats import Cell
 from .vnformat import number
-
-# The text element of a table cell's only run, found in each of many thousand cloned cells.
-_CELL_TEXT = f"{qn('w:p')}/{qn('w:r')}/{qn('w:t')}"
 
 Doc = Any  # docx.document.Document: python-docx is untyped
 Container = Any  # anything with add_paragraph/add_table: Document, _Cell, header
@@ -51,6 +54,9 @@ CAPITAL_EM_FACTOR = 1.6
 PT_MM = 25.4 / 72
 CELL_PADDING_MM = 4.2
 FONT_SLOTS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
+_SECTION_PROPERTIES = qn("w:sectPr")
+_RUN_TEXT = f"{qn('w:r')}/{qn('w:t')}"
+_TEXT = qn("w:t")
 BORDER_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 
 BODY = "Normal"
@@ -172,8 +178,29 @@ def add_run(
     underline: bool = False,
     highlight: bool = False,
 ) -> Any:
-    """A run of NFC ``text`` naming ``font`` on the four slots; spaces are preserved."""
-    run = paragraph.add_run()
+    """A run of NFC ``text`` naming ``font`` on the four slots; spaces are preserved.
+
+    A clone of the first run of the same format, with its text: through python-docx's API each
+    property places its element by schema order, some 30 searches each (a table header took
+    5-15 ms)."""
+    key = (font, size, bold, italic, underline, highlight)
+    if key not in _RUNS:
+        _RUNS[key] = _formatted_run(*key)
+    r = copy.copy(_RUNS[key])  # an lxml element's copy is deep
+    r.find(_TEXT).text = unicodedata.normalize("NFC", text)
+    paragraph._p.append(r)  # where python-docx's paragraph.add_run() puts it
+    return Run(r, paragraph)
+
+
+# Runs as first written, by font and format (a run's XML depends on nothing else).
+_RUNS: dict[tuple[Any, ...], Any] = {}
+
+
+def _formatted_run(
+    font: str, size: float | None, bold: bool | None, italic: bool | None, underline: bool, highlight: bool
+) -> Any:
+    """An empty run naming ``font`` on the four slots, in the format given, its text preserving spaces."""
+    run = Run(OxmlElement("w:r"), cast(Any, None))  # detached: formatting a run needs no part
     _set_font_slots(run._r.get_or_add_rPr(), font)
     run.bold, run.italic = bold, italic
     if underline:
@@ -184,9 +211,8 @@ def add_run(
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
     t = OxmlElement("w:t")
     t.set(qn("xml:space"), "preserve")
-    t.text = unicodedata.normalize("NFC", text)
     run._r.append(t)
-    return run
+    return run._r
 
 
 # Each part's paragraph style ids by style name: python-docx looks a name up by scanning every
@@ -209,11 +235,40 @@ def set_style(paragraph: Any, style_id: str | None) -> None:
 
 def add_paragraph(container: Container, text: str, font: str, style: str = BODY, **run_format: Any) -> Any:
     """A paragraph of ``style`` holding one run of ``text`` (no run when ``text`` is empty)."""
+    if isinstance(container, DocumentType) and container.element.body[-1].tag == _SECTION_PROPERTIES:
+        return _cloned_paragraph(container, text, font, style, run_format)
     paragraph = container.add_paragraph()
+    _format_paragraph(paragraph, text, font, style, run_format)
+    return paragraph
+
+
+def _format_paragraph(paragraph: Any, text: str, font: str, style: str, run_format: dict[str, Any]) -> None:
     set_style(paragraph, _paragraph_style_id(paragraph.part, style))
     if text:
         add_run(paragraph, text, font, **run_format)
-    return paragraph
+
+
+# Each document part's paragraphs as first written, by style, font, whether there is a run and
+# its format. Through python-docx's API a paragraph costs some 0.2 ms (six elements, each placed
+# by schema order) and its insertion searches all the body's children for the section properties
+# (quadratic); a standing report has thousands of paragraphs. A clone with its text: some 40 µs.
+_PROTOTYPES: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
+
+
+def _cloned_paragraph(doc: Doc, text: str, font: str, style: str, run_format: dict[str, Any]) -> Any:
+    """:func:`add_paragraph` at the end of a document's body (before its section properties): a
+    clone of the paragraph :func:`_format_paragraph` writes, with the text set."""
+    prototypes = _PROTOTYPES.setdefault(doc.part, {})
+    key = (style, font, bool(text), tuple(sorted(run_format.items())))
+    if key not in prototypes:
+        prototype = Paragraph(OxmlElement("w:p"), doc._body)
+        _format_paragraph(prototype, " " if text else "", font, style, run_format)
+        prototypes[key] = prototype._p
+    p = copy.copy(prototypes[key])  # an lxml element's copy is deep
+    if text:
+        p.find(_RUN_TEXT).text = unicodedata.normalize("NFC", text)
+    doc.element.body[-1].addprevious(p)  # the body's sectPr stays last, as python-docx keeps it
+    return Paragraph(p, doc._body)
 
 
 def number_pages_from_two(section: Any, font: str, size: float) -> None:
@@ -263,32 +318,32 @@ def add_data_table(
     rows: Sequence[Sequence[Cell]],
     total: Sequence[Cell] | None,
     width_mm: float,
+    bodies: TableBodies,
 ) -> Any:
     """A bordered table: bold header repeated on every page, numbers right-aligned in Vietnamese format.
 
     Columns named ``"<group>: <name>"`` get a two-row header: the group once over its columns,
-    the names under it; the other columns span both rows."""
+    the names under it; the other columns span both rows. A two-row header is written here with
+    python-docx (its merges); a one-row header and the body rows (never split across pages, the
+    total last and bold) are left to ``bodies``, which writes them as text when the package is
+    written (:mod:`pipeline.docxstream`)."""
     body = [*rows, *([total] if total else [])]
     size = DENSE_TABLE_TEXT_PT if len(columns) > DENSE_COLUMNS else TABLE_TEXT_PT
     grouped = [_split_header(c) for c in columns]
     header_rows = 2 if any(sub for _, sub in grouped) else 1
     widths = column_widths([sub or top for top, sub in grouped], body, width_mm, size)
-    table = doc.add_table(rows=header_rows + len(body), cols=len(columns))
+    table = doc.add_table(rows=0 if header_rows == 1 else header_rows, cols=len(columns))
     _set_table_frame(table, widths, border="single")
-    style_id = doc.styles[TABLE_TEXT].style_id
-    all_rows = table.rows
-    if header_rows == 1:
-        _fill_row(all_rows[0], columns, widths, font, size, style_id, bold=True, header=True)
-    else:
+    style_id = _paragraph_style_id(doc.part, TABLE_TEXT)
+    assert style_id is not None  # our own style, never the default one
+    header = b""
+    if header_rows == 1:  # written as text with the body rows
+        header = header_row(columns, widths, font, size, style_id)
+    else:  # merged cells: python-docx's merge
         _two_row_header(table, grouped, widths, (font, size, style_id))
-    for header_row in all_rows[:header_rows]:
-        _mark_row(header_row, "w:tblHeader")
-    cells = _CellPrototypes(table, widths, font, size, style_id)
-    for index, (tr, values) in enumerate(zip(table._tbl.tr_lst[header_rows:], body, strict=True)):
-        is_total = total is not None and index == len(body) - 1
-        for column, (tc, value) in enumerate(zip(tr.tc_lst, values, strict=True)):
-            tr.replace(tc, cells.filled(column, value, is_total))
-        tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for row in table.rows:
+            _mark_row(row, "w:tblHeader")
+    bodies.add(table._tbl, TableBody(body, total is not None, widths, font, size, style_id, header))
     return table
 
 
@@ -333,44 +388,6 @@ def _merge_header(top: Sequence[Any], bottom: Sequence[Any], grouped: Sequence[t
             top[index].merge(bottom[index])
 
 
-class _CellPrototypes:
-    """Body cells cloned from one prototype per column, alignment and weight.
-
-    Filling cells through ``row.cells`` rebuilds the table's cell list at every row (quadratic: a
-    province's appendix of 20,000 rows took minutes). A prototype is an empty cell formatted by
-    :func:`_fill_row`'s own code, so a clone with its text set is the cell that code would write.
-    """
-
-    def __init__(self, table: Any, widths: Sequence[float], font: str, size: float, style_id: str) -> None:
-        self.blank = table._tbl.tr_lst[-1].tc_lst[0]  # a body row's cell: header cells may carry merges
-        self.table, self.widths, self.font, self.size, self.style_id = table, widths, font, size, style_id
-        self.prototypes: dict[tuple[int, bool, bool], Any] = {}
-
-    def filled(self, column: int, value: Cell, bold: bool) -> Any:
-        key = (column, isinstance(value, int | float), bold)
-        if key not in self.prototypes:
-            self.prototypes[key] = self._prototype(column, value, bold)
-        clone = copy.copy(self.prototypes[key])  # an lxml element's copy is deep, without deepcopy's memo
-        clone.find(_CELL_TEXT).text = unicodedata.normalize("NFC", format_cell(value))
-        return clone
-
-    def _prototype(self, column: int, value: Cell, bold: bool) -> Any:
-        from docx.table import _Cell
-
-        tc = copy.deepcopy(self.blank)
-        for child in list(tc):
-            tc.remove(child)
-        tc.append(OxmlElement("w:p"))
-        cell = _Cell(tc, self.table)
-        cell.width = Mm(self.widths[column])
-        paragraph = cell.paragraphs[0]
-        set_style(paragraph, self.style_id)
-        if isinstance(value, int | float):
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        add_run(paragraph, "", self.font, size=self.size, bold=bold or None)
-        return tc
-
-
 def column_widths(columns: Sequence[str], rows: Sequence[Sequence[Cell]], width_mm: float, size: float) -> list[float]:
     """Column widths in mm that fill ``width_mm``.
 
@@ -381,16 +398,35 @@ def column_widths(columns: Sequence[str], rows: Sequence[Sequence[Cell]], width_
     """
     char_mm = size * CHAR_EM * PT_MM
     needs, wants = [], []
-    for index, title in enumerate(columns):
-        cells = [format_cell(row[index]) for row in rows]
-        numeric = all(isinstance(row[index], int | float) for row in rows)
+    by_column = list(zip(*rows, strict=True)) or [()] * len(columns)
+    for title, cells in zip(columns, by_column, strict=True):
+        numeric, longest = _column_shape(cells)
         word = max((_header_chars(w) for w in title.split()), default=1)
-        need = max(word, *(len(c) for c in cells if numeric), 2) * char_mm + CELL_PADDING_MM
-        text = _header_chars(title) / 2 if numeric else min(max((len(c) for c in cells), default=0), 40)
+        need = max(word, longest if numeric else 0, 2) * char_mm + CELL_PADDING_MM
+        text = _header_chars(title) / 2 if numeric else min(longest, 40)
         want = max(need, text * char_mm + CELL_PADDING_MM)
         needs.append(need)
         wants.append(want)
     return _share(needs, wants, width_mm)
+
+
+def _column_shape(cells: Sequence[Cell]) -> tuple[bool, int]:
+    """Whether every cell is a number, and the length of the longest as written.
+
+    Without formatting every cell (an appendix column has 20,000 rows): a text is written as it
+    is, the longest whole number is the largest or the most negative, and any other column
+    formats each distinct value once, told apart by type too (``True == 1``, written "True")."""
+    kinds = set(map(type, cells))
+    numeric = all(issubclass(kind, int | float) for kind in kinds)
+    if not cells:
+        return numeric, 0
+    if kinds == {str}:
+        return numeric, max(map(len, cast(Sequence[str], cells)))
+    if kinds == {int}:
+        whole = cast(Sequence[int], cells)
+        return numeric, max(len(number(max(whole))), len(number(min(whole))))
+    distinct = set(zip(map(type, cells), cells, strict=True))
+    return numeric, max(len(format_cell(value)) for _, value in distinct)
 
 
 def _header_chars(text: str) -> float:
@@ -405,36 +441,6 @@ def _share(needs: list[float], wants: list[float], width_mm: float) -> list[floa
         return [n * width_mm / sum(needs) for n in needs]
     extra = (width_mm - sum(needs)) / (sum(wants) - sum(needs))
     return [n + (w - n) * extra for n, w in zip(needs, wants, strict=True)]
-
-
-def format_cell(value: Cell) -> str:
-    """Numbers in Vietnamese format (1.234.567; 12,5); text as it is."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return number(value)
-    return str(value)
-
-
-def _fill_row(
-    row: Any,
-    values: Sequence[Cell],
-    widths: Sequence[float],
-    font: str,
-    size: float,
-    style_id: str,
-    *,
-    bold: bool,
-    header: bool,
-) -> None:
-    for cell, value, width in zip(row.cells, values, widths, strict=True):
-        cell.width = Mm(width)
-        paragraph = cell.paragraphs[0]
-        set_style(paragraph, style_id)
-        if header:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        elif isinstance(value, int | float):
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        add_run(paragraph, format_cell(value), font, size=size, bold=bold or None)
 
 
 def keep_row_together(row: Any) -> None:

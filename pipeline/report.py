@@ -8,7 +8,9 @@ Contract:
   ``date`` is the issuing date; ``None`` leaves "ngày … tháng … năm" blank for the clerk.
 - :func:`report_bytes` saves the same document deterministically: fixed core properties (author =
   issuing body, title = subject, dates = ``date`` or 1 December of the year, revision 1) and zip
-  entries rewritten by :func:`pipeline.ooxml.deterministic_zip`. Same inputs, same bytes.
+  entries under fixed headers (:func:`pipeline.ooxml.fixed_zip_entry`), the data tables' body rows
+  streamed into ``word/document.xml`` as text (:mod:`pipeline.docxstream`: a province's tables
+  hold some 200,000 cells). Same inputs, same bytes.
 - :func:`report_file_name` is the configured file name of the year.
 
 Every number comes from ``stats`` (figures and tables) except the per-item lines of section II
@@ -25,17 +27,17 @@ the low-level docx work is in :mod:`pipeline.docxfmt`.
 from __future__ import annotations
 
 import datetime as dt
-import io
+import heapq
 import string
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import docxfmt as fmt
 from .config import Config, Organization, ReportSpec
 from .consolidate import LATE, MISSING, REJECTED, Consolidation, Item, UnitStatus
+from .docxstream import TableBodies
 from .lifecycle import EVENT_LABELS
-from .ooxml import deterministic_zip
 from .stats import EVALUATION_EVENTS, REWARD_EVENTS, Statistics, StatTable, outcome_key
 from .vnformat import long_date, number
 
@@ -72,19 +74,27 @@ def report_file_name(kind: str, config: Config, year: int) -> str:
 
 
 def report_bytes(kind: str, stats: Statistics, data: Consolidation, config: Config, date: dt.date | None) -> bytes:
-    """The report as .docx bytes that depend only on the inputs."""
-    doc = build_report(kind, stats, data, config, date)
+    """The report as .docx bytes that depend only on the inputs.
+
+    python-docx serialises each part, the data tables without their body rows; the rows are
+    written into ``word/document.xml`` as it goes into the zip (fixed entry headers)."""
+    report = _build(kind, stats, data, config, date)
     day = date or dt.date(stats.year, 12, 1)
     fixed = dt.datetime(day.year, day.month, day.day)
     spec = _spec(kind, config)
-    fmt.set_core_properties(doc, config.organization.issuing_body, spec.subject.format(year=stats.year), fixed)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return deterministic_zip(buffer.getvalue(), fixed)
+    fmt.set_core_properties(report.doc, config.organization.issuing_body, spec.subject.format(year=stats.year), fixed)
+    return report.tables.package(report.doc)
 
 
 def build_report(kind: str, stats: Statistics, data: Consolidation, config: Config, date: dt.date | None) -> Any:
-    """The report ``kind`` ("province" or "standing") as a python-docx Document."""
+    """The report ``kind`` ("province" or "standing") as a python-docx Document, tables filled."""
+    report = _build(kind, stats, data, config, date)
+    report.tables.materialize(report.doc.element)
+    return report.doc
+
+
+def _build(kind: str, stats: Statistics, data: Consolidation, config: Config, date: dt.date | None) -> _Report:
+    """The report written, its data tables' body rows still waiting in ``tables``."""
     spec = _spec(kind, config)
     report = _Report(fmt.new_document(config.organization.document), stats, data, config, date)
     fmt.number_pages_from_two(report.doc.sections[0], report.font, report.size)
@@ -93,7 +103,7 @@ def build_report(kind: str, stats: Statistics, data: Consolidation, config: Conf
     _signature(report, spec)
     if kind == "province":
         _appendix(report)
-    return report.doc
+    return report
 
 
 def _spec(kind: str, config: Config) -> ReportSpec:
@@ -111,6 +121,7 @@ class _Report:
     data: Consolidation
     config: Config
     date: dt.date | None
+    tables: TableBodies = field(default_factory=TableBodies)
 
     @property
     def org(self) -> Organization:
@@ -152,7 +163,7 @@ class _Report:
             self.para("(Không có số liệu.)", fmt.CENTERED, italic=True)
             return
         width = fmt.text_width_mm(self.org.document)
-        fmt.add_data_table(self.doc, self.font, table.columns, table.rows, table.total, width)
+        fmt.add_data_table(self.doc, self.font, table.columns, table.rows, table.total, width, self.tables)
 
 
 # --------------------------------------------------------------------------- title block
@@ -350,7 +361,8 @@ def _trend(r: _Report, key: str, noun: str) -> str:
 
 def _outstanding(r: _Report, number_: str, resources_table: bool) -> None:
     r.subheading(f"{number_} Mô hình tiêu biểu, nguồn lực huy động")
-    top = sorted(r.data.models, key=lambda m: (-m.total_score, str(m.values.get("name") or "")))[:TOP_MODELS]
+    # nsmallest is sorted(...)[:n], in one pass: a province has 20,000 models
+    top = heapq.nsmallest(TOP_MODELS, r.data.models, key=lambda m: (-m.total_score, str(m.values.get("name") or "")))
     if top:
         r.para("Các mô hình có điểm tự chấm cao nhất:")
     for model in top:
