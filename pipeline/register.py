@@ -16,9 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import secrets
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,6 +130,65 @@ class ItemEntry:
     state: str
 
 
+_LEADING_NUMBER = re.compile(r"\s*[+-]?\d+")
+
+
+def _highest_among(codes: Iterable[str], prefix: str) -> int:
+    """:meth:`Register._highest_number` over codes held in memory: each suffix's leading integer,
+    as SQLite's ``CAST(... AS INTEGER)`` reads it (0 without one)."""
+    numbers = (_LEADING_NUMBER.match(code, len(prefix)) for code in codes if code.startswith(prefix))
+    return max((int(m.group()) if m else 0 for m in numbers), default=0)
+
+
+ITEM_COLUMNS = "code, kind, unit, name, name_key, first_year, state"
+EVENT_COLUMNS = "code, year, event, from_state, to_state, evidence, reason"
+# The events that tracking a unit's files records; the others (a legacy import, the council's
+# decisions) are never undone by tracking a year again.
+TRACKED_EVENTS = ("register", "report")
+# The events an earlier tracking of a year recorded and a new one forgets (parameters: the year
+# twice, then TRACKED_EVENTS): the year's reports, and every event of the items registered that
+# year that nothing but tracked events touched (those items go too).
+FORGOTTEN_EVENTS = (
+    "(year=? AND event='report') OR code IN (SELECT code FROM events WHERE year=? AND event='register' "
+    "AND code NOT IN (SELECT code FROM events WHERE event NOT IN (?, ?)))"
+)
+
+ItemRow = tuple[str, str, str, str, int, str]  # kind, unit, name, name_key, first_year, state
+EventRow = tuple[str, int, str, str | None, str, str, str]  # the columns of EVENT_COLUMNS
+YearRow = tuple[str, int, str]  # an item's snapshot of a year: sha256, row, item_values (JSON)
+
+
+@dataclass(frozen=True)
+class YearSnapshot:
+    """The register as tracking a year starts from (:meth:`Register.year_snapshot`).
+
+    ``events``: the events to forget, by id; ``items``: every item (code -> row), in the order
+    they were added; ``states``: with forgetting, each item's state once its forgotten events are
+    gone (code -> state; items without remaining events are absent); ``last_event_id``: the
+    highest id that stays; ``reported``: the items with a report event of the year that stays;
+    ``years``: the year's snapshots (code -> (sha256, row, item_values, from a ledger file))."""
+
+    events: dict[int, EventRow]
+    items: dict[str, ItemRow]
+    states: dict[str, str]
+    last_event_id: int
+    reported: set[str]
+    years: dict[str, tuple[str, int, str, bool]]
+
+
+@dataclass(frozen=True)
+class YearChanges:
+    """The writes that take the register from a :class:`YearSnapshot` to the tracked year."""
+
+    dropped_years: list[str]
+    dropped_events: list[int]
+    dropped_items: list[str]
+    updated_items: list[tuple[str, ItemRow]]
+    added_items: list[tuple[str, str, str, str, str, int, str]]
+    events: list[tuple[int, str, int, str, str | None, str, str, str]]
+    years: list[tuple[str, YearRow]]
+
+
 def archive_path(root: Path, sha256: str, extension: str) -> Path:
     return root / ARCHIVE_FOLDER / sha256[:2] / f"{sha256}{extension}"
 
@@ -229,18 +289,18 @@ class Register:
         ).fetchone()
         return ItemEntry(*row) if row else None
 
-    def new_code(self, kind: str, year: int) -> str:
+    def new_code(self, kind: str, year: int, codes: Collection[str] | None = None) -> str:
         """The next free code of ``kind`` for ``year``: ``MH-2026-001``, ``TT-2026-001``, ``CN-2026-001``
-        (after ``MH-2026-999`` comes ``MH-2026-1000``: numbers compare as numbers)."""
+        (after ``MH-2026-999`` comes ``MH-2026-1000``: numbers compare as numbers).
+
+        ``codes``, when given, are the item codes as the caller holds them in memory (tracking
+        writes its items only at the end); otherwise the table is asked."""
         prefix = f"{CODE_PREFIX[kind]}-{year}-"
+        exists = self._code_exists if codes is None else codes.__contains__
         number = self._next_numbers.get(prefix)
-        if (
-            number is None
-            or not self._code_exists(f"{prefix}{number - 1:03d}")
-            or self._code_exists(f"{prefix}{number:03d}")
-        ):
+        if number is None or not exists(f"{prefix}{number - 1:03d}") or exists(f"{prefix}{number:03d}"):
             # First code of this kind and year in this session, or items were added or removed since.
-            number = self._highest_number(prefix) + 1
+            number = (self._highest_number(prefix) if codes is None else _highest_among(codes, prefix)) + 1
         self._next_numbers[prefix] = number + 1
         return f"{prefix}{number:03d}"
 
@@ -306,6 +366,61 @@ class Register:
             "SELECT 1 FROM events WHERE code=? AND year=? AND event=?", (code, year, event)
         ).fetchone()
         return row is not None
+
+    # ------------------------------------------------------------------ a tracked year in bulk
+
+    def year_snapshot(self, year: int, forget: bool) -> YearSnapshot:
+        """What tracking ``year`` reads, in a few set-based queries: with ``forget``, as the register
+        stands once the year's earlier tracking is undone (see :data:`FORGOTTEN_EVENTS`), without
+        it as it stands. Nothing is written."""
+        params = (year, year, *TRACKED_EVENTS) if forget else ()
+        where = FORGOTTEN_EVENTS if forget else "0"
+        forgotten = self.db.execute(f"SELECT id, {EVENT_COLUMNS} FROM events WHERE {where}", params).fetchall()
+        items = self.db.execute(f"SELECT {ITEM_COLUMNS} FROM items ORDER BY rowid").fetchall()
+        if forget:
+            # The state each remaining item's last event leaves it in (SQLite takes the bare
+            # columns of a MAX() aggregate from the row holding the maximum).
+            last = self.db.execute(
+                f"SELECT MAX(id), code, to_state FROM events WHERE NOT ({where}) GROUP BY code", params
+            ).fetchall()
+            states = {code: state for _, code, state in last}
+            last_id = max((row[0] for row in last), default=0)
+            reported: set[str] = set()
+        else:
+            states = {}
+            last_id = int(self.db.execute("SELECT MAX(id) FROM events").fetchone()[0] or 0)
+            query = "SELECT code FROM events WHERE year=? AND event='report'"
+            reported = {code for (code,) in self.db.execute(query, (year,))}
+        years = self.db.execute(
+            "SELECT code, sha256, row, item_values, sha256 IN (SELECT sha256 FROM files) FROM item_years WHERE year=?",
+            (year,),
+        ).fetchall()
+        return YearSnapshot(
+            events={row[0]: tuple(row[1:]) for row in forgotten},
+            items={row[0]: tuple(row[1:]) for row in items},
+            states=states,
+            last_event_id=last_id,
+            reported=reported,
+            years={code: (sha, row, text, bool(from_file)) for code, sha, row, text, from_file in years},
+        )
+
+    def write_year(self, year: int, changes: YearChanges) -> None:
+        """Apply what tracking ``year`` changed: children deleted before their items, items written
+        before the rows that refer to them."""
+        db = self.db
+        db.executemany("DELETE FROM item_years WHERE code=? AND year=?", [(c, year) for c in changes.dropped_years])
+        db.executemany("DELETE FROM events WHERE id=?", [(i,) for i in changes.dropped_events])
+        db.executemany("DELETE FROM items WHERE code=?", [(c,) for c in changes.dropped_items])
+        db.executemany(
+            "UPDATE items SET kind=?, unit=?, name=?, name_key=?, first_year=?, state=? WHERE code=?",
+            [(*row, code) for code, row in changes.updated_items],
+        )
+        db.executemany(f"INSERT INTO items ({ITEM_COLUMNS}) VALUES (?,?,?,?,?,?,?)", changes.added_items)
+        db.executemany(f"INSERT OR REPLACE INTO events (id, {EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)", changes.events)
+        db.executemany(
+            "INSERT OR REPLACE INTO item_years (code, year, sha256, row, item_values) VALUES (?,?,?,?,?)",
+            [(code, year, *row) for code, row in changes.years],
+        )
 
     # ------------------------------------------------------------------ mail
 

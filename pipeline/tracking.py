@@ -11,15 +11,16 @@ the evidence (the file's hash) and the reason.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .config import Config
 from .consolidate import ITEM_SHEETS, Consolidation, Item
 from .findings import Finding, finding
 from .lifecycle import allowed, apply
-from .register import ItemEntry, Register
+from .register import EventRow, ItemRow, Register, YearChanges, YearRow, YearSnapshot
 from .textnorm import fold
 from .validate import Submission
 
@@ -48,15 +49,22 @@ class Change:
 
 def known_codes(register: Register) -> dict[str, str]:
     """Every item code with the unit that owns it (for validation)."""
-    return {item.code: item.unit for item in register.items()}
+    return dict(register.db.execute("SELECT code, unit FROM items").fetchall())
 
 
 def track_year(
     register: Register, data: Consolidation, submissions: Sequence[Submission], config: Config
 ) -> tuple[Consolidation, list[Finding]]:
     """Register the year's items and events. Returns the consolidation with every item's code in
-    its values, and the notes (rows matched by name) as findings."""
-    _forget_year(register, data.year)
+    its values, and the notes (rows matched by name) as findings.
+
+    The register ends as if the year's earlier tracking were undone and every row recorded anew
+    (:func:`_forgets`), but only what differs is written: the year is worked out in memory from a
+    few set-based reads (:class:`_Book`) and compared with what the register holds, so a re-run
+    in which nothing changed writes nothing."""
+    forget = _forgets(register, data.year)
+    snapshot = register.year_snapshot(data.year, forget)
+    book = _Book.start(register, data.year, snapshot, forget)
     by_file = {s.source.name: s for s in submissions}
     notes: list[Finding] = []
     coded: dict[str, tuple[Item, ...]] = {}
@@ -65,87 +73,134 @@ def track_year(
         items = []
         for item in data.items[kind]:
             sub = by_file[item.source_file]
-            code, note = _code_for(register, kind, item.unit.code, item.values, data.year, sub, item.source_row)
-            items.append(dataclasses.replace(item, values={**item.values, "code": code}))
+            code, note = book.code_for(kind, item.unit.code, item.values, sub, item.source_row)
+            items.append(_with_code(item, code))
             if note:
+                name = item.values.get("name")
                 notes.append(
-                    finding(
-                        "matched-by-name",
-                        file=item.source_file,
-                        sheet=title,
-                        cell=note,
-                        item_code=code,
-                        name=item.values.get("name"),
-                    )
+                    finding("matched-by-name", file=item.source_file, sheet=title, cell=note, item_code=code, name=name)
                 )
-            register.record_year(code, data.year, sub.source.sha256, item.source_row, dict(item.values))
+            book.record_year(code, sub.source.sha256, item.source_row, item.values)
         coded[kind] = tuple(items)
+    register.write_year(data.year, book.changes(snapshot))
     return dataclasses.replace(data, items=coded), notes
 
 
-TRACKED_EVENTS = ("register", "report")
-
-
-def _forget_year(register: Register, year: int) -> None:
-    """Undo what an earlier run of ``year`` recorded from the units' files, unless a later year
-    already builds on it. Events from elsewhere (a legacy import, the council's decisions) stay."""
-    if any(entry.cycle > year for entry in register.files()):
-        return
-    # Only the snapshots taken from the units' files: a legacy list's 2025 snapshot stays.
-    register.db.execute("DELETE FROM item_years WHERE year=? AND sha256 IN (SELECT sha256 FROM files)", (year,))
-    register.db.execute("DELETE FROM events WHERE year=? AND event='report'", (year,))
-    # Items registered this year that nothing but tracked events touched go; set-based, since a
-    # query per item made a warm run of a province's year spend seconds here.
-    marks = ",".join("?" * len(TRACKED_EVENTS))
-    registered = register.db.execute(
-        "SELECT code FROM events WHERE year=? AND event='register' AND code NOT IN "
-        f"(SELECT code FROM events WHERE event NOT IN ({marks}))",
-        (year, *TRACKED_EVENTS),
-    ).fetchall()
-    register.db.executemany("DELETE FROM events WHERE code=?", registered)
-    register.db.executemany("DELETE FROM items WHERE code=?", registered)
-    # Every item back to the state its last remaining event left it in.
-    register.db.execute(
-        "UPDATE items SET state = (SELECT to_state FROM events e WHERE e.code = items.code ORDER BY e.id DESC LIMIT 1) "
-        "WHERE EXISTS (SELECT 1 FROM events e WHERE e.code = items.code)"
+def _with_code(item: Item, code: str) -> Item:
+    """``item`` with its code among its values (a plain constructor call: ``dataclasses.replace``
+    costs several times more, once per item of a province's year)."""
+    values = {**item.values, "code": code}
+    return Item(
+        item.kind,
+        item.unit,
+        values,
+        item.total_score,
+        item.classification,
+        item.source_file,
+        item.source_sheet,
+        item.source_row,
     )
 
 
-def _code_for(
-    register: Register, kind: str, unit: str, values: Mapping[str, Any], year: int, sub: Submission, row: int
-) -> tuple[str, str]:
-    """The item's code, registering it when new; the second value is the cell of a name match."""
-    name = str(values.get("name") or "")
-    given = str(values.get("code") or "")
-    existing: ItemEntry | None = register.item(given) if given else register.find_by_name(unit, kind, fold(name))
-    matched_cell = ""
-    if existing is None:
-        code = register.new_code(kind, year)
+def _forgets(register: Register, year: int) -> bool:
+    """Whether tracking ``year`` undoes what an earlier run of it recorded from the units' files: not
+    when a later year already builds on it. Undone are the snapshots taken from the units' files
+    (a legacy list's 2025 snapshot stays), the year's report events, and the items registered this
+    year that nothing but tracked events touched (``register.FORGOTTEN_EVENTS``); every item goes
+    back to the state its last remaining event left it in. Events from elsewhere (a legacy import,
+    the council's decisions) stay."""
+    later = register.db.execute("SELECT 1 FROM files WHERE withdrawn IS NULL AND cycle > ? LIMIT 1", (year,))
+    return later.fetchone() is None
+
+
+@dataclass
+class _Book:
+    """The register's items, events and year snapshots as tracking the year leaves them, in memory.
+
+    Starts from a :class:`YearSnapshot` with the forgotten rows already taken out; :meth:`changes`
+    compares the end result with the snapshot. Mirrors the register's own lookups: an item by
+    code, else the first item (in the order added) of the unit, kind and folded name."""
+
+    register: Register
+    year: int
+    items: dict[str, ItemRow]
+    by_name: dict[tuple[str, str, str], str]
+    reported: set[str]
+    events: list[EventRow] = field(default_factory=list)
+    years: dict[str, YearRow] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, register: Register, year: int, snapshot: YearSnapshot, forget: bool) -> _Book:
+        gone = {row[0] for row in snapshot.events.values() if row[2] == "register"}
+        items: dict[str, ItemRow] = {}
+        by_name: dict[tuple[str, str, str], str] = {}
+        for code, row in snapshot.items.items():
+            if code in gone:
+                continue
+            state = snapshot.states.get(code, row[5]) if forget else row[5]
+            items[code] = (*row[:5], state)
+            by_name.setdefault((row[1], row[0], row[3]), code)
+        book = cls(register, year, items, by_name, set(snapshot.reported))
+        if not forget:  # the year's snapshots stay; each row recorded again replaces its own
+            book.years = {code: (sha, row, text) for code, (sha, row, text, _) in snapshot.years.items()}
+        else:  # only a legacy list's snapshots stay
+            kept = {
+                code: (sha, row, text) for code, (sha, row, text, from_file) in snapshot.years.items() if not from_file
+            }
+            book.years = kept
+        return book
+
+    def code_for(self, kind: str, unit: str, values: Mapping[str, Any], sub: Submission, row: int) -> tuple[str, str]:
+        """The item's code, registering it when new; the second value is the cell of a name match."""
+        name = str(values.get("name") or "")
+        given = str(values.get("code") or "")
+        key = fold(name)
+        code = (given if given in self.items else None) if given else self.by_name.get((unit, kind, key))
+        if code is None:
+            return self._register(kind, unit, name, key, sub), ""
+        self._report(code, sub)
+        return code, "" if given else _name_cell(sub, kind, row)
+
+    def _register(self, kind: str, unit: str, name: str, key: str, sub: Submission) -> str:
+        code = self.register.new_code(kind, self.year, self.items)
         state = apply(None, "register")
-        register.add_item(code, kind, unit, name, fold(name), year, state)
-        register.record_event(
-            code, year, "register", None, state, sub.source.sha256, f"Đăng ký trong báo cáo năm {year}"
+        self.items[code] = (kind, unit, name, key, self.year, state)
+        self.by_name.setdefault((unit, kind, key), code)
+        reason = f"Đăng ký trong báo cáo năm {self.year}"
+        self.events.append((code, self.year, "register", None, state, sub.source.sha256, reason))
+        return code
+
+    def _report(self, code: str, sub: Submission) -> None:
+        """The unit reported on an item of an earlier year: once a year, when its state allows it."""
+        kind, unit, name, key, first_year, state = self.items[code]
+        if first_year >= self.year or code in self.reported or "report" not in allowed(state):
+            return
+        after = apply(state, "report")
+        self.items[code] = (kind, unit, name, key, first_year, after)
+        self.reported.add(code)
+        reason = f"Đơn vị báo cáo kết quả năm {self.year}"
+        self.events.append((code, self.year, "report", state, after, sub.source.sha256, reason))
+
+    def record_year(self, code: str, sha256: str, row: int, values: Mapping[str, Any]) -> None:
+        self.years[code] = (sha256, row, json.dumps(dict(values), ensure_ascii=False, sort_keys=True, default=str))
+
+    def changes(self, snapshot: YearSnapshot) -> YearChanges:
+        """The writes that take the register from ``snapshot`` to this book: only rows that differ.
+        New events take the ids the register would give them after the forgotten ones went."""
+        events = [(snapshot.last_event_id + n, *row) for n, row in enumerate(self.events, start=1)]
+        new_events = {row[0]: row[1:] for row in events}
+        before = snapshot.items
+        added = [code for code in self.items if code not in before]
+        return YearChanges(
+            dropped_years=[code for code in snapshot.years if code not in self.years],
+            # A changed event goes before the items do: it may name one of them.
+            dropped_events=[i for i, row in snapshot.events.items() if new_events.get(i) != row],
+            dropped_items=[code for code in before if code not in self.items],
+            updated_items=[(c, row) for c, row in self.items.items() if c in before and before[c] != row],
+            added_items=[(code, *self.items[code]) for code in added],
+            events=[row for row in events if snapshot.events.get(row[0]) != row[1:]],
+            years=[(c, row) for c, row in self.years.items() if snapshot.years.get(c, (None,))[:3] != row],
         )
-        return code, ""
-    if not given:
-        matched_cell = _name_cell(sub, kind, row)
-    if (
-        existing.first_year < year
-        and "report" in allowed(existing.state)
-        and not register.has_event(existing.code, year, "report")
-    ):
-        state = apply(existing.state, "report")
-        register.set_state(existing.code, state)
-        register.record_event(
-            existing.code,
-            year,
-            "report",
-            existing.state,
-            state,
-            sub.source.sha256,
-            f"Đơn vị báo cáo kết quả năm {year}",
-        )
-    return existing.code, matched_cell
 
 
 def _name_cell(sub: Submission, kind: str, row: int) -> str:
