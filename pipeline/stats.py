@@ -11,6 +11,7 @@ report) leaves them out, so that expected = submitted + rejected + missing.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -91,20 +92,21 @@ def statistics(
     """Every figure and table of the year; with ``previous`` (last year's figures) also the
     comparison, with ``decisions`` ((event, kind) -> count, from the register) the council's results,
     with ``earlier`` (year -> figures of every earlier year known) the trend over the years."""
-    figures = _figures(data, config)
-    figures.update(_outcome_figures(data, decisions or {}))
+    index = _Index(data)
+    figures = _figures(data, config, index)
+    figures.update(_outcome_figures(index, decisions or {}))
     tables: tuple[StatTable, ...] = (
         _units_table(data, config),
-        _by_field(data, config, previous),
-        _by_group(data, config, previous),
-        _by_origin(data, config, previous),
-        _resources(data, config),
-        _classification(data, config),
-        _proposals(data, config),
+        _by_field(index, config, previous),
+        _by_group(index, config, previous),
+        _by_origin(index, config, previous),
+        _resources(index, config),
+        _classification(index, config),
+        _proposals(index, config),
         _activities(data, config, previous),
         _model_list(data, config),
         _units_by_field(data, config),
-        _exemplars(data, config),
+        _exemplars(index, config),
         _outcomes("evaluation", "Kết quả đánh giá mô hình, điển hình", EVALUATION_EVENTS, figures),
         _outcomes("rewards", "Biểu dương, khen thưởng, nhân rộng mô hình, điển hình", REWARD_EVENTS, figures),
         _outstanding(data),
@@ -152,10 +154,47 @@ def _year_on_year(year: int, figures: Mapping[str, float], previous: Mapping[str
     )
 
 
+# --------------------------------------------------------------------------- grouping
+
+# The attributes the tables break the items down by.
+_ATTRIBUTES: Mapping[str, Callable[[Item], Any]] = {
+    "field": lambda item: item.values.get("field"),
+    "status": lambda item: item.values.get("status"),
+    "proposal": lambda item: item.values.get("proposal"),
+    "classification": lambda item: item.classification,
+    "group": lambda item: item.unit.group,
+    "origin": lambda item: item.unit.origin,
+}
+
+
+class _Index:
+    """The year's items grouped by one attribute at a time, each grouping made once, on first use:
+    a table row reads its own group instead of filtering every item of the year again (a few
+    dozen rows over a province's items made the statistics the slowest step of a warm run)."""
+
+    def __init__(self, data: Consolidation) -> None:
+        self.data = data
+        self._groups: dict[tuple[str, str], dict[Any, list[Item]]] = {}
+
+    def items(self, kind: str, attribute: str, value: Any) -> Sequence[Item]:
+        """The items of ``kind`` whose ``attribute`` equals ``value``, in consolidation order."""
+        groups = self._groups.get((kind, attribute))
+        if groups is None:
+            groups = {}
+            key = _ATTRIBUTES[attribute]
+            for item in self.data.items[kind]:
+                groups.setdefault(key(item), []).append(item)
+            self._groups[(kind, attribute)] = groups
+        return groups.get(value, ())
+
+    def count(self, kind: str, attribute: str, value: Any) -> int:
+        return len(self.items(kind, attribute, value))
+
+
 # --------------------------------------------------------------------------- figures
 
 
-def _figures(data: Consolidation, config: Config) -> dict[str, float]:
+def _figures(data: Consolidation, config: Config, index: _Index) -> dict[str, float]:
     statuses = [u.status for u in data.units]
     new, continuing = _status_choices(config)
     figures: dict[str, float] = {
@@ -168,8 +207,8 @@ def _figures(data: Consolidation, config: Config) -> dict[str, float]:
         "units_missing": statuses.count(MISSING),
         "units_below_minimum": sum(1 for u in data.units if u.below_minimum),
         "models_total": len(data.models),
-        "models_new": _count(data.models, "status", new),
-        "models_continuing": _count(data.models, "status", continuing),
+        "models_new": index.count("models", "status", new),
+        "models_continuing": index.count("models", "status", continuing),
         "collectives_total": len(data.items["collectives"]),
         "individuals_total": len(data.items["individuals"]),
     }
@@ -178,17 +217,17 @@ def _figures(data: Consolidation, config: Config) -> dict[str, float]:
         figures[key] = _sum(data.models, key)
     for spec in config.template.sheet("activities").fields:
         figures[f"activity_{spec.key}"] = sum(float(a.get(spec.key) or 0) for a in data.activities.values())
-    figures.update(_breakdown_figures(data, config))
+    figures.update(_breakdown_figures(index, config))
     return figures
 
 
-def _breakdown_figures(data: Consolidation, config: Config) -> dict[str, float]:
+def _breakdown_figures(index: _Index, config: Config) -> dict[str, float]:
     """The number of models in each row of the breakdowns (field, group, former commune), under
     :func:`breakdown_key`: last year's figures carry the same keys, which gives each row its change."""
-    rows = [("field", name, _field_is(name)) for name in config.template.lists["fields"]]
-    rows += [("group", g.key, _group_is(g.key)) for g in config.units.groups]
-    rows += [("origin", place, _origin_is(place)) for place in (*config.units.origins, "")]
-    return {breakdown_key(kind, value): sum(1 for m in data.models if keep(m)) for kind, value, keep in rows}
+    rows = [("field", name) for name in config.template.lists["fields"]]
+    rows += [("group", g.key) for g in config.units.groups]
+    rows += [("origin", place) for place in (*config.units.origins, "")]
+    return {breakdown_key(kind, value): index.count("models", kind, value) for kind, value in rows}
 
 
 def breakdown_key(kind: str, value: str) -> str:
@@ -259,47 +298,35 @@ _BREAKDOWN_COLUMNS = (
 )
 
 
-def _breakdown_row(data: Consolidation, config: Config, keep: Callable[[Item], bool]) -> tuple[int, ...]:
+def _breakdown_row(index: _Index, config: Config, attribute: str, value: str) -> tuple[int, ...]:
     new, continuing = _status_choices(config)
-    models = [m for m in data.models if keep(m)]
+    models = index.items("models", attribute, value)
     return (
         _count(models, "status", new),
         _count(models, "status", continuing),
         len(models),
-        sum(1 for i in data.items["collectives"] if keep(i)),
-        sum(1 for i in data.items["individuals"] if keep(i)),
+        index.count("collectives", attribute, value),
+        index.count("individuals", attribute, value),
     )
-
-
-def _field_is(name: str) -> Callable[[Item], bool]:
-    return lambda item: item.values.get("field") == name
-
-
-def _group_is(key: str) -> Callable[[Item], bool]:
-    return lambda item: item.unit.group == key
-
-
-def _origin_is(origin: str) -> Callable[[Item], bool]:
-    return lambda item: item.unit.origin == origin
 
 
 def _breakdown(
     key: str,
     title: str,
     first: str,
-    rows_of: Sequence[tuple[str, str, str, Callable[[Item], bool]]],
-    data: Consolidation,
+    rows_of: Sequence[tuple[str, str, str]],
+    index: _Index,
     config: Config,
     previous: Mapping[str, float] | None,
 ) -> StatTable:
-    """One row per (label, breakdown kind, value, filter); with ``previous`` a last column holds
-    each row's change in models on last year."""
+    """One row per (label, breakdown kind, value): the items whose attribute ``kind`` (field, group,
+    origin) is ``value``; with ``previous`` a last column holds each row's change in models on last year."""
     rows: list[tuple[Cell, ...]] = []
-    for label, kind, value, keep in rows_of:
-        counts = _breakdown_row(data, config, keep)
+    for label, kind, value in rows_of:
+        counts = _breakdown_row(index, config, kind, value)
         change = () if previous is None else (counts[2] - previous.get(breakdown_key(kind, value), 0),)
         rows.append((label, *counts, *change))
-    columns = (first, *_BREAKDOWN_COLUMNS, *(() if previous is None else (change_column(data.year),)))
+    columns = (first, *_BREAKDOWN_COLUMNS, *(() if previous is None else (change_column(index.data.year),)))
     return StatTable(key, title, columns, tuple(rows), _with_total(rows))
 
 
@@ -308,31 +335,31 @@ def change_column(year: int) -> str:
     return f"Mô hình tăng (+), giảm (-) so với năm {year - 1}"
 
 
-def _by_field(data: Consolidation, config: Config, previous: Mapping[str, float] | None = None) -> StatTable:
-    rows = [(name, "field", name, _field_is(name)) for name in config.template.lists["fields"]]
-    return _breakdown("by_field", "Mô hình, điển hình theo lĩnh vực", "Lĩnh vực", rows, data, config, previous)
+def _by_field(index: _Index, config: Config, previous: Mapping[str, float] | None = None) -> StatTable:
+    rows = [(name, "field", name) for name in config.template.lists["fields"]]
+    return _breakdown("by_field", "Mô hình, điển hình theo lĩnh vực", "Lĩnh vực", rows, index, config, previous)
 
 
-def _by_group(data: Consolidation, config: Config, previous: Mapping[str, float] | None = None) -> StatTable:
-    rows = [(g.label, "group", g.key, _group_is(g.key)) for g in config.units.groups]
-    return _breakdown("by_group", "Mô hình, điển hình theo khối", "Khối", rows, data, config, previous)
+def _by_group(index: _Index, config: Config, previous: Mapping[str, float] | None = None) -> StatTable:
+    rows = [(g.label, "group", g.key) for g in config.units.groups]
+    return _breakdown("by_group", "Mô hình, điển hình theo khối", "Khối", rows, index, config, previous)
 
 
-def _by_origin(data: Consolidation, config: Config, previous: Mapping[str, float] | None = None) -> StatTable:
+def _by_origin(index: _Index, config: Config, previous: Mapping[str, float] | None = None) -> StatTable:
     places = config.units.origins
     if any(not unit.origin for unit in config.units.units):  # ward-wide units belong to no former area
         places = (*places, "")
-    rows = [(place or config.units.whole_area, "origin", place, _origin_is(place)) for place in places]
+    rows = [(place or config.units.whole_area, "origin", place) for place in places]
     title = f"Mô hình, điển hình theo địa bàn ({config.units.origin_title})"
-    return _breakdown("by_origin", title, "Địa bàn", rows, data, config, previous)
+    return _breakdown("by_origin", title, "Địa bàn", rows, index, config, previous)
 
 
-def _resources(data: Consolidation, config: Config) -> StatTable:
+def _resources(index: _Index, config: Config) -> StatTable:
     sheet = config.template.sheet("models")
     labels = tuple(sheet.field(k).label for k in RESOURCE_KEYS)
     rows: list[tuple[Cell, ...]] = []
     for name in config.template.lists["fields"]:
-        models = [m for m in data.models if m.values.get("field") == name]
+        models = index.items("models", "field", name)  # in consolidation order: the same float sums
         rows.append((name, *(_sum(models, k) for k in RESOURCE_KEYS)))
     return StatTable(
         "resources",
@@ -343,23 +370,23 @@ def _resources(data: Consolidation, config: Config) -> StatTable:
     )
 
 
-def _classification(data: Consolidation, config: Config) -> StatTable:
+def _classification(index: _Index, config: Config) -> StatTable:
     return _per_kind(
         "classification",
         "Xếp loại theo điểm tự chấm",
         "Xếp loại",
         [c.label for c in config.criteria.classification],
-        lambda label, kind: sum(1 for i in data.items[kind] if i.classification == label),
+        lambda label, kind: index.count(kind, "classification", label),
     )
 
 
-def _proposals(data: Consolidation, config: Config) -> StatTable:
+def _proposals(index: _Index, config: Config) -> StatTable:
     return _per_kind(
         "proposals",
         "Đề xuất của các đơn vị",
         "Đề xuất",
         config.template.lists["proposals"],
-        lambda label, kind: _count(data.items[kind], "proposal", label),
+        lambda label, kind: index.count(kind, "proposal", label),
     )
 
 
@@ -423,7 +450,7 @@ def outcome_key(source: str, event: str, group: str) -> str:
     return f"{source}_{event}_{group}"
 
 
-def _outcome_figures(data: Consolidation, decisions: Mapping[tuple[str, str], int]) -> dict[str, float]:
+def _outcome_figures(index: _Index, decisions: Mapping[tuple[str, str], int]) -> dict[str, float]:
     """Per event of Biểu 4 and 5: items proposed by the units and decided by the council,
     models and exemplary items (collective and individual) apart."""
     kinds = {"models": ("models",), "exemplars": EXEMPLAR_KINDS}
@@ -431,7 +458,7 @@ def _outcome_figures(data: Consolidation, decisions: Mapping[tuple[str, str], in
     for event in (*EVALUATION_EVENTS, *REWARD_EVENTS):
         label = _event_label(event)
         for group, members in kinds.items():
-            proposed = sum(_count(data.items[kind], "proposal", label) for kind in members)
+            proposed = sum(index.count(kind, "proposal", label) for kind in members)
             figures[outcome_key("proposed", event, group)] = proposed
             figures[outcome_key("decided", event, group)] = sum(decisions.get((event, kind), 0) for kind in members)
     return figures
@@ -471,11 +498,8 @@ def _units_by_field(data: Consolidation, config: Config) -> StatTable:
     rows: list[tuple[Cell, ...]] = []
     for status in (s for s in data.units if _has_accepted_file(s)):
         models = by_unit.get(status.unit.code, [])
-        counts = [
-            _count([m for m in models if m.values.get("field") == f], "status", s)
-            for f in fields
-            for s in (new, continuing)
-        ]
+        pairs = Counter((m.values.get("field"), m.values.get("status")) for m in models)
+        counts = [pairs[(f, s)] for f in fields for s in (new, continuing)]
         rows.append((status.unit.name, *counts, len(models)))
     columns = tuple(f"{field}: {word}" for field in fields for word in ("Mới", "Tiếp tục"))
     return StatTable(
@@ -492,11 +516,11 @@ def _has_accepted_file(status: UnitStatus) -> bool:
     return status.status in (ON_TIME, LATE) or (status.status == EXEMPT and bool(status.file))
 
 
-def _exemplars(data: Consolidation, config: Config) -> StatTable:
+def _exemplars(index: _Index, config: Config) -> StatTable:
     """Exemplary collectives and individuals by field."""
     rows: list[tuple[Cell, ...]] = []
     for name in config.template.lists["fields"]:
-        counts = [_count(data.items[kind], "field", name) for kind in EXEMPLAR_KINDS]
+        counts = [index.count(kind, "field", name) for kind in EXEMPLAR_KINDS]
         rows.append((name, *counts, sum(counts)))
     return StatTable(
         "exemplars",
