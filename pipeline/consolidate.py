@@ -162,18 +162,24 @@ def _status(unit: Unit, accepted: list[Submission], all_subs: list[Submission], 
 def _items(sheet_key: str, chosen: Mapping[str, Submission], config: Config) -> tuple[Item, ...]:
     sheet = config.template.sheet(sheet_key)
     score_keys = [f.key for f in sheet.score_fields()]
+    # Each code's unit looked up once (``Units.get``, the first unit of a code, scans the list).
+    first: dict[str, Unit] = {}
+    for unit in config.units.units:
+        first.setdefault(unit.code, unit)
     items: list[Item] = []
     for code in (u.code for u in config.units.units if u.code in chosen):
         sub = chosen[code]
-        unit = config.units.get(code)
-        assert unit is not None  # validation rejects unknown units
+        unit = first[code]
         items.extend(
-            _item(sheet_key, unit, sub, record, score_keys, config) for record in sub.tables.get(sheet_key, ())
+            _item(sheet_key, unit, sub, record, score_keys, sheet.title, config)
+            for record in sub.tables.get(sheet_key, ())
         )
     return tuple(items)
 
 
-def _item(kind: str, unit: Unit, sub: Submission, record: Record, score_keys: list[str], config: Config) -> Item:
+def _item(
+    kind: str, unit: Unit, sub: Submission, record: Record, score_keys: list[str], title: str, config: Config
+) -> Item:
     total = float(sum(record.values.get(k) or 0 for k in score_keys))
     return Item(
         kind=kind,
@@ -182,7 +188,7 @@ def _item(kind: str, unit: Unit, sub: Submission, record: Record, score_keys: li
         total_score=total,
         classification=config.criteria.classify(total),
         source_file=sub.source.name,
-        source_sheet=config.template.sheet(kind).title,
+        source_sheet=title,
         source_row=record.row,
     )
 
