@@ -27,8 +27,9 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from .config import Config
+from .config import Config, Unit
 from .ooxml import atomic_write
+from .validate import Submission
 
 CACHE_FOLDER = Path(".dvk") / "cache"
 SUBMISSIONS_FILE = CACHE_FOLDER / "submissions.sqlite3"
@@ -128,19 +129,46 @@ def open_submission_cache(root: Path, config: Config, year: int) -> Iterator[Sub
 
 class _HashingFile:
     def __init__(self) -> None:
-        self.digest = hashlib.sha256()
+        # BLAKE2b: about twice as fast as SHA-256 here, over the tens of megabytes a province's
+        # consolidation pickles to.
+        self.digest = hashlib.blake2b(digest_size=32)
 
     def write(self, data: bytes) -> None:
         self.digest.update(data)
 
 
+class _DigestPickler(pickle.Pickler):
+    """Pickles an output's inputs for a digest, naming what is already identified more briefly.
+
+    - a configured unit by its code: the configuration it comes from is digested whole by
+      :func:`config_fingerprint`, which every output digest includes;
+    - a submission by its source file (path, name, SHA-256, size, received-at), identity and
+      findings, without its forms and tables: those follow from the file's bytes (its SHA-256),
+      name and year under that configuration and code, like the submission cache's key.
+
+    A consolidation of 28,010 items otherwise pickles each item's unit again (no memo, see
+    :func:`inputs_digest`), and the clerk report's inputs every row of every file."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, Unit):
+            return _named, ("unit", obj.code)
+        if isinstance(obj, Submission):
+            return _named, ("submission", obj.source, obj.unit_code, obj.year, obj.template_version, obj.findings)
+        return NotImplemented
+
+
+def _named(*key: Any) -> tuple[Any, ...]:
+    """What a reduced value stands for in a digest (never unpickled: digests are only compared)."""
+    return key
+
+
 def inputs_digest(*inputs: Any) -> str:
-    """A digest of an output's inputs by value.
+    """A digest of an output's inputs by value (with the configuration's: see :class:`_DigestPickler`).
 
     Pickled without a memo ("fast" mode): a memo would make the bytes depend on which equal values
     happen to be one object (a cached submission against a freshly read one), not only on the values."""
     sink = _HashingFile()
-    pickler = pickle.Pickler(sink, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler = _DigestPickler(sink, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.fast = True
     pickler.dump((code_fingerprint(), inputs))
     return sink.digest.hexdigest()
