@@ -23,6 +23,7 @@ import hashlib
 import json
 import pickle
 import sqlite3
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -49,9 +50,25 @@ def code_fingerprint() -> str:
 
 
 def config_fingerprint(config: Config) -> str:
-    """A digest of every configured value, the secret included."""
-    text = f"{code_fingerprint()}\0{_canonical(config)!r}"
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """A digest of every configured value, the secret included.
+
+    Remembered for each loaded configuration (a frozen value) while it lives: a run asks for it
+    when it opens the submission cache and again for its outputs, and each walk of a large
+    configuration (a province's units) costs a tenth of a second."""
+    code = code_fingerprint()
+    known = _FINGERPRINTS.get(id(config))
+    if known is not None and known[0]() is config and known[1] == code:
+        return known[2]
+    text = f"{code}\0{_canonical(config)!r}"
+    fingerprint = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    key = id(config)
+    _FINGERPRINTS[key] = (weakref.ref(config, lambda _: _FINGERPRINTS.pop(key, None)), code, fingerprint)
+    return fingerprint
+
+
+# id of a live Config -> (a weak reference to it, the code's fingerprint, its fingerprint); Config
+# is not hashable (its mappings are dicts), so a WeakKeyDictionary cannot hold it.
+_FINGERPRINTS: dict[int, tuple[weakref.ref[Config], str, str]] = {}
 
 
 def _canonical(value: Any) -> Any:
