@@ -166,14 +166,15 @@ class YearSnapshot:
     they were added; ``states``: with forgetting, each item's state once its forgotten events are
     gone (code -> state; items without remaining events are absent); ``last_event_id``: the
     highest id that stays; ``reported``: the items with a report event of the year that stays;
-    ``years``: the year's snapshots (code -> (sha256, row, item_values, from a ledger file))."""
+    ``years``: the year's snapshots (code -> (sha256, row, item_values as UTF-8 bytes, from a ledger
+    file)); bytes, since decoding every snapshot's JSON costs more than encoding the new ones."""
 
     events: dict[int, EventRow]
     items: dict[str, ItemRow]
     states: dict[str, str]
     last_event_id: int
     reported: set[str]
-    years: dict[str, tuple[str, int, str, bool]]
+    years: dict[str, tuple[str, int, bytes, bool]]
 
 
 @dataclass(frozen=True)
@@ -218,9 +219,12 @@ class Register:
     def set_verdict(
         self, sha256: str, unit: str, year: int | None, version: str, verdict: str, findings: list[dict[str, str]]
     ) -> None:
+        # Written only when it differs: a warm run judges every file of the year again, mostly alike.
+        values = (unit, year, version, verdict, json.dumps(findings, ensure_ascii=False, sort_keys=True))
         self.db.execute(
-            "UPDATE files SET unit=?, year=?, template_version=?, verdict=?, findings=? WHERE sha256=?",
-            (unit, year, version, verdict, json.dumps(findings, ensure_ascii=False, sort_keys=True), sha256),
+            "UPDATE files SET unit=?, year=?, template_version=?, verdict=?, findings=? WHERE sha256=? "
+            "AND NOT (unit IS ? AND year IS ? AND template_version IS ? AND verdict IS ? AND findings IS ?)",
+            (*values, sha256, *values),
         )
 
     def override_received(self, sha256: str, moment: dt.datetime, reason: str) -> None:
@@ -392,7 +396,8 @@ class Register:
             query = "SELECT code FROM events WHERE year=? AND event='report'"
             reported = {code for (code,) in self.db.execute(query, (year,))}
         years = self.db.execute(
-            "SELECT code, sha256, row, item_values, sha256 IN (SELECT sha256 FROM files) FROM item_years WHERE year=?",
+            "SELECT code, sha256, row, CAST(item_values AS BLOB), sha256 IN (SELECT sha256 FROM files) "
+            "FROM item_years WHERE year=?",
             (year,),
         ).fetchall()
         return YearSnapshot(

@@ -127,7 +127,8 @@ class _Book:
     by_name: dict[tuple[str, str, str], str]
     reported: set[str]
     events: list[EventRow] = field(default_factory=list)
-    years: dict[str, YearRow] = field(default_factory=dict)
+    years: dict[str, YearRow] = field(default_factory=dict)  # the snapshots recorded by this tracking
+    kept: set[str] = field(default_factory=set)  # the codes whose snapshot of the year stays unless recorded
 
     @classmethod
     def start(cls, register: Register, year: int, snapshot: YearSnapshot, forget: bool) -> _Book:
@@ -141,13 +142,8 @@ class _Book:
             items[code] = (*row[:5], state)
             by_name.setdefault((row[1], row[0], row[3]), code)
         book = cls(register, year, items, by_name, set(snapshot.reported))
-        if not forget:  # the year's snapshots stay; each row recorded again replaces its own
-            book.years = {code: (sha, row, text) for code, (sha, row, text, _) in snapshot.years.items()}
-        else:  # only a legacy list's snapshots stay
-            kept = {
-                code: (sha, row, text) for code, (sha, row, text, from_file) in snapshot.years.items() if not from_file
-            }
-            book.years = kept
+        # Without forgetting every snapshot of the year stays, with it only a legacy list's.
+        book.kept = {code for code, (_, _, _, from_file) in snapshot.years.items() if not (forget and from_file)}
         return book
 
     def code_for(self, kind: str, unit: str, values: Mapping[str, Any], sub: Submission, row: int) -> tuple[str, str]:
@@ -192,15 +188,20 @@ class _Book:
         before = snapshot.items
         added = [code for code in self.items if code not in before]
         return YearChanges(
-            dropped_years=[code for code in snapshot.years if code not in self.years],
+            dropped_years=[code for code in snapshot.years if code not in self.years and code not in self.kept],
             # A changed event goes before the items do: it may name one of them.
             dropped_events=[i for i, row in snapshot.events.items() if new_events.get(i) != row],
             dropped_items=[code for code in before if code not in self.items],
             updated_items=[(c, row) for c, row in self.items.items() if c in before and before[c] != row],
             added_items=[(code, *self.items[code]) for code in added],
             events=[row for row in events if snapshot.events.get(row[0]) != row[1:]],
-            years=[(c, row) for c, row in self.years.items() if snapshot.years.get(c, (None,))[:3] != row],
+            years=[(c, row) for c, row in self.years.items() if not _same_year(snapshot.years.get(c), row)],
         )
+
+
+def _same_year(stored: tuple[str, int, bytes, bool] | None, row: YearRow) -> bool:
+    """Whether the register already holds ``row`` (its values JSON read as UTF-8 bytes: no decoding)."""
+    return stored is not None and stored[:2] == row[:2] and stored[2] == row[2].encode("utf-8")
 
 
 def _name_cell(sub: Submission, kind: str, row: int) -> str:
