@@ -14,6 +14,7 @@ exemplary collectives and individuals) get a stable code at first registration.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -158,6 +159,11 @@ EventRow = tuple[str, int, str, str | None, str, str, str]  # the columns of EVE
 YearRow = tuple[str, int, str]  # an item's snapshot of a year: sha256, row, item_values (JSON)
 
 
+def values_digest(text: bytes) -> bytes:
+    """A short digest of an item's values JSON (UTF-8), to tell whether the register holds them."""
+    return hashlib.blake2b(text, digest_size=16).digest()
+
+
 @dataclass(frozen=True)
 class YearSnapshot:
     """The register as tracking a year starts from (:meth:`Register.year_snapshot`).
@@ -166,8 +172,9 @@ class YearSnapshot:
     they were added; ``states``: with forgetting, each item's state once its forgotten events are
     gone (code -> state; items without remaining events are absent); ``last_event_id``: the
     highest id that stays; ``reported``: the items with a report event of the year that stays;
-    ``years``: the year's snapshots (code -> (sha256, row, item_values as UTF-8 bytes, from a ledger
-    file)); bytes, since decoding every snapshot's JSON costs more than encoding the new ones."""
+    ``years``: the year's snapshots (code -> (sha256, row, :func:`values_digest` of item_values,
+    from a ledger file)); a digest of the bytes, since decoding every snapshot's JSON costs more than
+    encoding the new ones, and holding them all cost 150 MB at 1,000 files (750 MB at 5,400)."""
 
     events: dict[int, EventRow]
     items: dict[str, ItemRow]
@@ -399,14 +406,14 @@ class Register:
             "SELECT code, sha256, row, CAST(item_values AS BLOB), sha256 IN (SELECT sha256 FROM files) "
             "FROM item_years WHERE year=?",
             (year,),
-        ).fetchall()
+        )
         return YearSnapshot(
             events={row[0]: tuple(row[1:]) for row in forgotten},
             items={row[0]: tuple(row[1:]) for row in items},
             states=states,
             last_event_id=last_id,
             reported=reported,
-            years={code: (sha, row, text, bool(from_file)) for code, sha, row, text, from_file in years},
+            years={code: (sha, row, values_digest(text), bool(from_file)) for code, sha, row, text, from_file in years},
         )
 
     def write_year(self, year: int, changes: YearChanges) -> None:

@@ -20,7 +20,7 @@ from .config import Config
 from .consolidate import ITEM_SHEETS, Consolidation, Item
 from .findings import Finding, finding
 from .lifecycle import allowed, apply
-from .register import EventRow, ItemRow, Register, YearChanges, YearRow, YearSnapshot
+from .register import EventRow, ItemRow, Register, YearChanges, YearRow, YearSnapshot, values_digest
 from .textnorm import fold
 from .validate import Submission
 
@@ -200,8 +200,8 @@ class _Book:
 
 
 def _same_year(stored: tuple[str, int, bytes, bool] | None, row: YearRow) -> bool:
-    """Whether the register already holds ``row`` (its values JSON read as UTF-8 bytes: no decoding)."""
-    return stored is not None and stored[:2] == row[:2] and stored[2] == row[2].encode("utf-8")
+    """Whether the register already holds ``row`` (its values JSON compared by digest: no decoding)."""
+    return stored is not None and stored[:2] == row[:2] and stored[2] == values_digest(row[2].encode("utf-8"))
 
 
 def _name_cell(sub: Submission, kind: str, row: int) -> str:
