@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import shutil
 from collections.abc import Mapping
 from io import BytesIO
@@ -17,8 +16,7 @@ import pytest
 
 from pipeline.config import Config, load_config
 from pipeline.cycle import RunResult, run_consolidation
-from pipeline.demo import fill_workbook
-from pipeline.template import template_bytes
+from tests.workspace import drop_workbook
 
 REPO = Path(__file__).parents[1]
 YEAR = 2026
@@ -48,14 +46,7 @@ def _answers(config: Config, models: list[dict[str, Any]], **sheets: Any) -> dic
 
 
 def _drop(root: Path, config: Config, code: str, answers: Mapping[str, Any], name: str, received: dt.date) -> Path:
-    unit = config.units.get(code)
-    assert unit is not None
-    path = root / "inbox" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(fill_workbook(template_bytes(config, unit, YEAR), answers, config))
-    moment = dt.datetime.combine(received, dt.time(10, 0)).timestamp()
-    os.utime(path, (moment, moment))
-    return path
+    return drop_workbook(root, config, code, answers, name, dt.datetime.combine(received, dt.time(10, 0)), YEAR)
 
 
 @pytest.fixture

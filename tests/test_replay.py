@@ -15,9 +15,9 @@ import pytest
 from pipeline import cycle, replay
 from pipeline.config import Config, load_config
 from pipeline.cycle import run_consolidation
-from pipeline.demo import fill_workbook, sample_answers
+from pipeline.demo import sample_answers
 from pipeline.register import ARCHIVE_FOLDER, REGISTER_FILE
-from pipeline.template import template_bytes
+from tests.workspace import drop_workbook
 
 REPO = Path(__file__).parents[1]
 YEAR = 2026
@@ -29,12 +29,7 @@ def _write_unit_file(root: Path, config: Config, code: str, with_errors: bool, s
     unit = config.units.get(code)
     assert unit is not None
     answers = sample_answers(config, unit, YEAR, random.Random(seed), with_errors=with_errors)
-    path = root / "inbox" / f"{code}.xlsx"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(fill_workbook(template_bytes(config, unit, YEAR), answers, config))
-    moment = dt.datetime(YEAR, 11, 20, 9, 0).timestamp()
-    os.utime(path, (moment, moment))
-    return path
+    return drop_workbook(root, config, code, answers, f"{code}.xlsx", dt.datetime(YEAR, 11, 20, 9, 0), YEAR)
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from pipeline.consolidate import EXEMPT, LATE, MISSING, ON_TIME, Consolidation, 
 from pipeline.intake import receive
 from pipeline.stats import statistics
 from pipeline.validate import Submission, validate
+from tests.workspace import scored_models
 
 YEAR = 2026
 FRIDAY, SATURDAY, SUNDAY = dt.date(2026, 11, 20), dt.date(2026, 11, 21), dt.date(2026, 11, 29)
@@ -46,18 +47,7 @@ ACTIVITIES = (
 
 
 def _answers(*model_names: str) -> dict[str, Any]:
-    scores = {f"score_{key}": points for key, points in SCORES.items()}
-    models = [
-        {
-            "name": name,
-            "field": "Kinh tế",
-            "status": "Mới đăng ký",
-            "start_year": YEAR,
-            "proposal": "Công nhận",
-            **scores,
-        }
-        for name in model_names
-    ]
+    models = scored_models(YEAR, *model_names, scores=SCORES)
     return {
         "unit": {"preparer": "Nguyễn Thị Lan", "report_date": dt.date(YEAR, 11, 10)},
         "models": models,

@@ -15,6 +15,7 @@ from pipeline.intake import receive
 from pipeline.register import REGISTER_FILE, Register, _highest_among, open_register
 from pipeline.tracking import track_year
 from pipeline.validate import Submission, validate
+from tests.workspace import scored_models
 
 YEAR = 2026
 NOW = dt.datetime(YEAR, 12, 1, 8, 0)
@@ -22,18 +23,7 @@ SCORES = {"cu_the": 9, "lanh_dao": 9, "luc_luong": 18, "ket_qua": 25, "dong_thua
 
 
 def _answers(*model_names: str) -> dict[str, Any]:
-    scores = {f"score_{key}": points for key, points in SCORES.items()}
-    models = [
-        {
-            "name": name,
-            "field": "Kinh tế",
-            "status": "Mới đăng ký",
-            "start_year": YEAR,
-            "proposal": "Công nhận",
-            **scores,
-        }
-        for name in model_names
-    ]
+    models = scored_models(YEAR, *model_names, scores=SCORES)
     activities = {"dialogues": 2, "petitions_received": 5, "petitions_resolved": 4, "staff_trained": 3}
     activities |= {"propaganda_items": 8, "hotspots_arising": 0, "hotspots_resolved": 0}
     unit = {"preparer": "Trần Văn Minh", "report_date": dt.date(YEAR, 11, 14)}
