@@ -180,6 +180,12 @@ def consolidate(ws: Workspace, year: int, as_json: bool, report_date: dt.datetim
         config.year(year)
         with ws.writing("consolidate"), _progress(ws.root / "inbox", quiet=as_json) as advance:
             answer = consolidate_year(ws.root, config, year, report_date.date() if report_date else None, advance)
+    if answer.replayed and not as_json:
+        click.echo(
+            "Không có tệp, cấu hình hay sổ theo dõi nào thay đổi từ lần chạy trước: "
+            "kết quả dưới đây là của lần chạy đó, các tệp trong outbox/ vẫn đúng.",
+            err=True,
+        )
     click.echo(json.dumps(answer.summary, ensure_ascii=False, indent=2) if as_json else answer.text)
     sys.exit(1 if answer.failed else 0)
 

@@ -25,7 +25,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,7 @@ class RunAnswer:
     summary: Mapping[str, Any]
     text: str
     failed: bool
+    replayed: bool = field(default=False, compare=False)
 
 
 def consolidate_year(
@@ -63,6 +64,9 @@ def consolidate_year(
     :func:`.cycle.run_consolidation`."""
     answer, inbox = replayed(root, config, year, report_date)
     if answer is not None:
+        for entry in inbox or ():  # every file checked: a progress bar ends full, not at 0 %
+            if progress:
+                progress(entry[0].removeprefix("inbox/"))  # named as a full run names them
         return answer
     from .cycle import run_consolidation
     from .render import render_summary
@@ -141,7 +145,7 @@ def replayed(
         outputs = [root / entry[0] for entry in record["outputs"]]
         if _files_state(root, outputs) != record["outputs"]:
             return None, inbox
-        return RunAnswer(record["summary"], record["text"], bool(record["failed"])), inbox
+        return RunAnswer(record["summary"], record["text"], bool(record["failed"]), replayed=True), inbox
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None, inbox
 

@@ -83,8 +83,16 @@ def test_an_unchanged_run_answers_as_the_full_run_did_and_writes_nothing(
     before = _snapshot(root)
     again = _consolidate(root, config)
     assert full_runs.count == 1
-    assert again == first
+    assert again == first and again.replayed and not first.replayed
     assert _snapshot(root) == before, "no register backup, output, cache or archive file written"
+
+
+def test_a_replayed_run_still_reports_progress_over_every_inbox_file(workspace: tuple[Path, Config]) -> None:
+    root, config = workspace
+    _consolidate(root, config)
+    seen: list[str] = []
+    replay.consolidate_year(root, config, YEAR, REPORT_DATE, seen.append)
+    assert seen == [f"{code}.xlsx" for code in sorted(UNITS)]
 
 
 def test_the_answer_equals_a_full_run_of_the_same_inputs(workspace: tuple[Path, Config], full_runs: FullRuns) -> None:
@@ -182,3 +190,19 @@ def test_an_open_write_ahead_log_means_a_full_run(workspace: tuple[Path, Config]
     Path(f"{root / REGISTER_FILE}-wal").write_bytes(b"")
     _consolidate(root, config)
     assert full_runs.count == 2
+
+
+def test_the_cli_says_when_it_answers_from_the_last_run(workspace: tuple[Path, Config]) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    root, _ = workspace
+    command = ["--root", str(root), "consolidate", "--year", str(YEAR), "--date", REPORT_DATE.isoformat()]
+    first = CliRunner().invoke(main, command)
+    again = CliRunner().invoke(main, command)
+    assert first.exit_code == again.exit_code == 1  # the file with mistakes is rejected
+    assert again.stdout == first.stdout
+    assert "từ lần chạy trước" in again.stderr and "từ lần chạy trước" not in first.stderr
+    as_json = [CliRunner().invoke(main, [*command, "--json"]) for _ in range(2)]
+    assert as_json[0].stdout == as_json[1].stdout and "từ lần chạy trước" not in as_json[1].stderr
