@@ -315,7 +315,12 @@ def _plain_member(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
     raw = data[start : start + info.compress_size]
     if len(raw) != info.compress_size:
         return None
-    content = raw if info.compress_type == zipfile.ZIP_STORED else _inflate(raw, info.file_size)
+    if info.compress_type == zipfile.ZIP_STORED:
+        # zipfile reads a stored member's declared file size, not its compressed size: where the two
+        # disagree (a damaged directory) it reads other bytes and refuses them by their checksum.
+        content = raw if len(raw) == info.file_size else None
+    else:
+        content = _inflate(raw, info.file_size)
     return content if content is not None and zlib.crc32(content) == info.CRC else None
 
 
