@@ -105,9 +105,7 @@ def ingest(root: Path, register: Register, year: int, now: dt.datetime, config: 
             if is_mail_file(path):  # a saved message: its spreadsheets are the received files
                 unreadable += _ingest_mail(root, register, path, name, year, now, config)
                 continue
-            try:
-                _ingest_file(root, register, path, name, year, now, hashes, batch)
-            except OSError:
+            if not _ingest_file(root, register, path, name, year, now, hashes, batch):
                 unreadable.append(check_file(path, name, config, year))
     hashes.save()
     return unreadable
@@ -122,21 +120,28 @@ def _ingest_file(
     now: dt.datetime,
     hashes: KnownHashes,
     batch: WriteBatch,
-) -> None:
-    stat = path.stat()  # before reading: a file changed meanwhile gets another key next time
-    key, size, extension = key_of(stat), stat.st_size, file_extension(path)
-    sha = hashes.get(name, key)
-    if sha is None or not archive_path(root, sha, extension).exists():
-        data = path.read_bytes()
-        sha, size = hashlib.sha256(data).hexdigest(), len(data)
-        target = archive_path(root, sha, extension)
-        if not target.exists():
-            batch.add(target, data)
+) -> bool:
+    """Record and archive one inbox file; False when it cannot be read (a failure to write the
+    archive is not caught here: a full disk must stop the run, not pass for an unreadable file)."""
+    extension = file_extension(path)
+    data = None
+    try:
+        stat = path.stat()  # before reading: a file changed meanwhile gets another key next time
+        key, size = key_of(stat), stat.st_size
+        sha = hashes.get(name, key)
+        if sha is None or not archive_path(root, sha, extension).exists():
+            data = path.read_bytes()
+            sha, size = hashlib.sha256(data).hexdigest(), len(data)
+    except OSError:
+        return False
+    if data is not None and not archive_path(root, sha, extension).exists():
+        batch.add(archive_path(root, sha, extension), data)
     modified = dt.datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0)
     register.record_file(sha, size, name, extension, year, min(modified, now))
     if not sidecar_path(root, sha).exists():
         write_sidecar(root, register, sha, batch.add)
     hashes.put(name, key, sha)
+    return True
 
 
 def _ingest_mail(

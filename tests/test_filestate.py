@@ -119,3 +119,19 @@ def test_without_a_change_time_the_inbox_is_known_by_content(tmp_path: Path, mon
     monkeypatch.setattr(filestate, "CHANGE_TIME_KNOWN", False)
     assert hashes.get("a.xlsx", file_key(path)) is None
     assert filestate.inbox_key(path)[-1] == hashlib.sha256(b"x").hexdigest()
+
+
+def test_a_full_disk_while_archiving_stops_the_run_and_is_not_an_unreadable_file(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from pipeline import ooxml
+
+    def disk_full(path: Path, data: bytes) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(ooxml, "_stage", disk_full)
+    with pytest.raises(OSError) as failure:
+        _ingest(root, load_config(root))
+    assert failure.value.errno == errno.ENOSPC
