@@ -215,21 +215,24 @@ def _write_outputs(
 
 def _build_outputs(root: Path, folder: Path, builders: Mapping[str, tuple[str, Callable[[], bytes]]]) -> list[Path]:
     """Build each output whose inputs changed since it was written (the others are already right),
-    then write them all at once; a feedback copy that cannot be built is left out."""
-    from .feedback import CannotAnnotate
+    the Word reports in a forked child while this process builds the rest (:mod:`.fanout`), then
+    write them all at once; a feedback copy that cannot be built is left out."""
+    from .fanout import build_all
 
     cache = OutputCache(root)
+    pending = {
+        name: functools.partial(_build_one, name, make)
+        for name, (digest, make) in builders.items()
+        if not cache.current(folder / name, _cache_key(folder, name), digest)
+    }
+    built = build_all(pending, aside={name for name in pending if name.endswith(".docx")})
     outputs, changed = [], {}
-    for name, (digest, make) in builders.items():
-        try:
-            content = cache.build(folder / name, f"{folder.name}/{name}", digest, make)
-        except (CannotAnnotate, OSError):
-            if "/" not in name:
-                raise
-            # openpyxl cannot open it (an .xls or .ods file calamine could read) or it changed or went
-            # away since it was checked: no annotated copy, the clerk report still lists its findings.
-            continue
+    for name, (digest, _) in builders.items():
+        content = built.get(name)
+        if name in built and content is None:
+            continue  # a feedback copy that could not be built
         if content is not None:
+            cache.record(_cache_key(folder, name), digest, content)
             changed[folder / name] = content
         outputs.append(folder / name)
     # All written before any is replaced: a full disk leaves the previous outputs as they were,
@@ -237,6 +240,24 @@ def _build_outputs(root: Path, folder: Path, builders: Mapping[str, tuple[str, C
     atomic_write_all(changed)
     cache.save()
     return outputs
+
+
+def _cache_key(folder: Path, name: str) -> str:
+    return f"{folder.name}/{name}"
+
+
+def _build_one(name: str, make: Callable[[], bytes]) -> bytes | None:
+    """One output's content; None for a feedback copy that cannot be built."""
+    from .feedback import CannotAnnotate
+
+    try:
+        return make()
+    except (CannotAnnotate, OSError):
+        if "/" not in name:
+            raise
+        # openpyxl cannot open it (an .xls or .ods file calamine could read) or it changed or went
+        # away since it was checked: no annotated copy, the clerk report still lists its findings.
+        return None
 
 
 def issue_templates(root: Path, config: Config, year: int) -> list[Path]:

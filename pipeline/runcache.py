@@ -24,7 +24,7 @@ import json
 import pickle
 import sqlite3
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -202,16 +202,18 @@ class OutputCache:
             self.known = {}
         self.written: dict[str, list[str]] = {}
 
-    def build(self, target: Path, key: str, digest: str, make: Callable[[], bytes]) -> bytes | None:
-        """``make()``, the content to write to ``target``, unless ``target`` already holds what these
-        inputs build (then None). The caller writes the content, then calls :meth:`save`."""
+    def current(self, target: Path, key: str, digest: str) -> bool:
+        """Whether ``target`` already holds what inputs of ``digest`` build (then it is kept as it is)."""
         recorded = self.known.get(key)
         if recorded and recorded[0] == digest and _file_hash(target) == recorded[1]:
             self.written[key] = recorded
-            return None
-        content = make()
+            return True
+        return False
+
+    def record(self, key: str, digest: str, content: bytes) -> None:
+        """``content``, built from inputs of ``digest``, is to be written; the caller writes it, then
+        calls :meth:`save`."""
         self.written[key] = [digest, hashlib.sha256(content).hexdigest()]
-        return content
 
     def save(self) -> None:
         with contextlib.suppress(OSError):

@@ -1,0 +1,108 @@
+"""Outputs built on two cores: a forked child builds some of them while this process builds the rest.
+
+Contract: ``build_all(makers, aside)`` returns what ``{name: make() for name, make in makers.items()}``
+returns, in the same order and byte for byte. The makers named in ``aside`` run in a forked child
+at the same time as the others run here. A maker that raises in the child is called again here, so
+its exception reaches the caller as it would in a serial build. Where ``fork`` is not used (Windows,
+macOS, one core), or when nothing or everything is set aside, every maker runs here, in order.
+
+Why a fork and not a process pool: the makers close over the run's consolidated data, which holds
+hundreds of megabytes at province scale. A forked child shares those pages and needs nothing pickled
+on the way in. Only the built bytes come back, through a pipe.
+
+The makers must be pure: they build bytes and write nothing. The child writes only to its pipe, and
+it leaves with ``os._exit``, so no ``atexit`` handler or finaliser of the parent runs twice (no
+SQLite connection of the parent's is closed or checkpointed by the child). On Linux, the child is
+killed together with its parent, so a killed run leaves no child that still holds the workspace
+lock (inherited with the lock file's descriptor).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import signal
+import sys
+from collections.abc import Callable, Collection, Mapping
+
+__all__ = ["build_all", "can_fork"]
+
+Maker = Callable[[], bytes | None]
+
+
+def can_fork() -> bool:
+    """Whether outputs may be built in a forked child here: Linux (fork is unsafe with macOS's
+    system libraries and missing on Windows) with at least two cores."""
+    return sys.platform == "linux" and (os.cpu_count() or 1) >= 2
+
+
+def build_all(makers: Mapping[str, Maker], aside: Collection[str]) -> dict[str, bytes | None]:
+    """Every maker's result by name; those named in ``aside`` built in a forked child (see the module)."""
+    moved = [name for name in makers if name in aside]
+    if not moved or len(moved) == len(makers) or not can_fork():
+        return {name: make() for name, make in makers.items()}
+    parent = os.getpid()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child's coverage is not collected
+        os.close(read_end)
+        _child(write_end, parent, {name: makers[name] for name in moved})
+    os.close(write_end)
+    try:
+        built = {name: make() for name, make in makers.items() if name not in aside}
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        _collect(read_end, pid)
+        raise
+    from_child = _collect(read_end, pid)
+    for name in moved:
+        # Not built there (it raised, or the child died): built here, so that its error is raised here.
+        built[name] = from_child[name] if name in from_child else makers[name]()
+    return {name: built[name] for name in makers}
+
+
+def _child(write_end: int, parent: int, makers: Mapping[str, Maker]) -> None:  # pragma: no cover - in the child
+    """Build ``makers`` and send what was built to the parent; never returns."""
+    status = 1
+    try:
+        _die_with_parent(parent)
+        # The child lives for seconds: a collection would only walk (and so copy) the parent's pages.
+        gc.disable()
+        results: dict[str, bytes | None] = {}
+        for name, make in makers.items():
+            try:
+                results[name] = make()
+            except Exception:  # built again by the parent, which raises it there
+                continue
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _die_with_parent(parent: int) -> None:  # pragma: no cover - runs in the child
+    """Ask Linux to kill this process when its parent dies (``prctl(PR_SET_PDEATHSIG, SIGKILL)``)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
+def _collect(read_end: int, pid: int) -> dict[str, bytes | None]:
+    """What the child sent (empty if it died before sending), once it has ended."""
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or not data:
+        return {}
+    try:
+        results = pickle.loads(data)  # our own child's bytes, through a private pipe
+    except (pickle.UnpicklingError, EOFError, ValueError):
+        return {}
+    return results if isinstance(results, dict) else {}
