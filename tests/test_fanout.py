@@ -15,7 +15,9 @@ import pytest
 
 from pipeline import fanout
 
-forking = pytest.mark.skipif(not fanout.can_fork(), reason="outputs are built in one process here")
+forking = pytest.mark.skipif(
+    not (fanout.can_fork() and fanout.room_for_child()), reason="outputs are built in one process here"
+)
 
 
 def _pid_maker() -> bytes:
@@ -148,3 +150,29 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"  # a zombie has ended; only its parent (gone here) would reap it
+
+
+def _meminfo(tmp_path: Path, available_kb: int, resident_pages: int) -> tuple[str, str]:
+    meminfo, statm = tmp_path / "meminfo", tmp_path / "statm"
+    meminfo.write_text(f"MemTotal:       8000000 kB\nMemFree:  100 kB\nMemAvailable:   {available_kb} kB\n")
+    statm.write_text(f"900000 {resident_pages} 5000 1 0 80000 0\n")
+    return str(meminfo), str(statm)
+
+
+def test_a_child_needs_twice_the_parents_resident_memory_available(tmp_path: Path) -> None:
+    page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
+    resident_pages = 1_000_000 // page_kb  # about 1 GB resident
+    assert fanout.room_for_child(*_meminfo(tmp_path, 2_000_000, resident_pages))
+    assert not fanout.room_for_child(*_meminfo(tmp_path, 1_900_000, resident_pages))
+
+
+def test_without_knowing_the_free_memory_no_child_is_started(tmp_path: Path) -> None:
+    assert not fanout.room_for_child(str(tmp_path / "missing"), str(tmp_path / "missing"))
+    (tmp_path / "odd").write_text("MemTotal: 1 kB\n")
+    assert not fanout.room_for_child(str(tmp_path / "odd"), str(tmp_path / "odd"))
+
+
+def test_when_memory_is_short_everything_is_built_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fanout, "room_for_child", lambda: False)
+    here = str(os.getpid()).encode()
+    assert fanout.build_all({"a": _pid_maker, "b": _pid_maker}, aside={"b"}) == {"a": here, "b": here}
