@@ -85,11 +85,11 @@ def _results(cold_1000: float, peak_5400: float) -> dict[int, dict[str, dict[str
         1000: {
             "floor": {"seconds": 1.0, "peak_mb": 20},
             "peer": {"seconds": 30.0, "peak_mb": 90},
-            "cold": {"seconds": cold_1000, "peak_mb": 100},
+            "cold": {"seconds": cold_1000, "peak_mb": 100, "tree_mb": 200},
             "warm": {"seconds": 0.1, "peak_mb": 60},
             "changed": {"seconds": 0.2, "peak_mb": 80},
         },
-        5400: {"cold": {"seconds": 5.4 * cold_1000, "peak_mb": peak_5400}},
+        5400: {"cold": {"seconds": 5.4 * cold_1000, "peak_mb": peak_5400, "tree_mb": 2 * peak_5400}},
     }
 
 
@@ -101,6 +101,7 @@ def test_targets_are_judged_as_ratios_of_one_run() -> None:
     assert missed["pandas+openpyxl 1,000 / cold"].measured == pytest.approx(6.0)
     assert missed["pandas+openpyxl 1,000 / cold"].met is False
     assert missed["peak memory 5,400 / 1,000"].met is False
+    assert missed["  same, processes together"].measured == pytest.approx(4.0)
     assert missed["dvk --help, seconds"].met is False
     assert missed["warm 1,000 / cold"].met is True
 
@@ -124,3 +125,28 @@ def test_results_are_saved_with_their_verdicts(tmp_path: Path) -> None:
     assert document["results"]["1000"]["cold"]["seconds"] == 5.0
     verdicts = {t["label"]: t["met"] for t in document["targets"]}
     assert verdicts["cold 1,000 / expat floor"] is False and verdicts["dvk --help, seconds"] is True
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="needs /proc")
+def test_the_tree_peak_counts_a_child_and_its_own_children_together() -> None:
+    import sys
+
+    from pipeline.bench import run_child
+
+    # The child and its forked grandchild each hold 150 MB at the same time, then both end.
+    script = """
+import os, time
+block = bytearray(150 * 2**20)
+block[:: 4096] = b"x" * len(block[:: 4096])
+pid = os.fork()
+if pid == 0:
+    mine = bytearray(150 * 2**20)
+    mine[:: 4096] = b"y" * len(mine[:: 4096])
+    time.sleep(0.6)
+    os._exit(0)
+time.sleep(0.6)
+os.waitpid(pid, 0)
+"""
+    measure = run_child([sys.executable, "-c", script])
+    assert 150 <= measure.peak_mb < 400  # the largest single process: the grandchild (its own + shared)
+    assert measure.tree_mb >= 440  # the two together, the shared block counted in both
