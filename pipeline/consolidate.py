@@ -21,7 +21,6 @@ from typing import Any
 
 from .config import COUNTS_AS_LATE, WORKING_DAYS, Config, Unit, YearCalendar
 from .findings import Finding, finding
-from .sheets import Record
 from .textnorm import fold
 from .validate import Submission
 
@@ -162,6 +161,7 @@ def _status(unit: Unit, accepted: list[Submission], all_subs: list[Submission], 
 def _items(sheet_key: str, chosen: Mapping[str, Submission], config: Config) -> tuple[Item, ...]:
     sheet = config.template.sheet(sheet_key)
     score_keys = [f.key for f in sheet.score_fields()]
+    classify = config.criteria.classify
     # Each code's unit looked up once (``Units.get``, the first unit of a code, scans the list).
     first: dict[str, Unit] = {}
     for unit in config.units.units:
@@ -169,28 +169,17 @@ def _items(sheet_key: str, chosen: Mapping[str, Submission], config: Config) -> 
     items: list[Item] = []
     for code in (u.code for u in config.units.units if u.code in chosen):
         sub = chosen[code]
-        unit = first[code]
-        items.extend(
-            _item(sheet_key, unit, sub, record, score_keys, sheet.title, config)
-            for record in sub.tables.get(sheet_key, ())
-        )
+        unit, file = first[code], sub.source.name
+        for record in sub.tables.get(sheet_key, ()):
+            total = _total(record.values, score_keys)
+            items.append(Item(sheet_key, unit, record.values, total, classify(total), file, sheet.title, record.row))
     return tuple(items)
 
 
-def _item(
-    kind: str, unit: Unit, sub: Submission, record: Record, score_keys: list[str], title: str, config: Config
-) -> Item:
-    total = float(sum(record.values.get(k) or 0 for k in score_keys))
-    return Item(
-        kind=kind,
-        unit=unit,
-        values=record.values,
-        total_score=total,
-        classification=config.criteria.classify(total),
-        source_file=sub.source.name,
-        source_sheet=title,
-        source_row=record.row,
-    )
+def _total(values: Mapping[str, Any], score_keys: list[str]) -> float:
+    """The sum of a row's scores, a missing one counting 0 (a list, not a generator: this runs on
+    every item of the year, and summing a list is about twice as fast)."""
+    return float(sum([values.get(k) or 0 for k in score_keys]))
 
 
 def _below_minimum(statuses: tuple[UnitStatus, ...]) -> list[Finding]:
@@ -221,7 +210,8 @@ def _shared_model_names(chosen: Mapping[str, Submission], config: Config) -> lis
             if not name:
                 continue
             earlier = owners.setdefault(fold(str(name)), [])
-            first = next((o for o in earlier if _same_area(o, unit)), None)
+            # Most names are met once: no generator is started for the first owner of a name.
+            first = next((o for o in earlier if _same_area(o, unit)), None) if earlier else None
             if first is not None:
                 notes.append(
                     finding(

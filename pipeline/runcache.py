@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config, Unit
+from .consolidate import Item
 from .ooxml import atomic_write
 from .validate import Submission
 
@@ -167,11 +168,33 @@ class _DigestPickler(pickle.Pickler):
     :func:`inputs_digest`), and the clerk report's inputs every row of every file."""
 
     def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is Item:  # first: a consolidation has an item per row of every file
+            return _named, ("item", *_item_fields(obj))
         if isinstance(obj, Unit):
             return _named, ("unit", obj.code)
         if isinstance(obj, Submission):
             return _named, ("submission", obj.source, obj.unit_code, obj.year, obj.template_version, obj.findings)
         return NotImplemented
+
+
+# Every field of an item, its unit by code (see _DigestPickler): a plain tuple pickles without
+# the class's path and the fields' names, which pickling the item by its state writes for each of
+# the tens of thousands of items (no memo). tests/test_runcache.py checks that these are all of
+# Item's fields, in order.
+ITEM_FIELDS = ("kind", "unit", "values", "total_score", "classification", "source_file", "source_sheet", "source_row")
+
+
+def _item_fields(item: Item) -> tuple[Any, ...]:
+    return (
+        item.kind,
+        item.unit.code,
+        item.values,
+        item.total_score,
+        item.classification,
+        item.source_file,
+        item.source_sheet,
+        item.source_row,
+    )
 
 
 def _named(*key: Any) -> tuple[Any, ...]:

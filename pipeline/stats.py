@@ -104,12 +104,12 @@ def statistics(
         _classification(index, config),
         _proposals(index, config),
         _activities(data, config, previous),
-        _model_list(data, config),
-        _units_by_field(data, config),
+        _model_list(index),
+        _units_by_field(index, config),
         _exemplars(index, config),
         _outcomes("evaluation", "Kết quả đánh giá mô hình, điển hình", EVALUATION_EVENTS, figures),
         _outcomes("rewards", "Biểu dương, khen thưởng, nhân rộng mô hình, điển hình", REWARD_EVENTS, figures),
-        _outstanding(data),
+        _outstanding(index),
     )
     if previous is not None:
         tables = (*tables, _year_on_year(data.year, figures, previous))
@@ -156,39 +156,98 @@ def _year_on_year(year: int, figures: Mapping[str, float], previous: Mapping[str
 
 # --------------------------------------------------------------------------- grouping
 
-# The attributes the tables break the items down by.
-_ATTRIBUTES: Mapping[str, Callable[[Item], Any]] = {
-    "field": lambda item: item.values.get("field"),
-    "status": lambda item: item.values.get("status"),
-    "proposal": lambda item: item.values.get("proposal"),
-    "classification": lambda item: item.classification,
-    "group": lambda item: item.unit.group,
-    "origin": lambda item: item.unit.origin,
-}
+# The attributes the tables read of each item, read all at once (see _Index): the value of
+# each attribute, then the raw values of RESOURCE_KEYS.
+_ATTRIBUTES = (
+    "field",
+    "status",
+    "proposal",
+    "name",
+    "classification",
+    "group",
+    "origin",
+    "unit",
+    "unit_name",
+    "total_score",
+)
+
+
+def _attributes(items: Sequence[Item]) -> list[tuple[Any, ...]]:
+    """Each item's attributes (``_ATTRIBUTES``, then its values of ``RESOURCE_KEYS``), read in one pass."""
+    return [
+        (
+            (values := item.values).get("field"),
+            values.get("status"),
+            values.get("proposal"),
+            values.get("name"),
+            item.classification,
+            (unit := item.unit).group,
+            unit.origin,
+            unit.code,
+            unit.name,
+            item.total_score,
+            *map(values.get, RESOURCE_KEYS),
+        )
+        for item in items
+    ]
 
 
 class _Index:
-    """The year's items grouped by one attribute at a time, each grouping made once, on first use:
-    a table row reads its own group instead of filtering every item of the year again (a few
-    dozen rows over a province's items made the statistics the slowest step of a warm run)."""
+    """The year's items as columns: each attribute's value per item, in consolidation order.
+
+    Every item is read once, all its attributes together, on the first use of its kind: a pass
+    over the items per attribute (and per table row) looked each item's values up again, and that
+    was most of the time of the statistics. Counting and adding then run over the columns in C
+    (``Counter``, ``sum``), not item by item in Python."""
 
     def __init__(self, data: Consolidation) -> None:
         self.data = data
-        self._groups: dict[tuple[str, str], dict[Any, list[Item]]] = {}
+        self._columns: dict[str, dict[str, list[Any]]] = {}
+        self._counts: dict[tuple[str, tuple[str, ...]], Counter[Any]] = {}
+        self._positions: dict[tuple[str, str], dict[Any, list[int]]] = {}
 
-    def items(self, kind: str, attribute: str, value: Any) -> Sequence[Item]:
-        """The items of ``kind`` whose ``attribute`` equals ``value``, in consolidation order."""
-        groups = self._groups.get((kind, attribute))
-        if groups is None:
-            groups = {}
-            key = _ATTRIBUTES[attribute]
-            for item in self.data.items[kind]:
-                groups.setdefault(key(item), []).append(item)
-            self._groups[(kind, attribute)] = groups
-        return groups.get(value, ())
+    def column(self, kind: str, attribute: str) -> list[Any]:
+        """``attribute`` (one of ``_ATTRIBUTES`` or ``RESOURCE_KEYS``) of each item of ``kind``, in
+        consolidation order; a resource is 0 when missing or empty."""
+        columns = self._columns.get(kind)
+        if columns is None:
+            names = (*_ATTRIBUTES, *RESOURCE_KEYS)
+            read = list(zip(*_attributes(self.data.items[kind]), strict=True)) or [()] * len(names)
+            columns = {name: list(column) for name, column in zip(names, read, strict=True)}
+            for key in RESOURCE_KEYS:
+                columns[key] = [amount or 0 for amount in columns[key]]
+            self._columns[kind] = columns
+        return columns[attribute]
 
-    def count(self, kind: str, attribute: str, value: Any) -> int:
-        return len(self.items(kind, attribute, value))
+    def count(self, kind: str, attribute: str, value: Any, *more: tuple[str, Any]) -> int:
+        """The items of ``kind`` whose ``attribute`` equals ``value`` (and each further
+        ``(attribute, value)`` pair of ``more`` holds)."""
+        attributes = (attribute, *(a for a, _ in more))
+        counts = self._counts.get((kind, attributes))
+        if counts is None:
+            columns = [self.column(kind, a) for a in attributes]
+            counts = Counter(columns[0] if not more else zip(*columns, strict=True))
+            self._counts[(kind, attributes)] = counts
+        return counts[(value, *(v for _, v in more)) if more else value]
+
+    def total(self, kind: str, key: str, attribute: str | None = None, value: Any = None) -> float:
+        """The sum of ``key`` (one of ``RESOURCE_KEYS``) over the items of ``kind`` (whose
+        ``attribute`` equals ``value``), added in consolidation order: the very float that adding
+        them item by item gives."""
+        amounts = self.column(kind, key)
+        if attribute is None:
+            return float(sum(amounts))
+        return float(sum(map(amounts.__getitem__, self._positions_of(kind, attribute).get(value, ()))))
+
+    def _positions_of(self, kind: str, attribute: str) -> dict[Any, list[int]]:
+        """The positions of the items of ``kind`` by their ``attribute``, in consolidation order."""
+        positions = self._positions.get((kind, attribute))
+        if positions is None:
+            positions = {}
+            for position, value in enumerate(self.column(kind, attribute)):
+                positions.setdefault(value, []).append(position)
+            self._positions[(kind, attribute)] = positions
+        return positions
 
 
 # --------------------------------------------------------------------------- figures
@@ -214,7 +273,7 @@ def _figures(data: Consolidation, config: Config, index: _Index) -> dict[str, fl
     }
     figures["exemplars_total"] = figures["collectives_total"] + figures["individuals_total"]
     for key in RESOURCE_KEYS:
-        figures[key] = _sum(data.models, key)
+        figures[key] = index.total("models", key)
     for spec in config.template.sheet("activities").fields:
         figures[f"activity_{spec.key}"] = sum(float(a.get(spec.key) or 0) for a in data.activities.values())
     figures.update(_breakdown_figures(index, config))
@@ -238,14 +297,6 @@ def breakdown_key(kind: str, value: str) -> str:
 def _status_choices(config: Config) -> tuple[str, str]:
     choices = config.template.lists["model_status"]
     return choices[NEW_STATUS], choices[CONTINUING_STATUS]
-
-
-def _count(items: Sequence[Item], key: str, value: Any) -> int:
-    return sum(1 for item in items if item.values.get(key) == value)
-
-
-def _sum(items: Sequence[Item], key: str) -> float:
-    return float(sum(item.values.get(key) or 0 for item in items))
 
 
 def _with_total(rows: list[tuple[Cell, ...]], label: str = "Tổng cộng") -> tuple[Cell, ...]:
@@ -300,11 +351,10 @@ _BREAKDOWN_COLUMNS = (
 
 def _breakdown_row(index: _Index, config: Config, attribute: str, value: str) -> tuple[int, ...]:
     new, continuing = _status_choices(config)
-    models = index.items("models", attribute, value)
     return (
-        _count(models, "status", new),
-        _count(models, "status", continuing),
-        len(models),
+        index.count("models", attribute, value, ("status", new)),
+        index.count("models", attribute, value, ("status", continuing)),
+        index.count("models", attribute, value),
         index.count("collectives", attribute, value),
         index.count("individuals", attribute, value),
     )
@@ -359,8 +409,7 @@ def _resources(index: _Index, config: Config) -> StatTable:
     labels = tuple(sheet.field(k).label for k in RESOURCE_KEYS)
     rows: list[tuple[Cell, ...]] = []
     for name in config.template.lists["fields"]:
-        models = index.items("models", "field", name)  # in consolidation order: the same float sums
-        rows.append((name, *(_sum(models, k) for k in RESOURCE_KEYS)))
+        rows.append((name, *(index.total("models", k, "field", name) for k in RESOURCE_KEYS)))
     return StatTable(
         "resources",
         "Nguồn lực huy động qua các mô hình",
@@ -406,20 +455,22 @@ def _activities(data: Consolidation, config: Config, previous: Mapping[str, floa
     return StatTable("activities", "Kết quả công tác dân vận", columns, tuple(rows))
 
 
-def _model_list(data: Consolidation, config: Config) -> StatTable:
-    rows: list[tuple[Cell, ...]] = [
-        (
-            n,
-            str(m.values.get("name") or ""),
-            m.unit.name,
-            str(m.values.get("field") or ""),
-            str(m.values.get("status") or ""),
-            m.total_score,
-            m.classification,
-            str(m.values.get("proposal") or ""),
+def _model_list(index: _Index) -> StatTable:
+    # Built a column at a time (one row per model of the year): the same rows as one tuple per model.
+    texts = {a: [str(v or "") for v in index.column("models", a)] for a in ("name", "field", "status", "proposal")}
+    rows: list[tuple[Cell, ...]] = list(
+        zip(
+            range(1, len(index.data.models) + 1),
+            texts["name"],
+            index.column("models", "unit_name"),
+            texts["field"],
+            texts["status"],
+            index.column("models", "total_score"),
+            index.column("models", "classification"),
+            texts["proposal"],
+            strict=True,
         )
-        for n, m in enumerate(data.models, start=1)
-    ]
+    )
     return StatTable(
         "model_list",
         "Danh sách mô hình “Dân vận khéo”",
@@ -488,19 +539,18 @@ def _outcomes(key: str, title: str, events: Sequence[str], figures: Mapping[str,
     return StatTable(key, title, ("Nội dung", *_OUTCOME_COLUMNS), tuple(rows), _with_total(rows))
 
 
-def _units_by_field(data: Consolidation, config: Config) -> StatTable:
+def _units_by_field(index: _Index, config: Config) -> StatTable:
     """Each unit with an accepted report: its new and continuing models in each field."""
     new, continuing = _status_choices(config)
     fields = config.template.lists["fields"]
-    by_unit: dict[str, list[Item]] = {}
-    for model in data.models:  # grouped once: a unit-by-unit scan is quadratic at province size
-        by_unit.setdefault(model.unit.code, []).append(model)
     rows: list[tuple[Cell, ...]] = []
-    for status in (s for s in data.units if _has_accepted_file(s)):
-        models = by_unit.get(status.unit.code, [])
-        pairs = Counter((m.values.get("field"), m.values.get("status")) for m in models)
-        counts = [pairs[(f, s)] for f in fields for s in (new, continuing)]
-        rows.append((status.unit.name, *counts, len(models)))
+    for status in (s for s in index.data.units if _has_accepted_file(s)):
+        code = status.unit.code
+        # Counted once over all models: a unit-by-unit scan is quadratic at province size.
+        counts = [
+            index.count("models", "unit", code, ("field", f), ("status", s)) for f in fields for s in (new, continuing)
+        ]
+        rows.append((status.unit.name, *counts, index.count("models", "unit", code)))
     columns = tuple(f"{field}: {word}" for field in fields for word in ("Mới", "Tiếp tục"))
     return StatTable(
         "units_by_field",
@@ -531,10 +581,15 @@ def _exemplars(index: _Index, config: Config) -> StatTable:
     )
 
 
-def _outstanding(data: Consolidation) -> StatTable:
+def _outstanding(index: _Index) -> StatTable:
     """The items the units propose for commendation or reward, models first, best score first."""
     honours = {_event_label(e) for e in HONOUR_EVENTS}
-    items = [i for kind in ITEM_SHEETS for i in data.items[kind] if i.values.get("proposal") in honours]
+    items = [
+        item
+        for kind in ITEM_SHEETS
+        for item, proposal in zip(index.data.items[kind], index.column(kind, "proposal"), strict=True)
+        if proposal in honours
+    ]
     order = {kind: index for index, kind in enumerate(ITEM_SHEETS)}
     items.sort(key=lambda i: (order[i.kind], -i.total_score))
     rows: list[tuple[Cell, ...]] = [

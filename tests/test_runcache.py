@@ -172,3 +172,27 @@ def test_reading_in_worker_processes_gives_the_same_submissions(workspace: tuple
     assert [getattr(s, "unit_code", "") for s in in_workers] == [
         sources[i % len(sources)].stem for i in range(len(jobs))
     ]
+
+
+def test_an_item_is_digested_by_every_field() -> None:
+    from pipeline import runcache
+    from pipeline.consolidate import Item
+
+    assert tuple(f.name for f in dataclasses.fields(Item)) == runcache.ITEM_FIELDS
+    config = load_config(REPO)
+    unit, other = config.units.units[0], config.units.units[1]
+    item = Item("models", unit, {"name": "Tổ tự quản", "code": None}, 80.0, "Tốt", "a.xlsx", "Mô hình", 7)
+    changed = [
+        dataclasses.replace(item, kind="collectives"),
+        dataclasses.replace(item, unit=other),
+        dataclasses.replace(item, values={"name": "Tổ tự quản", "code": "MH-2026-001"}),
+        dataclasses.replace(item, values={"code": None, "name": "Tổ tự quản"}),
+        dataclasses.replace(item, total_score=81.0),
+        dataclasses.replace(item, classification="Khá"),
+        dataclasses.replace(item, source_file="b.xlsx"),
+        dataclasses.replace(item, source_sheet="Điển hình"),
+        dataclasses.replace(item, source_row=8),
+    ]
+    digests = {inputs_digest(item), *(inputs_digest(c) for c in changed)}
+    assert len(digests) == len(changed) + 1
+    assert inputs_digest(dataclasses.replace(item, values=dict(item.values))) == inputs_digest(item)
