@@ -8,7 +8,7 @@ invalidates them.
 - :class:`SubmissionCache` (``submissions.sqlite3``): a received file's validated submission, by
   the file's SHA-256, its name and the year. The value is the submission validated *without* the
   register's item codes (the register grows between runs); the code check is applied on every
-  read (``validate.check_codes``).
+  read (``validate.check_codes``). The file holds the entries of the current fingerprint only.
 - :class:`OutputCache` (``outputs.json``): for each output, a digest of its inputs and the hash of
   the bytes written; an output whose inputs did not change and whose file is still the one
   written is not built again, so it stays byte-identical to a cold run's.
@@ -103,7 +103,7 @@ class SubmissionCache:
         if self.db is None:
             return None
         try:
-            row = self.db.execute("SELECT value FROM submissions WHERE key=?", (self._key(sha256, name),)).fetchone()
+            row = self.db.execute("SELECT value FROM entries WHERE key=?", (self._key(sha256, name),)).fetchone()
             return pickle.loads(row[0]) if row else None
         except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             return None  # a damaged entry, or one of an older code: read the file again
@@ -115,28 +115,55 @@ class SubmissionCache:
         if self.db is None or not self.pending:
             return
         with contextlib.suppress(sqlite3.Error), self.db:
-            self.db.executemany("INSERT OR REPLACE INTO submissions (key, value) VALUES (?, ?)", self.pending)
+            self.db.executemany("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", self.pending)
         self.pending.clear()
 
 
-def _connect(path: Path) -> sqlite3.Connection | None:
-    """The cache database, created when missing; None when it cannot be used (then nothing is cached)."""
+def _connect(path: Path, fingerprint: str) -> sqlite3.Connection | None:
+    """The cache database for entries of ``fingerprint``; None when it cannot be used (then nothing
+    is cached).
+
+    The file holds the entries of one fingerprint (code and configuration) only: under another, every
+    entry is stale, so the file is started anew. Otherwise each change of the code or the configuration
+    would add a full set of entries (a megabyte or so per 40 files) and the file would only grow."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(path)
-        db.execute("CREATE TABLE IF NOT EXISTS submissions (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        if _stored_fingerprint(db) != fingerprint:
+            db.close()
+            _remove_database(path)
+            db = sqlite3.connect(path)
+            with db:
+                db.execute("CREATE TABLE meta (fingerprint TEXT NOT NULL)")
+                db.execute("INSERT INTO meta VALUES (?)", (fingerprint,))
+                db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
         return db
     except (sqlite3.Error, OSError):
         with contextlib.suppress(OSError):
-            path.unlink()  # damaged: the next run starts a new one
+            _remove_database(path)  # damaged: the next run starts a new one
         return None
+
+
+def _stored_fingerprint(db: sqlite3.Connection) -> str | None:
+    """The fingerprint the cache file was made for; None for a new, damaged or older-layout file."""
+    try:
+        row = db.execute("SELECT fingerprint FROM meta").fetchone()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row else None
+
+
+def _remove_database(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal")):
+        leftover.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
 def open_submission_cache(root: Path, config: Config, year: int) -> Iterator[SubmissionCache]:
     """The submission cache of ``root`` for ``year`` under the current code and configuration."""
-    db = _connect(root / SUBMISSIONS_FILE)
-    cache = SubmissionCache(db, f"{config_fingerprint(config)}\0{year}")
+    fingerprint = config_fingerprint(config)
+    db = _connect(root / SUBMISSIONS_FILE, fingerprint)
+    cache = SubmissionCache(db, f"{fingerprint}\0{year}")
     try:
         yield cache
         cache.flush()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
 import os
 import random
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -110,6 +112,40 @@ def test_an_output_changed_on_disk_is_written_again(workspace: tuple[Path, Confi
     assert {k: v for k, v in after.items() if k != summary.name} == {
         k: v for k, v in before.items() if k != summary.name
     }
+
+
+def test_the_cache_keeps_only_the_entries_of_the_current_configuration(workspace: tuple[Path, Config]) -> None:
+    root, config = workspace
+    _run(root, config)
+    entries = _cache_entries(root)
+    assert len(entries) == len(UNITS)
+    for name in ("Phường Một", "Phường Hai", "Phường Ba"):
+        edited = dataclasses.replace(config, organization=dataclasses.replace(config.organization, ward_name=name))
+        _run(root, edited)
+        assert len(_cache_entries(root)) == len(UNITS)  # not one more set per configuration
+        assert _cache_entries(root).isdisjoint(entries)
+    _run(root, config)
+    assert _cache_entries(root) == entries
+
+
+def test_a_cache_file_of_the_former_layout_or_damaged_is_started_anew(workspace: tuple[Path, Config]) -> None:
+    root, config = workspace
+    cache = root / SUBMISSIONS_FILE
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.closing(sqlite3.connect(cache)) as db, db:
+        db.execute("CREATE TABLE submissions (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        db.execute("INSERT INTO submissions VALUES ('x', zeroblob(100000))")
+    cold = _run(root, config)
+    assert len(_cache_entries(root)) == len(UNITS)
+    cache.write_bytes(b"not a database" * 100)
+    again = _run(root, config)
+    assert [s.tables for s in again.submissions] == [s.tables for s in cold.submissions]
+    assert len(_cache_entries(root)) == len(UNITS)
+
+
+def _cache_entries(root: Path) -> set[str]:
+    with contextlib.closing(sqlite3.connect(root / SUBMISSIONS_FILE)) as db:
+        return {key for (key,) in db.execute("SELECT key FROM entries")}
 
 
 def test_a_changed_file_rebuilds_the_outputs_it_feeds(workspace: tuple[Path, Config]) -> None:
