@@ -141,6 +141,12 @@ LEGAL_MOVES: tuple[tuple[str | None, str, str], ...] = tuple(
     sorted(((s, e, t) for (s, e), t in _NEXT.items()), key=lambda m: (m[0] or "", m[1]))
 )
 
+# The events allowed from each state, sorted by key (worked out once: tracking asks for every
+# item of a year that it reports on).
+_ALLOWED: Mapping[str | None, tuple[str, ...]] = MappingProxyType(
+    {state: tuple(sorted(e for s, e in _NEXT if s == state)) for state in {s for s, _ in _NEXT}}
+)
+
 # States no event leaves.
 FINAL_STATES: tuple[str, ...] = tuple(s for s in STATE_LABELS if not any(src == s for src, _ in _NEXT))
 
@@ -177,7 +183,7 @@ def apply(state: str | None, event: str) -> str:
 def allowed(state: str | None) -> tuple[str, ...]:
     """The events allowed from ``state`` (None: not registered yet), sorted by key."""
     _check(state, None)
-    return tuple(sorted(e for s, e in _NEXT if s == state))
+    return _ALLOWED.get(state, ())
 
 
 def _where(state: str | None) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import operator
 import os
 import re
 import secrets
@@ -154,8 +155,10 @@ FORGOTTEN_EVENTS = (
     "AND code NOT IN (SELECT code FROM events WHERE event NOT IN (?, ?)))"
 )
 
-ItemRow = tuple[str, str, str, str, int, str]  # kind, unit, name, name_key, first_year, state
-EventRow = tuple[str, int, str, str | None, str, str, str]  # the columns of EVENT_COLUMNS
+# Rows as SQLite returns them and takes them back: the key first, so that a fetched row is held,
+# compared and written again as it is, without building another tuple per row.
+ItemRow = tuple[str, str, str, str, str, int, str]  # the columns of ITEM_COLUMNS (code first)
+EventRow = tuple[int, str, int, str, str | None, str, str, str]  # id, then the columns of EVENT_COLUMNS
 YearRow = tuple[str, int, str]  # an item's snapshot of a year: sha256, row, item_values (JSON)
 
 
@@ -191,9 +194,9 @@ class YearChanges:
     dropped_years: list[str]
     dropped_events: list[int]
     dropped_items: list[str]
-    updated_items: list[tuple[str, ItemRow]]
-    added_items: list[tuple[str, str, str, str, str, int, str]]
-    events: list[tuple[int, str, int, str, str | None, str, str, str]]
+    updated_items: list[ItemRow]
+    added_items: list[ItemRow]
+    events: list[EventRow]
     years: list[tuple[str, YearRow]]
 
 
@@ -407,9 +410,11 @@ class Register:
             "FROM item_years WHERE year=?",
             (year,),
         )
+        key = operator.itemgetter(0)
         return YearSnapshot(
-            events={row[0]: tuple(row[1:]) for row in forgotten},
-            items={row[0]: tuple(row[1:]) for row in items},
+            # Keyed by the row's first column, the rows kept as fetched: no tuple built per row.
+            events=dict(zip(map(key, forgotten), forgotten, strict=True)),
+            items=dict(zip(map(key, items), items, strict=True)),
             states=states,
             last_event_id=last_id,
             reported=reported,
@@ -424,8 +429,8 @@ class Register:
         db.executemany("DELETE FROM events WHERE id=?", [(i,) for i in changes.dropped_events])
         db.executemany("DELETE FROM items WHERE code=?", [(c,) for c in changes.dropped_items])
         db.executemany(
-            "UPDATE items SET kind=?, unit=?, name=?, name_key=?, first_year=?, state=? WHERE code=?",
-            [(*row, code) for code, row in changes.updated_items],
+            "UPDATE items SET kind=?2, unit=?3, name=?4, name_key=?5, first_year=?6, state=?7 WHERE code=?1",
+            changes.updated_items,
         )
         db.executemany(f"INSERT INTO items ({ITEM_COLUMNS}) VALUES (?,?,?,?,?,?,?)", changes.added_items)
         db.executemany(f"INSERT OR REPLACE INTO events (id, {EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)", changes.events)

@@ -119,29 +119,33 @@ class _Book:
 
     Starts from a :class:`YearSnapshot` with the forgotten rows already taken out; :meth:`changes`
     compares the end result with the snapshot. Mirrors the register's own lookups: an item by
-    code, else the first item (in the order added) of the unit, kind and folded name."""
+    code, else the first item (in the order added) of the unit, kind and folded name. Rows are
+    held as the register stores them (:data:`ItemRow`, :data:`EventRow`), so that comparing them
+    with the snapshot and writing them builds nothing more."""
 
     register: Register
     year: int
     items: dict[str, ItemRow]
     by_name: dict[tuple[str, str, str], str]
     reported: set[str]
+    last_event_id: int  # new events take the ids the register would give them after the forgotten ones went
     events: list[EventRow] = field(default_factory=list)
     years: dict[str, YearRow] = field(default_factory=dict)  # the snapshots recorded by this tracking
     kept: set[str] = field(default_factory=set)  # the codes whose snapshot of the year stays unless recorded
 
     @classmethod
     def start(cls, register: Register, year: int, snapshot: YearSnapshot, forget: bool) -> _Book:
-        gone = {row[0] for row in snapshot.events.values() if row[2] == "register"}
+        gone = {row[1] for row in snapshot.events.values() if row[3] == "register"}
         items: dict[str, ItemRow] = {}
         by_name: dict[tuple[str, str, str], str] = {}
         for code, row in snapshot.items.items():
             if code in gone:
                 continue
-            state = snapshot.states.get(code, row[5]) if forget else row[5]
-            items[code] = (*row[:5], state)
-            by_name.setdefault((row[1], row[0], row[3]), code)
-        book = cls(register, year, items, by_name, set(snapshot.reported))
+            if forget and snapshot.states.get(code, row[6]) != row[6]:
+                row = (*row[:6], snapshot.states[code])
+            items[code] = row
+            by_name.setdefault((row[2], row[1], row[4]), code)
+        book = cls(register, year, items, by_name, set(snapshot.reported), snapshot.last_event_id)
         # Without forgetting every snapshot of the year stays, with it only a legacy list's.
         book.kept = {code for code, (_, _, _, from_file) in snapshot.years.items() if not (forget and from_file)}
         return book
@@ -159,49 +163,63 @@ class _Book:
 
     def _register(self, kind: str, unit: str, name: str, key: str, sub: Submission) -> str:
         code = self.register.new_code(kind, self.year, self.items)
-        state = apply(None, "register")
-        self.items[code] = (kind, unit, name, key, self.year, state)
+        self.items[code] = (code, kind, unit, name, key, self.year, _REGISTERED)
         self.by_name.setdefault((unit, kind, key), code)
-        reason = f"Đăng ký trong báo cáo năm {self.year}"
-        self.events.append((code, self.year, "register", None, state, sub.source.sha256, reason))
+        self._event(code, "register", None, _REGISTERED, sub, f"Đăng ký trong báo cáo năm {self.year}")
         return code
 
     def _report(self, code: str, sub: Submission) -> None:
         """The unit reported on an item of an earlier year: once a year, when its state allows it."""
-        kind, unit, name, key, first_year, state = self.items[code]
-        if first_year >= self.year or code in self.reported or "report" not in allowed(state):
+        row = self.items[code]
+        state = row[6]
+        if row[5] >= self.year or code in self.reported or "report" not in allowed(state):
             return
         after = apply(state, "report")
-        self.items[code] = (kind, unit, name, key, first_year, after)
+        self.items[code] = (*row[:6], after)
         self.reported.add(code)
-        reason = f"Đơn vị báo cáo kết quả năm {self.year}"
-        self.events.append((code, self.year, "report", state, after, sub.source.sha256, reason))
+        self._event(code, "report", state, after, sub, f"Đơn vị báo cáo kết quả năm {self.year}")
+
+    def _event(self, code: str, event: str, before: str | None, after: str, sub: Submission, reason: str) -> None:
+        self.last_event_id += 1
+        self.events.append((self.last_event_id, code, self.year, event, before, after, sub.source.sha256, reason))
 
     def record_year(self, code: str, sha256: str, row: int, values: Mapping[str, Any]) -> None:
-        self.years[code] = (sha256, row, json.dumps(dict(values), ensure_ascii=False, sort_keys=True, default=str))
+        self.years[code] = (sha256, row, _values_json(values if type(values) is dict else dict(values)))
 
     def changes(self, snapshot: YearSnapshot) -> YearChanges:
-        """The writes that take the register from ``snapshot`` to this book: only rows that differ.
-        New events take the ids the register would give them after the forgotten ones went."""
-        events = [(snapshot.last_event_id + n, *row) for n, row in enumerate(self.events, start=1)]
-        new_events = {row[0]: row[1:] for row in events}
-        before = snapshot.items
-        added = [code for code in self.items if code not in before]
+        """The writes that take the register from ``snapshot`` to this book: only rows that differ."""
+        before, old_events = snapshot.items, snapshot.events
+        new_events = {row[0]: row for row in self.events}
         return YearChanges(
             dropped_years=[code for code in snapshot.years if code not in self.years and code not in self.kept],
             # A changed event goes before the items do: it may name one of them.
-            dropped_events=[i for i, row in snapshot.events.items() if new_events.get(i) != row],
+            dropped_events=[i for i, row in old_events.items() if new_events.get(i) != row],
             dropped_items=[code for code in before if code not in self.items],
-            updated_items=[(c, row) for c, row in self.items.items() if c in before and before[c] != row],
-            added_items=[(code, *self.items[code]) for code in added],
-            events=[row for row in events if snapshot.events.get(row[0]) != row[1:]],
-            years=[(c, row) for c, row in self.years.items() if not _same_year(snapshot.years.get(c), row)],
+            updated_items=[row for code, row in self.items.items() if before.get(code, row) != row],
+            added_items=[row for code, row in self.items.items() if code not in before],
+            events=[row for row in self.events if old_events.get(row[0]) != row],
+            years=_changed_years(snapshot.years, self.years),
         )
 
 
-def _same_year(stored: tuple[str, int, bytes, bool] | None, row: YearRow) -> bool:
-    """Whether the register already holds ``row`` (its values JSON compared by digest: no decoding)."""
-    return stored is not None and stored[:2] == row[:2] and stored[2] == values_digest(row[2].encode("utf-8"))
+# The state of a newly registered item (the life-cycle table's "register" move).
+_REGISTERED = apply(None, "register")
+# An item's values as the register keeps them: what ``json.dumps(values, ensure_ascii=False,
+# sort_keys=True, default=str)`` gives, with the encoder built once rather than once per item.
+_values_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
+
+
+def _changed_years(
+    stored: Mapping[str, tuple[str, int, bytes, bool]], years: Mapping[str, YearRow]
+) -> list[tuple[str, YearRow]]:
+    """The recorded snapshots the register does not hold already (values JSON compared by digest:
+    no decoding); a snapshot from another file or row is written without digesting its values."""
+    changed = []
+    for code, row in years.items():
+        held = stored.get(code)
+        if held is None or held[0] != row[0] or held[1] != row[1] or held[2] != values_digest(row[2].encode("utf-8")):
+            changed.append((code, row))
+    return changed
 
 
 def _name_cell(sub: Submission, kind: str, row: int) -> str:

@@ -106,3 +106,20 @@ def test_codes_in_memory_number_on_like_the_register(tmp_path: Path) -> None:
         for code in sorted(codes):
             register.add_item(code, "models", "KP-BD01", code, code.lower(), 2026, "registered")
         assert register.new_code("models", 2026) == Register(register.db).new_code("models", 2026, codes)
+
+
+def test_a_snapshot_whose_values_differ_is_written_again(
+    tmp_path: Path, config: Config, filled_workbook: Callable[..., bytes]
+) -> None:
+    """A stored snapshot from the same file and row is compared by its values, not by where it came
+    from: values that differ (an older program's, a hand edit) are written again, and only those."""
+    subs = [_submission(tmp_path, filled_workbook, "KP-BD01", "kp01.xlsx", "Tuyến đường hoa", "Camera", config=config)]
+    root = tmp_path / "ws"
+    _track(root, subs, config)
+    first = _tables(root)
+    db = sqlite3.connect(root / REGISTER_FILE)
+    with db:
+        db.execute("UPDATE item_years SET item_values='{}' WHERE code='MH-2026-002'")
+    db.close()
+    assert _track(root, subs, config) == 1
+    assert _tables(root) == first
