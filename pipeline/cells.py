@@ -102,7 +102,7 @@ def quick(value: Any, spec: Field) -> Any:
     A text must already be clean (``clean(value) == value``): the caller checks that."""
     kind = value.__class__
     if kind is float or kind is int:
-        return _quick_number(value, spec)
+        return quick_number(value, spec)
     if kind is str and value:
         if spec.type == "text" and (spec.max_length is None or len(value) <= spec.max_length):
             return value
@@ -111,8 +111,9 @@ def quick(value: Any, spec: Field) -> Any:
     return SLOW
 
 
-def _quick_number(value: float, spec: Field) -> Any:
-    """:func:`parse_number` / :func:`parse_integer` of a number read as one, when in bounds."""
+def quick_number(value: float, spec: Field) -> Any:
+    """:func:`parse_number` / :func:`parse_integer` of a number read as one (a float or an int,
+    never a bool), when in bounds; else :data:`SLOW`."""
     number = float(value)
     if (spec.type == "integer" and not number.is_integer()) or spec.type not in ("number", "integer"):
         return SLOW

@@ -16,12 +16,14 @@ With a province-level config every file is read as a ward's summary (:mod:`.roll
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
 import os
+import pickle
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -168,60 +170,56 @@ def read_cycle_files(
     root: Path, register: Register, config: Config, year: int, progress: Progress | None = None
 ) -> Cycle:
     """Read the archived copy of every file received in ``year``'s cycle; note the units' verdicts
-    (a council file's verdict is noted when its decisions are applied, council.apply_council)."""
+    (a council file's verdict is noted when its decisions are applied, council.apply_council).
+
+    Each file's verdict is noted as soon as it is read, in ledger order, while the reading workers
+    go on with the next files (not all at the end, when they would have nothing left to do)."""
     from .tracking import known_codes
 
     known = known_codes(register)
     cycle = Cycle()
-    entries = register.files(year)
     with open_submission_cache(root, config, year) as cache:
-        reads = _read_entries(root, entries, config, year, cache, progress)
-    for entry, read in zip(entries, reads, strict=True):
-        if isinstance(read, CouncilFile):
-            cycle.councils.append(read)
-            continue
-        read = check_codes(read, known, config)
-        read = check_sender(read, register.mail_origin(entry.sha256), config)
-        verdict = "accepted" if read.accepted else "rejected"
-        findings = [f.as_dict() for f in read.findings]
-        register.set_verdict(entry.sha256, read.unit_code, read.year, read.template_version, verdict, findings)
-        cycle.submissions.append(read)
+        for entry, read in _read_entries(root, register.files(year), config, year, cache, progress):
+            if isinstance(read, CouncilFile):
+                cycle.councils.append(read)
+                continue
+            read = check_codes(read, known, config)
+            read = check_sender(read, register.mail_origin(entry.sha256), config)
+            verdict = "accepted" if read.accepted else "rejected"
+            findings = [f.as_dict() for f in read.findings]
+            register.set_verdict(entry.sha256, read.unit_code, read.year, read.template_version, verdict, findings)
+            cycle.submissions.append(read)
     return cycle
 
 
 def _read_entries(
     root: Path, entries: list[FileEntry], config: Config, year: int, cache: SubmissionCache, progress: Progress | None
-) -> list[Submission | CouncilFile]:
-    """The archived files read (item codes not yet checked), in ledger order: from the cache when a
-    content was read before under the same name, code and configuration; the others read anew,
-    over the machine's cores when there are enough of them to pay for starting the workers."""
-    reads: list[Submission | CouncilFile | None] = []
-    missing: list[int] = []
-    for entry in entries:
-        cached = cache.get(entry.sha256, entry.first_name)
-        if isinstance(cached, Submission):
-            source = SourceFile(
-                entry.archive_path(root), entry.first_name, entry.sha256, cached.source.size, entry.received_at
-            )
-            reads.append(dataclasses.replace(cached, source=source))
+) -> Iterator[tuple[FileEntry, Submission | CouncilFile]]:
+    """The archived files read (item codes not yet checked), in ledger order, each as soon as it is
+    read: from the cache when a content was read before under the same name, code and
+    configuration; the others read anew, over the machine's cores when there are enough of them
+    to pay for starting the workers."""
+    cached = [cache.get(entry.sha256, entry.first_name) for entry in entries]
+    jobs = [
+        (entry.archive_path(root), entry.first_name, config, year, entry.received_at)
+        for entry, known in zip(entries, cached, strict=True)
+        if not isinstance(known, Submission)
+    ]
+    with contextlib.closing(_read_jobs(jobs)) as fresh:  # closed: the workers stop with the last file
+        for entry, known in zip(entries, cached, strict=True):
+            if isinstance(known, Submission):
+                source = SourceFile(
+                    entry.archive_path(root), entry.first_name, entry.sha256, known.source.size, entry.received_at
+                )
+                read: Submission | CouncilFile = dataclasses.replace(known, source=source)
+            else:
+                read, pickled = next(fresh)
+                if isinstance(read, Submission) and read.source.sha256 == entry.sha256:
+                    # read and hashed as the ledger says: not a transient failure
+                    cache.put(entry.sha256, entry.first_name, read, pickled)
             if progress:
                 progress(entry.first_name)
-        else:
-            reads.append(None)
-            missing.append(len(reads) - 1)
-    jobs = [
-        (entries[i].archive_path(root), entries[i].first_name, config, year, entries[i].received_at) for i in missing
-    ]
-    for index, read in zip(missing, _read_jobs(jobs), strict=True):
-        entry = entries[index]
-        if progress:
-            progress(entry.first_name)
-        if isinstance(read, Submission) and read.source.sha256 == entry.sha256:
-            cache.put(
-                entry.sha256, entry.first_name, read
-            )  # read and hashed as the ledger says: not a transient failure
-        reads[index] = read
-    return [r for r in reads if r is not None]
+            yield entry, read
 
 
 # Fewer files than this are read in this process: starting workers costs more than they save.
@@ -229,15 +227,17 @@ POOL_MIN_FILES = 64
 ReadJob = tuple[Path, str, Config, int, dt.datetime]
 
 
-def _read_jobs(jobs: list[ReadJob]) -> Iterator[Submission | CouncilFile]:
-    """``read_file`` of every job, in order; in a pool of one worker per core for a large batch.
+def _read_jobs(jobs: list[ReadJob]) -> Generator[tuple[Submission | CouncilFile, bytes | None], None, None]:
+    """``read_file`` of every job, in order, each with its pickle when a worker sent it (the
+    submission cache stores those bytes as they are); in a pool of one worker per core for a
+    large batch.
 
     The jobs of a run share one configuration: it goes to each worker once, when it starts (a
     pickled Config is ~140 KB and took ~7 ms to send and rebuild, once per chunk of jobs); each
     job then carries only its file, name, year, received-at and which configuration it uses."""
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(jobs) < POOL_MIN_FILES or workers < 2:
-        yield from (_read_job(job) for job in jobs)
+        yield from ((_read_job(job), None) for job in jobs)
         return
     from concurrent.futures import ProcessPoolExecutor
 
@@ -245,7 +245,8 @@ def _read_jobs(jobs: list[ReadJob]) -> Iterator[Submission | CouncilFile]:
     index = {id(config): number for number, config in enumerate(configs)}
     files = [(path, name, index[id(config)], year, received_at) for path, name, config, year, received_at in jobs]
     with ProcessPoolExecutor(max_workers=workers, initializer=_use_configs, initargs=(configs,)) as pool:
-        yield from pool.map(_read_in_worker, files, chunksize=16)
+        for pickled in pool.map(_read_in_worker, files, chunksize=16):
+            yield pickle.loads(pickled), pickled
 
 
 MAX_WORKERS = 4
@@ -257,9 +258,12 @@ def _use_configs(configs: list[Config]) -> None:
     _worker_configs[:] = configs
 
 
-def _read_in_worker(file: tuple[Path, str, int, int, dt.datetime]) -> Submission | CouncilFile:
+def _read_in_worker(file: tuple[Path, str, int, int, dt.datetime]) -> bytes:
+    """One file read in a pool worker, pickled here: the parent keeps these bytes for the
+    submission cache instead of pickling the submission again."""
     path, name, config, year, received_at = file
-    return read_file(path, name, _worker_configs[config], year, received_at)
+    read = read_file(path, name, _worker_configs[config], year, received_at)
+    return pickle.dumps(read, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _read_job(job: ReadJob) -> Submission | CouncilFile:

@@ -108,8 +108,11 @@ class SubmissionCache:
         except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             return None  # a damaged entry, or one of an older code: read the file again
 
-    def put(self, sha256: str, name: str, value: Any) -> None:
-        self.pending.append((self._key(sha256, name), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+    def put(self, sha256: str, name: str, value: Any, pickled: bytes | None = None) -> None:
+        """Cache ``value``; ``pickled``, when given, is its pickle already made (by a reading worker)."""
+        if pickled is None:
+            pickled = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self.pending.append((self._key(sha256, name), pickled))
 
     def flush(self) -> None:
         if self.db is None or not self.pending:

@@ -9,6 +9,7 @@ already bounded the package's uncompressed size.
 
 from __future__ import annotations
 
+import functools
 import io
 import posixpath
 import re
@@ -154,6 +155,13 @@ def _legacy_font_styles(xml: bytes) -> dict[str, str]:
 
 def _sheet_parts(package: Mapping[str, bytes]) -> dict[str, str]:
     """Sheet name -> its part in the package, through the workbook's relationships."""
+    return dict(_sheet_targets(package.get("xl/_rels/workbook.xml.rels", b""), package["xl/workbook.xml"]))
+
+
+@functools.lru_cache(maxsize=256)
+def _sheet_targets(rels: bytes, workbook: bytes) -> tuple[tuple[str, str], ...]:
+    """:func:`_sheet_parts` of a workbook part and its relationships, remembered by their bytes:
+    the files made from one template carry the same two parts, which need not be parsed again."""
     targets: dict[str, str] = {}
     sheets: list[tuple[str, str]] = []
 
@@ -166,9 +174,9 @@ def _sheet_parts(package: Mapping[str, bytes]) -> dict[str, str]:
             rid = next((v for k, v in attrs.items() if _local(k) == "id"), "")
             sheets.append((attrs.get("name", ""), rid))
 
-    _parse(package.get("xl/_rels/workbook.xml.rels", b""), on_rel)
-    _parse(package["xl/workbook.xml"], on_sheet)
-    return {name: _resolve(targets.get(rid, "")) for name, rid in sheets}
+    _parse(rels, on_rel)
+    _parse(workbook, on_sheet)
+    return tuple((name, _resolve(targets.get(rid, ""))) for name, rid in sheets)
 
 
 def _resolve(target: str) -> str:

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pipeline import cells, intake, legacy, sheetxml, textnorm
+from pipeline import cells, intake, legacy, sheets, sheetxml, textnorm
 from pipeline.config import Field
 
 EXAMPLES = settings(max_examples=300, deadline=None, database=None)
@@ -144,6 +144,28 @@ def test_quick_agrees_with_the_field_parser(value: Any, spec: Field) -> None:
 )
 def test_quick_takes_only_the_plain_cases(value: Any, spec: Field, expected: Any) -> None:
     assert cells.quick(value, spec) is expected or cells.quick(value, spec) == expected
+
+
+@EXAMPLES
+@given(values | st.builds(cells.CellError, texts) | st.sampled_from([None, "", " ", "\u00a0"]), st.sampled_from(SPECS))
+@example("Kinh tế", CHOICE)
+@example(cells.CellError("Kinh tế"), CHOICE)
+@example(False, INTEGER)
+def test_a_fields_quick_reader_agrees_with_quick(value: Any, spec: Field) -> None:
+    quick = sheets._quick(value, spec)
+    read = sheets.quick_reader(spec)(value)
+    assert read is quick if quick is cells.SLOW else (read == quick and type(read) is type(quick))
+
+
+def test_a_choice_is_read_as_the_configured_string() -> None:
+    typed = "".join(["Kinh ", "tế"])
+    assert sheets.quick_reader(CHOICE)(typed) is CHOICE.choices[0]
+
+
+def test_labels_equal_as_keys_but_not_as_texts_are_told_apart() -> None:
+    assert sheets._label(1.0) == ("1", "1")
+    assert sheets._label(True) == ("True", "true")
+    assert sheets._label(" Tên  mô hình ") == ("Tên mô hình", "tên mô hình")
 
 
 def _reference_may_hold_special(xml: bytes) -> bool:

@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
+import pickle
 import random
 import shutil
 import sqlite3
@@ -202,9 +203,12 @@ def test_reading_in_worker_processes_gives_the_same_submissions(workspace: tuple
         path = copies / f"{index:03d}-{sources[index % len(sources)].name}"
         shutil.copyfile(sources[index % len(sources)], path)
         jobs.append((path, path.name, config, YEAR, dt.datetime(YEAR, 11, 20, 9, 0)))
-    in_workers = list(receipt._read_jobs(jobs))
+    answers = list(receipt._read_jobs(jobs))
+    in_workers = [read for read, _ in answers]
     here = [receipt.read_file(*job) for job in jobs]
     assert in_workers == here
+    # each worker's answer comes with its pickle, which the submission cache stores as it is
+    assert [pickle.loads(pickled) for _, pickled in answers if pickled is not None] == here
     assert [getattr(s, "unit_code", "") for s in in_workers] == [
         sources[i % len(sources)].stem for i in range(len(jobs))
     ]

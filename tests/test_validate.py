@@ -6,6 +6,7 @@ import copy
 import dataclasses
 import datetime as dt
 import io
+import pickle
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -211,6 +212,22 @@ def test_filled_template_is_accepted_with_typed_values(tmp_path: Path, config: C
     assert [r.values["name"] for r in sub.tables["collectives"]] == ["Tổ hòa giải khu phố Liêm Định"]
     assert sub.tables["individuals"] == ()
     assert sub.forms["activities"] == ANSWERS["activities"]
+
+
+def test_a_rows_cells_are_its_values_addresses_and_repeated_texts_are_kept_once(
+    tmp_path: Path, config: Config, filled_workbook: Any
+) -> None:
+    answers = copy.deepcopy(ANSWERS)
+    answers["models"][1]["field"] = answers["models"][0]["field"]
+    sub = _submit(tmp_path, config, filled_workbook(UNIT, answers))
+    first, second = sub.tables["models"]
+    assert first.cells["name"] == "B4" and second.cells["name"] == "B5"
+    assert dict(second.cells) == {key: cell[:-1] + "5" for key, cell in first.cells.items()}
+    assert list(first.cells) == list(first.values)  # every value has its cell, in schema order
+    assert first.cells == {key: cell for key, cell in first.cells.items()}  # equal to a plain dict
+    assert first.values["field"] is second.values["field"]  # one object for a choice repeated down a column
+    restored = pickle.loads(pickle.dumps(sub))
+    assert restored == sub and dict(restored.tables["models"][1].cells) == dict(second.cells)
 
 
 def test_every_unit_template_validates_as_its_unit(tmp_path: Path, config: Config, filled_workbook: Any) -> None:
