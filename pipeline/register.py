@@ -197,7 +197,7 @@ class YearChanges:
     updated_items: list[ItemRow]
     added_items: list[ItemRow]
     events: list[EventRow]
-    years: list[tuple[str, YearRow]]
+    years: Iterable[tuple[str, YearRow]]  # iterated once, as the rows are written
 
 
 def archive_path(root: Path, sha256: str, extension: str) -> Path:
@@ -436,7 +436,7 @@ class Register:
         db.executemany(f"INSERT OR REPLACE INTO events (id, {EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)", changes.events)
         db.executemany(
             "INSERT OR REPLACE INTO item_years (code, year, sha256, row, item_values) VALUES (?,?,?,?,?)",
-            [(code, year, *row) for code, row in changes.years],
+            ((code, year, *row) for code, row in changes.years),
         )
 
     # ------------------------------------------------------------------ mail
