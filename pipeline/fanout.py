@@ -66,13 +66,16 @@ def build_all(makers: Mapping[str, Maker], aside: Collection[str]) -> dict[str, 
         os.close(read_end)
         _child(write_end, parent, {name: makers[name] for name in moved})
     os.close(write_end)
-    try:
-        built = {name: make() for name, make in makers.items() if name not in aside}
-    except BaseException:
-        os.kill(pid, signal.SIGKILL)
-        _collect(read_end, pid)
-        raise
-    from_child = _collect(read_end, pid)
+    with os.fdopen(read_end, "rb") as pipe:
+        try:
+            built = {name: make() for name, make in makers.items() if name not in aside}
+            sent = pipe.read()  # until the child closes its end: when it ends
+        except BaseException:  # an error here, or Ctrl-C: the child's work is not wanted
+            os.kill(pid, signal.SIGKILL)
+            raise
+        finally:
+            _, status = os.waitpid(pid, 0)  # reaped whatever happened: no zombie is left
+    from_child = _results(sent) if status == 0 else {}
     for name in moved:
         # Not built there (it raised, or the child died): built here, so that its error is raised here.
         built[name] = from_child[name] if name in from_child else makers[name]()
@@ -111,15 +114,10 @@ def _die_with_parent(parent: int) -> None:  # pragma: no cover - runs in the chi
         os._exit(1)
 
 
-def _collect(read_end: int, pid: int) -> dict[str, bytes | None]:
-    """What the child sent (empty if it died before sending), once it has ended."""
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or not data:
-        return {}
+def _results(sent: bytes) -> dict[str, bytes | None]:
+    """What the child built, from the bytes it sent (empty if there are none or they are not whole)."""
     try:
-        results = pickle.loads(data)  # our own child's bytes, through a private pipe
+        results = pickle.loads(sent)  # our own child's bytes, through a private pipe
     except (pickle.UnpicklingError, EOFError, ValueError):
         return {}
     return results if isinstance(results, dict) else {}

@@ -72,6 +72,21 @@ def test_a_maker_that_fails_in_the_child_raises_here() -> None:
 
 
 @forking
+def test_a_child_that_dies_is_replaced_by_building_here() -> None:
+    here = os.getpid()
+
+    def dies_in_the_child() -> bytes:
+        if os.getpid() != here:
+            os._exit(3)  # as if killed (out of memory, say) before it sent anything
+        return b"built here"
+
+    before = _children()
+    built = fanout.build_all({"a": lambda: b"a", "b": dies_in_the_child}, aside={"b"})
+    assert built == {"a": b"a", "b": b"built here"}
+    assert _children() <= before
+
+
+@forking
 def test_a_maker_that_fails_here_stops_the_build_and_leaves_no_child() -> None:
     def fails() -> bytes:
         raise Broken("ở đây")
