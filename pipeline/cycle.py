@@ -26,6 +26,7 @@ from .consolidate import EXEMPT, LATE, MISSING, Consolidation, consolidate
 from .council import CouncilFile, CouncilResult, apply_council, forget_decisions
 from .findings import Finding, has_errors
 from .ooxml import atomic_write, atomic_write_all
+from .readpool import ReadPool
 from .receipt import check_file, file_extension, ingest, read_cycle, read_cycle_files
 from .register import (
     Register,
@@ -132,8 +133,9 @@ def run_consolidation(
     config.year(year)  # an unknown year is a config error before any work
     moment = now or dt.datetime.now().replace(microsecond=0)
     with open_register(root, moment) as register:
-        submissions = ingest(root, register, year, moment, config)
-        cycle = read_cycle_files(root, register, config, year, progress)
+        with ReadPool(config, year) as pool:  # reads the new files while ingest archives the next ones
+            submissions = ingest(root, register, year, moment, config, pool.prefetch)
+            cycle = read_cycle_files(root, register, config, year, progress, pool)
         submissions += cycle.submissions
         data = consolidate(submissions, config, year)
         data, notes, councils = _track(register, data, submissions, cycle.councils, config)

@@ -20,10 +20,8 @@ import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
-import os
-import pickle
 import re
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +32,7 @@ from .findings import finding
 from .intake import SourceFile, discover, receive
 from .mailin import check_sender, ingest_mail, is_mail_file
 from .ooxml import WriteBatch
+from .readpool import ReadJob, ReadPool
 from .register import FileEntry, Register, archive_path, sidecar_path, write_sidecar
 from .rollup import read_ward_summary
 from .runcache import SubmissionCache, open_submission_cache
@@ -92,12 +91,21 @@ def file_extension(path: Path) -> str:
     return suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ".bin"
 
 
-def ingest(root: Path, register: Register, year: int, now: dt.datetime, config: Config) -> list[Submission]:
+def ingest(
+    root: Path,
+    register: Register,
+    year: int,
+    now: dt.datetime,
+    config: Config,
+    found_new: Callable[[Path, str], None] | None = None,
+) -> list[Submission]:
     """Record and archive every inbox file; the ones that cannot even be read come back as findings.
 
     A file already seen with the same metadata (:mod:`.filestate`) is not read again: its hash is
     known, and so is its archived copy. New archived copies and sidecars are written as one batch,
-    flushed to the disk together before the register's transaction records them."""
+    flushed to the disk together before the register's transaction records them. Each file whose
+    content had to be read goes to ``found_new`` (its path and name) as soon as it is recorded: the
+    run's read pool starts reading it while the next files are archived."""
     inbox = root / "inbox"
     unreadable = []
     hashes = KnownHashes(root)
@@ -107,8 +115,11 @@ def ingest(root: Path, register: Register, year: int, now: dt.datetime, config: 
             if is_mail_file(path):  # a saved message: its spreadsheets are the received files
                 unreadable += _ingest_mail(root, register, path, name, year, now, config)
                 continue
-            if not _ingest_file(root, register, path, name, year, now, hashes, batch):
+            read = _ingest_file(root, register, path, name, year, now, hashes, batch)
+            if read is None:
                 unreadable.append(check_file(path, name, config, year))
+            elif read and found_new is not None:
+                found_new(path, name)
     hashes.save()
     return unreadable
 
@@ -122,9 +133,10 @@ def _ingest_file(
     now: dt.datetime,
     hashes: KnownHashes,
     batch: WriteBatch,
-) -> bool:
-    """Record and archive one inbox file; False when it cannot be read (a failure to write the
-    archive is not caught here: a full disk must stop the run, not pass for an unreadable file)."""
+) -> bool | None:
+    """Record and archive one inbox file: whether its content had to be read (its hash was not
+    known), None when it cannot be read (a failure to write the archive is not caught here: a full
+    disk must stop the run, not pass for an unreadable file)."""
     extension = file_extension(path)
     data = None
     try:
@@ -135,7 +147,7 @@ def _ingest_file(
             data = path.read_bytes()
             sha, size = hashlib.sha256(data).hexdigest(), len(data)
     except OSError:
-        return False
+        return None
     if data is not None and not archive_path(root, sha, extension).exists():
         batch.add(archive_path(root, sha, extension), data)
     modified = dt.datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0)
@@ -143,7 +155,7 @@ def _ingest_file(
     if not sidecar_path(root, sha).exists():
         write_sidecar(root, register, sha, batch.add)
     hashes.put(name, key, sha)
-    return True
+    return data is not None
 
 
 def _ingest_mail(
@@ -167,19 +179,27 @@ class Cycle:
 
 
 def read_cycle_files(
-    root: Path, register: Register, config: Config, year: int, progress: Progress | None = None
+    root: Path,
+    register: Register,
+    config: Config,
+    year: int,
+    progress: Progress | None = None,
+    pool: ReadPool | None = None,
 ) -> Cycle:
     """Read the archived copy of every file received in ``year``'s cycle; note the units' verdicts
     (a council file's verdict is noted when its decisions are applied, council.apply_council).
 
     Each file's verdict is noted as soon as it is read, in ledger order, while the reading workers
-    go on with the next files (not all at the end, when they would have nothing left to do)."""
+    go on with the next files (not all at the end, when they would have nothing left to do).
+    ``pool`` is the run's read pool when ingest already handed it the new files (:mod:`.readpool`)."""
     from .tracking import known_codes
 
     known = known_codes(register)
     cycle = Cycle()
-    with open_submission_cache(root, config, year) as cache:
-        for entry, read in _read_entries(root, register.files(year), config, year, cache, progress):
+    with contextlib.ExitStack() as stack:
+        cache = stack.enter_context(open_submission_cache(root, config, year))
+        pool = pool or stack.enter_context(ReadPool(config, year))
+        for entry, read in _read_entries(root, register.files(year), cache, pool, progress):
             if isinstance(read, CouncilFile):
                 cycle.councils.append(read)
                 continue
@@ -193,27 +213,25 @@ def read_cycle_files(
 
 
 def _read_entries(
-    root: Path, entries: list[FileEntry], config: Config, year: int, cache: SubmissionCache, progress: Progress | None
+    root: Path, entries: list[FileEntry], cache: SubmissionCache, pool: ReadPool, progress: Progress | None
 ) -> Iterator[tuple[FileEntry, Submission | CouncilFile]]:
     """The archived files read (item codes not yet checked), in ledger order, each as soon as it is
     read: from the cache when a content was read before under the same name, code and
-    configuration; the others read anew, over the machine's cores when there are enough of them
-    to pay for starting the workers."""
+    configuration; from the pool's prefetch when it read this content under this name while ingest
+    archived it; the others read anew (in the pool's workers when there are enough of them)."""
     cached = [cache.get(entry.sha256, entry.first_name) for entry in entries]
-    jobs = [
-        (entry.archive_path(root), entry.first_name, config, year, entry.received_at)
-        for entry, known in zip(entries, cached, strict=True)
-        if not isinstance(known, Submission)
+    early = [
+        not isinstance(c, Submission) and pool.prefetched(e.first_name) for e, c in zip(entries, cached, strict=True)
     ]
-    with contextlib.closing(_read_jobs(jobs)) as fresh:  # closed: the workers stop with the last file
-        for entry, known in zip(entries, cached, strict=True):
+    jobs = [
+        _job(root, e) for e, c, p in zip(entries, cached, early, strict=True) if not isinstance(c, Submission) and not p
+    ]
+    with contextlib.closing(pool.read_all(jobs)) as fresh:  # closed: the workers stop with the last file
+        for entry, known, prefetched in zip(entries, cached, early, strict=True):
             if isinstance(known, Submission):
-                source = SourceFile(
-                    entry.archive_path(root), entry.first_name, entry.sha256, known.source.size, entry.received_at
-                )
-                read: Submission | CouncilFile = dataclasses.replace(known, source=source)
+                read: Submission | CouncilFile = dataclasses.replace(known, source=_archived_source(root, entry, known))
             else:
-                read, pickled = next(fresh)
+                read, pickled = _new_reading(root, entry, pool) if prefetched else next(fresh)
                 if isinstance(read, Submission) and read.source.sha256 == entry.sha256:
                     # read and hashed as the ledger says: not a transient failure
                     cache.put(entry.sha256, entry.first_name, read, pickled)
@@ -222,52 +240,24 @@ def _read_entries(
             yield entry, read
 
 
-# Fewer files than this are read in this process: starting workers costs more than they save.
-POOL_MIN_FILES = 64
-ReadJob = tuple[Path, str, Config, int, dt.datetime]
+def _new_reading(root: Path, entry: FileEntry, pool: ReadPool) -> tuple[Submission | CouncilFile, bytes | None]:
+    """The prefetched reading of a file, as if read from its archived copy; when the prefetch read
+    other content (the file was replaced meanwhile) or its worker failed, the archived copy read here."""
+    taken = pool.take(entry.sha256, entry.first_name)
+    if taken is None:
+        return pool.read_here(_job(root, entry)), None
+    submission, pickled = taken
+    return dataclasses.replace(submission, source=_archived_source(root, entry, submission)), pickled
 
 
-def _read_jobs(jobs: list[ReadJob]) -> Generator[tuple[Submission | CouncilFile, bytes | None], None, None]:
-    """``read_file`` of every job, in order, each with its pickle when a worker sent it (the
-    submission cache stores those bytes as they are); in a pool of one worker per core for a
-    large batch.
-
-    The jobs of a run share one configuration: it goes to each worker once, when it starts (a
-    pickled Config is ~140 KB and took ~7 ms to send and rebuild, once per chunk of jobs); each
-    job then carries only its file, name, year, received-at and which configuration it uses."""
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
-    if len(jobs) < POOL_MIN_FILES or workers < 2:
-        yield from ((_read_job(job), None) for job in jobs)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    configs = list({id(job[2]): job[2] for job in jobs}.values())
-    index = {id(config): number for number, config in enumerate(configs)}
-    files = [(path, name, index[id(config)], year, received_at) for path, name, config, year, received_at in jobs]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_use_configs, initargs=(configs,)) as pool:
-        for pickled in pool.map(_read_in_worker, files, chunksize=16):
-            yield pickle.loads(pickled), pickled
+def _job(root: Path, entry: FileEntry) -> ReadJob:
+    return (entry.archive_path(root), entry.first_name, entry.received_at)
 
 
-MAX_WORKERS = 4
-# The configurations a pool worker reads with, set once by the pool's initializer.
-_worker_configs: list[Config] = []
-
-
-def _use_configs(configs: list[Config]) -> None:
-    _worker_configs[:] = configs
-
-
-def _read_in_worker(file: tuple[Path, str, int, int, dt.datetime]) -> bytes:
-    """One file read in a pool worker, pickled here: the parent keeps these bytes for the
-    submission cache instead of pickling the submission again."""
-    path, name, config, year, received_at = file
-    read = read_file(path, name, _worker_configs[config], year, received_at)
-    return pickle.dumps(read, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _read_job(job: ReadJob) -> Submission | CouncilFile:
-    return read_file(*job)
+def _archived_source(root: Path, entry: FileEntry, read: Submission) -> SourceFile:
+    """Where a submission read before (cached, or read from the inbox) is kept now: its archived copy,
+    as the ledger records it."""
+    return SourceFile(entry.archive_path(root), entry.first_name, entry.sha256, read.source.size, entry.received_at)
 
 
 def read_cycle(

@@ -193,19 +193,21 @@ def test_inputs_digest_depends_on_values_not_on_shared_objects() -> None:
 
 def test_reading_in_worker_processes_gives_the_same_submissions(workspace: tuple[Path, Config]) -> None:
     from pipeline import receipt
+    from pipeline.readpool import POOL_MIN_FILES, ReadPool
 
     root, config = workspace
     sources = sorted((root / "inbox").glob("*.xlsx"))
     copies = root / "many"
     copies.mkdir()
     jobs = []
-    for index in range(receipt.POOL_MIN_FILES):
+    for index in range(POOL_MIN_FILES):
         path = copies / f"{index:03d}-{sources[index % len(sources)].name}"
         shutil.copyfile(sources[index % len(sources)], path)
-        jobs.append((path, path.name, config, YEAR, dt.datetime(YEAR, 11, 20, 9, 0)))
-    answers = list(receipt._read_jobs(jobs))
+        jobs.append((path, path.name, dt.datetime(YEAR, 11, 20, 9, 0)))
+    with ReadPool(config, YEAR) as pool:
+        answers = list(pool.read_all(jobs))
     in_workers = [read for read, _ in answers]
-    here = [receipt.read_file(*job) for job in jobs]
+    here = [receipt.read_file(path, name, config, YEAR, received) for path, name, received in jobs]
     assert in_workers == here
     # each worker's answer comes with its pickle, which the submission cache stores as it is
     assert [pickle.loads(pickled) for _, pickled in answers if pickled is not None] == here

@@ -1,0 +1,131 @@
+"""The read pool: files read while ingest archives the next ones give the run a serial read would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from workspace import drop_workbook
+
+from pipeline import readpool
+from pipeline.config import Config, load_config
+from pipeline.cycle import run_consolidation
+from pipeline.demo import sample_answers
+from pipeline.readpool import ReadPool
+from pipeline.receipt import read_file
+from pipeline.validate import Submission
+
+REPO = Path(__file__).parents[1]
+YEAR = 2026
+UNITS = ("KP-BD01", "TH-NK02", "HLHPN", "KP-BD02")
+ARRIVED = dt.datetime(YEAR, 11, 20, 9, 0)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> tuple[Path, Config]:
+    """Four units' files in the inbox, one of them with typical mistakes."""
+    shutil.copytree(REPO / "config", tmp_path / "config")
+    config = load_config(tmp_path)
+    for index, code in enumerate(UNITS):
+        unit = config.units.get(code)
+        assert unit is not None
+        answers = sample_answers(config, unit, YEAR, random.Random(code), with_errors=index == 2)
+        drop_workbook(tmp_path, config, code, answers, f"{code}.xlsx", ARRIVED, YEAR)
+    return tmp_path, config
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_prefetched_file_is_taken_only_for_the_content_it_read(workspace: tuple[Path, Config]) -> None:
+    root, config = workspace
+    first, second = sorted((root / "inbox").glob("*.xlsx"))[:2]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readpool, "POOL_MIN_FILES", 1)  # workers from the first file on
+        with ReadPool(config, YEAR) as pool:
+            pool.prefetch(first, first.name)
+            pool.prefetch(second, second.name)
+            assert pool.prefetched(first.name) and pool.prefetched(second.name)
+            assert not pool.prefetched("chưa-đọc.xlsx")
+            assert pool.take(_sha(first), "chưa-đọc.xlsx") is None
+            taken = pool.take(_sha(first), first.name)
+            assert taken is not None
+            assert taken[0] == read_file(first, first.name, config, YEAR)
+            # the ledger holds other content under that name (the file was replaced after it was read)
+            assert pool.take(_sha(first), second.name) is None
+            assert not pool.prefetched(second.name)  # taken once, whatever it held
+
+
+def test_files_wait_until_enough_of_them_pay_for_the_workers(workspace: tuple[Path, Config]) -> None:
+    root, config = workspace
+    files = sorted((root / "inbox").glob("*.xlsx"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readpool, "POOL_MIN_FILES", len(files) + 1)
+        with ReadPool(config, YEAR) as pool:
+            for path in files:
+                pool.prefetch(path, path.name)
+            assert not any(pool.prefetched(p.name) for p in files)  # read later, from the archive
+
+
+def _run(root: Path, config: Config) -> tuple[list[Submission], dict[str, str]]:
+    result = run_consolidation(root, config, YEAR, dt.date(YEAR, 12, 5), now=dt.datetime(YEAR, 12, 1, 8, 0))
+    folder = root / "outbox" / str(YEAR)
+    outputs = {p.relative_to(folder).as_posix(): _sha(p) for p in sorted(folder.rglob("*.*"))}
+    return list(result.submissions), outputs
+
+
+def test_a_run_that_reads_while_ingesting_equals_one_that_reads_after(
+    workspace: tuple[Path, Config], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    root, config = workspace
+    serial = tmp_path_factory.mktemp("serial") / "ws"
+    shutil.copytree(root, serial)
+    taken: list[str] = []
+
+    class Counting(ReadPool):
+        def take(self, sha256: str, name: str) -> tuple[Submission, bytes] | None:
+            answer = super().take(sha256, name)
+            taken.extend([name] if answer else [])
+            return answer
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readpool, "POOL_MIN_FILES", 1)
+        patch.setattr("pipeline.cycle.ReadPool", Counting)
+        early = _run(root, config)
+    assert sorted(taken) == sorted(f"{code}.xlsx" for code in UNITS)  # every file read while ingesting
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readpool, "POOL_MIN_FILES", 10_000)
+        late = _run(serial, load_config(serial))
+    assert [s.source.name for s in early[0]] == [s.source.name for s in late[0]]
+    assert [(s.unit_code, s.accepted, s.findings, s.tables) for s in early[0]] == [
+        (s.unit_code, s.accepted, s.findings, s.tables) for s in late[0]
+    ]
+    # every submission names its archived copy, not the inbox file the pool read
+    assert all("luu-tru" in s.source.path.as_posix() for s in early[0])
+    assert early[1] == late[1]
+
+
+def test_a_prefetch_of_other_content_is_replaced_by_the_archived_copy(workspace: tuple[Path, Config]) -> None:
+    root, config = workspace
+    inbox = sorted((root / "inbox").glob("*.xlsx"))
+    impostor = root / "elsewhere.xlsx"
+    shutil.copyfile(inbox[1], impostor)
+
+    class Misled(ReadPool):
+        """A pool whose prefetch of the first file read another one (as if it was replaced meanwhile)."""
+
+        def prefetch(self, path: Path, name: str) -> None:
+            super().prefetch(impostor if name == inbox[0].name else path, name)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readpool, "POOL_MIN_FILES", 1)
+        patch.setattr("pipeline.cycle.ReadPool", Misled)
+        submissions, _ = _run(root, config)
+    first = next(s for s in submissions if s.source.name == inbox[0].name)
+    assert first.unit_code == inbox[0].stem  # its own content, read from the archive
+    assert first.source.sha256 == _sha(inbox[0])
