@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import random
 import shutil
 from pathlib import Path
 
 import pytest
-from workspace import drop_workbook
+from workspace import sample_workspace
 
 from pipeline import readpool
 from pipeline.config import Config, load_config
 from pipeline.cycle import run_consolidation
-from pipeline.demo import sample_answers
 from pipeline.readpool import ReadPool
 from pipeline.receipt import read_file
 from pipeline.validate import Submission
@@ -28,14 +26,7 @@ ARRIVED = dt.datetime(YEAR, 11, 20, 9, 0)
 @pytest.fixture
 def workspace(tmp_path: Path) -> tuple[Path, Config]:
     """Four units' files in the inbox, one of them with typical mistakes."""
-    shutil.copytree(REPO / "config", tmp_path / "config")
-    config = load_config(tmp_path)
-    for index, code in enumerate(UNITS):
-        unit = config.units.get(code)
-        assert unit is not None
-        answers = sample_answers(config, unit, YEAR, random.Random(code), with_errors=index == 2)
-        drop_workbook(tmp_path, config, code, answers, f"{code}.xlsx", ARRIVED, YEAR)
-    return tmp_path, config
+    return sample_workspace(tmp_path, REPO, UNITS, YEAR, ARRIVED, with_errors=2)
 
 
 def _sha(path: Path) -> str:

@@ -14,6 +14,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from workspace import sample_workspace
 
 from pipeline.config import Config, load_config
 from pipeline.cycle import RunResult, run_consolidation
@@ -32,18 +33,7 @@ UNITS = ("KP-BD01", "TH-NK02", "HLHPN")
 @pytest.fixture
 def workspace(tmp_path: Path) -> tuple[Path, Config]:
     """Three units' files in the inbox; the last one with typical mistakes (so it gets a feedback copy)."""
-    shutil.copytree(REPO / "config", tmp_path / "config")
-    config = load_config(tmp_path)
-    for index, code in enumerate(UNITS):
-        unit = config.units.get(code)
-        assert unit is not None
-        answers = sample_answers(config, unit, YEAR, random.Random(code), with_errors=index == 2)
-        path = tmp_path / "inbox" / f"{code}.xlsx"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(fill_workbook(template_bytes(config, unit, YEAR), answers, config))
-        moment = dt.datetime(YEAR, 11, 20, 9, 0).timestamp()
-        os.utime(path, (moment, moment))
-    return tmp_path, config
+    return sample_workspace(tmp_path, REPO, UNITS, YEAR, dt.datetime(YEAR, 11, 20, 9, 0), with_errors=2)
 
 
 def _run(root: Path, config: Config) -> RunResult:
