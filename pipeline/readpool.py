@@ -78,15 +78,14 @@ class ReadPool:
 
     def take(self, sha256: str, name: str) -> tuple[Submission, bytes] | None:
         """The prefetched submission of ``name`` and its pickle, if what was read had the content
-        ``sha256``; None when it had another, was a council workbook, or the worker failed (the
-        caller reads the file again)."""
+        ``sha256``; None when it had another or was a council workbook (the caller reads the
+        archived copy). A worker that died raises here (``BrokenProcessPool``), as it does for the
+        files read after ingest: its file is not read again in this process, where it could take
+        the run down with it."""
         future = self._prefetched.pop(name, None)
         if future is None:
             return None
-        try:
-            pickled = future.result()
-        except Exception:  # a worker that died (BrokenProcessPool) and the like: read it again here
-            return None
+        pickled = future.result()
         read = pickle.loads(pickled)
         if not isinstance(read, Submission) or read.source.sha256 != sha256:
             return None

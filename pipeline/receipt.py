@@ -242,7 +242,7 @@ def _read_entries(
 
 def _new_reading(root: Path, entry: FileEntry, pool: ReadPool) -> tuple[Submission | CouncilFile, bytes | None]:
     """The prefetched reading of a file, as if read from its archived copy; when the prefetch read
-    other content (the file was replaced meanwhile) or its worker failed, the archived copy read here."""
+    other content (the file was replaced meanwhile), the archived copy read here."""
     taken = pool.take(entry.sha256, entry.first_name)
     if taken is None:
         return pool.read_here(_job(root, entry)), None

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import shutil
+import sys
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -120,3 +123,24 @@ def test_a_prefetch_of_other_content_is_replaced_by_the_archived_copy(workspace:
     first = next(s for s in submissions if s.source.name == inbox[0].name)
     assert first.unit_code == inbox[0].stem  # its own content, read from the archive
     assert first.source.sha256 == _sha(inbox[0])
+
+
+@pytest.mark.skipif(sys.platform != "linux" or readpool.worker_count() < 2, reason="forked workers")
+def test_a_worker_that_dies_stops_the_reading_without_reading_the_file_here(
+    workspace: tuple[Path, Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, config = workspace
+    path = sorted((root / "inbox").glob("*.xlsx"))[0]
+    here = os.getpid()
+
+    def dies(*_: object) -> None:
+        if os.getpid() != here:
+            os._exit(9)  # as a crash inside the native reader would end the worker
+        raise AssertionError("the file that killed a worker was read again in the run's process")
+
+    monkeypatch.setattr(readpool, "_read", dies)  # forked workers inherit it
+    monkeypatch.setattr(readpool, "POOL_MIN_FILES", 1)
+    with ReadPool(config, YEAR) as pool:
+        pool.prefetch(path, path.name)
+        with pytest.raises(BrokenProcessPool):
+            pool.take(_sha(path), path.name)
