@@ -162,14 +162,10 @@ def _items(sheet_key: str, chosen: Mapping[str, Submission], config: Config) -> 
     sheet = config.template.sheet(sheet_key)
     score_keys = [f.key for f in sheet.score_fields()]
     classify = config.criteria.classify
-    # Each code's unit looked up once (``Units.get``, the first unit of a code, scans the list).
-    first: dict[str, Unit] = {}
-    for unit in config.units.units:
-        first.setdefault(unit.code, unit)
     items: list[Item] = []
-    for code in (u.code for u in config.units.units if u.code in chosen):
-        sub = chosen[code]
-        unit, file = first[code], sub.source.name
+    for unit in (u for u in config.units.units if u.code in chosen):
+        sub = chosen[unit.code]
+        file = sub.source.name
         for record in sub.tables.get(sheet_key, ()):
             total = _total(record.values, score_keys)
             items.append(Item(sheet_key, unit, record.values, total, classify(total), file, sheet.title, record.row))

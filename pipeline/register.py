@@ -162,6 +162,11 @@ EventRow = tuple[int, str, int, str, str | None, str, str, str]  # id, then the 
 YearRow = tuple[str, int, str]  # an item's snapshot of a year: sha256, row, item_values (JSON)
 
 
+# An item's values as the register keeps them in item_years: JSON, keys sorted, non-ASCII kept,
+# dates as text (the encoder built once: tracking encodes every item of a year).
+values_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
+
+
 def values_digest(text: bytes) -> bytes:
     """A short digest of an item's values JSON (UTF-8), to tell whether the register holds them."""
     return hashlib.blake2b(text, digest_size=16).digest()
@@ -351,7 +356,7 @@ class Register:
     def record_year(self, code: str, year: int, sha256: str, row: int, values: dict[str, Any]) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO item_years (code, year, sha256, row, item_values) VALUES (?,?,?,?,?)",
-            (code, year, sha256, row, json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)),
+            (code, year, sha256, row, values_json(values)),
         )
 
     def latest_values(self, before_year: int) -> dict[str, dict[str, Any]]:

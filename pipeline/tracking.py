@@ -11,7 +11,6 @@ the evidence (the file's hash) and the reason.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +19,7 @@ from .config import Config
 from .consolidate import ITEM_SHEETS, Consolidation, Item
 from .findings import Finding, finding
 from .lifecycle import allowed, apply
-from .register import EventRow, ItemRow, Register, YearChanges, YearRow, YearSnapshot, values_digest
+from .register import EventRow, ItemRow, Register, YearChanges, YearRow, YearSnapshot, values_digest, values_json
 from .textnorm import fold
 from .validate import Submission
 
@@ -208,9 +207,6 @@ class _Book:
 _PendingYear = tuple[str, int, Mapping[str, Any]]
 # The state of a newly registered item (the life-cycle table's "register" move).
 _REGISTERED = apply(None, "register")
-# An item's values as the register keeps them: what ``json.dumps(values, ensure_ascii=False,
-# sort_keys=True, default=str)`` gives, with the encoder built once rather than once per item.
-_values_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
 
 
 def _changed_years(
@@ -221,7 +217,7 @@ def _changed_years(
     without digesting its values. A generator: the register writes each row before the next one
     is encoded."""
     for code, (sha256, row, values) in years.items():
-        text = _values_json(values if type(values) is dict else dict(values))
+        text = values_json(values if type(values) is dict else dict(values))
         held = stored.get(code)
         if held is None or held[0] != sha256 or held[1] != row or held[2] != values_digest(text.encode("utf-8")):
             yield code, (sha256, row, text)
