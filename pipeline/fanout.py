@@ -28,6 +28,8 @@ import sys
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
+from .lifeline import die_with_parent
+
 __all__ = ["build_all", "can_fork", "room_for_child"]
 
 Maker = Callable[[], bytes | None]
@@ -86,7 +88,7 @@ def _child(write_end: int, parent: int, makers: Mapping[str, Maker]) -> None:  #
     """Build ``makers`` and send what was built to the parent; never returns."""
     status = 1
     try:
-        _die_with_parent(parent)
+        die_with_parent(parent)
         # The child lives for seconds: a collection would only walk (and so copy) the parent's pages.
         gc.disable()
         results: dict[str, bytes | None] = {}
@@ -100,18 +102,6 @@ def _child(write_end: int, parent: int, makers: Mapping[str, Maker]) -> None:  #
         status = 0
     finally:
         os._exit(status)
-
-
-def _die_with_parent(parent: int) -> None:  # pragma: no cover - runs in the child
-    """Ask Linux to kill this process when its parent dies (``prctl(PR_SET_PDEATHSIG, SIGKILL)``)."""
-    import ctypes
-
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent died before the request was made
-        os._exit(1)
 
 
 def _results(sent: bytes) -> dict[str, bytes | None]:

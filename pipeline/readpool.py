@@ -12,6 +12,7 @@ The pool starts only once enough files are waiting to pay for the workers (``POO
 run with a few new files reads them in its own process. The configuration goes to each worker once,
 when it starts (a pickled Config is ~140 KB and took ~7 ms to send and rebuild, once per chunk of
 jobs). A worker sends each submission pickled; the submission cache stores those bytes as they are.
+Workers die with the run, even one killed outright (:mod:`.lifeline`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from .config import Config
 from .council import CouncilFile
+from .lifeline import die_with_parent
 from .validate import Submission
 
 __all__ = ["MAX_WORKERS", "POOL_MIN_FILES", "ReadJob", "ReadPool"]
@@ -112,7 +114,7 @@ class ReadPool:
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             self._executor = ProcessPoolExecutor(
-                max_workers=worker_count(), initializer=_use_config, initargs=(self.config,)
+                max_workers=worker_count(), initializer=_start_worker, initargs=(os.getpid(), self.config)
             )
         return self._executor
 
@@ -121,7 +123,10 @@ class ReadPool:
 _worker_config: list[Config] = []
 
 
-def _use_config(config: Config) -> None:
+def _start_worker(parent: int, config: Config) -> None:
+    """A worker's start: it dies with the run (a worker of a killed run would otherwise wait for
+    work forever, holding the workspace lock it inherited: see lifeline.py) and keeps ``config``."""
+    die_with_parent(parent)
     _worker_config[:] = [config]
 
 

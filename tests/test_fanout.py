@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from procs import outlived
 
 from pipeline import fanout
 
@@ -153,18 +154,7 @@ def test_a_killed_parent_takes_its_child_with_it(tmp_path: Path) -> None:
         parent.send_signal(signal.SIGKILL)
         parent.wait()
     pid = int(child_pid.read_text())
-    deadline = time.monotonic() + 5
-    while _alive(pid):
-        assert time.monotonic() < deadline, "the child outlived its killed parent"
-        time.sleep(0.05)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"  # a zombie has ended; only its parent (gone here) would reap it
+    assert not outlived([pid], 5), "the child outlived its killed parent"
 
 
 def _meminfo(tmp_path: Path, available_kb: int, resident_pages: int) -> tuple[str, str]:

@@ -1,22 +1,25 @@
 """``dvk consolidate`` killed with SIGKILL at many points: nothing half-written, nothing lost.
 
-Most kills land after a random delay within the duration of a clean run of the same workspace
-(measured first), so they fall in every phase: start-up, reading and archiving the inbox, the
-register's transaction. Writing the outputs takes a small share of a run, so two more kills are
+Most kills land after a random delay within the first three quarters of a clean run of the same
+workspace (measured first; a later run can be quicker, helped by what a killed one had cached), so
+they fall in every phase: start-up, reading and archiving the inbox, the register's transaction. Writing the outputs takes a small share of a run, so two more kills are
 aimed at it by watching the outbox (no hook in the code): when a temporary output appears, and
 when the first output is renamed into place. After each kill: every file in ``outbox/`` is
 complete (each .xlsx/.docx opens as a zip and passes ``testzip``, each archived copy matches the
 hash it is named by, each sidecar parses) or is a hidden temporary file that the next run sweeps
 up; the register passes ``PRAGMA integrity_check``; the inbox is unchanged (hashes, sizes, times).
+No process of the killed run outlives it (a pool worker left behind would hold the workspace lock).
 The next run starts at once with ``--lock-wait 0`` (the killed run's lock died with it), and
 after it completes the register and every output equal those of a clean run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
+import os
 import random
 import signal
 import sqlite3
@@ -29,8 +32,10 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+import procs
 import pytest
 from faultspace import build_workspace, copy_workspace, inbox_state
+from procs import outlived
 
 from pipeline import replay
 from pipeline.ooxml import is_temporary
@@ -39,43 +44,66 @@ from pipeline.register import ARCHIVE_FOLDER, REGISTER_FILE
 DVK = [sys.executable, "-m", "pipeline"]
 
 
+# Generous bounds, so that a run that hangs fails the test instead of stalling the suite.
+RUN_TIMEOUT = 900.0
+GONE_TIMEOUT = 10.0
+
+
 def _start(root: Path) -> subprocess.Popen[bytes]:
+    """A run in a process group of its own: what it forks can be found, and stopped, by the group."""
     command = [*DVK, "--root", str(root), "--lock-wait", "0", "consolidate", "--year", "2026", "--json"]
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
 
 
 def _complete_run(root: Path) -> float:
     """Run to the end; the run's duration in seconds."""
     started = time.monotonic()
     process = _start(root)
-    _, stderr = process.communicate()
+    try:
+        _, stderr = process.communicate(timeout=RUN_TIMEOUT)
+    finally:
+        _stop_group(process)
     assert process.returncode == 0, stderr.decode()
     return time.monotonic() - started
+
+
+def _kill(process: subprocess.Popen[bytes]) -> bool:
+    """SIGKILL the run; whether the kill landed before its end. Nothing the run forked may outlive
+    it: a pool worker or report child left behind would hold the workspace lock (and the run's
+    standard error, which this test reads to the end)."""
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    left = outlived(procs.group(process.pid), GONE_TIMEOUT)
+    _stop_group(process)
+    assert not left, f"processes of the killed run outlived it: {left}"
+    _, stderr = process.communicate(timeout=GONE_TIMEOUT)
+    assert process.returncode in (0, -signal.SIGKILL), stderr.decode()
+    return process.returncode == -signal.SIGKILL
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """Kill whatever is left of the run's process group (after a failed check, not to hang the suite)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def _killed_run(root: Path, delay: float) -> bool:
     """Start a run and SIGKILL it after ``delay`` seconds; whether the kill landed before its end."""
     process = _start(root)
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=delay)
-    except subprocess.TimeoutExpired:
-        process.send_signal(signal.SIGKILL)
-    _, stderr = process.communicate()
-    assert process.returncode in (0, -signal.SIGKILL), stderr.decode()
-    return process.returncode == -signal.SIGKILL
+    return _kill(process)
 
 
 def _killed_when(root: Path, moment: Callable[[Path, int], bool]) -> bool:
     """Start a run and SIGKILL it as soon as ``moment(root, start_ns)`` holds (polled every
     millisecond); whether the kill landed before the run's end."""
     started = time.time_ns()
+    deadline = time.monotonic() + RUN_TIMEOUT
     process = _start(root)
-    while process.poll() is None and not moment(root, started):
+    while process.poll() is None and not moment(root, started) and time.monotonic() < deadline:
         time.sleep(0.001)
-    process.send_signal(signal.SIGKILL)
-    _, stderr = process.communicate()
-    assert process.returncode in (0, -signal.SIGKILL), stderr.decode()
-    return process.returncode == -signal.SIGKILL
+    return _kill(process)
 
 
 def _outputs_staged(root: Path, started: int) -> bool:
@@ -134,7 +162,7 @@ def _kill_repeatedly(tmp_path: Path, units: int, kills: int) -> None:
     landed = 0
     # Random moments, then the two short windows a random delay rarely hits.
     kill_runs: list[Callable[[], bool]] = [
-        functools.partial(_killed_run, victim, rng.uniform(0.1, 1.0) * duration) for _ in range(kills)
+        functools.partial(_killed_run, victim, rng.uniform(0.05, 0.75) * duration) for _ in range(kills)
     ]
     kill_runs += [functools.partial(_killed_when, victim, when) for when in (_outputs_staged, _outputs_renamed)]
     for kill_run in kill_runs:

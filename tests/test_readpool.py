@@ -6,11 +6,16 @@ import datetime as dt
 import hashlib
 import os
 import shutil
+import signal
+import subprocess
 import sys
+import textwrap
+import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
+from procs import outlived
 from workspace import sample_workspace
 
 from pipeline import readpool
@@ -144,3 +149,46 @@ def test_a_worker_that_dies_stops_the_reading_without_reading_the_file_here(
         pool.prefetch(path, path.name)
         with pytest.raises(BrokenProcessPool):
             pool.take(_sha(path), path.name)
+
+
+@pytest.mark.skipif(sys.platform != "linux" or readpool.worker_count() < 2, reason="forked workers")
+def test_a_run_killed_outright_takes_its_workers_with_it(workspace: tuple[Path, Config], tmp_path: Path) -> None:
+    """A worker of a run killed with SIGKILL would otherwise wait for work forever, holding the
+    workspace lock and the run's standard error (whoever waits for the run's end waits for it)."""
+    root, _ = workspace
+    path = sorted((root / "inbox").glob("*.xlsx"))[0]
+    workers = tmp_path / "workers"
+    script = textwrap.dedent(
+        f"""
+        import os, time
+        from pathlib import Path
+        from pipeline import readpool
+        from pipeline.config import load_config
+
+        readpool.POOL_MIN_FILES = 1
+        with readpool.ReadPool(load_config(Path({str(root)!r})), {YEAR}) as pool:
+            pool.prefetch(Path({str(path)!r}), {path.name!r})
+            pool.take("", {path.name!r})  # read: the workers have started
+            children = Path(f"/proc/{{os.getpid()}}/task/{{os.getpid()}}/children").read_text().split()
+            Path({str(workers)!r}).write_text(" ".join(children))
+            time.sleep(120)
+        """
+    )
+    run = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not workers.exists() and run.poll() is None:
+            assert time.monotonic() < deadline, "the workers never started"
+            time.sleep(0.05)
+        assert run.poll() is None, run.communicate()[1].decode()
+    finally:
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+    pids = [int(pid) for pid in workers.read_text().split()]
+    assert len(pids) == readpool.worker_count()
+    left = outlived(pids, 5)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "a worker outlived its killed run"
+    _, stderr = run.communicate(timeout=10)  # nothing holds the run's standard error any more
+    assert stderr == b""

@@ -1,0 +1,39 @@
+"""Processes seen through Linux's /proc: whether one still runs, which ones are in a process group."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name: state, ppid, pgrp, ..."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()
+    except OSError:
+        return None
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie has ended; only its parent, perhaps gone, would reap it)."""
+    fields = _stat(pid)
+    return fields is not None and fields[0] != "Z"
+
+
+def group(pgid: int) -> list[int]:
+    """The live processes of process group ``pgid``."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _stat(int(entry.name))
+            if fields is not None and fields[0] != "Z" and int(fields[2]) == pgid:
+                members.append(int(entry.name))
+    return members
+
+
+def outlived(pids: list[int], seconds: float) -> list[int]:
+    """Those of ``pids`` still running after waiting up to ``seconds`` for all of them to end."""
+    deadline = time.monotonic() + seconds
+    while (running := [pid for pid in pids if alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return running
