@@ -128,15 +128,25 @@ def receive(path: Path, display_name: str, received_at: dt.datetime | None = Non
         sheets = tuple(_read_sheets(data, package))
     except Exception as exc:  # the reader's many error types all mean "unreadable"
         return Received(source, None, (_reader_failure(display_name, exc),))
+    except BaseException as exc:
+        if type(exc).__name__ != READER_PANIC:
+            raise  # Ctrl-C, exit
+        return Received(source, None, (_reader_failure(display_name, exc),))
     kind = _package_format(data, package)
     return Received(source, RawWorkbook(source, sheets, kind), tuple(_format_notes(display_name, kind)))
+
+
+# A Rust panic inside python-calamine (calamine has panicked on malformed .xls and .xlsx parts, e.g.
+# tafia/calamine#612, #721) reaches Python as pyo3's PanicException, which derives from
+# BaseException, not Exception: the file is unreadable, not the run broken.
+READER_PANIC = "PanicException"
 
 
 class TooManyCells(ValueError):
     """A sheet far larger than any filled template: refused before its cells become Python objects."""
 
 
-def _reader_failure(display_name: str, exc: Exception) -> Finding:
+def _reader_failure(display_name: str, exc: BaseException) -> Finding:
     if isinstance(exc, TooManyCells):
         return finding("not-a-workbook", file=display_name, detail=f"sheet “{exc}” có quá nhiều ô, không phải mẫu biểu")
     if type(exc).__name__ == "PasswordError":

@@ -13,6 +13,12 @@ run with a few new files reads them in its own process. The configuration goes t
 when it starts (a pickled Config is ~140 KB and took ~7 ms to send and rebuild, once per chunk of
 jobs). A worker sends each submission pickled; the submission cache stores those bytes as they are.
 Workers die with the run, even one killed outright (:mod:`.lifeline`).
+
+A worker that dies (a crash inside the native reader, the kernel's out-of-memory killer) breaks the
+pool and loses the files it was given, without telling which one killed it. Every file still to be
+read is then read alone, each in a one-off worker (:func:`_read_alone`), never in the run's own
+process: a file that ends its worker again is rejected with ``unexpected-error``, and the others are
+read as usual, so one such file costs a finding, not the run.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import os
 import pickle
 from collections.abc import Generator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from .config import Config
@@ -51,6 +58,7 @@ class ReadPool:
         self._executor: ProcessPoolExecutor | None = None
         self._waiting: list[tuple[Path, str]] = []
         self._prefetched: dict[str, Future[bytes]] = {}
+        self._broken = False  # a worker died: every file still to read is read alone
 
     def __enter__(self) -> ReadPool:
         return self
@@ -64,6 +72,8 @@ class ReadPool:
         """Start reading ``path`` as ``name`` (a file ingest found new), or keep it waiting until
         enough files are waiting to start the workers; a file still waiting then is read later,
         from the archive, like any other."""
+        if self._broken:
+            return  # read later, from the archive
         if self._executor is None:
             self._waiting.append((path, name))
             if len(self._waiting) < POOL_MIN_FILES or worker_count() < 2:
@@ -80,36 +90,48 @@ class ReadPool:
 
     def take(self, sha256: str, name: str) -> tuple[Submission, bytes] | None:
         """The prefetched submission of ``name`` and its pickle, if what was read had the content
-        ``sha256``; None when it had another or was a council workbook (the caller reads the
-        archived copy). A worker that died raises here (``BrokenProcessPool``), as it does for the
-        files read after ingest: its file is not read again in this process, where it could take
-        the run down with it."""
+        ``sha256``; None when it had another, was a council workbook, or was lost with a worker
+        that died (the caller reads the archived copy with :meth:`read_here`)."""
         future = self._prefetched.pop(name, None)
         if future is None:
             return None
-        pickled = future.result()
+        try:
+            pickled = future.result()
+        except BrokenProcessPool:
+            self._broken = True
+            return None
         read = pickle.loads(pickled)
         if not isinstance(read, Submission) or read.source.sha256 != sha256:
             return None
         return read, pickled
 
     def read_here(self, job: ReadJob) -> Read:
-        """One file read in this process."""
+        """One file read in this process; once a worker has died, in a process of its own, since the
+        file that killed the worker may be this one (see the module)."""
+        if self._broken:
+            return _read_alone(job, self.config, self.year)
         path, name, received_at = job
         return _read(path, name, self.config, self.year, received_at)
 
     def read_all(self, jobs: list[ReadJob]) -> Generator[tuple[Read, bytes | None], None, None]:
         """Every job read, in order, each with its pickle when a worker sent it; in the workers
         when they run already or the batch is large enough to start them."""
-        if self._executor is None and (len(jobs) < POOL_MIN_FILES or worker_count() < 2):
-            yield from ((self.read_here(job), None) for job in jobs)
-            return
-        files = [(path, name, self.year, received_at) for path, name, received_at in jobs]
-        for pickled in self._pool().map(_read_in_worker, files, chunksize=16):
-            yield pickle.loads(pickled), pickled
+        done = 0
+        if not self._broken and (self._executor is not None or (len(jobs) >= POOL_MIN_FILES and worker_count() >= 2)):
+            files = [(path, name, self.year, received_at) for path, name, received_at in jobs]
+            try:
+                for pickled in self._pool().map(_read_in_worker, files, chunksize=16):
+                    done += 1
+                    yield pickle.loads(pickled), pickled
+            except BrokenProcessPool:
+                self._broken = True
+        yield from ((self.read_here(job), None) for job in jobs[done:])
 
     def _submit(self, path: Path, name: str) -> None:
-        self._prefetched[name] = self._pool().submit(_read_in_worker, (path, name, self.year, None))
+        try:
+            self._prefetched[name] = self._pool().submit(_read_in_worker, (path, name, self.year, None))
+        except BrokenProcessPool:  # a worker died: this file is read later, from the archive
+            self._broken = True
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
@@ -135,6 +157,20 @@ def _read_in_worker(file: tuple[Path, str, int, dt.datetime | None]) -> bytes:
     submission cache instead of pickling the submission again."""
     path, name, year, received_at = file
     return pickle.dumps(_read(path, name, _worker_config[0], year, received_at), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _read_alone(job: ReadJob, config: Config, year: int) -> Read:
+    """One file read in a worker process of its own: a file that ends that process too is rejected
+    with a finding (``unexpected-error``) instead of stopping the run."""
+    from .receipt import reader_died
+
+    path, name, received_at = job
+    with ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(os.getpid(), config)) as alone:
+        try:
+            read: Read = pickle.loads(alone.submit(_read_in_worker, (path, name, year, received_at)).result())
+        except BrokenProcessPool:
+            read = reader_died(path, name, received_at)
+    return read
 
 
 def _read(path: Path, name: str, config: Config, year: int, received_at: dt.datetime | None) -> Read:

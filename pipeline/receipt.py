@@ -80,8 +80,18 @@ def read_file(
 
 
 def _crashed(path: Path, name: str, received_at: dt.datetime | None, exc: Exception) -> Submission:
+    return unreadable(path, name, received_at, f"{type(exc).__name__}: {exc}"[:200])
+
+
+def reader_died(path: Path, name: str, received_at: dt.datetime | None) -> Submission:
+    """The file whose reading ended the process reading it, even when read alone."""
+    return unreadable(path, name, received_at, "tiến trình đọc tệp này bị dừng đột ngột")
+
+
+def unreadable(path: Path, name: str, received_at: dt.datetime | None, detail: str) -> Submission:
+    """A file the program failed on: rejected with ``unexpected-error``. Its hash is left empty, so
+    that the submission cache does not keep the failure: the next run tries again."""
     source = SourceFile(path, name, "", 0, received_at or dt.datetime(1970, 1, 1))
-    detail = f"{type(exc).__name__}: {exc}"[:200]
     return Submission(source, "", None, "", {}, {}, (finding("unexpected-error", file=name, detail=detail),))
 
 

@@ -88,6 +88,24 @@ def test_a_child_that_dies_is_replaced_by_building_here() -> None:
 
 
 @forking
+def test_a_child_that_hangs_is_killed_and_its_part_built_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    here = os.getpid()
+
+    def hangs_in_the_child() -> bytes:
+        if os.getpid() != here:
+            time.sleep(600)  # as if deadlocked
+        return b"built here"
+
+    monkeypatch.setattr(fanout, "CHILD_WAIT_MIN", 1.0)
+    before = _children()
+    started = time.monotonic()
+    built = fanout.build_all({"a": lambda: b"a", "b": hangs_in_the_child}, aside={"b"})
+    assert built == {"a": b"a", "b": b"built here"}
+    assert time.monotonic() - started < 30  # the child was given up on after about a second
+    assert _children() <= before  # killed and reaped
+
+
+@forking
 def test_a_maker_that_fails_here_stops_the_build_and_leaves_no_child() -> None:
     def fails() -> bytes:
         raise Broken("ở đây")

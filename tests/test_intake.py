@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from pipeline import intake
 from pipeline.config import Config
 from pipeline.intake import (
     MAX_UNCOMPRESSED_BYTES,
@@ -170,6 +171,34 @@ def test_file_that_cannot_be_opened(tmp_path: Path) -> None:
     (problem,) = received.findings
     assert problem.code == "not-a-workbook"
     assert "không mở được tệp" in problem.message
+
+
+class PanicException(BaseException):
+    """What pyo3 raises for a Rust panic inside python-calamine (named so; not an Exception)."""
+
+
+def test_a_panic_of_the_reader_is_a_finding_and_ctrl_c_is_not(
+    tmp_path: Path, template: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "hỏng.xlsx"
+    path.write_bytes(template)
+
+    def panics(*_: object) -> None:
+        raise PanicException("range end index 2 out of range for slice of length 1")
+
+    monkeypatch.setattr(intake, "_read_sheets", panics)
+    received = receive(path, path.name)
+    assert received.workbook is None
+    (problem,) = received.findings
+    assert problem.code == "not-a-workbook"
+    assert "PanicException" in problem.message and problem.file == path.name
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(intake, "_read_sheets", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        receive(path, path.name)
 
 
 def test_received_file_records_hash_size_and_arrival(tmp_path: Path, template: bytes) -> None:

@@ -11,8 +11,9 @@ import subprocess
 import sys
 import textwrap
 import time
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from procs import outlived
@@ -21,7 +22,7 @@ from workspace import sample_workspace
 from pipeline import readpool
 from pipeline.config import Config, load_config
 from pipeline.cycle import run_consolidation
-from pipeline.readpool import ReadPool
+from pipeline.readpool import Read, ReadPool
 from pipeline.receipt import read_file
 from pipeline.validate import Submission
 
@@ -130,28 +131,74 @@ def test_a_prefetch_of_other_content_is_replaced_by_the_archived_copy(workspace:
     assert first.source.sha256 == _sha(inbox[0])
 
 
-@pytest.mark.skipif(sys.platform != "linux" or readpool.worker_count() < 2, reason="forked workers")
-def test_a_worker_that_dies_stops_the_reading_without_reading_the_file_here(
+forked_workers = pytest.mark.skipif(sys.platform != "linux" or readpool.worker_count() < 2, reason="forked workers")
+
+
+def _killing_reader(victim: str) -> Callable[..., Read]:
+    """``readpool._read`` that ends the worker process reading ``victim`` (as a crash inside the
+    native reader would) and fails the test if ``victim`` is read in the run's own process."""
+    here, read = os.getpid(), readpool._read
+
+    def reader(path: Path, name: str, *rest: Any) -> Read:
+        if name == victim:
+            if os.getpid() != here:
+                os._exit(9)
+            raise AssertionError("the file that killed a worker was read in the run's process")
+        return read(path, name, *rest)
+
+    return reader
+
+
+@forked_workers
+def test_a_file_that_kills_its_worker_is_rejected_and_the_others_are_read(
     workspace: tuple[Path, Config], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, config = workspace
-    path = sorted((root / "inbox").glob("*.xlsx"))[0]
-    here = os.getpid()
-
-    def dies(*_: object) -> None:
-        if os.getpid() != here:
-            os._exit(9)  # as a crash inside the native reader would end the worker
-        raise AssertionError("the file that killed a worker was read again in the run's process")
-
-    monkeypatch.setattr(readpool, "_read", dies)  # forked workers inherit it
+    files = sorted((root / "inbox").glob("*.xlsx"))
+    victim = files[1].name
+    monkeypatch.setattr(readpool, "_read", _killing_reader(victim))  # forked workers inherit it
     monkeypatch.setattr(readpool, "POOL_MIN_FILES", 1)
     with ReadPool(config, YEAR) as pool:
-        pool.prefetch(path, path.name)
-        with pytest.raises(BrokenProcessPool):
-            pool.take(_sha(path), path.name)
+        reads = [read for read, _ in pool.read_all([(path, path.name, ARRIVED) for path in files])]
+    assert [read.source.name for read in reads] == [path.name for path in files]
+    for path, read in zip(files, reads, strict=True):
+        assert isinstance(read, Submission)
+        if path.name == victim:
+            assert [f.code for f in read.findings] == ["unexpected-error"]
+            assert "dừng đột ngột" in read.findings[0].message
+            assert not read.accepted
+        else:
+            assert read == read_file(path, path.name, config, YEAR, ARRIVED)
 
 
-@pytest.mark.skipif(sys.platform != "linux" or readpool.worker_count() < 2, reason="forked workers")
+@forked_workers
+def test_a_run_whose_prefetching_worker_dies_rejects_that_file_only(
+    workspace: tuple[Path, Config], monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    root, config = workspace
+    clean = tmp_path_factory.mktemp("clean") / "ws"
+    shutil.copytree(root, clean)
+    victim = sorted((root / "inbox").glob("*.xlsx"))[0].name
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readpool, "POOL_MIN_FILES", 10_000)
+        expected, _ = _run(clean, load_config(clean))
+    monkeypatch.setattr(readpool, "_read", _killing_reader(victim))
+    monkeypatch.setattr(readpool, "POOL_MIN_FILES", 1)  # every file prefetched while ingesting
+    submissions, _ = _run(root, config)
+    assert [s.source.name for s in submissions] == [s.source.name for s in expected]
+    for got, want in zip(submissions, expected, strict=True):
+        if got.source.name == victim:
+            assert [f.code for f in got.findings] == ["unexpected-error"]
+        else:
+            assert (got.unit_code, got.accepted, got.findings, got.tables) == (
+                want.unit_code,
+                want.accepted,
+                want.findings,
+                want.tables,
+            )
+
+
+@forked_workers
 def test_a_run_killed_outright_takes_its_workers_with_it(workspace: tuple[Path, Config], tmp_path: Path) -> None:
     """A worker of a run killed with SIGKILL would otherwise wait for work forever, holding the
     workspace lock and the run's standard error (whoever waits for the run's end waits for it)."""
