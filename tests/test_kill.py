@@ -101,9 +101,12 @@ def _killed_when(root: Path, moment: Callable[[Path, int], bool]) -> bool:
     started = time.time_ns()
     deadline = time.monotonic() + RUN_TIMEOUT
     process = _start(root)
-    while process.poll() is None and not moment(root, started) and time.monotonic() < deadline:
-        time.sleep(0.001)
-    return _kill(process)
+    try:
+        while process.poll() is None and not moment(root, started) and time.monotonic() < deadline:
+            time.sleep(0.001)
+    finally:  # killed and waited for even if watching failed: no run is left behind
+        landed = _kill(process)
+    return landed
 
 
 def _outputs_staged(root: Path, started: int) -> bool:
@@ -113,7 +116,15 @@ def _outputs_staged(root: Path, started: int) -> bool:
 
 def _outputs_renamed(root: Path, started: int) -> bool:
     """The run is renaming its outputs into place: one of them is newer than the run."""
-    return any(p.stat().st_mtime_ns > started for p in (root / "outbox" / "2026").glob("*.*"))
+    for path in (root / "outbox" / "2026").glob("*.*"):
+        if is_temporary(path):
+            continue
+        try:
+            if path.stat().st_mtime_ns > started:
+                return True
+        except FileNotFoundError:  # replaced between the listing and the look
+            continue
+    return False
 
 
 def _assert_outbox_complete(root: Path) -> None:
