@@ -1,8 +1,8 @@
 """The register: what the ward has received and registered, kept across the years 2025-2031.
 
 Embedded SQLite (stdlib ``sqlite3``, WAL) at ``<root>/.dvk/register.sqlite3``; a backup copy is
-taken before every run into ``<root>/.dvk/backups/`` (the last ten are kept), and every run is one
-transaction. The register is never the only record: each received file is archived by its hash
+taken before every run into ``<root>/.dvk/backups/`` (the last ten are kept, fewer when they are
+large: ``backups_to_drop``), and every run is one transaction. The register is never the only record: each received file is archived by its hash
 under ``outbox/luu-tru/`` with a small JSON sidecar (first name, received-at, cycle year,
 override), and ``dvk rebuild`` recreates the register from that archive.
 
@@ -30,7 +30,12 @@ from typing import Any
 REGISTER_FILE = Path(".dvk") / "register.sqlite3"
 BACKUP_FOLDER = Path(".dvk") / "backups"
 ARCHIVE_FOLDER = Path("outbox") / "luu-tru"
+# Backups kept: the last ten, as long as they fit in BACKUP_BUDGET together, and never fewer than
+# three. A ward's register is a few megabytes, so it keeps ten; a province's of 5,400 workbooks is
+# about 270 MB, and ten of them (2.7 GB) would crowd an office PC's disk.
 BACKUPS_KEPT = 10
+BACKUPS_ALWAYS_KEPT = 3
+BACKUP_BUDGET = 1 << 30  # bytes
 SCHEMA_VERSION = 1
 CODE_PREFIX = {"models": "MH", "collectives": "TT", "individuals": "CN"}
 
@@ -527,10 +532,25 @@ def backup(root: Path, now: dt.datetime) -> Path | None:
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
-    for old in sorted(folder.glob("register-*.sqlite3"))[:-BACKUPS_KEPT]:
+    for old in backups_to_drop(sorted(folder.glob("register-*.sqlite3"))):
         for suffix in ("", "-wal", "-shm"):  # a backup someone opened may have grown these
             Path(f"{old}{suffix}").unlink(missing_ok=True)
     return target
+
+
+def backups_to_drop(backups: list[Path]) -> list[Path]:
+    """Of ``backups`` (oldest first), those beyond the newest ``BACKUPS_KEPT``, or beyond the newest
+    that fit in ``BACKUP_BUDGET`` together (but at least ``BACKUPS_ALWAYS_KEPT``)."""
+    kept, total = 0, 0
+    for path in reversed(backups):
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0
+        if kept >= BACKUPS_ALWAYS_KEPT and (kept >= BACKUPS_KEPT or total + size > BACKUP_BUDGET):
+            break
+        kept, total = kept + 1, total + size
+    return backups[: len(backups) - kept]
 
 
 @contextmanager

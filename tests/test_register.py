@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from pipeline import register
 from pipeline.cli import main
 from pipeline.config import Config, load_config
 from pipeline.cycle import RunResult, rebuild, run_consolidation, year_status
 from pipeline.demo import fill_workbook
-from pipeline.register import ARCHIVE_FOLDER, BACKUP_FOLDER, REGISTER_FILE, open_register
+from pipeline.register import ARCHIVE_FOLDER, BACKUP_FOLDER, REGISTER_FILE, backups_to_drop, open_register
 from pipeline.template import template_bytes
 
 REPO = Path(__file__).parents[1]
@@ -396,3 +397,32 @@ def test_codes_go_on_past_999_in_number_order(tmp_path: Path) -> None:
         assert register.new_code("collectives", 2026) == "TT-2026-001"
     with open_register(tmp_path, moment) as register:
         assert register.new_code("models", 2026) == "MH-2026-1002"
+
+
+def test_the_last_ten_backups_are_kept(tmp_path: Path) -> None:
+    for second in range(13):  # the first run has no register to back up yet
+        with open_register(tmp_path, dt.datetime(2026, 12, 1, 8, 0, second)):
+            pass
+    kept = sorted(p.name for p in (tmp_path / BACKUP_FOLDER).glob("register-*.sqlite3"))
+    assert kept == [f"register-20261201-0800{second:02d}.sqlite3" for second in range(3, 13)]
+
+
+def _backups(folder: Path, count: int, megabytes: int) -> list[Path]:
+    """``count`` backups of ``megabytes`` each (sparse files: nothing is written), oldest first."""
+    folder.mkdir(exist_ok=True)
+    paths = [folder / f"register-20261201-0800{second:02d}.sqlite3" for second in range(count)]
+    for path in paths:
+        with path.open("wb") as file:
+            file.truncate(megabytes << 20)
+    return paths
+
+
+def test_large_backups_are_kept_within_the_budget_but_never_fewer_than_three(tmp_path: Path) -> None:
+    assert register.BACKUP_BUDGET == 1 << 30 and register.BACKUPS_ALWAYS_KEPT == 3
+    ward = _backups(tmp_path / "ward", 12, 3)
+    assert backups_to_drop(ward) == ward[:2]  # ten of a ward's few megabytes
+    province = _backups(tmp_path / "province", 12, 270)
+    assert backups_to_drop(province) == province[:9]  # three fit in 1 GB, a fourth would not
+    huge = _backups(tmp_path / "huge", 5, 600)
+    assert backups_to_drop(huge) == huge[:2]  # over the budget, but three are always kept
+    assert backups_to_drop(huge[:2]) == []
