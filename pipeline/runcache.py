@@ -41,12 +41,18 @@ OUTPUTS_FILE = CACHE_FOLDER / "outputs.json"
 @functools.cache
 def code_fingerprint() -> str:
     """A digest of the package's own source: another version of the code reads files anew."""
+    return source_digest(Path(__file__).parent)
+
+
+def source_digest(package: Path) -> str:
+    """A digest of the Python and YAML files under ``package``, subpackages included (a module
+    moved into one still counts), the benchmark's excepted."""
     digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted([*package.glob("*.py"), *package.glob("*.yaml")]):
-        if path.name.startswith("bench"):
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.yaml")]):
+        name = path.relative_to(package).as_posix()
+        if name.startswith("bench"):
             continue  # the benchmark's own modules take no part in a run
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

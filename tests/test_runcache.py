@@ -21,7 +21,7 @@ from pipeline.cycle import RunResult, run_consolidation
 from pipeline.demo import fill_workbook, sample_answers
 from pipeline.intake import receive
 from pipeline.register import ARCHIVE_FOLDER
-from pipeline.runcache import SUBMISSIONS_FILE, config_fingerprint, inputs_digest
+from pipeline.runcache import SUBMISSIONS_FILE, config_fingerprint, inputs_digest, source_digest
 from pipeline.template import template_bytes
 from pipeline.validate import check_codes, validate
 
@@ -228,3 +228,19 @@ def test_an_item_is_digested_by_every_field() -> None:
     digests = {inputs_digest(item), *(inputs_digest(c) for c in changed)}
     assert len(digests) == len(changed) + 1
     assert inputs_digest(dataclasses.replace(item, values=dict(item.values))) == inputs_digest(item)
+
+
+def test_the_source_digest_covers_subpackages_and_not_the_bench(tmp_path: Path) -> None:
+    package = tmp_path / "pipeline"
+    (package / "config").mkdir(parents=True)
+    (package / "cycle.py").write_text("RUN = 1\n")
+    (package / "config" / "units.py").write_text("UNITS = 1\n")
+    (package / "bench.py").write_text("SIZES = 1\n")
+    before = source_digest(package)
+    (package / "bench.py").write_text("SIZES = 2\n")
+    assert source_digest(package) == before  # the benchmark takes no part in a run
+    (package / "config" / "units.py").write_text("UNITS = 2\n")
+    changed = source_digest(package)
+    assert changed != before
+    (package / "config" / "units.py").rename(package / "units.py")
+    assert source_digest(package) != changed  # the same code elsewhere is another package
