@@ -2,12 +2,13 @@
 
 Most kills land after a random delay within the first three quarters of a clean run of the same
 workspace (measured first; a later run can be quicker, helped by what a killed one had cached), so
-they fall in every phase: start-up, reading and archiving the inbox, the register's transaction. Writing the outputs takes a small share of a run, so two more kills are
-aimed at it by watching the outbox (no hook in the code): when a temporary output appears, and
-when the first output is renamed into place. After each kill: every file in ``outbox/`` is
-complete (each .xlsx/.docx opens as a zip and passes ``testzip``, each archived copy matches the
-hash it is named by, each sidecar parses) or is a hidden temporary file that the next run sweeps
-up; the register passes ``PRAGMA integrity_check``; the inbox is unchanged (hashes, sizes, times).
+they fall in every phase: start-up, reading and archiving the inbox, the register's transaction.
+Writing the outputs takes a small share of a run, so two more kills are aimed at it by watching
+the outbox (no hook in the code): when a temporary output appears, and when the first output is
+renamed into place. After each kill: every file in ``outbox/`` is complete (each .xlsx/.docx
+opens as a zip and passes ``testzip``, each archived copy matches the hash it is named by, each
+sidecar parses) or is a hidden temporary file that the next run sweeps up; the register passes
+``PRAGMA integrity_check``; the inbox is unchanged (hashes, sizes, times).
 No process of the killed run outlives it (a pool worker left behind would hold the workspace lock).
 The next run starts at once with ``--lock-wait 0`` (the killed run's lock died with it), and
 after it completes the register and every output equal those of a clean run.
@@ -32,10 +33,9 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-import procs
 import pytest
 from faultspace import build_workspace, copy_workspace, inbox_state
-from procs import outlived
+from procs import group, outlived
 
 from pipeline import replay
 from pipeline.ooxml import is_temporary
@@ -73,7 +73,7 @@ def _kill(process: subprocess.Popen[bytes]) -> bool:
     standard error, which this test reads to the end)."""
     process.send_signal(signal.SIGKILL)
     process.wait()
-    left = outlived(procs.group(process.pid), GONE_TIMEOUT)
+    left = outlived(group(process.pid), GONE_TIMEOUT)
     _stop_group(process)
     assert not left, f"processes of the killed run outlived it: {left}"
     _, stderr = process.communicate(timeout=GONE_TIMEOUT)

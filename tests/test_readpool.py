@@ -217,7 +217,8 @@ def test_a_run_killed_outright_takes_its_workers_with_it(workspace: tuple[Path, 
             pool.prefetch(Path({str(path)!r}), {path.name!r})
             pool.take("", {path.name!r})  # read: the workers have started
             children = Path(f"/proc/{{os.getpid()}}/task/{{os.getpid()}}/children").read_text().split()
-            Path({str(workers)!r}).write_text(" ".join(children))
+            Path({str(workers) + ".tmp"!r}).write_text(" ".join(children))
+            os.replace({str(workers) + ".tmp"!r}, {str(workers)!r})  # seen whole or not at all
             time.sleep(120)
         """
     )
@@ -232,10 +233,10 @@ def test_a_run_killed_outright_takes_its_workers_with_it(workspace: tuple[Path, 
         run.send_signal(signal.SIGKILL)
         run.wait()
     pids = [int(pid) for pid in workers.read_text().split()]
-    assert len(pids) == readpool.worker_count()
     left = outlived(pids, 5)
-    for pid in left:
+    for pid in left:  # not to leave them behind, whatever the verdict
         os.kill(pid, signal.SIGKILL)
-    assert not left, "a worker outlived its killed run"
     _, stderr = run.communicate(timeout=10)  # nothing holds the run's standard error any more
+    assert not left, "a worker outlived its killed run"
+    assert len(pids) == readpool.worker_count()
     assert stderr == b""
