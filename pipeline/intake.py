@@ -126,10 +126,8 @@ def receive(path: Path, display_name: str, received_at: dt.datetime | None = Non
         return Received(source, None, (finding("encrypted-file", file=display_name),))
     try:
         sheets = tuple(_read_sheets(data, package))
-    except Exception as exc:  # the reader's many error types all mean "unreadable"
-        return Received(source, None, (_reader_failure(display_name, exc),))
-    except BaseException as exc:
-        if type(exc).__name__ != READER_PANIC:
+    except BaseException as exc:  # the reader's many error types, and its panics, all mean "unreadable"
+        if not isinstance(exc, Exception) and type(exc).__name__ != READER_PANIC:
             raise  # Ctrl-C, exit
         return Received(source, None, (_reader_failure(display_name, exc),))
     kind = _package_format(data, package)

@@ -2,9 +2,10 @@
 
 Embedded SQLite (stdlib ``sqlite3``, WAL) at ``<root>/.dvk/register.sqlite3``; a backup copy is
 taken before every run into ``<root>/.dvk/backups/`` (the last ten are kept, fewer when they are
-large: ``backups_to_drop``), and every run is one transaction. The register is never the only record: each received file is archived by its hash
-under ``outbox/luu-tru/`` with a small JSON sidecar (first name, received-at, cycle year,
-override), and ``dvk rebuild`` recreates the register from that archive.
+large: ``backups_to_drop``), and every run is one transaction. The register is never the only
+record: each received file is archived by its hash under ``outbox/luu-tru/`` with a small JSON
+sidecar (first name, received-at, cycle year, override), and ``dvk rebuild`` recreates the
+register from that archive.
 
 Contract: this module stores and answers; it does not validate or decide. The ledger holds one
 row per distinct file content (the same file dropped twice is one entry). Items (models and
