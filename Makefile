@@ -69,4 +69,4 @@ $(BENCH_STAMP): $(STAMP)
 
 .PHONY: bench
 bench: $(BENCH_STAMP)
-	$(BIN)/python -m pipeline.bench --sizes $(SIZES)
+	$(BIN)/python -m pipeline.tools.bench --sizes $(SIZES)

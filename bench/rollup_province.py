@@ -21,10 +21,10 @@ import yaml
 
 from pipeline import layout
 from pipeline.config import load_config
-from pipeline.cycle import run_consolidation
-from pipeline.demo import build_demo
-from pipeline.demo_rollup import province_workspace
-from pipeline.upward import derive_key, summary_signature
+from pipeline.core.upward import derive_key, summary_signature
+from pipeline.run.cycle import run_consolidation
+from pipeline.tools.demo import build_demo
+from pipeline.tools.demo_rollup import province_workspace
 
 REPO = Path(__file__).parents[1]
 YEAR = 2026

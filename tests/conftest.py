@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from pipeline.config import Config, load_config
-from pipeline.demo import fill_workbook
-from pipeline.template import template_bytes
+from pipeline.outputs.xlsx.template import template_bytes
+from pipeline.tools.demo import fill_workbook
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,76 @@
+"""Reading one file: a received path -> a unit's submission, a ward's summary or the council's workbook.
+
+Contract: whatever goes wrong inside becomes a finding (``unexpected-error``), never an exception,
+so one unit's file never stops the ward's run. A file is read as what its hidden ``_meta`` says:
+the steering committee's council workbook (:mod:`.council`) or a unit's filled template
+(:mod:`.validate`); with a province-level config every file is a ward's summary
+(:mod:`.ward_summary`). The run's reading processes call :func:`read_file`; ``dvk check`` calls
+:func:`check_file`, which never takes a file for the council's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+
+from ..config import Config
+from ..core.findings import finding
+from .council import CouncilFile, is_council, read_council
+from .receive import SourceFile, receive
+from .validate import Submission, validate
+from .ward_summary import read_ward_summary
+
+
+def check_file(
+    path: Path,
+    name: str,
+    config: Config,
+    year: int,
+    received_at: dt.datetime | None = None,
+    known_codes: Mapping[str, str] | None = None,
+) -> Submission:
+    """Receive and validate one file; whatever goes wrong inside becomes a finding, not a crash."""
+    try:
+        received = receive(path, name, received_at)
+        if config.organization.is_province:
+            return read_ward_summary(received, config, year)
+        return validate(received, config, year, known_codes)
+    except Exception as exc:  # a bug must not stop the other forty units' run
+        return crashed(path, name, received_at, exc)
+
+
+def read_file(
+    path: Path,
+    name: str,
+    config: Config,
+    year: int,
+    received_at: dt.datetime | None = None,
+    known_codes: Mapping[str, str] | None = None,
+) -> Submission | CouncilFile:
+    """Receive one file and read it as what its ``_meta`` says: the council's workbook or a unit's."""
+    try:
+        received = receive(path, name, received_at)
+        if config.organization.is_province:
+            return read_ward_summary(received, config, year)
+        if is_council(received):
+            return read_council(received, config, year)
+        return validate(received, config, year, known_codes)
+    except Exception as exc:  # as in check_file
+        return crashed(path, name, received_at, exc)
+
+
+def crashed(path: Path, name: str, received_at: dt.datetime | None, exc: Exception) -> Submission:
+    return unreadable(path, name, received_at, f"{type(exc).__name__}: {exc}"[:200])
+
+
+def reader_died(path: Path, name: str, received_at: dt.datetime | None) -> Submission:
+    """The file whose reading ended the process reading it, even when read alone."""
+    return unreadable(path, name, received_at, "tiến trình đọc tệp này bị dừng đột ngột")
+
+
+def unreadable(path: Path, name: str, received_at: dt.datetime | None, detail: str) -> Submission:
+    """A file the program failed on: rejected with ``unexpected-error``. Its hash is left empty, so
+    that the submission cache does not keep the failure: the next run tries again."""
+    source = SourceFile(path, name, "", 0, received_at or dt.datetime(1970, 1, 1))
+    return Submission(source, "", None, "", {}, {}, (finding("unexpected-error", file=name, detail=detail),))

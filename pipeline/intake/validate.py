@@ -1,0 +1,230 @@
+"""Validation stage: a received workbook + the schema -> a typed :class:`Submission` with findings.
+
+Contract: the unit and the year come from the workbook's hidden ``_meta`` sheet, never from the
+file name. Sheets are found by title and columns by their header text (tolerant to case, spacing
+and Unicode form), so a moved column is still read right. Every cell is parsed by the type its
+field declares; all findings are collected and sorted, not only the first. A submission is
+accepted when it has no finding of severity ``error``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..config import Config, Unit
+from ..core import layout, vnformat
+from ..core.findings import Finding, has_errors, sorted_findings
+from ..core.identity import verify
+from ..core.textnorm import fold
+from . import cells
+from .receive import RawWorkbook, Received, SourceFile
+from .sheets import Collector, Record, form_cell, locate_sheets, read_form, read_table
+
+
+@dataclass(frozen=True)
+class Submission:
+    source: SourceFile
+    unit_code: str
+    year: int | None
+    template_version: str
+    forms: Mapping[str, Mapping[str, Any]]
+    tables: Mapping[str, tuple[Record, ...]]
+    findings: tuple[Finding, ...]
+
+    @property
+    def accepted(self) -> bool:
+        return not has_errors(self.findings)
+
+
+def validate(received: Received, config: Config, year: int, known_codes: Mapping[str, str] | None = None) -> Submission:
+    """Check one received file against the schema of ``year``.
+
+    ``known_codes`` (item code -> owning unit, from the register) enables the code checks."""
+    source = received.source
+    out = Collector(source.name, list(received.findings))
+    meta = _identity(received.workbook, config, year, out) if received.workbook else None
+    forms: dict[str, dict[str, Any]] = {}
+    tables: dict[str, tuple[Record, ...]] = {}
+    if meta is not None and received.workbook is not None:
+        located = locate_sheets(received.workbook, config.template.sheets, out)
+        for sheet in config.template.sheets:
+            if sheet.key not in located:
+                continue
+            if sheet.kind == "form":
+                forms[sheet.key] = read_form(located[sheet.key], sheet, out)
+            else:
+                tables[sheet.key] = read_table(located[sheet.key], sheet, out)
+        _check_visible_identity(forms.get("unit", {}), meta, config, out)
+        _check_rows(tables, config, out)
+        if known_codes is not None:
+            _check_codes(tables, meta["unit_code"], known_codes, config, out)
+    order = tuple(s.title for s in config.template.sheets)
+    return submission_of(source, meta, forms, tables, sorted_findings(out.items, order))
+
+
+def submission_of(
+    source: SourceFile,
+    meta: Mapping[str, str] | None,
+    forms: Mapping[str, Mapping[str, Any]],
+    tables: Mapping[str, tuple[Record, ...]],
+    findings: Sequence[Finding],
+) -> Submission:
+    """A read file as a :class:`Submission`, its identity taken from its ``_meta`` (blank without one)."""
+    return Submission(
+        source=source,
+        unit_code=meta["unit_code"] if meta else "",
+        year=int(meta["year"]) if meta else None,
+        template_version=meta["template_version"] if meta else "",
+        forms=forms,
+        tables=tables,
+        findings=tuple(findings),
+    )
+
+
+def check_codes(submission: Submission, known_codes: Mapping[str, str] | None, config: Config) -> Submission:
+    """``submission`` (validated without ``known_codes``) with the register's item-code checks added:
+    the same submission :func:`validate` gives with them (a cached submission stays valid while the
+    register grows)."""
+    if known_codes is None or not submission.unit_code:
+        return submission
+    out = Collector(submission.source.name, list(submission.findings))
+    _check_codes(submission.tables, submission.unit_code, known_codes, config, out)
+    if len(out.items) == len(submission.findings):
+        return submission
+    order = tuple(s.title for s in config.template.sheets)
+    return dataclasses.replace(submission, findings=sorted_findings(out.items, order))
+
+
+# --------------------------------------------------------------------------- identity
+
+
+def read_meta(workbook: RawWorkbook) -> dict[str, str] | None:
+    """The key/value rows of the hidden ``_meta`` sheet, or None when there is none."""
+    raw = workbook.sheet(layout.META_SHEET)
+    if raw is None:
+        return None
+    return {cells.as_text(row[0]): cells.as_text(row[1]) for row in raw.rows if len(row) >= 2 and row[0] != ""}
+
+
+def _identity(workbook: RawWorkbook, config: Config, year: int, out: Collector) -> dict[str, str] | None:
+    """The ``_meta`` values when the workbook is a genuine unit template of ``year`` of this ward."""
+    meta = read_meta(workbook)
+    if meta is None:
+        out.add("not-a-template", detail="không có phần nhận dạng mẫu biểu")
+        return None
+    if meta.get("kind") != layout.META_KIND_UNIT_TEMPLATE or not all(k in meta for k in layout.META_KEYS):
+        out.add("not-a-template", detail="phần nhận dạng mẫu biểu không đúng")
+        return None
+    signed = (meta["kind"], meta["unit_code"], meta["year"], meta["template_version"])
+    if not verify(config.secret, meta["signature"], *signed):
+        out.add("signature-invalid")
+        return None
+    unit = config.units.get(meta["unit_code"])
+    deadline = config.year(year).units_deadline
+    problems = [
+        ("unknown-unit", {"unit": meta["unit_code"]}) if unit is None else None,
+        (
+            "unit-not-active",
+            {"unit": unit.code, "name": unit.name, "year": year, "period": inactive_period(unit, deadline)},
+        )
+        if unit is not None and not unit.active_on(deadline) and meta["year"] == str(year)
+        else None,
+        ("wrong-year", {"found": meta["year"], "expected": year}) if meta["year"] != str(year) else None,
+        ("old-template-version", {"found": meta["template_version"], "expected": config.template.version})
+        if meta["template_version"] != config.template.version
+        else None,
+    ]
+    for code, params in (p for p in problems if p):
+        out.add(code, **params)
+    return None if any(problems) else meta
+
+
+def inactive_period(unit: Unit, deadline: dt.date) -> str:
+    """Why ``unit`` does not exist on ``deadline``, in words."""
+    if unit.valid_to is not None and unit.valid_to < deadline:
+        return f"đơn vị chỉ hoạt động đến ngày {vnformat.short_date(unit.valid_to)}, trước hạn nộp {vnformat.short_date(deadline)}"
+    assert unit.valid_from is not None
+    return (
+        f"đơn vị hoạt động từ ngày {vnformat.short_date(unit.valid_from)}, sau hạn nộp {vnformat.short_date(deadline)}"
+    )
+
+
+def _check_visible_identity(
+    answers: Mapping[str, Any], meta: Mapping[str, str], config: Config, out: Collector
+) -> None:
+    """The unit code shown on the unit sheet must still be the one the template was issued for."""
+    shown = answers.get("unit_code")
+    if shown is not None and shown != meta["unit_code"]:
+        sheet = config.template.sheet("unit")
+        cell = form_cell(sheet, "unit_code")
+        out.add("identity-mismatch", sheet=sheet.title, cell=cell, shown=shown, issued=meta["unit_code"])
+
+
+# --------------------------------------------------------------------------- across rows
+
+
+def _check_rows(tables: Mapping[str, tuple[Record, ...]], config: Config, out: Collector) -> None:
+    """Checks that need a whole sheet: duplicated rows, proposals the scores do not support."""
+    for key, records in tables.items():
+        sheet = config.template.sheet(key)
+        _duplicates(records, sheet.title, out)
+        score_keys = [f.key for f in sheet.score_fields()]
+        if score_keys and "proposal" in {f.key for f in sheet.fields}:
+            for record in records:
+                _proposal_consistency(record, score_keys, sheet.title, config, out)
+
+
+def _duplicates(records: tuple[Record, ...], title: str, out: Collector) -> None:
+    first_row: dict[str, int] = {}
+    for record in records:
+        name = record.values.get("name")
+        if not name:
+            continue
+        key = fold(str(name))
+        if key in first_row:
+            out.add("duplicate-row", sheet=title, cell=record.cells["name"], name=name, other_row=first_row[key])
+        else:
+            first_row[key] = record.row
+
+
+def _proposal_consistency(record: Record, score_keys: list[str], title: str, config: Config, out: Collector) -> None:
+    scores = [record.values.get(k) for k in score_keys]
+    proposal = record.values.get("proposal")
+    needed = config.criteria.proposal_minimum.get(str(proposal))
+    if needed is None or any(s is None for s in scores):
+        return
+    total = float(sum(s for s in scores if s is not None))
+    reached = config.criteria.classify(total)
+    if config.criteria.rank(reached) > config.criteria.rank(needed):
+        out.add(
+            "proposal-inconsistent",
+            sheet=title,
+            cell=record.cells["proposal"],
+            proposal=proposal,
+            needed=needed,
+            total=vnformat.number(total, 4),
+            classification=reached,
+        )
+
+
+def _check_codes(
+    tables: Mapping[str, tuple[Record, ...]], unit: str, known: Mapping[str, str], config: Config, out: Collector
+) -> None:
+    """An item code must be one the register issued, to this unit."""
+    for key, records in tables.items():
+        title = config.template.sheet(key).title
+        for record in records:
+            code = record.values.get("code")
+            if not code:
+                continue
+            owner = known.get(str(code))
+            if owner is None:
+                out.add("unknown-model-code", sheet=title, cell=record.cells["code"], item_code=code)
+            elif owner != unit:
+                owner_unit = config.units.get(owner)
+                name = owner_unit.name if owner_unit else owner
+                out.add("code-of-another-unit", sheet=title, cell=record.cells["code"], item_code=code, owner=name)

@@ -1,0 +1,416 @@
+"""Feedback stage: submissions and their findings -> workbooks that say what to fix, and where.
+
+Contract:
+
+* :func:`unit_feedback_bytes` returns the unit's own workbook, values and formulas exactly as the
+  unit sent them, with a new first sheet "Kết quả kiểm tra" (the verdict, the counts and one row
+  per finding, each cell address a link to that cell) and every cell concerned filled (red: error,
+  yellow: warning) and given a comment with the message and the hint. Nothing else changes: sheet
+  protection, drop-down lists and the hidden identity sheet stay as they are, so the unit can fix
+  the cells right in this copy and send it back. A copy sent back and checked again loses the
+  marks and the sheet of the earlier round before it gets the new ones.
+* :func:`clerk_report_bytes` returns ``ket-qua-kiem-tra-<year>.xlsx``: one row per received file,
+  one row per finding (the files' and the consolidation's own).
+* :func:`feedback_names` decides which files get a feedback copy and what it is called.
+
+Everything here is pure (bytes and values in, bytes out) and deterministic: fixed document
+properties and fixed zip timestamps (see :mod:`.ooxml`). Reading the inbox and writing the outbox
+is :mod:`.cycle`'s job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import math
+import warnings
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import openpyxl
+from openpyxl.cell.cell import Cell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ...config import Config
+from ...core.findings import ERROR, SEVERITY_LABELS, WARNING, Finding, cell_order
+from ...core.ooxml import deterministic_zip
+from ...core.textnorm import fold
+from ...intake.validate import Submission
+from .stream import BOLD, BORDER, HEADER_ALIGN, HEADER_FILL, WRAP_TOP, Column, collection_paused, text
+
+FEEDBACK_FOLDER = "phan-hoi"
+CLERK_FILE = "ket-qua-kiem-tra-{year}.xlsx"
+FEEDBACK_SHEET = "Kết quả kiểm tra"
+FILES_SHEET = "Tệp nhận được"
+DETAILS_SHEET = "Chi tiết"
+COMMENT_AUTHOR = "dvk"
+FEEDBACK_TITLE = "KẾT QUẢ KIỂM TRA MẪU BIỂU “DÂN VẬN KHÉO” NĂM {year}"
+VERDICTS = {True: "Được chấp nhận", False: "Bị trả lại: cần sửa và gửi lại"}
+OUTCOMES = {True: "Chấp nhận", False: "Trả lại"}
+ADVICE = {
+    True: "Tệp đã được chấp nhận; các cảnh báo dưới đây để đơn vị lưu ý, không cần gửi lại.",
+    False: "Hãy sửa các lỗi ngay trên tệp này rồi gửi lại cho phường.",
+}
+GUIDE = (
+    "Ô có lỗi được tô đỏ, ô cần xem lại được tô vàng; đưa chuột vào ô để đọc ghi chú. "
+    "Bấm vào địa chỉ ở cột “Ô” để đến ô đó."
+)
+CELL_FILLS = {ERROR: "FFC7CE", WARNING: "FFEB9C"}
+# Where the feedback sheet puts things: facts from FACTS_ROW (label in A, value in C; the verdict
+# is the fourth), the table's header at TABLE_ROW.
+FACTS_ROW, FACT_VALUE_COLUMN, VERDICT_ROW, TABLE_ROW = 3, 3, 6, 12
+MAX_ROW, MAX_COLUMN = 1_048_576, 16_384
+LINE_HEIGHT = 15  # points per line of wrapped text
+
+_FILLS = {severity: PatternFill("solid", fgColor=rgb) for severity, rgb in CELL_FILLS.items()}
+_NO_FILL = PatternFill()
+_TITLE_FONT = Font(bold=True, size=13)
+_VERDICT_FONTS = {True: Font(bold=True, color="006100"), False: Font(bold=True, color="9C0006")}
+_TOP = Alignment(vertical="top")
+_LEFT = Alignment(horizontal="left")
+# openpyxl reads only .xlsx/.xlsm, while validation (calamine) also reads .xls, .xlsb and .ods.
+# What openpyxl raises on those: no zip at all (.xls), no [Content_Types].xml (.ods: KeyError),
+# no XML workbook part (.xlsb: OSError), broken XML (SyntaxError), and a value its descriptors
+# refuse in a file written by other software (TypeError, ValueError).
+_LOAD_ERRORS = (zipfile.BadZipFile, KeyError, OSError, SyntaxError, TypeError, ValueError)
+
+
+class CannotAnnotate(Exception):
+    """The unit's file cannot be turned into an annotated copy; its findings are still reported."""
+
+
+_TABLE_COLUMNS = (
+    Column("STT", 6),
+    Column("Mức độ", 12),
+    Column("Sheet", 18),
+    Column("Ô", 8),
+    Column("Nội dung", 70, wrap=True),
+    Column("Cách khắc phục", 50, wrap=True),
+)
+_FILE_COLUMNS = (
+    Column("Tệp", 36, wrap=True),
+    Column("Mã đơn vị", 12),
+    Column("Tên đơn vị", 32, wrap=True),
+    Column("Kết quả", 12),
+    Column("Số lỗi", 8),
+    Column("Số cảnh báo", 10),
+    Column("SHA-256", 68),
+)
+_DETAIL_COLUMNS = (
+    Column("Tệp", 36, wrap=True),
+    Column("Mã đơn vị", 12),
+    Column("Mức độ", 10),
+    Column("Mã lỗi", 22),
+    Column("Sheet", 18),
+    Column("Ô", 8),
+    Column("Nội dung", 70, wrap=True),
+    Column("Cách khắc phục", 50, wrap=True),
+)
+
+
+# --------------------------------------------------------------------------- names
+
+
+def feedback_names(submissions: Sequence[Submission]) -> dict[int, str]:
+    """The feedback file name of each submission that gets one, by its index in ``submissions``.
+
+    A file gets one when it has findings and a unit: ``<UNIT>.xlsx`` when it is the unit's only
+    such file, else ``<UNIT>-<first 8 hex digits of its SHA-256>.xlsx``. Byte-identical copies of
+    one file share the feedback of the first copy.
+    """
+    chosen: dict[int, Submission] = {}
+    seen: set[tuple[str, str]] = set()
+    for index, sub in enumerate(submissions):
+        key = (sub.unit_code, sub.source.sha256)
+        if sub.findings and sub.unit_code and key not in seen:
+            seen.add(key)
+            chosen[index] = sub
+    per_unit = Counter(sub.unit_code for sub in chosen.values())
+    return {
+        index: f"{sub.unit_code}.xlsx"
+        if per_unit[sub.unit_code] == 1
+        else f"{sub.unit_code}-{sub.source.sha256[:8]}.xlsx"
+        for index, sub in chosen.items()
+    }
+
+
+# --------------------------------------------------------------------------- unit feedback
+
+
+def unit_feedback_bytes(original: bytes, submission: Submission, config: Config) -> bytes:
+    """The unit's own workbook with its findings listed on a first sheet and marked on their cells."""
+    year = submission.year
+    if year is None or not submission.unit_code:
+        raise ValueError(f"{submission.source.name}: only a recognised unit template gets a feedback copy")
+    # openpyxl makes an object of every cell, style and comment it reads: the collector is held
+    # off meanwhile, as for the clerk's report.
+    with collection_paused():
+        wb = _load(original, submission)
+        _clear_previous_round(wb)
+        _mark_cells(wb, submission.findings)
+        _write_feedback_sheet(wb.create_sheet(FEEDBACK_SHEET, 0), wb, submission, config)
+        _make_active(wb, 0)
+        wb.properties.lastModifiedBy = text(config.organization.collecting_board)
+        return _save(wb, year)
+
+
+def _load(original: bytes, submission: Submission) -> Workbook:
+    """The workbook as sent, formulas kept; :class:`CannotAnnotate` when openpyxl cannot read it."""
+    if hashlib.sha256(original).hexdigest() != submission.source.sha256:
+        # The file changed since it was checked: the findings would point at the wrong cells.
+        raise CannotAnnotate(f"{submission.source.name}: tệp đã thay đổi sau khi kiểm tra")
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about parts it does not keep (e.g. Excel's extension lists); the copy
+            # only has to carry the unit's values and our marks, so these are not worth showing.
+            warnings.simplefilter("ignore", UserWarning)
+            return openpyxl.load_workbook(io.BytesIO(original), rich_text=True)
+    except _LOAD_ERRORS as exc:
+        raise CannotAnnotate(f"{submission.source.name}: {type(exc).__name__}") from exc
+
+
+def _clear_previous_round(wb: Workbook) -> None:
+    """Drop the feedback sheet and the cell marks of an earlier round, if the unit sent our copy back."""
+    if FEEDBACK_SHEET in wb.sheetnames:
+        del wb[FEEDBACK_SHEET]
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.comment is not None and cell.comment.author == COMMENT_AUTHOR:
+                    cell.comment = None
+                    if cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb[-6:] in CELL_FILLS.values():
+                        cell.fill = _NO_FILL
+
+
+def _mark_cells(wb: Workbook, findings: Iterable[Finding]) -> None:
+    """Fill and comment every cell an error or a warning is about; other findings are only listed."""
+    by_cell: dict[tuple[str, str], list[Finding]] = {}
+    for item in findings:
+        ws = _sheet_of(wb, item.sheet)
+        if item.severity in _FILLS and ws is not None and _is_address(item.cell):
+            by_cell.setdefault((ws.title, item.cell), []).append(item)
+    for (title, address), items in by_cell.items():
+        cell = wb[title][address]
+        # Only the top-left cell of a merged range can carry a comment (and a value to fix).
+        if isinstance(cell, Cell):
+            _mark(cell, items)
+
+
+def _mark(cell: Cell, items: Sequence[Finding]) -> None:
+    severity = ERROR if any(f.severity == ERROR for f in items) else WARNING
+    cell.fill = _FILLS[severity]
+    text = "\n\n".join(_explained(f) for f in items)
+    if cell.comment is not None:  # the unit's own note stays, below ours
+        text = f"{text}\n\n{cell.comment.text}"
+    cell.comment = _comment(text)
+
+
+def _comment(body: str) -> Comment:
+    """A comment box tall enough for its text (about 50 characters a line at this width)."""
+    return Comment(text(body), COMMENT_AUTHOR, height=min(400, 20 + 16 * _lines(body, 52)), width=320)
+
+
+def _write_feedback_sheet(ws: Worksheet, wb: Workbook, submission: Submission, config: Config) -> None:
+    """Title, facts about the file, advice, then one row per finding."""
+    accepted = submission.accepted
+    _put(ws, 1, 1, FEEDBACK_TITLE.format(year=submission.year)).font = _TITLE_FONT
+    for offset, (label, value) in enumerate(_facts(submission, config)):
+        _put(ws, FACTS_ROW + offset, 1, f"{label}:").font = BOLD
+        _put(ws, FACTS_ROW + offset, FACT_VALUE_COLUMN, value).alignment = _LEFT
+    ws.cell(VERDICT_ROW, FACT_VALUE_COLUMN).font = _VERDICT_FONTS[accepted]
+    _put(ws, TABLE_ROW - 3, 1, ADVICE[accepted]).font = BOLD
+    _put(ws, TABLE_ROW - 2, 1, GUIDE)
+    _write_header(ws, TABLE_ROW, _TABLE_COLUMNS)
+    for index, item in enumerate(submission.findings, start=1):
+        _write_finding(ws, TABLE_ROW + index, index, item, wb)
+    _finish_list(ws, _TABLE_COLUMNS, TABLE_ROW, len(submission.findings))
+
+
+def _facts(submission: Submission, config: Config) -> tuple[tuple[str, Any], ...]:
+    unit = config.units.get(submission.unit_code)
+    return (
+        ("Đơn vị", unit.name if unit else ""),
+        ("Mã đơn vị", submission.unit_code),
+        ("Tệp", submission.source.name),
+        ("Kết quả", VERDICTS[submission.accepted]),
+        ("Số lỗi", _count(submission.findings, ERROR)),
+        ("Số cảnh báo", _count(submission.findings, WARNING)),
+    )
+
+
+def _write_finding(ws: Worksheet, row: int, number: int, item: Finding, wb: Workbook) -> None:
+    values = (number, SEVERITY_LABELS.get(item.severity, item.severity), item.sheet, item.cell, item.message, item.hint)
+    _write_row(ws, row, _TABLE_COLUMNS, values)
+    if item.severity in _FILLS:
+        ws.cell(row, 2).fill = _FILLS[item.severity]
+    target = _sheet_of(wb, item.sheet)
+    if target is not None and target is not ws and _is_address(item.cell):
+        link = ws.cell(row, 4)
+        link.hyperlink = f"#{_quoted(target.title)}!{item.cell}"
+        link.style = "Hyperlink"
+        link.alignment = _TOP  # the named style brings its own alignment
+
+
+def _make_active(wb: Workbook, index: int) -> None:
+    """Open on sheet ``index``, with no other tab selected (grouped tabs would take every edit)."""
+    wb.active = index
+    for position, ws in enumerate(wb.worksheets):
+        ws.sheet_view.tabSelected = position == index
+
+
+def _sheet_of(wb: Workbook, title: str) -> Worksheet | None:
+    """The sheet a finding names, found the way validation finds it: exact title, else folded."""
+    if not title:
+        return None
+    if title in wb.sheetnames:
+        sheet: Worksheet = wb[title]
+        return sheet
+    return next((ws for ws in wb.worksheets if fold(ws.title) == fold(title)), None)
+
+
+def _is_address(cell: str) -> bool:
+    row, column = cell_order(cell)
+    return 1 <= row <= MAX_ROW and 1 <= column <= MAX_COLUMN
+
+
+def _quoted(title: str) -> str:
+    """A sheet title as a formula reference writes it: quoted, inner quotes doubled."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def _explained(item: Finding) -> str:
+    return f"{item.message}\n{item.hint}" if item.hint else item.message
+
+
+def _count(findings: Iterable[Finding], severity: str) -> int:
+    return sum(1 for f in findings if f.severity == severity)
+
+
+# --------------------------------------------------------------------------- clerk report
+
+
+def clerk_report_bytes(submissions: Sequence[Submission], extra: Sequence[Finding], config: Config, year: int) -> bytes:
+    """``ket-qua-kiem-tra-<year>.xlsx``: every received file and every finding, for the clerk.
+
+    Its cells are openpyxl's, one object each (a few per received file): the garbage collector
+    is held off while they are made and saved, as it would traverse the whole heap of the run
+    again and again (0.44 s -> 0.28 s of CPU for 1,000 files)."""
+    with collection_paused():
+        wb = Workbook()
+        props = wb.properties
+        props.creator = props.lastModifiedBy = text(config.organization.collecting_board)
+        props.title = f"Kết quả kiểm tra mẫu biểu nhận được năm {year}"
+        props.created = dt.datetime(year, 12, 1)
+        names = _unit_names(config)
+        _write_list(wb.active, FILES_SHEET, _FILE_COLUMNS, [_file_row(s, names) for s in submissions])
+        units = {s.source.name: s.unit_code for s in submissions}
+        findings = [f for s in submissions for f in s.findings] + list(extra)
+        details = wb.create_sheet()
+        _write_list(details, DETAILS_SHEET, _DETAIL_COLUMNS, [_detail_row(f, units) for f in findings])
+        for row, item in enumerate(findings, start=2):
+            if item.severity in _FILLS:
+                details.cell(row, 3).fill = _FILLS[item.severity]
+        return _save(wb, year)
+
+
+def _unit_names(config: Config) -> dict[str, str]:
+    """The name of each configured unit by code (the first unit of a code, as ``units.get``)."""
+    names: dict[str, str] = {}
+    for unit in config.units.units:
+        names.setdefault(unit.code, unit.name)
+    return names
+
+
+def _file_row(sub: Submission, names: dict[str, str]) -> tuple[Any, ...]:
+    return (
+        sub.source.name,
+        sub.unit_code,
+        names.get(sub.unit_code, ""),
+        OUTCOMES[sub.accepted],
+        _count(sub.findings, ERROR),
+        _count(sub.findings, WARNING),
+        sub.source.sha256,
+    )
+
+
+def _detail_row(item: Finding, units: dict[str, str]) -> tuple[Any, ...]:
+    severity = SEVERITY_LABELS.get(item.severity, item.severity)
+    return (item.file, units.get(item.file, ""), severity, item.code, item.sheet, item.cell, item.message, item.hint)
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def _write_list(ws: Worksheet, title: str, columns: Sequence[Column], rows: Sequence[tuple[Any, ...]]) -> None:
+    """A header row, one row per item."""
+    ws.title = title
+    _write_header(ws, 1, columns)
+    for row, values in enumerate(rows, start=2):
+        _write_row(ws, row, columns, values)
+    _finish_list(ws, columns, 1, len(rows))
+
+
+def _write_row(ws: Worksheet, row: int, columns: Sequence[Column], values: Sequence[Any]) -> None:
+    """One row of a list, tall enough for its wrapped texts (openpyxl cannot measure them)."""
+    for column, (spec, value) in enumerate(zip(columns, values, strict=True), start=1):
+        _put(ws, row, column, value, spec)
+    lines = max((_lines(str(v), spec.width) for spec, v in zip(columns, values, strict=True) if spec.wrap), default=1)
+    if lines > 1:
+        ws.row_dimensions[row].height = LINE_HEIGHT * lines
+
+
+def _lines(text: str, width: int) -> int:
+    """About how many lines ``text`` takes in a wrapped column ``width`` characters wide."""
+    return sum(max(1, math.ceil(len(line) / max(1, width - 2))) for line in text.split("\n"))
+
+
+def _finish_list(ws: Worksheet, columns: Sequence[Column], header_row: int, count: int) -> None:
+    """Column widths, the header frozen, an autofilter over header and rows, the print layout."""
+    for column, spec in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = spec.width
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{header_row + count}"
+    # Printed landscape, as wide as the page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _write_header(ws: Worksheet, row: int, columns: Sequence[Column]) -> None:
+    for column, spec in enumerate(columns, start=1):
+        cell = _put(ws, row, column, spec.header)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.alignment = HEADER_ALIGN
+
+
+def _put(ws: Worksheet, row: int, column: int, value: Any, spec: Column | None = None) -> Cell:
+    """Write one value; text is NFC and always text (never read as a formula). Returns the cell."""
+    cell: Cell = ws.cell(row=row, column=column)
+    if value is None or value == "":
+        return cell
+    if isinstance(value, str):
+        cell.value = text(value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    if spec is not None:
+        cell.alignment = WRAP_TOP if spec.wrap else _TOP
+    return cell
+
+
+def _save(wb: Workbook, year: int) -> bytes:
+    """The workbook as bytes that depend only on its content."""
+    fixed = dt.datetime(year, 12, 1)
+    wb.properties.modified = fixed
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return deterministic_zip(buffer.getvalue(), fixed)

@@ -1,0 +1,323 @@
+"""Summary stage: statistics + consolidation + findings -> the consolidated workbook of the year.
+
+Contract:
+
+* :func:`summary_bytes` is pure: it builds ``tong-hop-<year>.xlsx`` from what it is given and
+  touches no file but its own temporary ones; :func:`build_summary` opens the result in openpyxl.
+  Every figure of the "Thống kê" sheet is a :class:`~.stats.StatTable` of :mod:`.stats`, so this
+  workbook and the Word reports cannot disagree.
+* :func:`summary_bytes` saves it deterministically: the same inputs give byte-identical output
+  (fixed document properties, fixed zip timestamps; see :mod:`.ooxml`).
+
+Sheets, in order: "Đơn vị" (one row per configured unit with its status and its target),
+"Mô hình", "Điển hình tập thể", "Điển hình cá nhân" (one row per consolidated item: the unit,
+one column per schema field headed by the schema label, the self-assessed score and class, then
+the file, sheet and row the item came from), "Hoạt động" (one row per unit, then a total row),
+"Thống kê" (every statistics table in turn) and "Phát hiện" (every finding given).
+
+Cells hold values only, never formulas: nothing needs recalculating, and a text a unit typed as
+"=..." stays text. Numbers and dates are typed cells with display formats; all text is NFC.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import itertools
+import tempfile
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook as WorkbookType
+
+from ...config import Config, Sheet
+from ...core import layout
+from ...core.findings import SEVERITY_LABELS, Finding
+from ...core.layout import ITEM_SHEETS, TOTAL_LABEL
+from ...core.ooxml import deterministic_zip
+from ...core.upward import ContentDigest
+from ...year.consolidate import LATE, ON_TIME, Consolidation, Item, UnitStatus
+from ...year.stats import Statistics, StatTable
+from .stream import BOLD, Column, StreamedSheet, collection_paused, text, with_rows
+
+SUMMARY_FILE = "tong-hop-{year}.xlsx"
+UNITS_SHEET = "Đơn vị"
+STATS_SHEET = "Thống kê"
+FINDINGS_SHEET = "Phát hiện"
+WHOLE_WARD = "Toàn phường"
+MET, NOT_MET = "Đạt", "Chưa đạt"
+SUBMITTED = (ON_TIME, LATE)
+
+_TITLE_FONT = Font(bold=True, size=12)
+# Widths of the "Thống kê" columns, fitted to their longest value within these bounds.
+_STATS_MIN_WIDTH, _STATS_MAX_WIDTH = 12, 50
+
+Row = tuple[Any, ...]
+
+
+_UNIT_KEY = (Column("Mã đơn vị", 12), Column("Tên đơn vị", 32, wrap=True))
+_GROUP = Column("Khối", 26, wrap=True)
+_UNIT_COLUMNS = (
+    *_UNIT_KEY,
+    _GROUP,
+    Column("Địa bàn", 14),
+    Column("Tình trạng", 16),
+    Column("Số ngày trễ", 10),
+    Column("Ngày nhận", 12),
+    Column("Tệp", 28),
+    Column("Số mô hình", 10),
+    Column("Chỉ tiêu tối thiểu", 10),
+    Column("Đạt chỉ tiêu", 10),
+)
+_SCORE_COLUMNS = (Column("Tổng điểm tự chấm", 12), Column("Xếp loại", 14))
+_SOURCE_COLUMNS = (Column("Tệp nguồn", 28), Column("Sheet nguồn", 18), Column("Dòng nguồn", 10))
+_FINDING_COLUMNS = (
+    Column("Tệp", 28),
+    Column("Mã lỗi", 22),
+    Column("Mức độ", 10),
+    Column("Sheet", 18),
+    Column("Ô", 8),
+    Column("Nội dung", 70, wrap=True),
+    Column("Cách khắc phục", 50, wrap=True),
+)
+
+
+# --------------------------------------------------------------------------- public
+
+
+def build_summary(stats: Statistics, data: Consolidation, findings: Sequence[Finding], config: Config) -> WorkbookType:
+    """The consolidated workbook of the year as a reader opens it (for inspection: it is written
+    in openpyxl's write-only mode, whose sheets cannot be read back, then loaded from its bytes)."""
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(summary_bytes(stats, data, findings, config)))
+
+
+def summary_bytes(stats: Statistics, data: Consolidation, findings: Sequence[Finding], config: Config) -> bytes:
+    """The consolidated workbook, with its signed ``_meta``, saved to bytes that depend only on the inputs.
+
+    openpyxl (write-only mode) writes the package's frame and styles; each sheet's rows go out as
+    XML into a temporary file as they are made, so the time and memory grow with the rows, not
+    with a grid of cell objects. The content digest of ``_meta`` is taken from the same values.
+    Rows and cells are made by the hundred thousand, none in a reference cycle: the cyclic garbage
+    collector is held off meanwhile (:func:`.xlsxwrite.collection_paused`)."""
+    wb = Workbook(write_only=True)
+    _set_properties(wb, config, data.year)
+    digest = ContentDigest()
+    with contextlib.ExitStack() as files:
+        files.enter_context(collection_paused())
+        sheets = [
+            StreamedSheet(wb, digest, files.enter_context(tempfile.TemporaryFile()))
+            for _ in range(len(ITEM_SHEETS) + 4)
+        ]
+        units, *item_sheets, activities, table_sheet, findings_sheet = sheets
+        _write_list(units, UNITS_SHEET, _UNIT_COLUMNS, [_unit_row(s, config) for s in data.units])
+        for out, kind in zip(item_sheets, ITEM_SHEETS, strict=True):
+            _write_items(out, config.template.sheet(kind), data.items.get(kind, ()), config)
+        _write_activities(activities, data, config)
+        _write_stats(table_sheet, stats.tables)
+        finding_rows = [_finding_row(f) for f in findings]
+        _write_list(findings_sheet, FINDINGS_SHEET, _FINDING_COLUMNS, finding_rows, "A2")
+        add_summary_meta(wb, config, data.year, digest.hexdigest())
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        return with_rows(deterministic_zip(buffer.getvalue(), _fixed_time(data.year)), sheets)
+
+
+def add_summary_meta(wb: WorkbookType, config: Config, year: int, digest: str) -> None:
+    """Append the hidden ``_meta`` sheet (kind ``dvk-ward-summary``) that lets the level above
+    consolidate this summary: the digest of every other sheet as a reader sees it, signed with
+    the upward key (pipeline/upward.py); unsigned when no upward key is installed. The digest is
+    taken from the values as they are written; the level above takes it from the file it reads,
+    and tests/test_rollup.py checks the two agree on real summaries."""
+    from ...core.upward import summary_meta
+
+    ws = wb.create_sheet(layout.META_SHEET)
+    ws.column_dimensions["A"].width = 20
+    ws.column_dimensions["B"].width = 70
+    ws.sheet_state = "hidden"
+    ws.protection.sheet = True
+    meta = summary_meta(config.upward, year, config.template.version, digest)
+    for key in layout.SUMMARY_META_KEYS:
+        value = WriteOnlyCell(ws, meta[key])
+        value.number_format = "@"
+        ws.append([key, value])
+
+
+# --------------------------------------------------------------------------- workbook
+
+
+def _fixed_time(year: int) -> dt.datetime:
+    """The moment stamped into the summary of ``year``: the end of the reporting cycle."""
+    return dt.datetime(year, 12, 1)
+
+
+def _set_properties(wb: WorkbookType, config: Config, year: int) -> None:
+    """Fixed document properties: nothing that depends on the clock or the machine."""
+    props = wb.properties
+    props.creator = props.lastModifiedBy = text(config.organization.collecting_board)
+    title = config.template.title
+    props.title = text(f"Tổng hợp {title[:1].lower()}{title[1:]} năm {year}")
+    props.created = props.modified = _fixed_time(year)
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def _unit_row(status: UnitStatus, config: Config) -> Row:
+    unit = status.unit
+    submitted = status.status in SUBMITTED
+    return (
+        unit.code,
+        unit.name,
+        config.units.group_label(unit.group),
+        unit.origin or WHOLE_WARD,
+        status.label,
+        status.days_late if submitted else None,
+        status.received,
+        status.file,
+        status.model_count if submitted else None,
+        unit.min_models,
+        _target(status),
+    )
+
+
+def _target(status: UnitStatus) -> str:
+    """Whether a unit that reported reached its minimum number of models; blank otherwise."""
+    if status.status not in SUBMITTED:
+        return ""
+    return NOT_MET if status.below_minimum else MET
+
+
+def _item_columns(sheet: Sheet) -> tuple[Column, ...]:
+    fields = tuple(Column(f.label, f.width, wrap=f.type == "text", year=f.is_year) for f in sheet.fields)
+    return (*_UNIT_KEY, _GROUP, *fields, *_SCORE_COLUMNS, *_SOURCE_COLUMNS)
+
+
+def _item_rows(items: Iterable[Item], sheet: Sheet, config: Config) -> list[Row]:
+    """One row per item: its unit, one value per schema field, its score, where it came from.
+    The group labels and field keys are looked up once: there are tens of thousands of items."""
+    groups = _group_labels(config)
+    keys = [f.key for f in sheet.fields]
+    return [
+        (
+            item.unit.code,
+            item.unit.name,
+            groups[item.unit.group],
+            *map(item.values.get, keys),
+            item.total_score,
+            item.classification,
+            item.source_file,
+            item.source_sheet,
+            item.source_row,
+        )
+        for item in items
+    ]
+
+
+def _group_labels(config: Config) -> dict[str, str]:
+    """``config.units.group_label`` as a mapping (the first group of a key wins, as there)."""
+    labels: dict[str, str] = {}
+    for group in config.units.groups:
+        labels.setdefault(group.key, group.label)
+    return labels
+
+
+def _activity_rows(data: Consolidation, sheet: Sheet) -> list[Row]:
+    """One row per unit that reported activities, in the configured order of units."""
+    rows: list[Row] = []
+    for status in data.units:
+        answers = data.activities.get(status.unit.code)
+        if answers:
+            rows.append((status.unit.code, status.unit.name, *(answers.get(f.key) for f in sheet.fields)))
+    return rows
+
+
+def _total_row(rows: Sequence[Row], first: int) -> Row:
+    """The label, blanks up to column ``first``, then the sum of each column from there."""
+    width = len(rows[0]) if rows else first
+    sums = (sum((v for v in (row[i] for row in rows) if _is_number(v)), 0) for i in range(first, width))
+    return (TOTAL_LABEL, *([None] * (first - 1)), *sums)
+
+
+def _finding_row(item: Finding) -> Row:
+    severity = SEVERITY_LABELS.get(item.severity, item.severity)
+    return (item.file, item.code, severity, item.sheet, item.cell, item.message, item.hint)
+
+
+# --------------------------------------------------------------------------- sheets
+
+
+def _write_items(out: StreamedSheet, sheet: Sheet, items: Iterable[Item], config: Config) -> None:
+    _write_list(out, sheet.title, _item_columns(sheet), _item_rows(items, sheet, config))
+
+
+def _write_activities(out: StreamedSheet, data: Consolidation, config: Config) -> None:
+    sheet = config.template.sheet("activities")
+    columns = (*_UNIT_KEY, *(Column(f.label, f.width) for f in sheet.fields))
+    rows = _activity_rows(data, sheet)
+    # Below the filtered range, so that sorting or filtering the units leaves the total in place.
+    _write_list(out, sheet.title, columns, rows, total=_total_row(rows, len(_UNIT_KEY)))
+
+
+def _write_list(
+    out: StreamedSheet,
+    title: str,
+    columns: Sequence[Column],
+    rows: Sequence[Row],
+    freeze: str = "C2",
+    total: Row | None = None,
+) -> None:
+    """A header row, one row per item, frozen header and key columns, an autofilter; then the
+    ``total`` row in bold, if any."""
+    widths = {column: spec.width for column, spec in enumerate(columns, start=1)}
+    extent = (len(rows) + 1 + (total is not None), max(len(columns), len(total or ())))
+    out.start(title, widths, extent, freeze)
+    out.header([c.header for c in columns])
+    for values in rows:
+        if len(values) != len(columns):
+            raise ValueError(f"a row of {len(values)} values under {len(columns)} columns")
+    out.append_rows(rows, columns)
+    out.ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+    if total is not None:
+        out.append(total, font=BOLD)
+
+
+def _write_stats(out: StreamedSheet, tables: Sequence[StatTable]) -> None:
+    """Every table in turn: title, header, rows, total; one blank row between tables."""
+    heights = [2 + len(t.rows) + (t.total is not None) for t in tables]
+    widths = [max(len(t.columns), *(len(r) for r in (*t.rows, t.total or ()))) for t in tables]
+    extent = (sum(heights) + len(tables) - 1, max(widths, default=1))
+    out.start(STATS_SHEET, _stats_widths(tables), extent)
+    for index, table in enumerate(tables):
+        if index:
+            out.append([])
+        out.append([table.title], font=_TITLE_FONT)
+        out.header(table.columns)
+        out.append_rows(table.rows)
+        if table.total is not None:
+            out.append(table.total, font=BOLD)
+
+
+def _stats_widths(tables: Sequence[StatTable]) -> dict[int, int]:
+    """Each column as wide as its longest value (titles and wrapped headers aside), within bounds."""
+    widths: dict[int, int] = {}
+    for table in tables:
+        rows = (*table.rows, *((table.total,) if table.total else ()))
+        # Column by column (a table may list every model); a short row's missing values count as "".
+        for column, values in enumerate(itertools.zip_longest(*rows, fillvalue=""), start=1):
+            fitted = min(max(map(len, map(str, values))) + 2, _STATS_MAX_WIDTH)
+            widths[column] = max(widths.get(column, _STATS_MIN_WIDTH), fitted)
+    return widths
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

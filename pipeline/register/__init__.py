@@ -1,0 +1,61 @@
+"""The register: every model's and exemplar's life from 2025 to 2031 in one SQLite file, the ledger
+of received files, their archive in ``outbox/luu-tru/`` and the register's backups.
+
+The stages import the register's public names from this package; the modules inside are its own.
+"""
+
+from .store import (
+    ARCHIVE_FOLDER,
+    BACKUP_FOLDER,
+    REGISTER_FILE,
+    EventRow,
+    FileEntry,
+    ItemEntry,
+    ItemRow,
+    Register,
+    YearChanges,
+    YearRow,
+    YearSnapshot,
+    archive_path,
+    backups_to_drop,
+    open_new_register,
+    open_register,
+    read_import_sidecars,
+    read_sidecars,
+    restore_from_sidecar,
+    restore_mail_sent,
+    sidecar_path,
+    values_digest,
+    values_json,
+    write_import_sidecar,
+    write_mail_sent_record,
+    write_sidecar,
+)
+
+__all__ = [
+    "ARCHIVE_FOLDER",
+    "BACKUP_FOLDER",
+    "REGISTER_FILE",
+    "EventRow",
+    "FileEntry",
+    "ItemEntry",
+    "ItemRow",
+    "Register",
+    "YearChanges",
+    "YearRow",
+    "YearSnapshot",
+    "archive_path",
+    "backups_to_drop",
+    "open_new_register",
+    "open_register",
+    "read_import_sidecars",
+    "read_sidecars",
+    "restore_from_sidecar",
+    "restore_mail_sent",
+    "sidecar_path",
+    "values_digest",
+    "values_json",
+    "write_import_sidecar",
+    "write_mail_sent_record",
+    "write_sidecar",
+]

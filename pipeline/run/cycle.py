@@ -1,0 +1,421 @@
+"""The yearly cycle, stage after stage: inbox -> submissions -> consolidation -> outputs.
+
+This is the only module that reads the inbox and writes the outbox; the stages it calls are
+functions from data to data. Outputs go to ``outbox/<year>/`` and are each written atomically
+(temporary file, then rename), so an interrupted run never leaves a half-written report. The
+annotated copies for units go to ``outbox/<year>/phan-hoi/``; a copy there that this run did not
+write again belongs to a unit that has since fixed everything, and is removed.
+
+A year is tracked in one order wherever it is processed (a run, ``dvk council``, ``dvk rebuild``):
+the council's decisions of the year are set aside, the units' files are tracked, then the
+council's workbooks of the year are applied again (:func:`_track`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..config import Config, ConfigError
+from ..core.findings import Finding, has_errors
+from ..core.ooxml import atomic_write, atomic_write_all
+from ..intake.council import CouncilFile
+from ..intake.read import check_file
+from ..intake.receive import file_extension
+from ..intake.validate import Submission
+from ..register import (
+    Register,
+    archive_path,
+    open_new_register,
+    open_register,
+    read_import_sidecars,
+    read_sidecars,
+    restore_from_sidecar,
+    restore_mail_sent,
+    write_import_sidecar,
+    write_sidecar,
+)
+from ..year.consolidate import EXEMPT, LATE, MISSING, Consolidation, consolidate
+from ..year.council import CouncilResult, apply_council, forget_decisions
+from ..year.stats import TREND_YEARS, Statistics, statistics
+from ..year.tracking import Change, resubmission_changes, track_year
+from .cache import OutputCache, config_fingerprint, inputs_digest
+from .readpool import ReadPool
+from .receipt import ingest, read_cycle, read_cycle_files
+
+__all__ = [
+    "RunResult",
+    "check_file",
+    "issue_council",
+    "rebuild",
+    "run_consolidation",
+    "year_status",
+]
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    year: int
+    submissions: tuple[Submission, ...]
+    consolidation: Consolidation
+    outputs: tuple[Path, ...]
+    changes: tuple[Change, ...] = ()
+    councils: tuple[CouncilResult, ...] = ()
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every finding of the run: per unit file, the consolidation's own, then the council files'."""
+        units = tuple(f for s in self.submissions for f in s.findings) + self.consolidation.findings
+        return units + tuple(f for c in self.councils for f in c.findings)
+
+    @property
+    def failed(self) -> bool:
+        """A unit file is rejected and not yet replaced, or a council file was rejected or has a
+        decision not recorded."""
+        return bool(self.pending_rejections()) or any(not c.accepted or has_errors(c.findings) for c in self.councils)
+
+    def pending_rejections(self) -> list[Submission]:
+        """Rejected files still waiting for action: not followed by an accepted file of the same unit."""
+        accepted_at: dict[str, dt.datetime] = {}
+        for sub in self.submissions:
+            if sub.accepted and sub.unit_code:
+                accepted_at[sub.unit_code] = max(
+                    sub.source.received_at, accepted_at.get(sub.unit_code, sub.source.received_at)
+                )
+        return [
+            s
+            for s in self.submissions
+            if not s.accepted and not (s.unit_code in accepted_at and accepted_at[s.unit_code] >= s.source.received_at)
+        ]
+
+    def summary(self, root: Path) -> dict[str, Any]:
+        """The run as plain data: the shape of ``dvk consolidate --json``."""
+        units = self.consolidation.units
+        return {
+            "year": self.year,
+            "units_expected": sum(1 for u in units if u.status != EXEMPT),
+            "accepted": sorted({s.unit_code for s in self.submissions if s.accepted}),
+            "rejected": [
+                {"file": s.source.name, "unit": s.unit_code, "findings": [f.as_dict() for f in s.findings]}
+                for s in self.pending_rejections()
+            ],
+            "superseded": [
+                s.source.name for s in self.submissions if not s.accepted and s not in self.pending_rejections()
+            ],
+            "late": [{"unit": u.unit.code, "days": u.days_late} for u in units if u.status == LATE],
+            "missing": [u.unit.code for u in units if u.status == MISSING],
+            "changes": [c.as_dict() for c in self.changes],
+            "council": [c.as_dict() for c in self.councils],
+            "outputs": [_relative(p, root) for p in self.outputs],
+        }
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def run_consolidation(
+    root: Path,
+    config: Config,
+    year: int,
+    report_date: dt.date | None,
+    progress: Progress | None = None,
+    now: dt.datetime | None = None,
+) -> RunResult:
+    """The whole ``dvk consolidate`` job on the workspace ``root``, in one register transaction."""
+    config.year(year)  # an unknown year is a config error before any work
+    moment = now or dt.datetime.now().replace(microsecond=0)
+    with open_register(root, moment) as register:
+        with ReadPool(config, year) as pool:  # reads the new files while ingest archives the next ones
+            submissions = ingest(root, register, year, moment, config, pool.prefetch)
+            cycle = read_cycle_files(root, register, config, year, progress, pool)
+        submissions += cycle.submissions
+        data = consolidate(submissions, config, year)
+        data, notes, councils = _track(register, data, submissions, cycle.councils, config)
+        data = dataclasses.replace(data, findings=data.findings + tuple(notes))
+        earlier = _earlier_figures(root, register, config, year)
+        from ..year.council import decision_counts
+
+        stats = statistics(data, config, earlier.get(year - 1), decision_counts(register, year), earlier)
+        outputs = _write_outputs(root, config, year, report_date, submissions, data, stats)
+    changes = tuple(resubmission_changes(submissions))
+    return RunResult(year, tuple(submissions), data, outputs, changes, tuple(councils))
+
+
+def _track(
+    register: Register,
+    data: Consolidation,
+    submissions: list[Submission],
+    councils: list[CouncilFile],
+    config: Config,
+) -> tuple[Consolidation, list[Finding], list[CouncilResult]]:
+    """Track the year: its council decisions set aside, the units' files tracked, the council's
+    workbooks applied again (decisions need the year's items registered and reported first)."""
+    forget_decisions(register, data.year)
+    data, notes = track_year(register, data, submissions, config)
+    return data, notes, [apply_council(register, council, data.year) for council in councils]
+
+
+def _earlier_figures(root: Path, register: Register, config: Config, year: int) -> dict[int, Mapping[str, float]]:
+    """The figures of the earlier years of the trend (``TREND_YEARS``) that the register's archive
+    holds, each recomputed from it; last year's give the year-on-year comparison."""
+    years = range(year - TREND_YEARS + 1, year)
+    return {y: _year_figures(root, register, config, y) for y in years if y in config.calendar and register.files(y)}
+
+
+def _year_figures(root: Path, register: Register, config: Config, year: int) -> Mapping[str, float]:
+    """A year's figures, recomputed from the register's archive."""
+    submissions = read_cycle(root, register, config, year)
+    return statistics(consolidate(submissions, config, year), config).figures
+
+
+def _write_outputs(
+    root: Path,
+    config: Config,
+    year: int,
+    report_date: dt.date | None,
+    submissions: list[Submission],
+    data: Consolidation,
+    stats: Statistics,
+) -> tuple[Path, ...]:
+    from ..outputs.docx.report import report_bytes, report_file_name
+    from ..outputs.xlsx.feedback import CLERK_FILE, FEEDBACK_FOLDER, clerk_report_bytes
+    from ..outputs.xlsx.summary import SUMMARY_FILE, summary_bytes
+
+    folder = root / "outbox" / str(year)
+    all_findings = [f for s in submissions for f in s.findings] + list(data.findings)
+    settings = config_fingerprint(config)
+    shared = inputs_digest(settings, stats, data)
+    builders: dict[str, tuple[str, Callable[[], bytes]]] = {
+        SUMMARY_FILE.format(year=year): (
+            inputs_digest(shared, "summary", all_findings),
+            lambda: summary_bytes(stats, data, all_findings, config),
+        )
+    }
+    for kind in ("province", "standing"):
+        builders[report_file_name(kind, config, year)] = (
+            inputs_digest(shared, kind, report_date),
+            functools.partial(report_bytes, kind, stats, data, config, report_date),
+        )
+    builders[CLERK_FILE.format(year=year)] = (
+        inputs_digest(settings, "clerk", submissions, data.findings, year),
+        lambda: clerk_report_bytes(submissions, data.findings, config, year),
+    )
+    feedback = _feedback_builders(submissions, config, settings)
+    builders.update((f"{FEEDBACK_FOLDER}/{name}", feedback[name]) for name in sorted(feedback))
+    outputs = _build_outputs(root, folder, builders)
+    _remove_stale_feedback(folder / FEEDBACK_FOLDER, {p.name for p in outputs if p.parent.name == FEEDBACK_FOLDER})
+    return tuple(outputs)
+
+
+def _build_outputs(root: Path, folder: Path, builders: Mapping[str, tuple[str, Callable[[], bytes]]]) -> list[Path]:
+    """Build each output whose inputs changed since it was written (the others are already right),
+    the Word reports in a forked child while this process builds the rest (:mod:`.fanout`), then
+    write them all at once; a feedback copy that cannot be built is left out."""
+    from .fanout import build_all
+
+    cache = OutputCache(root)
+    pending = {
+        name: functools.partial(_build_one, name, make)
+        for name, (digest, make) in builders.items()
+        if not cache.current(folder / name, _cache_key(folder, name), digest)
+    }
+    built = build_all(pending, aside={name for name in pending if name.endswith(".docx")})
+    outputs, changed = [], {}
+    for name, (digest, _) in builders.items():
+        content = built.get(name)
+        if name in built and content is None:
+            continue  # a feedback copy that could not be built
+        if content is not None:
+            cache.record(_cache_key(folder, name), digest, content)
+            changed[folder / name] = content
+        outputs.append(folder / name)
+    # All written before any is replaced: a full disk leaves the previous outputs as they were,
+    # and the cache is saved only once they are in place.
+    atomic_write_all(changed)
+    cache.save()
+    return outputs
+
+
+def _cache_key(folder: Path, name: str) -> str:
+    return f"{folder.name}/{name}"
+
+
+def _build_one(name: str, make: Callable[[], bytes]) -> bytes | None:
+    """One output's content; None for a feedback copy that cannot be built."""
+    from ..outputs.xlsx.feedback import CannotAnnotate
+
+    try:
+        return make()
+    except (CannotAnnotate, OSError):
+        if "/" not in name:
+            raise
+        # openpyxl cannot open it (an .xls or .ods file calamine could read) or it changed or went
+        # away since it was checked: no annotated copy, the clerk report still lists its findings.
+        return None
+
+
+def issue_templates(root: Path, config: Config, year: int) -> list[Path]:
+    """Write the year's templates, each unit's live models prefilled from the register."""
+    from ..outputs.xlsx.template import prefill_from_register, write_templates
+
+    config.year(year)
+    if config.organization.is_province:
+        raise ConfigError(
+            "config/organization.yaml: “level: province”: ở cấp tỉnh không tạo mẫu biểu; các phường, xã "
+            "gửi bảng tổng hợp tong-hop-<năm>.xlsx do dvk consolidate của phường, xã lập."
+        )
+    with open_register(root, dt.datetime.now(), write=False) as register:
+        latest = register.latest_values(year)
+        items = [i for i in register.items() if i.first_year < year]
+    fields_of = {i.code: _field_and_start(latest.get(i.code, {}), i.first_year) for i in items}
+    return write_templates(config, year, root / "outbox", prefill_from_register(items, fields_of))
+
+
+def _field_and_start(values: Mapping[str, Any], first_year: int) -> tuple[str, int]:
+    """The field and start year last reported for an item (its registration year if none)."""
+    start = values.get("start_year")
+    return str(values.get("field") or ""), int(start) if isinstance(start, int | float) else first_year
+
+
+def issue_council(root: Path, config: Config, year: int) -> tuple[Path, int]:
+    """``dvk council``: the steering committee's workbook of ``year`` and its number of items.
+
+    The year is tracked as a run would track it, inside a transaction that is rolled back, so the
+    items carry the codes the run gives them; nothing is written to the register."""
+    from ..outputs.xlsx.council import COUNCIL_FILE, council_bytes
+    from ..year.evaluate import evaluate
+
+    config.year(year)
+    with open_register(root, dt.datetime.now(), write=False) as register:
+        cycle = read_cycle_files(root, register, config, year)
+        data, _, _ = _track(register, consolidate(cycle.submissions, config, year), cycle.submissions, [], config)
+        evaluation = evaluate(data, config, states=register.state_before(year))
+    path = root / "outbox" / str(year) / COUNCIL_FILE.format(year=year)
+    atomic_write(path, council_bytes(evaluation, config))
+    return path, len(evaluation.items)
+
+
+def year_status(root: Path, config: Config, year: int) -> tuple[list[Submission], Consolidation]:
+    """Where the year stands, from the register and the archive alone (nothing is written)."""
+    config.year(year)
+    with open_register(root, dt.datetime.now(), write=False) as register:
+        submissions = read_cycle(root, register, config, year)
+    return submissions, consolidate(submissions, config, year)
+
+
+def override_received(root: Path, file: str, moment: dt.datetime, reason: str) -> str:
+    """Set the received-at of one ledger file (by inbox name or hash prefix); its name comes back."""
+    with open_register(root, dt.datetime.now().replace(microsecond=0)) as register:
+        matches = register.find_files(file)
+        if len(matches) != 1:
+            problem = "không tìm thấy tệp" if not matches else f"có {len(matches)} tệp khớp, hãy ghi thêm ký tự của mã"
+            raise LookupError(
+                f"“{file}”: {problem} trong sổ theo dõi (các tệp được ghi nhận khi chạy dvk consolidate)."
+            )
+        register.override_received(matches[0], moment, reason)
+        write_sidecar(root, register, matches[0])
+        return next(e.first_name for e in register.files() if e.sha256 == matches[0])
+
+
+def import_legacy_list(root: Path, config: Config, file: Path, origin: str) -> Any:
+    """``dvk import-legacy``: read the former unit's list and, when it has no error, register it."""
+    from ..year.legacy_lists import import_legacy, origin_named, read_legacy_list
+
+    origin = origin_named(origin, config.units.origins)
+    legacy = read_legacy_list(file, config)
+    moment = dt.datetime.now().replace(microsecond=0)
+    with open_register(root, moment) as register:
+        result = import_legacy(register, legacy, origin, legacy.sha256)
+        if not result.refused:
+            extension = file_extension(file)
+            target = archive_path(root, legacy.sha256, extension)
+            if not target.exists():
+                atomic_write(target, file.read_bytes())
+            write_import_sidecar(root, legacy.sha256, file.name, extension, origin, moment)
+    return result
+
+
+def withdraw_file(root: Path, file: str, reason: str) -> str:
+    """Take a file out of its year's cycle (by inbox name or hash prefix); its name comes back."""
+    with open_register(root, dt.datetime.now().replace(microsecond=0)) as register:
+        sha = _one_file(register, file)
+        register.withdraw(sha, reason)
+        write_sidecar(root, register, sha)
+        return str(next(e["first_name"] for e in register.ledger() if e["sha256"] == sha))
+
+
+def _one_file(register: Register, file: str) -> str:
+    matches = register.find_files(file)
+    if len(matches) != 1:
+        problem = "không tìm thấy tệp" if not matches else f"có {len(matches)} tệp khớp, hãy ghi thêm ký tự của mã"
+        raise LookupError(f"“{file}”: {problem} trong sổ theo dõi (các tệp được ghi nhận khi chạy dvk consolidate).")
+    return matches[0]
+
+
+def rebuild(root: Path, config: Config, now: dt.datetime | None = None) -> list[int]:
+    """Recreate the register from the archive: ledger rows from the sidecars, then every year replayed
+    (its units' files, then its council workbooks)."""
+    from ..year.legacy_lists import import_legacy, read_legacy_list
+
+    moment = now or dt.datetime.now().replace(microsecond=0)
+    with open_new_register(root, moment) as register:
+        for imported in read_import_sidecars(root):
+            path = archive_path(root, imported["sha256"], imported["extension"])
+            import_legacy(register, read_legacy_list(path, config), imported["origin"], imported["sha256"])
+        sidecars = read_sidecars(root)
+        for data in sidecars:
+            restore_from_sidecar(register, data)
+        restore_mail_sent(root, register)
+        years = sorted({int(d["cycle"]) for d in sidecars})
+        for year in years:
+            if year in config.calendar:
+                cycle = read_cycle_files(root, register, config, year)
+                tracked = consolidate(cycle.submissions, config, year)
+                _track(register, tracked, cycle.submissions, cycle.councils, config)
+    return years
+
+
+def _feedback_builders(
+    submissions: list[Submission], config: Config, settings: str
+) -> dict[str, tuple[str, Callable[[], bytes]]]:
+    """How to build the annotated copy of each unit file with findings, by file name (the inbox is only read)."""
+    from ..outputs.xlsx.feedback import feedback_names, unit_feedback_bytes
+
+    latest = latest_per_unit(submissions)
+    builders: dict[str, tuple[str, Callable[[], bytes]]] = {}
+    for index, name in feedback_names(latest).items():
+        submission = latest[index]
+
+        def make(submission: Submission = submission) -> bytes:
+            return unit_feedback_bytes(submission.source.path.read_bytes(), submission, config)
+
+        builders[name] = (inputs_digest(settings, "feedback", submission), make)
+    return builders
+
+
+def latest_per_unit(submissions: list[Submission]) -> list[Submission]:
+    """Each unit's most recently received file: earlier ones are history, not something to send back."""
+    latest: dict[str, Submission] = {}
+    for sub in sorted(submissions, key=lambda s: (s.source.received_at, s.source.name)):
+        if sub.unit_code:
+            latest[sub.unit_code] = sub
+    return [s for s in submissions if s.unit_code and latest[s.unit_code] is s]
+
+
+def _remove_stale_feedback(folder: Path, written: set[str]) -> None:
+    """Feedback files of an earlier run that this run did not write again: their unit has fixed everything."""
+    if folder.is_dir():
+        for path in folder.glob("*.xlsx"):
+            if path.is_file() and path.name not in written:
+                path.unlink()

@@ -1,0 +1,182 @@
+"""Terminal rendering: a run or a list of findings -> plain-text tables in Vietnamese."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from ..core.findings import SEVERITY_LABELS, Finding
+from ..intake.validate import Submission
+from ..year.consolidate import EXEMPT, LATE, MISSING, REJECTED, Consolidation
+from ..year.council import CouncilResult
+from ..year.tracking import Change
+from .cycle import RunResult
+from .mail_run import MailOutcome
+
+MAX_CELL = 70
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain-text table with column widths fitted to the content (cells cut at MAX_CELL)."""
+    cut = [[_cut(c) for c in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cut)) if cut else len(h) for i, h in enumerate(headers)]
+    line = "  ".join("-" * w for w in widths)
+    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)), line]
+    out.extend("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cut)
+    return "\n".join(out)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+
+
+def render_findings(findings: Sequence[Finding]) -> str:
+    """Every finding: file, place, severity, code and message."""
+    rows = [
+        (f.file, f.sheet + (f"!{f.cell}" if f.cell else ""), SEVERITY_LABELS[f.severity], f.code, f.message)
+        for f in findings
+    ]
+    return table(("Tệp", "Vị trí", "Mức độ", "Mã", "Nội dung"), rows)
+
+
+def render_check(submissions: Sequence[Submission]) -> str:
+    """``dvk check``: the verdict of each file, then every finding."""
+    lines = [
+        f"{s.source.name}: {'được chấp nhận' if s.accepted else 'bị trả lại'}"
+        + (f" (đơn vị {s.unit_code})" if s.unit_code else "")
+        for s in submissions
+    ]
+    findings = [f for s in submissions for f in s.findings]
+    return "\n".join([*lines, "", render_findings(findings)] if findings else lines)
+
+
+def render_summary(result: RunResult) -> str:
+    """What the clerk reads after ``dvk consolidate``: files, units to chase, outputs."""
+    parts = [f"Kết quả tổng hợp năm {result.year}", "", _files_table(result)]
+    if result.councils:
+        parts += ["", *map(_council_line, result.councils)]
+    chase = [u for u in result.consolidation.units if u.status in (LATE, REJECTED, MISSING) or u.below_minimum]
+    if chase:
+        rows = [
+            (u.unit.code, u.unit.name, u.label + (" — chưa đủ số mô hình" if u.below_minimum else "")) for u in chase
+        ]
+        parts += ["", "Các đơn vị cần lưu ý:", table(("Mã", "Đơn vị", "Tình trạng"), rows)]
+    if result.changes:
+        parts += ["", "Đơn vị gửi lại bản sửa:", *map(_change_line, result.changes)]
+    counts = _counts(result)
+    parts += [
+        "",
+        f"Tổng số: {counts['expected']} đơn vị; {counts['accepted']} tệp được chấp nhận, "
+        f"{counts['rejected']} tệp bị trả lại, {counts['missing']} đơn vị chưa gửi.",
+        "",
+        "Đã ghi:",
+        *_output_lines(result),
+    ]
+    return "\n".join(parts)
+
+
+def _change_line(change: Change) -> str:
+    """``  HND: thay “a.xlsx” bằng “b.xlsx”; thêm 1, bớt 0, sửa 2 mục (…)``."""
+    names = [*change.added, *change.removed, *change.edited]
+    listed = f" ({'; '.join(names[:3])}{'…' if len(names) > 3 else ''})" if names else ""
+    return (
+        f"  {change.unit}: thay “{change.previous}” bằng “{change.file}”; thêm {len(change.added)}, "
+        f"bớt {len(change.removed)}, sửa {len(change.edited)} mục{listed}"
+    )
+
+
+def _output_lines(result: RunResult) -> list[str]:
+    """The outputs, with the units' feedback copies summed up as one line."""
+    feedback = [p for p in result.outputs if p.parent.name == "phan-hoi"]
+    lines = [f"  {p}" for p in result.outputs if p not in feedback]
+    if feedback:
+        lines.append(f"  {feedback[0].parent}/ ({len(feedback)} tệp phản hồi gửi lại đơn vị)")
+    return lines
+
+
+def _council_line(council: CouncilResult) -> str:
+    """One line per council workbook: decisions recorded, or why it was refused, and the first problem."""
+    errors = [f for f in council.findings if f.severity == "error"]
+    first = errors[0].message if errors else ""
+    if not council.accepted:
+        return f"Bảng xét duyệt “{council.file}”: bị trả lại. {first}"
+    line = f"Bảng xét duyệt “{council.file}”: đã ghi {council.applied} quyết định của Ban chỉ đạo vào sổ theo dõi"
+    if council.unchanged:
+        line += f" ({council.unchanged} quyết định đã có từ trước)"
+    if not errors:
+        return line + "."
+    listing = ", xem tất cả bằng dvk consolidate --json" if len(errors) > 1 else ""
+    return f"{line}; {len(errors)} lỗi, các dòng có lỗi chưa được ghi{listing}. Lỗi đầu tiên: {first}"
+
+
+def _files_table(result: RunResult) -> str:
+    rows = []
+    for sub in result.submissions:
+        errors = [f for f in sub.findings if f.severity == "error"]
+        warnings = [f for f in sub.findings if f.severity == "warning"]
+        verdict = "Chấp nhận" if sub.accepted else "Trả lại"
+        reason = errors[0].message if errors else (f"{len(warnings)} cảnh báo" if warnings else "")
+        if len(errors) > 1:
+            reason += f" (và {len(errors) - 1} lỗi khác)"
+        rows.append((sub.source.name, sub.unit_code or "?", verdict, reason))
+    if not rows:
+        return "Thư mục inbox/ chưa có tệp nào."
+    return table(("Tệp", "Đơn vị", "Kết quả", "Lý do"), rows)
+
+
+def _counts(result: RunResult) -> dict[str, int]:
+    statuses = [u.status for u in result.consolidation.units]
+    return {
+        "expected": len(statuses) - statuses.count(EXEMPT),
+        "accepted": sum(1 for s in result.submissions if s.accepted),
+        "rejected": sum(1 for s in result.submissions if not s.accepted),
+        "missing": statuses.count(MISSING),
+    }
+
+
+def render_status(data: Consolidation, submissions: Sequence[Submission]) -> str:
+    """``dvk status``: every unit with its status, file and date received; then the counts."""
+    rows = [
+        (u.unit.code, u.unit.name, u.label, u.file, u.received.strftime("%d/%m/%Y") if u.received else "")
+        for u in data.units
+    ]
+    counts: dict[str, int] = {}
+    for u in data.units:
+        counts[u.status] = counts.get(u.status, 0) + 1
+    done = counts.get("on-time", 0) + counts.get("late", 0)
+    lines = [
+        f"Năm {data.year}: {done}/{len(data.units)} đơn vị đã gửi báo cáo hợp lệ; "
+        f"{counts.get('missing', 0)} chưa gửi; {counts.get('rejected', 0)} bị trả lại; "
+        f"{len(submissions)} tệp đã nhận.",
+        "",
+        table(("Mã", "Đơn vị", "Tình trạng", "Tệp", "Ngày nhận"), rows),
+    ]
+    return "\n".join(lines)
+
+
+MAIL_KIND_LABELS = {"templates": "mẫu biểu", "reminders": "nhắc gửi báo cáo", "feedback": "phản hồi kết quả kiểm tra"}
+MAIL_STATUS_LABELS = {
+    "drafted": "Đã viết thư nháp",
+    "sent": "Đã gửi",
+    "already-sent": "Đã gửi trước đây",
+    "would-send": "Sẽ gửi",
+    "would-draft": "Sẽ viết thư nháp",
+    "failed": "KHÔNG GỬI ĐƯỢC",
+}
+
+
+def render_mail(outcomes: Sequence[MailOutcome], kind: str, year: int) -> str:
+    """``dvk mail``: one line per unit (address, what happened, why), then the counts."""
+    title = f"Thư {MAIL_KIND_LABELS[kind]} năm {year}"
+    if not outcomes:
+        return f"{title}: không có đơn vị nào cần gửi."
+    rows = [
+        (o.unit.code, o.unit.name, ", ".join(o.recipients), MAIL_STATUS_LABELS[o.status], o.detail) for o in outcomes
+    ]
+    counts = Counter(o.status for o in outcomes)
+    total = "; ".join(f"{MAIL_STATUS_LABELS[s]}: {n}" for s, n in sorted(counts.items()))
+    failures = [f"  {o.unit.code} ({o.unit.name}): {o.detail}" for o in outcomes if o.failed]
+    if failures:
+        failures = ["", "Các đơn vị chưa gửi được (hãy xử lý rồi chạy lại; thư đã gửi không bị gửi lại):", *failures]
+    table_text = table(("Mã", "Đơn vị", "Địa chỉ", "Kết quả", "Chi tiết"), rows)
+    return "\n".join([title, "", table_text, *failures, "", f"Tổng số: {total}."])

@@ -1,0 +1,335 @@
+"""Demo workspace: the real templates, filled the way units fill them, in a throw-away folder.
+
+``build_demo`` copies ``config/`` into the workspace, writes the year's templates, fills most of
+them with realistic answers (deterministic: seeded by the unit code) and drops them into the
+workspace's inbox: most units on time, one late, one with errors, a few missing, plus one file
+that is not a workbook. ``fill_workbook`` is also what the tests use to play a unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import random
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..config import Config, Unit, load_config
+from ..core import layout
+from ..core.ooxml import atomic_write
+
+MARKER = ".dvk-demo"
+Answers = Mapping[str, Any]
+
+MODEL_NAMES = {
+    "Kinh tế": [
+        "Chi hội phụ nữ tiết kiệm giúp nhau phát triển kinh tế",
+        "Tổ hợp tác sản xuất rau an toàn",
+        "Cựu chiến binh giúp nhau thoát nghèo bền vững",
+        "Nông dân liên kết tiêu thụ nông sản",
+        "Thanh niên khởi nghiệp với sản phẩm OCOP",
+    ],
+    "Văn hóa - xã hội": [
+        "Tuyến đường hoa, đường cây xanh sạch đẹp",
+        "Tổ tự quản vệ sinh môi trường khu dân cư",
+        "Mái ấm công đoàn cho đoàn viên khó khăn",
+        "Tủ sách pháp luật và khuyến học tại nhà văn hóa",
+        "Trạm y tế thân thiện với người dân",
+    ],
+    "Quốc phòng - an ninh": [
+        "Camera an ninh - mắt thần khu dân cư",
+        "Khu dân cư không có tội phạm và tệ nạn ma túy",
+        "Tổ liên gia tự quản an ninh trật tự",
+        "Dân quân tự vệ giúp dân khi thiên tai",
+    ],
+    "Xây dựng hệ thống chính trị": [
+        "Dân vận khéo trong vận động hiến đất mở rộng đường giao thông",
+        "Đảng viên phụ trách hộ gia đình",
+        "Một cửa thân thiện, giải quyết thủ tục đúng hẹn",
+        "Đối thoại định kỳ giữa bí thư chi bộ với Nhân dân",
+    ],
+}
+PEOPLE = [
+    "Nguyễn Thị Hoa",
+    "Trần Văn Minh",
+    "Lê Thị Thu Hà",
+    "Phạm Văn Hùng",
+    "Võ Thị Lan",
+    "Đặng Văn Tâm",
+    "Huỳnh Thị Mai",
+]
+POSITIONS = ["Bí thư chi bộ", "Phó Bí thư chi bộ", "Chủ tịch Hội", "Trưởng khu phố", "Bí thư Đoàn"]
+
+
+class DemoError(Exception):
+    """The demo workspace cannot be (re)created safely."""
+
+
+def build_demo(
+    config: Config, year: int, workspace: Path, seed: str = "", adapt: Callable[[Path], None] | None = None
+) -> Config:
+    """Create a fresh demo workspace for ``year`` and return its loaded config.
+
+    ``seed`` varies the answers (another ward of the roll-up demo); ``adapt`` may change the
+    copied workspace (its config, its upward key) before the config is loaded."""
+    from ..outputs.xlsx.template import write_templates
+
+    _reset(workspace)
+    shutil.copytree(config.root / "config", workspace / "config", ignore=shutil.ignore_patterns("examples"))
+    if adapt is not None:
+        adapt(workspace)
+    demo_config = load_config(workspace)
+    calendar = demo_config.year(year)
+    units = demo_config.units.units
+    plan = _plan(units)
+    templates = {path.stem: path for path in write_templates(demo_config, year, workspace / "outbox")}
+    for index, unit in enumerate(units):
+        role = plan.get(unit.code, "on-time")
+        if role == "missing":
+            continue
+        rng = random.Random(f"{seed}{year}-{unit.code}")
+        answers = sample_answers(demo_config, unit, year, rng, with_errors=role == "errors")
+        data = fill_workbook(templates[unit.code].read_bytes(), answers, demo_config)
+        path = workspace / "inbox" / f"{index + 1:02d}_{_file_name(unit, rng)}"
+        atomic_write(path, data)
+        received = calendar.units_deadline + dt.timedelta(days=3 if role == "late" else -rng.randint(0, 6))
+        _set_received(path, received)
+    _drop_foreign_file(workspace / "inbox" / "thu-moi-hop.pdf", calendar.units_deadline)
+    return demo_config
+
+
+def _reset(workspace: Path) -> None:
+    """Remove a previous demo workspace; refuse to touch a folder the demo did not create."""
+    if workspace.exists():
+        if not (workspace / MARKER).exists():
+            raise DemoError(f"Thư mục “{workspace}” đã có và không phải thư mục chạy thử; hãy chọn thư mục khác.")
+        shutil.rmtree(workspace)
+    workspace.mkdir(parents=True)
+    (workspace / MARKER).write_text("demo workspace of dvk; safe to delete\n", encoding="utf-8")
+
+
+def _plan(units: Sequence[Unit]) -> dict[str, str]:
+    """Which units play which part: three missing, one late, one with errors; the rest on time."""
+    codes = [u.code for u in units]
+    roles = ((4, "missing"), (12, "missing"), (-2, "missing"), (7, "late"), (20, "errors"))
+    return {codes[index % len(codes)]: role for index, role in roles}
+
+
+def _file_name(unit: Unit, rng: random.Random) -> str:
+    return rng.choice(["Bao cao DVK {c}.xlsx", "{c}_dan_van_kheo.xlsx", "mau bieu {c} (1).xlsx"]).format(c=unit.code)
+
+
+def _set_received(path: Path, day: dt.date) -> None:
+    moment = dt.datetime.combine(day, dt.time(9, 30)).timestamp()
+    os.utime(path, (moment, moment))
+
+
+def _drop_foreign_file(path: Path, day: dt.date) -> None:
+    atomic_write(path, b"%PDF-1.4\n% thu moi hop (khong phai mau bieu)\n")
+    _set_received(path, day)
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def sample_answers(
+    config: Config, unit: Unit, year: int, rng: random.Random, with_errors: bool = False
+) -> dict[str, Any]:
+    """Realistic answers of ``unit`` for every sheet; ``with_errors`` plants typical mistakes."""
+    answers: dict[str, Any] = {
+        "unit": _unit_answers(unit, year, rng),
+        "models": [_model(config, unit, year, rng, name, field) for name, field in _model_names(config, unit, rng)],
+        "collectives": [_exemplar(config, "collectives", unit, rng, "") for _ in range(rng.randint(0, 1))],
+        "individuals": [
+            _exemplar(config, "individuals", unit, rng, person) for person in rng.sample(PEOPLE, rng.randint(0, 2))
+        ],
+        "activities": _activities(rng),
+    }
+    if with_errors:
+        _plant_errors(answers)
+    return answers
+
+
+def _unit_answers(unit: Unit, year: int, rng: random.Random) -> dict[str, Any]:
+    return {
+        "preparer": rng.choice(PEOPLE),
+        "position": rng.choice(POSITIONS),
+        "phone": f"09{rng.randint(10_000_000, 99_999_999)}",
+        "report_date": dt.date(year, 11, rng.randint(10, 20)),
+        "strengths": "Cấp ủy quan tâm lãnh đạo; Nhân dân đồng tình, hưởng ứng các mô hình.",
+        "shortcomings": rng.choice(
+            ["", "Kinh phí thực hiện mô hình còn hạn chế.", "Một số hộ chưa tích cực tham gia."]
+        ),
+        "requests": rng.choice(
+            ["", "Đề nghị phường hỗ trợ kinh phí duy trì mô hình.", "Đề nghị tổ chức tập huấn cách xây dựng mô hình."]
+        ),
+    }
+
+
+def _place(unit: Unit) -> str:
+    """The unit's name without its kind: "Chi bộ thôn Khánh Mỹ" -> "thôn Khánh Mỹ"."""
+    return unit.name.replace("Chi bộ ", "").replace("Đảng bộ ", "")
+
+
+def _model_names(config: Config, unit: Unit, rng: random.Random) -> list[tuple[str, str]]:
+    """One to three distinct model names of a unit (named after its place, as units do)."""
+    fields = config.template.lists["fields"]
+    pool = [(name, field) for field, names in MODEL_NAMES.items() if field in fields for name in names]
+    pool += [
+        (f"Mô hình “Dân vận khéo” lĩnh vực {field.lower()}", field) for field in fields if field not in MODEL_NAMES
+    ]
+    chosen = rng.sample(pool, min(len(pool), rng.randint(1, 3)))
+    return [(f"{name} – {_place(unit)}", field) for name, field in chosen]
+
+
+def _model(config: Config, unit: Unit, year: int, rng: random.Random, name: str, field: str) -> dict[str, Any]:
+    statuses = config.template.lists["model_status"]
+    continuing = rng.random() < 0.4
+    values: dict[str, Any] = {
+        "name": name,
+        "field": field,
+        "status": statuses[1] if continuing else statuses[0],
+        "start_year": rng.randint(2019, year - 1) if continuing else year,
+        "area": _place(unit),
+        "target_group": rng.choice(["Hộ gia đình trong khu dân cư", "Hội viên, đoàn viên", "Nhân dân trên địa bàn"]),
+        "goals": "100% hộ gia đình tham gia; giảm 50% vụ việc phát sinh so với năm trước.",
+        "method": "Họp dân bàn bạc, phân công đảng viên phụ trách, kiểm tra định kỳ hằng tháng.",
+        "lead_force": unit.name,
+        "partners": "Mặt trận, các đoàn thể, Nhân dân",
+        "budget_vnd": rng.randint(0, 50) * 1_000_000,
+        "contributions_vnd": rng.randint(0, 200) * 500_000,
+        "labour_days": rng.randint(0, 400),
+        "land_m2": rng.choice([0, 0, 0, 45.5, 120, 300]),
+        "people_reached": rng.randint(20, 1500),
+        "results": "Mô hình duy trì đều đặn, được Nhân dân đồng tình hưởng ứng.",
+        "person_in_charge": rng.choice(PEOPLE),
+    }
+    values.update(_scores(config, "models", rng))
+    values["proposal"] = _consistent_proposal(config, values, ("Công nhận", "Công nhận lại", "Nhân rộng"), rng)
+    return values
+
+
+def _exemplar(config: Config, kind: str, unit: Unit, rng: random.Random, person: str) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "name": person or f"Tổ tự quản {_place(unit)}",
+        "field": rng.choice(config.template.lists["fields"]),
+        "achievements": "Tích cực vận động Nhân dân hiến đất, tham gia giữ gìn an ninh trật tự.",
+    }
+    if kind == "individuals":
+        values.update(birth_year=rng.randint(1955, 1995), position=rng.choice(POSITIONS))
+    values.update(_scores(config, kind, rng))
+    values["proposal"] = _consistent_proposal(config, values, ("Biểu dương", "Khen thưởng"), rng)
+    return values
+
+
+def _consistent_proposal(config: Config, values: dict[str, Any], wishes: tuple[str, ...], rng: random.Random) -> str:
+    """A proposal the self-assessed scores support, as a careful unit would make (or none)."""
+    total = sum(v for k, v in values.items() if k.startswith("score_"))
+    reached = config.criteria.rank(config.criteria.classify(total))
+    minimum = config.criteria.proposal_minimum
+    supported = [w for w in wishes if w in minimum and config.criteria.rank(minimum[w]) >= reached]
+    none = config.template.lists["proposals"][0]
+    return rng.choice([none, *supported]) if supported else none
+
+
+def _scores(config: Config, kind: str, rng: random.Random) -> dict[str, float]:
+    sheet = config.template.sheet(kind)
+    return {f.key: float(round((f.max or 0) * rng.uniform(0.55, 1.0))) for f in sheet.score_fields()}
+
+
+def _activities(rng: random.Random) -> dict[str, int]:
+    received = rng.randint(0, 25)
+    arising = rng.randint(0, 2)
+    return {
+        "dialogues": rng.randint(1, 4),
+        "petitions_received": received,
+        "petitions_resolved": rng.randint(0, received),
+        "staff_trained": rng.randint(1, 12),
+        "propaganda_items": rng.randint(2, 30),
+        "hotspots_arising": arising,
+        "hotspots_resolved": arising,
+    }
+
+
+def _plant_errors(answers: dict[str, Any]) -> None:
+    """The mistakes units make: a missing required value, money in words, a typed-over list."""
+    model = answers["models"][0]
+    model["name"] = None
+    model["budget_vnd"] = "1,5 triệu"
+    model["field"] = "Kinh tế - xã hội"
+
+
+# --------------------------------------------------------------------------- filling
+
+
+def fill_workbook(template: bytes, answers: Answers, config: Config) -> bytes:
+    """``template`` with ``answers`` typed into it: {sheet key: {field: value} or [rows]}."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(template))
+    for sheet in config.template.sheets:
+        given = answers.get(sheet.key)
+        if given is None:
+            continue
+        ws = workbook[sheet.title]
+        keys = [f.key for f in sheet.fields]
+        if sheet.kind == "form":
+            for key, value in given.items():
+                ws.cell(layout.FIRST_DATA_ROW + keys.index(key), layout.FORM_VALUE_COLUMN, value)
+        else:
+            for offset, row in enumerate(given):
+                for key, value in row.items():
+                    ws.cell(layout.FIRST_DATA_ROW + offset, keys.index(key) + 1, value)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- sized answers (benchmarks)
+
+COLLECTIVE_KINDS = (
+    "Tổ tự quản",
+    "Chi hội Phụ nữ",
+    "Chi đoàn Thanh niên",
+    "Tổ hòa giải",
+    "Chi hội Cựu chiến binh",
+    "Chi hội Nông dân",
+    "Tổ an ninh trật tự",
+    "Câu lạc bộ dưỡng sinh",
+    "Tổ phụ nữ tiết kiệm",
+    "Đội xung kích",
+)
+FAMILY_NAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Võ", "Đặng", "Huỳnh", "Bùi", "Đỗ", "Hồ")
+GIVEN_NAMES = ("Văn Hùng", "Thị Hoa", "Văn Minh", "Thị Lan", "Đức Tâm", "Thị Mai", "Quốc Bảo", "Thị Thu Hà")
+
+
+def sized_answers(
+    config: Config, unit: Unit, year: int, rng: random.Random, models: int, exemplars: int
+) -> dict[str, Any]:
+    """Answers with exactly ``models`` model rows and ``exemplars`` exemplary rows (collectives and
+    individuals together), all names distinct within the unit: the large units of a benchmark."""
+    answers = sample_answers(config, unit, year, rng)
+    answers["models"] = [
+        _model(config, unit, year, rng, name, field) for name, field in _numbered_model_names(config, unit, rng, models)
+    ]
+    collectives = rng.randint(0, exemplars)
+    answers["collectives"] = [
+        _exemplar(config, "collectives", unit, rng, f"{kind} {_place(unit)}")
+        for kind in rng.sample(COLLECTIVE_KINDS, min(collectives, len(COLLECTIVE_KINDS)))
+    ]
+    people = rng.sample(
+        [f"{f} {g}" for f in FAMILY_NAMES for g in GIVEN_NAMES], exemplars - len(answers["collectives"])
+    )
+    answers["individuals"] = [_exemplar(config, "individuals", unit, rng, person) for person in people]
+    return answers
+
+
+def _numbered_model_names(config: Config, unit: Unit, rng: random.Random, count: int) -> list[tuple[str, str]]:
+    """``count`` distinct model names of a unit: the usual ones, numbered by residential group once used up."""
+    fields = config.template.lists["fields"]
+    pool = [(name, field) for field, names in MODEL_NAMES.items() if field in fields for name in names]
+    chosen = [pool[rng.randrange(len(pool))] for _ in range(count)]
+    return [(f"{name} – tổ {index + 1}, {_place(unit)}", field) for index, (name, field) in enumerate(chosen)]

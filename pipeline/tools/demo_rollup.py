@@ -1,0 +1,136 @@
+"""Roll-up demo: three demo wards consolidate, send their summaries up, and the province consolidates.
+
+``build_rollup_demo`` makes a throw-away folder with a province workspace (``tinh/``, config from
+``config/examples/tinh-gia-lai``) and three ward workspaces (``phuong/<code>/``): the ward demo of
+:mod:`.demo` as it is (phường Bình Định), and two more wards with their own names, a share of the
+units each and other seeds. The province issues each ward its upward key, each ward runs
+``dvk consolidate``, its ``tong-hop-<year>.xlsx`` is copied into the province's inbox as the ward
+would send it (received before the province's deadline, one ward two days late), and the province
+runs ``dvk consolidate``: the same code path, with the wards as units.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..config import Config, load_config
+from ..core.ooxml import atomic_write
+from ..core.upward import KEY_FILE, derive_key
+from .demo import MARKER, DemoError, _reset, _set_received, build_demo
+
+PROVINCE_EXAMPLE = Path("config") / "examples" / "tinh-gia-lai"
+# The schema is the wards' own: a province reads their summaries by the same template and criteria.
+SHARED_SCHEMA = ("template.yaml", "criteria.yaml")
+
+
+@dataclass(frozen=True)
+class DemoWard:
+    """One demo ward: its code at the province, its names, which of the units it keeps, its seed."""
+
+    code: str
+    issuing_body: str
+    ward_name: str
+    place: str
+    units_every: int = 1  # keep every n-th unit of the demo's list
+    units_offset: int = 0
+    seed: str = ""
+    days_late: int = 0
+
+
+DEMO_WARDS = (
+    DemoWard("PH-BINHDINH", "ĐẢNG ỦY PHƯỜNG BÌNH ĐỊNH", "phường Bình Định", "Bình Định"),
+    DemoWard("PH-ANNHON", "ĐẢNG ỦY PHƯỜNG AN NHƠN", "phường An Nhơn", "An Nhơn", 3, 0, "an-nhon/"),
+    DemoWard("PH-ANNHONDONG", "ĐẢNG ỦY PHƯỜNG AN NHƠN ĐÔNG", "phường An Nhơn Đông", "An Nhơn Đông", 3, 1, "dong/", 2),
+)
+
+
+@dataclass(frozen=True)
+class RollupDemo:
+    province_root: Path
+    province_config: Config
+    ward_roots: tuple[Path, ...]
+
+
+def build_rollup_demo(
+    config: Config,
+    year: int,
+    workspace: Path,
+    consolidate: Callable[[Path, Config], Any],
+    wards: tuple[DemoWard, ...] = DEMO_WARDS,
+    ward_demo: Path | None = None,
+) -> RollupDemo:
+    """Create the province and the three wards under ``workspace``; each ward is consolidated with
+    ``consolidate(root, config)`` and its summary dropped into the province's inbox.
+
+    ``ward_demo``, a workspace ``dvk demo`` made, is copied as the first ward instead of being
+    built again (what ``make demo`` does: the ward demo is that ward)."""
+    _reset(workspace)
+    province_root = workspace / "tinh"
+    province = province_workspace(config.root, province_root)
+    deadline = province.year(year).units_deadline
+    roots = []
+    for ward in wards:
+        root = workspace / "phuong" / ward.code.lower()
+        if ward_demo is not None and ward is wards[0]:
+            ward_config = _copy_ward(ward_demo, root, _adapter(ward, province.secret))
+        else:
+            ward_config = build_demo(config, year, root, ward.seed, _adapter(ward, province.secret))
+        consolidate(root, ward_config)
+        summary = root / "outbox" / str(year) / f"tong-hop-{year}.xlsx"
+        sent = province_root / "inbox" / f"{ward.code}_tong-hop-{year}.xlsx"
+        atomic_write(sent, summary.read_bytes())
+        _set_received(sent, deadline + dt.timedelta(days=ward.days_late or -2))
+        roots.append(root)
+    return RollupDemo(province_root, province, tuple(roots))
+
+
+def province_workspace(repo: Path, root: Path) -> Config:
+    """A province workspace at ``root``: the example province config with the wards' schema."""
+    shutil.copytree(repo / PROVINCE_EXAMPLE, root / "config")
+    for name in SHARED_SCHEMA:
+        shutil.copyfile(repo / "config" / name, root / "config" / name)
+    return load_config(root)
+
+
+def _copy_ward(source: Path, root: Path, adapt: Callable[[Path], None]) -> Config:
+    """A copy of an existing demo ward workspace, adapted (its upward key installed)."""
+    if not (source / MARKER).exists():
+        raise DemoError(f"“{source}” không phải thư mục chạy thử của dvk demo; hãy chạy dvk demo trước.")
+    shutil.copytree(source, root)
+    adapt(root)
+    return load_config(root)
+
+
+def _adapter(ward: DemoWard, province_secret: bytes) -> Callable[[Path], None]:
+    """What turns a copy of the demo config into this ward's: names, units, the upward key."""
+
+    def adapt(root: Path) -> None:
+        folder = root / "config"
+        _edit_yaml(folder / "organization.yaml", lambda org: _rename(org, ward))
+        if ward.units_every > 1:
+            _edit_yaml(folder / "units.yaml", lambda units: _keep_units(units, ward))
+        atomic_write(root / KEY_FILE, derive_key(province_secret, ward.code).file_text().encode("utf-8"))
+
+    return adapt
+
+
+def _rename(org: dict[str, Any], ward: DemoWard) -> None:
+    org.update(issuing_body=ward.issuing_body, ward_name=ward.ward_name, place=ward.place)
+
+
+def _keep_units(units: dict[str, Any], ward: DemoWard) -> None:
+    units["units"] = units["units"][ward.units_offset :: ward.units_every]
+
+
+def _edit_yaml(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
+    atomic_write(path, text.encode("utf-8"))

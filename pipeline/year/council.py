@@ -1,0 +1,144 @@
+"""Council decisions, applied: a read council workbook -> events in the register.
+
+Contract:
+
+* :func:`apply_council` records the decisions of a council workbook (read by
+  :mod:`pipeline.intake.council`) in the register, inside the run's transaction. The item is found
+  by its code; a code first issued this year, which a re-run may have given to another item since,
+  must also match the row's name, else the item is found by unit, kind and name. The life-cycle
+  move must be legal from the item's state (commending or rewarding an item not yet recognised
+  recognises it first, as the rules assume); a decision already recorded for the year is not
+  recorded twice. The file's verdict goes to the ledger: ``accepted`` when it is a genuine council
+  workbook of the year, ``rejected`` otherwise.
+* A year's decisions are replayed from the archived council files on every run of that year:
+  :func:`forget_decisions` before the units' files are tracked, :func:`apply_council` after. So a
+  re-run and ``dvk rebuild`` give the same events in the same order, and a decision never acts on
+  a state that the units' files of the same year have not produced yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..config import AFTER_RECOGNITION
+from ..core.findings import Finding
+from ..core.lifecycle import IllegalMove, allowed, apply
+from ..core.textnorm import fold
+from ..intake.council import COUNCIL_SHEET, DECISION_EVENTS, CouncilFile, Decision, council_findings
+from ..intake.sheets import Collector
+from ..register import ItemEntry, Register
+
+# The evidence of a council decision in the register; forget_decisions finds them by its pattern.
+_EVIDENCE = "QĐ {number} ngày {date:%d/%m/%Y}; tệp {sha}"
+_EVIDENCE_LIKE = "QĐ % ngày %; tệp %"
+APPLIED, UNCHANGED, SKIPPED = "applied", "unchanged", "skipped"
+ACCEPTED, REJECTED = "accepted", "rejected"
+
+
+@dataclass(frozen=True)
+class CouncilResult:
+    """What one council file did in a run: decisions recorded, already there, and its findings."""
+
+    file: str
+    accepted: bool
+    applied: int
+    unchanged: int
+    findings: tuple[Finding, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "verdict": ACCEPTED if self.accepted else REJECTED,
+            "applied": self.applied,
+            "unchanged": self.unchanged,
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+def forget_decisions(register: Register, year: int) -> None:
+    """Undo the decisions an earlier run of ``year`` recorded from council files, to be replayed after
+    the units' files; unless a later year already builds on them (the rule tracking follows)."""
+    if any(entry.cycle > year for entry in register.files()):
+        return
+    marks = ", ".join("?" * len(DECISION_EVENTS))
+    query = f"SELECT DISTINCT code FROM events WHERE year=? AND event IN ({marks}) AND evidence LIKE ?"
+    params = (year, *DECISION_EVENTS, _EVIDENCE_LIKE)
+    codes = [code for (code,) in register.db.execute(query, params).fetchall()]
+    register.db.execute(query.replace("SELECT DISTINCT code", "DELETE"), params)
+    for code in codes:
+        last = register.db.execute("SELECT to_state FROM events WHERE code=? ORDER BY id DESC LIMIT 1", (code,))
+        register.set_state(code, last.fetchone()[0])
+
+
+def apply_council(register: Register, council: CouncilFile, year: int) -> CouncilResult:
+    """Record the file's decisions for ``year`` and note its verdict in the ledger."""
+    out = Collector(council.source.name, list(council.findings))
+    outcomes = [_apply(register, decision, council.source.sha256, year, out) for decision in council.decisions]
+    findings = council_findings(out.items)
+    verdict = ACCEPTED if council.taken else REJECTED
+    register.set_verdict(
+        council.source.sha256, "", council.year, council.template_version, verdict, [f.as_dict() for f in findings]
+    )
+    return CouncilResult(
+        council.source.name, council.taken, outcomes.count(APPLIED), outcomes.count(UNCHANGED), findings
+    )
+
+
+def _apply(register: Register, decision: Decision, sha256: str, year: int, out: Collector) -> str:
+    """Record one decision; what became of it (applied, unchanged, skipped with a finding)."""
+    item = _resolve(register, decision, year)
+    if item is None:
+        cell = decision.cells["code"]
+        out.add("council-unknown-code", sheet=COUNCIL_SHEET, cell=cell, item_code=decision.code, name=decision.name)
+        return SKIPPED
+    if register.has_event(item.code, year, decision.event):
+        return UNCHANGED
+    try:
+        moves = _moves(item.state, decision.event)
+    except IllegalMove as exc:
+        cell = decision.cells["decision"]
+        params = {"item_code": item.code, "name": decision.name, "detail": str(exc), "hint": exc.hint}
+        out.add("illegal-decision", sheet=COUNCIL_SHEET, cell=cell, **params)
+        return SKIPPED
+    evidence = _EVIDENCE.format(number=decision.number, date=decision.date, sha=sha256[:12])
+    for event, before, after in moves:
+        register.set_state(item.code, after)
+        register.record_event(item.code, year, event, before, after, evidence, _reason(decision, event))
+    return APPLIED
+
+
+def _resolve(register: Register, decision: Decision, year: int) -> ItemEntry | None:
+    """The row's item: by code (a code first issued this year must still name the row's item),
+    else by unit, kind and name."""
+    item = register.item(decision.code) if decision.code else None
+    if item is not None and (item.first_year < year or fold(item.name) == fold(decision.name)):
+        return item
+    if decision.unit and decision.kind and decision.name:
+        return register.find_by_name(decision.unit, decision.kind, fold(decision.name))
+    return None
+
+
+def _moves(state: str, event: str) -> list[tuple[str, str, str]]:
+    """The (event, before, after) steps of a decision; :class:`IllegalMove` when the table forbids it."""
+    steps = allowed(state)
+    if event in AFTER_RECOGNITION and event not in steps and "recognise" in steps:
+        recognised = apply(state, "recognise")
+        return [("recognise", state, recognised), (event, recognised, apply(recognised, event))]
+    return [(event, state, apply(state, event))]
+
+
+def _reason(decision: Decision, event: str) -> str:
+    if event != decision.event:
+        return f"Công nhận để “{decision.label}” theo quyết định của Ban chỉ đạo"
+    return decision.note or f"Ban chỉ đạo quyết định “{decision.label}”"
+
+
+def decision_counts(register: Register, year: int) -> dict[tuple[str, str], int]:
+    """How many of each kind of item the council decided each way in ``year``: (event, kind) -> count."""
+    rows = register.db.execute(
+        "SELECT e.event, i.kind, COUNT(*) FROM events e JOIN items i ON i.code = e.code "
+        "WHERE e.year=? AND e.evidence LIKE ? GROUP BY e.event, i.kind",
+        (year, _EVIDENCE_LIKE),
+    ).fetchall()
+    return {(event, kind): count for event, kind, count in rows}

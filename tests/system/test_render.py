@@ -1,0 +1,111 @@
+"""Rendering: both reports converted to PDF by LibreOffice, then read back with poppler.
+
+Skipped where ``soffice`` (LibreOffice) or poppler's ``pdfinfo``/``pdftotext`` is missing (CI);
+on a machine that has them (Debian: libreoffice-writer-nogui, fonts-liberation2, poppler-utils)
+the reports of the golden scenario must convert, have a page count within bounds, carry their
+key Vietnamese headings as extractable text with their diacritics, and number pages from page 2
+(no number on the title page).
+
+LibreOffice runs with its own profile in the test's temporary folder, so that it neither
+touches the user's profile nor waits on another LibreOffice running on the same machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import Config
+from pipeline.outputs.docx.report import report_bytes, report_file_name
+from pipeline.year.stats import statistics
+from tests.system.test_golden import DECISIONS, _previous_figures
+from tests.unit.outputs.test_report import _consolidation
+
+TOOLS = ("soffice", "pdfinfo", "pdftotext")
+pytestmark = pytest.mark.skipif(
+    any(shutil.which(tool) is None for tool in TOOLS), reason="LibreOffice or poppler-utils is not installed"
+)
+DATE = dt.date(2026, 12, 5)
+CONVERT_TIMEOUT_S = 180
+# Pages of the scenario's reports as LibreOffice lays them out, with room for font metrics.
+PAGES = {"province": (5, 10), "standing": (3, 6)}
+HEADINGS = {
+    "province": [
+        "ĐẢNG BỘ TỈNH GIA LAI",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "Bình Định, ngày 05 tháng 12 năm 2026",
+        "BÁO CÁO",
+        "I. CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO",
+        "II. KẾT QUẢ THỰC HIỆN",
+        "III. ĐÁNH GIÁ CHUNG",
+        "IV. NHIỆM VỤ NĂM 2027",
+        "V. ĐỀ XUẤT, KIẾN NGHỊ",
+        "T/M BAN THƯỜNG VỤ",
+        "Nơi nhận:",
+        "PHỤ LỤC",
+        "Biểu 1. Mô hình của các đơn vị theo lĩnh vực",
+        "Biểu 8. Danh sách mô hình “Dân vận khéo” năm 2026",
+    ],
+    "standing": [
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "BÁO CÁO",
+        "III. NHỮNG NỘI DUNG ĐỀ NGHỊ THƯỜNG TRỰC ĐẢNG ỦY CHO Ý KIẾN",
+        "a) Ưu điểm",
+        "b) Hạn chế, nguyên nhân",
+        "T/M BAN THƯỜNG VỤ",
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def pdfs(config: Config, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Both reports of the golden scenario as PDF, converted in one LibreOffice call."""
+    folder = tmp_path_factory.mktemp("render")
+    data = _consolidation(config)
+    stats = statistics(data, config, _previous_figures(config), DECISIONS)
+    sources = {}
+    for kind in HEADINGS:
+        sources[kind] = folder / report_file_name(kind, config, 2026)
+        sources[kind].write_bytes(report_bytes(kind, stats, data, config, DATE))
+    profile = (folder / "profile").as_uri()
+    command = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+    command += ["--outdir", str(folder), *map(str, sources.values())]
+    subprocess.run(command, check=True, capture_output=True, timeout=CONVERT_TIMEOUT_S)
+    return {kind: path.with_suffix(".pdf") for kind, path in sources.items()}
+
+
+def _pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def _text(pdf: Path, first: int | None = None, last: int | None = None) -> str:
+    pages = [*(["-f", str(first)] if first else []), *(["-l", str(last)] if last else [])]
+    out = subprocess.run(["pdftotext", *pages, str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    return unicodedata.normalize("NFC", out)
+
+
+@pytest.mark.parametrize("kind", ["province", "standing"])
+def test_both_reports_convert_within_the_expected_pages(pdfs: dict[str, Path], kind: str) -> None:
+    low, high = PAGES[kind]
+    assert low <= _pages(pdfs[kind]) <= high
+
+
+@pytest.mark.parametrize("kind", ["province", "standing"])
+def test_text_is_extractable_with_its_diacritics(pdfs: dict[str, Path], kind: str) -> None:
+    text = " ".join(_text(pdfs[kind]).split())  # a heading may wrap onto two lines
+    missing = [heading for heading in HEADINGS[kind] if heading not in text]
+    assert not missing
+
+
+@pytest.mark.parametrize("kind", ["province", "standing"])
+def test_pages_are_numbered_from_two(pdfs: dict[str, Path], kind: str) -> None:
+    first_page = [line.strip() for line in _text(pdfs[kind], 1, 1).splitlines() if line.strip()]
+    second_page = [line.strip() for line in _text(pdfs[kind], 2, 2).splitlines() if line.strip()]
+    assert first_page[0] != "1"
+    assert second_page[0] == "2"

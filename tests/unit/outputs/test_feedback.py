@@ -1,0 +1,385 @@
+"""Feedback stage: the unit's annotated copy, the clerk's report, their names, and the cycle writing them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import shutil
+import zipfile
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from pipeline.config import Config, load_config
+from pipeline.core.findings import ERROR, INFO, SEVERITY_LABELS, WARNING, Finding
+from pipeline.intake.receive import SourceFile, receive
+from pipeline.intake.validate import Submission, validate
+from pipeline.outputs.xlsx import feedback
+from pipeline.outputs.xlsx.feedback import (
+    CLERK_FILE,
+    DETAILS_SHEET,
+    FEEDBACK_FOLDER,
+    FEEDBACK_SHEET,
+    FILES_SHEET,
+    TABLE_ROW,
+    CannotAnnotate,
+    clerk_report_bytes,
+    feedback_names,
+    unit_feedback_bytes,
+)
+from pipeline.outputs.xlsx.template import template_bytes
+from pipeline.run.cycle import run_consolidation
+from pipeline.tools.demo import fill_workbook
+
+REPO = Path(__file__).parents[3]
+YEAR = 2026
+UNIT = "HND"
+MODELS = "Mô hình"
+RED, YELLOW = "FFC7CE", "FFEB9C"
+FORMULA_PLACE = ("Hướng dẫn", "C1")
+
+
+def _answers(config: Config, **model: Any) -> dict[str, Any]:
+    """One model of a unit, every criterion scored 10, with ``model`` overriding its values."""
+    scores = {f.key: min(10, f.max or 0) for f in config.template.sheet("models").score_fields()}
+    values = {"name": "Nông dân liên kết", "field": "Kinh tế", "status": "Mới đăng ký", "start_year": YEAR}
+    values.update(proposal="Không đề nghị", **scores)
+    values.update(model)
+    activities = {f.key: 1 for f in config.template.sheet("activities").fields}
+    unit = {"preparer": "Nguyễn Thị Hoa", "report_date": dt.date(YEAR, 11, 20)}
+    return {"unit": unit, "models": [values], "activities": activities}
+
+
+def _edited(data: bytes, edit: Callable[[Any], None]) -> bytes:
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    edit(workbook)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _with_formula(workbook: Any) -> None:
+    sheet, cell = FORMULA_PLACE
+    workbook[sheet][cell] = "=1+1"
+
+
+def _submit(folder: Path, config: Config, data: bytes, name: str = "nong-dan.xlsx") -> Submission:
+    path = folder / "inbox" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return validate(receive(path, name), config, YEAR)
+
+
+@pytest.fixture
+def sent(config: Config, filled_workbook: Callable[..., bytes]) -> bytes:
+    """HND's file: a budget typed as text (error), a field in lower case (warning), a formula."""
+    answers = _answers(config, field="kinh tế", budget_vnd="1,5 triệu")
+    return _edited(filled_workbook(UNIT, answers), _with_formula)
+
+
+@pytest.fixture
+def checked(tmp_path: Path, config: Config, sent: bytes) -> Submission:
+    return _submit(tmp_path, config, sent)
+
+
+def _open(data: bytes) -> Any:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def _only(submission: Submission, severity: str) -> Finding:
+    (item,) = (f for f in submission.findings if f.severity == severity)
+    return item
+
+
+# --------------------------------------------------------------------------- the unit's copy
+
+
+def test_checked_file_has_one_error_and_one_warning(checked: Submission) -> None:
+    assert [(f.code, f.sheet) for f in checked.findings if f.severity == WARNING] == [("choice-normalised", MODELS)]
+    assert (_only(checked, ERROR).code, _only(checked, ERROR).cell) == ("wrong-type", "L4")
+
+
+def test_feedback_sheet_opens_first_with_the_verdict_and_every_finding(
+    config: Config, sent: bytes, checked: Submission
+) -> None:
+    workbook = _open(unit_feedback_bytes(sent, checked, config))
+    assert workbook.sheetnames[0] == FEEDBACK_SHEET
+    assert workbook.active.title == FEEDBACK_SHEET
+    assert [ws.sheet_view.tabSelected for ws in workbook.worksheets][:2] == [True, False]
+    ws = workbook[FEEDBACK_SHEET]
+    assert ws["A1"].value == "KẾT QUẢ KIỂM TRA MẪU BIỂU “DÂN VẬN KHÉO” NĂM 2026"
+    unit = config.units.get(UNIT)
+    assert unit is not None
+    assert {ws.cell(row, 1).value: ws.cell(row, 3).value for row in range(3, 9)} == {
+        "Đơn vị:": unit.name,
+        "Mã đơn vị:": UNIT,
+        "Tệp:": "nong-dan.xlsx",
+        "Kết quả:": "Bị trả lại: cần sửa và gửi lại",
+        "Số lỗi:": 1,
+        "Số cảnh báo:": 1,
+    }
+    header, *rows = ws.iter_rows(min_row=TABLE_ROW, values_only=True)
+    assert header == ("STT", "Mức độ", "Sheet", "Ô", "Nội dung", "Cách khắc phục")
+    assert rows == [
+        (number, SEVERITY_LABELS[f.severity], f.sheet, f.cell, f.message, f.hint)
+        for number, f in enumerate(checked.findings, start=1)
+    ]
+
+
+def test_each_cell_address_links_to_its_cell(config: Config, sent: bytes, checked: Submission) -> None:
+    ws = _open(unit_feedback_bytes(sent, checked, config))[FEEDBACK_SHEET]
+    links = {ws.cell(row, 4).value: ws.cell(row, 4) for row in range(TABLE_ROW + 1, ws.max_row + 1)}
+    assert links["L4"].hyperlink.target == "#'Mô hình'!L4"
+    assert links["L4"].style == "Hyperlink"
+    warning = _only(checked, WARNING)
+    assert links[warning.cell].hyperlink.target == f"#'{MODELS}'!{warning.cell}"
+
+
+def test_cells_concerned_are_filled_and_commented(config: Config, sent: bytes, checked: Submission) -> None:
+    ws = _open(unit_feedback_bytes(sent, checked, config))[MODELS]
+    error, warning = _only(checked, ERROR), _only(checked, WARNING)
+    assert ws["L4"].fill.fgColor.rgb.endswith(RED)
+    assert ws["L4"].comment.author == "dvk"
+    assert error.message in ws["L4"].comment.text and error.hint in ws["L4"].comment.text
+    assert ws[warning.cell].fill.fgColor.rgb.endswith(YELLOW)
+    assert warning.message in ws[warning.cell].comment.text
+    assert ws["M4"].comment is None
+
+
+def _contents(workbook: Any) -> dict[str, list[tuple[Any, ...]]]:
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets}
+
+
+def test_the_units_values_formulas_and_protection_are_kept(config: Config, sent: bytes, checked: Submission) -> None:
+    before, after = _open(sent), _open(unit_feedback_bytes(sent, checked, config))
+    contents = _contents(after)
+    del contents[FEEDBACK_SHEET]
+    assert contents == _contents(before)
+    assert after[MODELS]["L4"].value == "1,5 triệu"
+    sheet, cell = FORMULA_PLACE
+    assert after[sheet][cell].value == "=1+1"
+    for ws in before.worksheets:
+        copy = after[ws.title]
+        assert (copy.sheet_state, copy.protection.sheet) == (ws.sheet_state, ws.protection.sheet)
+        assert len(copy.data_validations.dataValidation) == len(ws.data_validations.dataValidation)
+    assert after[MODELS]["L4"].protection.locked is False
+
+
+def test_feedback_bytes_are_deterministic(config: Config, sent: bytes, checked: Submission) -> None:
+    assert unit_feedback_bytes(sent, checked, config) == unit_feedback_bytes(sent, checked, config)
+
+
+def test_several_findings_on_one_cell_share_one_comment_and_error_wins(
+    config: Config, sent: bytes, checked: Submission
+) -> None:
+    def at_l4(severity: str, message: str) -> Finding:
+        return Finding("wrong-type", severity, checked.source.name, MODELS, "L4", message, f"Gợi ý {message}")
+
+    noted = replace(checked, findings=(at_l4(WARNING, "một"), at_l4(ERROR, "hai"), at_l4(INFO, "ba")))
+    workbook = _open(unit_feedback_bytes(sent, noted, config))
+    cell = workbook[MODELS]["L4"]
+    assert cell.fill.fgColor.rgb.endswith(RED)
+    assert cell.comment.text == "một\nGợi ý một\n\nhai\nGợi ý hai"
+    listed = [row[1:2] for row in workbook[FEEDBACK_SHEET].iter_rows(min_row=TABLE_ROW + 1, values_only=True)]
+    assert listed == [("Cảnh báo",), ("Lỗi",), ("Ghi nhận",)]
+    assert workbook[FEEDBACK_SHEET].cell(TABLE_ROW + 3, 2).fill.fill_type is None
+
+
+def test_findings_on_a_missing_sheet_are_only_listed(tmp_path: Path, config: Config, sent: bytes) -> None:
+    def drop(workbook: Any) -> None:
+        del workbook["Điển hình cá nhân"]
+
+    data = _edited(sent, drop)
+    submission = _submit(tmp_path, config, data)
+    missing = next(f for f in submission.findings if f.code == "missing-sheet")
+    ws = _open(unit_feedback_bytes(data, submission, config))[FEEDBACK_SHEET]
+    row = next(r for r in range(TABLE_ROW + 1, ws.max_row + 1) if ws.cell(r, 5).value == missing.message)
+    assert ws.cell(row, 3).value == "Điển hình cá nhân"
+    assert ws.cell(row, 4).hyperlink is None
+
+
+def test_a_copy_sent_back_fixed_is_accepted_and_loses_the_old_marks(
+    tmp_path: Path, config: Config, sent: bytes, checked: Submission
+) -> None:
+    def fix(workbook: Any) -> None:
+        workbook[MODELS]["L4"] = 1_500_000
+
+    resent = _edited(unit_feedback_bytes(sent, checked, config), fix)
+    again = _submit(tmp_path, config, resent, "nong-dan-sua.xlsx")
+    assert again.accepted
+    assert [f.code for f in again.findings] == ["choice-normalised"]
+    workbook = _open(unit_feedback_bytes(resent, again, config))
+    assert workbook.sheetnames.count(FEEDBACK_SHEET) == 1
+    assert workbook[FEEDBACK_SHEET]["C6"].value == "Được chấp nhận"
+    assert workbook[MODELS]["L4"].comment is None
+    assert workbook[MODELS]["L4"].fill.fill_type is None
+    assert workbook[MODELS][_only(again, WARNING).cell].fill.fgColor.rgb.endswith(YELLOW)
+
+
+def _source(data: bytes, name: str = "x.xlsx") -> SourceFile:
+    return SourceFile(Path(name), name, hashlib.sha256(data).hexdigest(), len(data), dt.datetime(YEAR, 11, 20))
+
+
+def _zip(parts: dict[str, str]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), id="xls"),
+        pytest.param(_zip({"mimetype": "application/vnd.oasis.opendocument.spreadsheet"}), id="ods"),
+    ],
+)
+def test_a_file_openpyxl_cannot_read_cannot_be_annotated(config: Config, checked: Submission, data: bytes) -> None:
+    with pytest.raises(CannotAnnotate):
+        unit_feedback_bytes(data, replace(checked, source=_source(data)), config)
+
+
+def test_a_file_changed_since_it_was_checked_cannot_be_annotated(config: Config, checked: Submission) -> None:
+    with pytest.raises(CannotAnnotate):
+        unit_feedback_bytes(b"something else", checked, config)
+
+
+# --------------------------------------------------------------------------- names
+
+
+def _submission(name: str, unit: str, content: bytes, *findings: str) -> Submission:
+    found = tuple(Finding(code, ERROR, name, "", "", "", "") for code in findings)
+    return Submission(_source(content, name), unit, YEAR if unit else None, "1", {}, {}, found)
+
+
+def _sha8(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()[:8]
+
+
+def test_feedback_names() -> None:
+    subs = [
+        _submission("a.xlsx", "HND", b"a", "wrong-type"),
+        _submission("b.xlsx", "DTN", b"b"),  # nothing to say
+        _submission("c.txt", "", b"c", "not-a-workbook"),  # no unit to send it to
+        _submission("d.xlsx", "KP-BD01", b"d", "wrong-type"),
+        _submission("e.xlsx", "KP-BD01", b"e", "missing-value"),
+        _submission("f.xlsx", "KP-BD01", b"d", "wrong-type"),  # the same bytes as d.xlsx
+        _submission("g.xlsx", "DTN", b"g", "wrong-type"),
+    ]
+    assert feedback_names(subs) == {
+        0: "HND.xlsx",
+        3: f"KP-BD01-{_sha8(b'd')}.xlsx",
+        4: f"KP-BD01-{_sha8(b'e')}.xlsx",
+        6: "DTN.xlsx",
+    }
+
+
+def test_no_feedback_names_without_findings() -> None:
+    assert feedback_names([_submission("a.xlsx", "HND", b"a")]) == {}
+
+
+# --------------------------------------------------------------------------- clerk report
+
+
+def test_clerk_report_lists_every_file_and_every_finding(tmp_path: Path, config: Config, checked: Submission) -> None:
+    (tmp_path / "inbox" / "ghi-chu.txt").write_text("không phải bảng tính", encoding="utf-8")
+    foreign = validate(receive(tmp_path / "inbox" / "ghi-chu.txt", "ghi-chu.txt"), config, YEAR)
+    extra = Finding("duplicate-submission", WARNING, "nong-dan.xlsx", "", "", "Thông báo", "Gợi ý")
+    data = clerk_report_bytes([checked, foreign], [extra], config, YEAR)
+    workbook = _open(data)
+    assert workbook.sheetnames == [FILES_SHEET, DETAILS_SHEET]
+    unit = config.units.get(UNIT)
+    assert unit is not None
+    assert list(workbook[FILES_SHEET].iter_rows(values_only=True)) == [
+        ("Tệp", "Mã đơn vị", "Tên đơn vị", "Kết quả", "Số lỗi", "Số cảnh báo", "SHA-256"),
+        ("nong-dan.xlsx", UNIT, unit.name, "Trả lại", 1, 1, checked.source.sha256),
+        ("ghi-chu.txt", None, None, "Trả lại", 1, 0, foreign.source.sha256),
+    ]
+    header, *rows = workbook[DETAILS_SHEET].iter_rows(values_only=True)
+    assert header == ("Tệp", "Mã đơn vị", "Mức độ", "Mã lỗi", "Sheet", "Ô", "Nội dung", "Cách khắc phục")
+    findings = [*checked.findings, *foreign.findings, extra]
+    assert [(r[0], r[1], r[3], r[5]) for r in rows] == [
+        (f.file, UNIT if f.file == "nong-dan.xlsx" else None, f.code, f.cell or None) for f in findings
+    ]
+    details = workbook[DETAILS_SHEET]
+    assert (details.freeze_panes, details.auto_filter.ref) == ("A2", "A1:H5")
+    assert details["A1"].font.bold
+    assert data == clerk_report_bytes([checked, foreign], [extra], config, YEAR)
+
+
+# --------------------------------------------------------------------------- the cycle
+
+
+def _unit_file(config: Config, code: str, answers: dict[str, Any]) -> bytes:
+    """A unit's template issued by this workspace, filled in."""
+    unit = config.units.get(code)
+    assert unit is not None
+    return fill_workbook(template_bytes(config, unit, YEAR), answers, config)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> tuple[Path, Config]:
+    """A workspace with HND's faulty file, KP-BD01's good one and a stale feedback file."""
+    shutil.copytree(REPO / "config", tmp_path / "config")
+    config = load_config(tmp_path)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    faulty = _unit_file(config, UNIT, _answers(config, field="kinh tế", budget_vnd="1,5 triệu"))
+    (inbox / "nong-dan.xlsx").write_bytes(_edited(faulty, _with_formula))
+    (inbox / "kp01.xlsx").write_bytes(_unit_file(config, "KP-BD01", _answers(config)))
+    stale = tmp_path / "outbox" / str(YEAR) / FEEDBACK_FOLDER
+    stale.mkdir(parents=True)
+    (stale / "DTN.xlsx").write_bytes(b"an earlier run's feedback")
+    (stale / "ghi-chu.txt").write_text("the clerk's own note", encoding="utf-8")
+    return tmp_path, config
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _run(root: Path, config: Config) -> list[str]:
+    result = run_consolidation(root, config, YEAR, dt.date(YEAR, 12, 5))
+    return [p.relative_to(root / "outbox" / str(YEAR)).as_posix() for p in result.outputs]
+
+
+def test_consolidation_writes_the_feedback_and_removes_stale_copies(workspace: tuple[Path, Config]) -> None:
+    root, config = workspace
+    before = _hashes(root / "inbox")
+    outputs = _run(root, config)
+    assert outputs[3:] == [CLERK_FILE.format(year=YEAR), f"{FEEDBACK_FOLDER}/{UNIT}.xlsx"]
+    folder = root / "outbox" / str(YEAR) / FEEDBACK_FOLDER
+    assert sorted(p.name for p in folder.iterdir()) == ["HND.xlsx", "ghi-chu.txt"]
+    workbook = openpyxl.load_workbook(folder / "HND.xlsx")
+    assert workbook.sheetnames[0] == FEEDBACK_SHEET
+    assert workbook[MODELS]["L4"].value == "1,5 triệu"
+    assert _hashes(root / "inbox") == before
+
+
+def test_feedback_of_a_unit_that_fixed_everything_is_removed(workspace: tuple[Path, Config]) -> None:
+    root, config = workspace
+    _run(root, config)
+    (root / "inbox" / "nong-dan.xlsx").write_bytes(_unit_file(config, UNIT, _answers(config)))
+    outputs = _run(root, config)
+    assert outputs[3:] == [CLERK_FILE.format(year=YEAR)]
+    assert [p.name for p in (root / "outbox" / str(YEAR) / FEEDBACK_FOLDER).iterdir()] == ["ghi-chu.txt"]
+
+
+def test_a_file_that_cannot_be_annotated_is_still_in_the_clerk_report(
+    workspace: tuple[Path, Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(original: bytes, submission: Submission, config: Config) -> bytes:
+        raise CannotAnnotate(submission.source.name)
+
+    monkeypatch.setattr(feedback, "unit_feedback_bytes", refuse)
+    root, config = workspace
+    outputs = _run(root, config)
+    assert outputs[3:] == [CLERK_FILE.format(year=YEAR)]
+    report = openpyxl.load_workbook(root / "outbox" / str(YEAR) / CLERK_FILE.format(year=YEAR))
+    assert ("nong-dan.xlsx", "wrong-type") in {(r[0], r[3]) for r in report[DETAILS_SHEET].iter_rows(values_only=True)}

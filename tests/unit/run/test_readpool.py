@@ -1,0 +1,242 @@
+"""The read pool: files read while ingest archives the next ones give the run a serial read would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.config import Config, load_config
+from pipeline.intake.read import read_file
+from pipeline.intake.validate import Submission
+from pipeline.run import readpool
+from pipeline.run.cycle import run_consolidation
+from pipeline.run.readpool import Read, ReadPool
+from tests.support.procs import outlived
+from tests.support.workspace import sample_workspace
+
+REPO = Path(__file__).parents[3]
+YEAR = 2026
+UNITS = ("KP-BD01", "TH-NK02", "HLHPN", "KP-BD02")
+ARRIVED = dt.datetime(YEAR, 11, 20, 9, 0)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> tuple[Path, Config]:
+    """Four units' files in the inbox, one of them with typical mistakes."""
+    return sample_workspace(tmp_path, REPO, UNITS, YEAR, ARRIVED, with_errors=2)
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_prefetched_file_is_taken_only_for_the_content_it_read(workspace: tuple[Path, Config]) -> None:
+    root, config = workspace
+    first, second = sorted((root / "inbox").glob("*.xlsx"))[:2]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readpool, "POOL_MIN_FILES", 1)  # workers from the first file on
+        with ReadPool(config, YEAR) as pool:
+            pool.prefetch(first, first.name)
+            pool.prefetch(second, second.name)
+            assert pool.prefetched(first.name) and pool.prefetched(second.name)
+            assert not pool.prefetched("chưa-đọc.xlsx")
+            assert pool.take(_sha(first), "chưa-đọc.xlsx") is None
+            taken = pool.take(_sha(first), first.name)
+            assert taken is not None
+            assert taken[0] == read_file(first, first.name, config, YEAR)
+            # the ledger holds other content under that name (the file was replaced after it was read)
+            assert pool.take(_sha(first), second.name) is None
+            assert not pool.prefetched(second.name)  # taken once, whatever it held
+
+
+def test_files_wait_until_enough_of_them_pay_for_the_workers(workspace: tuple[Path, Config]) -> None:
+    root, config = workspace
+    files = sorted((root / "inbox").glob("*.xlsx"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readpool, "POOL_MIN_FILES", len(files) + 1)
+        with ReadPool(config, YEAR) as pool:
+            for path in files:
+                pool.prefetch(path, path.name)
+            assert not any(pool.prefetched(p.name) for p in files)  # read later, from the archive
+
+
+def _run(root: Path, config: Config) -> tuple[list[Submission], dict[str, str]]:
+    result = run_consolidation(root, config, YEAR, dt.date(YEAR, 12, 5), now=dt.datetime(YEAR, 12, 1, 8, 0))
+    folder = root / "outbox" / str(YEAR)
+    outputs = {p.relative_to(folder).as_posix(): _sha(p) for p in sorted(folder.rglob("*.*"))}
+    return list(result.submissions), outputs
+
+
+def test_a_run_that_reads_while_ingesting_equals_one_that_reads_after(
+    workspace: tuple[Path, Config], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    root, config = workspace
+    serial = tmp_path_factory.mktemp("serial") / "ws"
+    shutil.copytree(root, serial)
+    taken: list[str] = []
+
+    class Counting(ReadPool):
+        def take(self, sha256: str, name: str) -> tuple[Submission, bytes] | None:
+            answer = super().take(sha256, name)
+            taken.extend([name] if answer else [])
+            return answer
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readpool, "POOL_MIN_FILES", 1)
+        patch.setattr("pipeline.run.cycle.ReadPool", Counting)
+        early = _run(root, config)
+    assert sorted(taken) == sorted(f"{code}.xlsx" for code in UNITS)  # every file read while ingesting
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readpool, "POOL_MIN_FILES", 10_000)
+        late = _run(serial, load_config(serial))
+    assert [s.source.name for s in early[0]] == [s.source.name for s in late[0]]
+    assert [(s.unit_code, s.accepted, s.findings, s.tables) for s in early[0]] == [
+        (s.unit_code, s.accepted, s.findings, s.tables) for s in late[0]
+    ]
+    # every submission names its archived copy, not the inbox file the pool read
+    assert all("luu-tru" in s.source.path.as_posix() for s in early[0])
+    assert early[1] == late[1]
+
+
+def test_a_prefetch_of_other_content_is_replaced_by_the_archived_copy(workspace: tuple[Path, Config]) -> None:
+    root, config = workspace
+    inbox = sorted((root / "inbox").glob("*.xlsx"))
+    impostor = root / "elsewhere.xlsx"
+    shutil.copyfile(inbox[1], impostor)
+
+    class Misled(ReadPool):
+        """A pool whose prefetch of the first file read another one (as if it was replaced meanwhile)."""
+
+        def prefetch(self, path: Path, name: str) -> None:
+            super().prefetch(impostor if name == inbox[0].name else path, name)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readpool, "POOL_MIN_FILES", 1)
+        patch.setattr("pipeline.run.cycle.ReadPool", Misled)
+        submissions, _ = _run(root, config)
+    first = next(s for s in submissions if s.source.name == inbox[0].name)
+    assert first.unit_code == inbox[0].stem  # its own content, read from the archive
+    assert first.source.sha256 == _sha(inbox[0])
+
+
+forked_workers = pytest.mark.skipif(sys.platform != "linux" or readpool.worker_count() < 2, reason="forked workers")
+
+
+def _killing_reader(victim: str) -> Callable[..., Read]:
+    """``readpool._read`` that ends the worker process reading ``victim`` (as a crash inside the
+    native reader would) and fails the test if ``victim`` is read in the run's own process."""
+    here, read = os.getpid(), readpool._read
+
+    def reader(path: Path, name: str, *rest: Any) -> Read:
+        if name == victim:
+            if os.getpid() != here:
+                os._exit(9)
+            raise AssertionError("the file that killed a worker was read in the run's process")
+        return read(path, name, *rest)
+
+    return reader
+
+
+@forked_workers
+def test_a_file_that_kills_its_worker_is_rejected_and_the_others_are_read(
+    workspace: tuple[Path, Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, config = workspace
+    files = sorted((root / "inbox").glob("*.xlsx"))
+    victim = files[1].name
+    monkeypatch.setattr(readpool, "_read", _killing_reader(victim))  # forked workers inherit it
+    monkeypatch.setattr(readpool, "POOL_MIN_FILES", 1)
+    with ReadPool(config, YEAR) as pool:
+        reads = [read for read, _ in pool.read_all([(path, path.name, ARRIVED) for path in files])]
+    assert [read.source.name for read in reads] == [path.name for path in files]
+    for path, read in zip(files, reads, strict=True):
+        assert isinstance(read, Submission)
+        if path.name == victim:
+            assert [f.code for f in read.findings] == ["unexpected-error"]
+            assert "dừng đột ngột" in read.findings[0].message
+            assert not read.accepted
+        else:
+            assert read == read_file(path, path.name, config, YEAR, ARRIVED)
+
+
+@forked_workers
+def test_a_run_whose_prefetching_worker_dies_rejects_that_file_only(
+    workspace: tuple[Path, Config], monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    root, config = workspace
+    clean = tmp_path_factory.mktemp("clean") / "ws"
+    shutil.copytree(root, clean)
+    victim = sorted((root / "inbox").glob("*.xlsx"))[0].name
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readpool, "POOL_MIN_FILES", 10_000)
+        expected, _ = _run(clean, load_config(clean))
+    monkeypatch.setattr(readpool, "_read", _killing_reader(victim))
+    monkeypatch.setattr(readpool, "POOL_MIN_FILES", 1)  # every file prefetched while ingesting
+    submissions, _ = _run(root, config)
+    assert [s.source.name for s in submissions] == [s.source.name for s in expected]
+    for got, want in zip(submissions, expected, strict=True):
+        if got.source.name == victim:
+            assert [f.code for f in got.findings] == ["unexpected-error"]
+        else:
+            assert (got.unit_code, got.accepted, got.findings, got.tables) == (
+                want.unit_code,
+                want.accepted,
+                want.findings,
+                want.tables,
+            )
+
+
+@forked_workers
+def test_a_run_killed_outright_takes_its_workers_with_it(workspace: tuple[Path, Config], tmp_path: Path) -> None:
+    """A worker of a run killed with SIGKILL would otherwise wait for work forever, holding the
+    workspace lock and the run's standard error (whoever waits for the run's end waits for it)."""
+    root, _ = workspace
+    path = sorted((root / "inbox").glob("*.xlsx"))[0]
+    workers = tmp_path / "workers"
+    script = textwrap.dedent(
+        f"""
+        import os, time
+        from pathlib import Path
+        from pipeline.run import readpool
+        from pipeline.config import load_config
+
+        readpool.POOL_MIN_FILES = 1
+        with readpool.ReadPool(load_config(Path({str(root)!r})), {YEAR}) as pool:
+            pool.prefetch(Path({str(path)!r}), {path.name!r})
+            pool.take("", {path.name!r})  # read: the workers have started
+            children = Path(f"/proc/{{os.getpid()}}/task/{{os.getpid()}}/children").read_text().split()
+            Path({str(workers) + ".tmp"!r}).write_text(" ".join(children))
+            os.replace({str(workers) + ".tmp"!r}, {str(workers)!r})  # seen whole or not at all
+            time.sleep(120)
+        """
+    )
+    run = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not workers.exists() and run.poll() is None:
+            assert time.monotonic() < deadline, "the workers never started"
+            time.sleep(0.05)
+        assert run.poll() is None, run.communicate()[1].decode()
+    finally:
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+    pids = [int(pid) for pid in workers.read_text().split()]
+    left = outlived(pids, 5)
+    for pid in left:  # not to leave them behind, whatever the verdict
+        os.kill(pid, signal.SIGKILL)
+    _, stderr = run.communicate(timeout=10)  # nothing holds the run's standard error any more
+    assert not left, "a worker outlived its killed run"
+    assert len(pids) == readpool.worker_count()
+    assert stderr == b""
