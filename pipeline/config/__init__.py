@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from ..core.errors import DvkError
 from ..core.lifecycle import EVENT_LABELS, REGISTERED, STATE_LABELS, allowed
 from ..core.upward import UpwardKey
 
@@ -55,10 +56,11 @@ RULE_CONDITIONS = (
 AFTER_RECOGNITION = ("commend", "reward")
 
 
-class ConfigError(Exception):
+class ConfigError(DvkError):
     """A configuration file is missing, unreadable or invalid (exit code 2)."""
 
-    exit_code = 2
+    def user_message(self) -> str:
+        return f"Lỗi cấu hình: {self}"
 
 
 # --------------------------------------------------------------------------- data

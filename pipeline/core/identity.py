@@ -15,10 +15,12 @@ import os
 import secrets
 from pathlib import Path
 
+from .errors import DvkError
+
 SECRET_FILE = Path(".dvk") / "secret"
 
 
-class SecretError(OSError):
+class SecretError(DvkError, OSError):
     """The installation secret cannot be read or created."""
 
 

@@ -32,6 +32,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
+from .errors import DvkError
+
 REGISTERED = "registered"
 IN_PROGRESS = "in-progress"
 RECOGNISED = "recognised"
@@ -154,7 +156,7 @@ FINAL_STATES: tuple[str, ...] = tuple(s for s in STATE_LABELS if not any(src == 
 # --------------------------------------------------------------------------- API
 
 
-class IllegalMove(ValueError):
+class IllegalMove(DvkError, ValueError):
     """An event the table does not allow from the item's state; the message is for the clerk."""
 
     def __init__(self, state: str | None, event: str) -> None:

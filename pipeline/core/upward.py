@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from . import layout
+from .errors import DvkError
 
 KEY_FILE = Path(".dvk") / "upward-key"
 KEY_FOLDER = "khoa-gui-len"
@@ -37,7 +38,7 @@ _KEY_LABEL = "dvk-upward-key"
 _KEY_LINE = re.compile(r"^\s*(unit|key)\s*:\s*(\S+)\s*$")
 
 
-class UpwardKeyError(ValueError):
+class UpwardKeyError(DvkError, ValueError):
     """The upward key file exists but cannot be understood."""
 
 

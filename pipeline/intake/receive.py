@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.errors import DvkError
 from ..core.findings import Finding, finding
 from .sheetxml import SheetExtras, SpecialCells, package_extras
 
@@ -141,7 +142,7 @@ def receive(path: Path, display_name: str, received_at: dt.datetime | None = Non
 READER_PANIC = "PanicException"
 
 
-class TooManyCells(ValueError):
+class TooManyCells(DvkError, ValueError):
     """A sheet far larger than any filled template: refused before its cells become Python objects."""
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from xml.parsers import expat
 
+from ..core.errors import DvkError
 from .cells import CellError, FormulaWithoutValue
 
 SpecialCells = dict[tuple[int, int], CellError | FormulaWithoutValue]
@@ -27,7 +28,7 @@ _ADDRESS = re.compile(r"([A-Z]{1,3})(\d+)")
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
 
 
-class UnsafeXml(ValueError):
+class UnsafeXml(DvkError, ValueError):
     """The XML declares a DTD (a vector for entity expansion): not from a spreadsheet program."""
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config, ConfigError
+from ..core.errors import DvkError
 from ..core.findings import Finding, has_errors
 from ..core.ooxml import atomic_write, atomic_write_all
 from ..intake.council import CouncilFile
@@ -58,6 +59,10 @@ __all__ = [
 ]
 
 Progress = Callable[[str], None]
+
+
+class FileNotInLedger(DvkError, LookupError):
+    """``dvk received`` or ``dvk withdraw`` names no file of the ledger, or more than one."""
 
 
 @dataclass(frozen=True)
@@ -317,15 +322,10 @@ def year_status(root: Path, config: Config, year: int) -> tuple[list[Submission]
 def override_received(root: Path, file: str, moment: dt.datetime, reason: str) -> str:
     """Set the received-at of one ledger file (by inbox name or hash prefix); its name comes back."""
     with open_register(root, dt.datetime.now().replace(microsecond=0)) as register:
-        matches = register.find_files(file)
-        if len(matches) != 1:
-            problem = "không tìm thấy tệp" if not matches else f"có {len(matches)} tệp khớp, hãy ghi thêm ký tự của mã"
-            raise LookupError(
-                f"“{file}”: {problem} trong sổ theo dõi (các tệp được ghi nhận khi chạy dvk consolidate)."
-            )
-        register.override_received(matches[0], moment, reason)
-        write_sidecar(root, register, matches[0])
-        return next(e.first_name for e in register.files() if e.sha256 == matches[0])
+        sha = _one_file(register, file)
+        register.override_received(sha, moment, reason)
+        write_sidecar(root, register, sha)
+        return next(e.first_name for e in register.files() if e.sha256 == sha)
 
 
 def import_legacy_list(root: Path, config: Config, file: Path, origin: str) -> Any:
@@ -359,7 +359,9 @@ def _one_file(register: Register, file: str) -> str:
     matches = register.find_files(file)
     if len(matches) != 1:
         problem = "không tìm thấy tệp" if not matches else f"có {len(matches)} tệp khớp, hãy ghi thêm ký tự của mã"
-        raise LookupError(f"“{file}”: {problem} trong sổ theo dõi (các tệp được ghi nhận khi chạy dvk consolidate).")
+        raise FileNotInLedger(
+            f"“{file}”: {problem} trong sổ theo dõi (các tệp được ghi nhận khi chạy dvk consolidate)."
+        )
     return matches[0]
 
 

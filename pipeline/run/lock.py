@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from ..core.errors import DvkError
+
 LOCK_FILE = Path(".dvk") / "lock"
 # Windows locks a byte range; the range sits past any text written to the file (locking past the
 # end of a file is allowed there), so readers of the holder's details are never blocked.
@@ -30,7 +32,7 @@ _WINDOWS_LOCK_OFFSET = 1 << 20
 _POLL_SECONDS = 0.1
 
 
-class WorkspaceBusy(Exception):
+class WorkspaceBusy(DvkError):
     """Another process holds the workspace lock; the message names it, in Vietnamese."""
 
     def __init__(self, path: Path, holder: dict[str, object], waited: float) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config, Unit
+from ..core.errors import DvkError
 from ..core.ooxml import atomic_write
 from ..mail.compose import (
     FEEDBACK,
@@ -61,16 +62,22 @@ class MailOutcome:
         return self.status == FAILED
 
 
-class UnknownUnits(LookupError):
+class UnknownUnits(DvkError, LookupError):
     """``--unit`` names a code that is not one of the year's reporting units."""
 
 
-class MailPasswordMissing(Exception):
+class MailPasswordMissing(DvkError):
     """``--send`` with a login configured but the password's environment variable not set."""
 
     def __init__(self, variable: str) -> None:
         super().__init__(variable)
         self.variable = variable
+
+    def user_message(self) -> str:
+        return (
+            f"Chưa có mật khẩu thư: hãy đặt biến môi trường {self.variable} trước khi gửi "
+            f"(Windows: set \"{self.variable}=mật khẩu ứng dụng\"; Linux: export {self.variable}='mật khẩu ứng dụng')."
+        )
 
 
 def run_mail(

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..config import Config, Unit, load_config
 from ..core import layout
+from ..core.errors import DvkError
 from ..core.ooxml import atomic_write
 
 MARKER = ".dvk-demo"
@@ -64,7 +65,7 @@ PEOPLE = [
 POSITIONS = ["Bí thư chi bộ", "Phó Bí thư chi bộ", "Chủ tịch Hội", "Trưởng khu phố", "Bí thư Đoàn"]
 
 
-class DemoError(Exception):
+class DemoError(DvkError):
     """The demo workspace cannot be (re)created safely."""
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config, Field, Sheet
+from ..core.errors import DvkError
 from ..core.findings import Finding, finding, has_errors, sorted_findings
 from ..core.layout import ITEM_SHEETS
 from ..core.lifecycle import apply
@@ -66,7 +67,7 @@ _LIST_HINTS = {
 _SILENT = ("header-renamed", "other-format")
 
 
-class UnknownOrigin(ValueError):
+class UnknownOrigin(DvkError, ValueError):
     """The former unit given for the import is not one of config/units.yaml ``origins``."""
 
 

@@ -39,6 +39,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...config import Config
+from ...core.errors import DvkError
 from ...core.findings import ERROR, SEVERITY_LABELS, WARNING, Finding, cell_order
 from ...core.ooxml import deterministic_zip
 from ...core.textnorm import fold
@@ -82,7 +83,7 @@ _LEFT = Alignment(horizontal="left")
 _LOAD_ERRORS = (zipfile.BadZipFile, KeyError, OSError, SyntaxError, TypeError, ValueError)
 
 
-class CannotAnnotate(Exception):
+class CannotAnnotate(DvkError):
     """The unit's file cannot be turned into an annotated copy; its findings are still reported."""
 
 
