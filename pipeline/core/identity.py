@@ -16,8 +16,7 @@ import secrets
 from pathlib import Path
 
 from .errors import DvkError
-
-SECRET_FILE = Path(".dvk") / "secret"
+from .paths import SECRET_FILE
 
 
 class SecretError(DvkError, OSError):

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from ..config import MAIL_KINDS, Config, MailSettings, MailTemplate, Unit
 from ..core.findings import ERROR
+from ..core.paths import WorkspacePaths
 from ..core.vnformat import short_date
 from ..intake.validate import Submission
 from ..year.consolidate import MISSING, REJECTED, Consolidation, UnitStatus
@@ -291,4 +292,4 @@ def message_bytes(message: EmailMessage) -> bytes:
 
 def draft_path(root: Path, year: int, kind: str, unit_code: str) -> Path:
     """``outbox/<year>/thu/<folder of kind>/<UNIT>.eml``."""
-    return root / "outbox" / str(year) / MAIL_FOLDER / KIND_FOLDERS[kind] / f"{unit_code}.eml"
+    return WorkspacePaths(root).year_folder(year) / MAIL_FOLDER / KIND_FOLDERS[kind] / f"{unit_code}.eml"

@@ -35,7 +35,8 @@ from ..core.findings import Finding, finding
 from ..core.ooxml import atomic_write
 from ..intake.receive import SourceFile, file_extension
 from ..intake.validate import Submission
-from ..register import Register, archive_path, sidecar_path, write_sidecar
+from ..register import archive_path, sidecar_path, write_sidecar
+from ..register.year_run import YearRun
 
 MAIL_EXTENSIONS = (".eml", ".mbox")
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -204,36 +205,32 @@ def message_date(message: Message, settings: MailSettings) -> dt.datetime | None
 # --------------------------------------------------------------------------- into the ledger
 
 
-def ingest_mail(
-    root: Path, register: Register, path: Path, name: str, year: int, now: dt.datetime, config: Config
-) -> list[Submission]:
+def ingest_mail(run: YearRun, path: Path, name: str) -> list[Submission]:
     """Archive a mail file, put its spreadsheets into the ledger (received at the message's Date) and
     return one rejected entry per message with findings (shown in the run, like an unreadable file)."""
     data = path.read_bytes()
     modified = dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
-    _archive(root, data, name, path.suffix.lower(), now)
+    _archive(run.root, data, name, path.suffix.lower(), run.now)
     problems = []
-    for message in read_mail_file(data, name, config.mail):
-        received = min(message.received_at or modified, now)
+    for message in read_mail_file(data, name, run.config.mail):
+        received = min(message.received_at or modified, run.now)
         for attachment in message.spreadsheets:
-            _record(root, register, message, attachment, year, received)
+            _record(run, message, attachment, received)
         if message.findings:
             source = SourceFile(path, message.name, hashlib.sha256(data).hexdigest(), len(data), received)
             problems.append(Submission(source, "", None, "", {}, {}, message.findings))
     return problems
 
 
-def _record(
-    root: Path, register: Register, message: ReceivedMessage, attachment: MailAttachment, year: int, at: dt.datetime
-) -> None:
-
+def _record(run: YearRun, message: ReceivedMessage, attachment: MailAttachment, at: dt.datetime) -> None:
+    root, register = run.root, run.register
     sha = hashlib.sha256(attachment.data).hexdigest()
     extension = file_extension(Path("x" + PurePosixPath(attachment.filename).suffix))
     target = archive_path(root, sha, extension)
     if not target.exists():
         atomic_write(target, attachment.data)
     if not register.has_file(sha):  # the same file seen before (dropped in, or in another message) stays as it was
-        register.record_file(sha, len(attachment.data), message.ledger_name(attachment), extension, year, at)
+        register.record_file(sha, len(attachment.data), message.ledger_name(attachment), extension, run.year, at)
         register.record_mail_origin(sha, message.name, attachment.filename, message.sender)
     if not sidecar_path(root, sha).exists():
         write_sidecar(root, register, sha)

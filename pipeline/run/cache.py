@@ -30,13 +30,9 @@ from typing import Any
 
 from ..config import Config, Unit
 from ..core.ooxml import atomic_write
+from ..core.paths import OUTPUTS_FILE, SUBMISSIONS_FILE
 from ..intake.validate import Submission
 from ..year.consolidate import Item
-
-CACHE_FOLDER = Path(".dvk") / "cache"
-SUBMISSIONS_FILE = CACHE_FOLDER / "submissions.sqlite3"
-OUTPUTS_FILE = CACHE_FOLDER / "outputs.json"
-
 
 # The benchmark's own modules, relative to the package: they take no part in a run.
 BENCH_MODULES = frozenset({"tools/bench.py", "tools/benchdata.py"})

@@ -25,6 +25,7 @@ from ..config import Config, ConfigError
 from ..core.errors import DvkError
 from ..core.findings import Finding, has_errors
 from ..core.ooxml import atomic_write, atomic_write_all
+from ..core.paths import WorkspacePaths
 from ..intake.council import CouncilFile
 from ..intake.read import check_file
 from ..intake.receive import file_extension
@@ -41,6 +42,7 @@ from ..register import (
     write_import_sidecar,
     write_sidecar,
 )
+from ..register.year_run import YearRun, open_year_run
 from ..year.consolidate import EXEMPT, LATE, MISSING, Consolidation, consolidate
 from ..year.council import CouncilResult, apply_council, forget_decisions
 from ..year.stats import TREND_YEARS, Statistics, statistics
@@ -140,19 +142,19 @@ def run_consolidation(
     """The whole ``dvk consolidate`` job on the workspace ``root``, in one register transaction."""
     config.year(year)  # an unknown year is a config error before any work
     moment = now or dt.datetime.now().replace(microsecond=0)
-    with open_register(root, moment) as register:
+    with open_year_run(root, config, year, moment) as run:
         with ReadPool(config, year) as pool:  # reads the new files while ingest archives the next ones
-            submissions = ingest(root, register, year, moment, config, pool.prefetch)
-            cycle = read_cycle_files(root, register, config, year, progress, pool)
+            submissions = ingest(run, pool.prefetch)
+            cycle = read_cycle_files(run, progress, pool)
         submissions += cycle.submissions
         data = consolidate(submissions, config, year)
-        data, notes, councils = _track(register, data, submissions, cycle.councils, config)
+        data, notes, councils = _track(run.register, data, submissions, cycle.councils, config)
         data = dataclasses.replace(data, findings=data.findings + tuple(notes))
-        earlier = _earlier_figures(root, register, config, year)
+        earlier = _earlier_figures(run)
         from ..year.council import decision_counts
 
-        stats = statistics(data, config, earlier.get(year - 1), decision_counts(register, year), earlier)
-        outputs = _write_outputs(root, config, year, report_date, submissions, data, stats)
+        stats = statistics(data, config, earlier.get(year - 1), decision_counts(run.register, year), earlier)
+        outputs = _write_outputs(run, report_date, submissions, data, stats)
     changes = tuple(resubmission_changes(submissions))
     return RunResult(year, tuple(submissions), data, outputs, changes, tuple(councils))
 
@@ -171,33 +173,28 @@ def _track(
     return data, notes, [apply_council(register, council, data.year) for council in councils]
 
 
-def _earlier_figures(root: Path, register: Register, config: Config, year: int) -> dict[int, Mapping[str, float]]:
+def _earlier_figures(run: YearRun) -> dict[int, Mapping[str, float]]:
     """The figures of the earlier years of the trend (``TREND_YEARS``) that the register's archive
     holds, each recomputed from it; last year's give the year-on-year comparison."""
-    years = range(year - TREND_YEARS + 1, year)
-    return {y: _year_figures(root, register, config, y) for y in years if y in config.calendar and register.files(y)}
+    years = range(run.year - TREND_YEARS + 1, run.year)
+    return {y: _year_figures(run.of_year(y)) for y in years if y in run.config.calendar and run.register.files(y)}
 
 
-def _year_figures(root: Path, register: Register, config: Config, year: int) -> Mapping[str, float]:
+def _year_figures(run: YearRun) -> Mapping[str, float]:
     """A year's figures, recomputed from the register's archive."""
-    submissions = read_cycle(root, register, config, year)
-    return statistics(consolidate(submissions, config, year), config).figures
+    submissions = read_cycle(run)
+    return statistics(consolidate(submissions, run.config, run.year), run.config).figures
 
 
 def _write_outputs(
-    root: Path,
-    config: Config,
-    year: int,
-    report_date: dt.date | None,
-    submissions: list[Submission],
-    data: Consolidation,
-    stats: Statistics,
+    run: YearRun, report_date: dt.date | None, submissions: list[Submission], data: Consolidation, stats: Statistics
 ) -> tuple[Path, ...]:
     from ..outputs.docx.report import report_bytes, report_file_name
     from ..outputs.xlsx.feedback import CLERK_FILE, FEEDBACK_FOLDER, clerk_report_bytes
     from ..outputs.xlsx.summary import SUMMARY_FILE, summary_bytes
 
-    folder = root / "outbox" / str(year)
+    root, config, year = run.root, run.config, run.year
+    folder = run.paths.year_folder(year)
     all_findings = [f for s in submissions for f in s.findings] + list(data.findings)
     settings = config_fingerprint(config)
     shared = inputs_digest(settings, stats, data)
@@ -284,7 +281,7 @@ def issue_templates(root: Path, config: Config, year: int) -> list[Path]:
         latest = register.latest_values(year)
         items = [i for i in register.items() if i.first_year < year]
     fields_of = {i.code: _field_and_start(latest.get(i.code, {}), i.first_year) for i in items}
-    return write_templates(config, year, root / "outbox", prefill_from_register(items, fields_of))
+    return write_templates(config, year, WorkspacePaths(root).outbox, prefill_from_register(items, fields_of))
 
 
 def _field_and_start(values: Mapping[str, Any], first_year: int) -> tuple[str, int]:
@@ -302,11 +299,11 @@ def issue_council(root: Path, config: Config, year: int) -> tuple[Path, int]:
     from ..year.evaluate import evaluate
 
     config.year(year)
-    with open_register(root, dt.datetime.now(), write=False) as register:
-        cycle = read_cycle_files(root, register, config, year)
-        data, _, _ = _track(register, consolidate(cycle.submissions, config, year), cycle.submissions, [], config)
-        evaluation = evaluate(data, config, states=register.state_before(year))
-    path = root / "outbox" / str(year) / COUNCIL_FILE.format(year=year)
+    with open_year_run(root, config, year, dt.datetime.now(), write=False) as run:
+        cycle = read_cycle_files(run)
+        data, _, _ = _track(run.register, consolidate(cycle.submissions, config, year), cycle.submissions, [], config)
+        evaluation = evaluate(data, config, states=run.register.state_before(year))
+    path = run.paths.year_folder(year) / COUNCIL_FILE.format(year=year)
     atomic_write(path, council_bytes(evaluation, config))
     return path, len(evaluation.items)
 
@@ -314,8 +311,8 @@ def issue_council(root: Path, config: Config, year: int) -> tuple[Path, int]:
 def year_status(root: Path, config: Config, year: int) -> tuple[list[Submission], Consolidation]:
     """Where the year stands, from the register and the archive alone (nothing is written)."""
     config.year(year)
-    with open_register(root, dt.datetime.now(), write=False) as register:
-        submissions = read_cycle(root, register, config, year)
+    with open_year_run(root, config, year, dt.datetime.now(), write=False) as run:
+        submissions = read_cycle(run)
     return submissions, consolidate(submissions, config, year)
 
 
@@ -382,7 +379,7 @@ def rebuild(root: Path, config: Config, now: dt.datetime | None = None) -> list[
         years = sorted({int(d["cycle"]) for d in sidecars})
         for year in years:
             if year in config.calendar:
-                cycle = read_cycle_files(root, register, config, year)
+                cycle = read_cycle_files(YearRun(WorkspacePaths(root), config, year, moment, register))
                 tracked = consolidate(cycle.submissions, config, year)
                 _track(register, tracked, cycle.submissions, cycle.councils, config)
     return years

@@ -18,8 +18,7 @@ import os
 from pathlib import Path
 
 from ..core.ooxml import atomic_write
-
-HASHES_FILE = Path(".dvk") / "cache" / "inbox-hashes.json"
+from ..core.paths import HASHES_FILE
 
 FileKey = list[int]
 # Whether st_ctime is the time of the last change (POSIX), not the creation time (Windows).

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import IO
 
 from ..core.errors import DvkError
+from ..core.paths import LOCK_FILE
 
-LOCK_FILE = Path(".dvk") / "lock"
 # Windows locks a byte range; the range sits past any text written to the file (locking past the
 # end of a file is allowed there), so readers of the holder's details are never blocked.
 _WINDOWS_LOCK_OFFSET = 1 << 20

@@ -20,6 +20,7 @@ from pathlib import Path
 from ..config import Config, Unit
 from ..core.errors import DvkError
 from ..core.ooxml import atomic_write
+from ..core.paths import WorkspacePaths
 from ..mail.compose import (
     FEEDBACK,
     REMINDERS,
@@ -121,7 +122,7 @@ def _attachment_names(item: Letter) -> str:
 def mail_plan(root: Path, config: Config, year: int, kind: str, unit_codes: Sequence[str] = ()) -> Plan:
     """The letters of ``kind`` for ``year`` (or why a unit gets none), from the outbox and the register."""
     units = _units(config, year, unit_codes)
-    folder = root / "outbox" / str(year)
+    folder = WorkspacePaths(root).year_folder(year)
     if kind == TEMPLATES:
         exempt = {u.code for u in units if config.year(year).exemption(u.code) is not None}
         units = [u for u in units if u.code not in exempt]

@@ -24,14 +24,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import Config
 from ..core.ooxml import WriteBatch
 from ..intake.council import CouncilFile
 from ..intake.read import check_file, crashed
 from ..intake.receive import SourceFile, discover, file_extension
 from ..intake.validate import Submission, check_codes
 from ..mail.inbound import check_sender, ingest_mail, is_mail_file
-from ..register import FileEntry, Register, archive_path, sidecar_path, write_sidecar
+from ..register import FileEntry, archive_path, sidecar_path, write_sidecar
+from ..register.year_run import YearRun
 from .cache import SubmissionCache, open_submission_cache
 from .filestate import KnownHashes, key_of
 from .readpool import ReadJob, ReadPool
@@ -39,14 +39,7 @@ from .readpool import ReadJob, ReadPool
 Progress = Callable[[str], None]
 
 
-def ingest(
-    root: Path,
-    register: Register,
-    year: int,
-    now: dt.datetime,
-    config: Config,
-    found_new: Callable[[Path, str], None] | None = None,
-) -> list[Submission]:
+def ingest(run: YearRun, found_new: Callable[[Path, str], None] | None = None) -> list[Submission]:
     """Record and archive every inbox file; the ones that cannot even be read come back as findings.
 
     A file already seen with the same metadata (:mod:`.filestate`) is not read again: its hash is
@@ -54,37 +47,29 @@ def ingest(
     flushed to the disk together before the register's transaction records them. Each file whose
     content had to be read goes to ``found_new`` (its path and name) as soon as it is recorded: the
     run's read pool starts reading it while the next files are archived."""
-    inbox = root / "inbox"
+    inbox = run.paths.inbox
     unreadable = []
-    hashes = KnownHashes(root)
+    hashes = KnownHashes(run.root)
     with WriteBatch() as batch:
         for path in discover(inbox):
             name = path.relative_to(inbox).as_posix()
             if is_mail_file(path):  # a saved message: its spreadsheets are the received files
-                unreadable += _ingest_mail(root, register, path, name, year, now, config)
+                unreadable += _ingest_mail(run, path, name)
                 continue
-            read = _ingest_file(root, register, path, name, year, now, hashes, batch)
+            read = _ingest_file(run, path, name, hashes, batch)
             if read is None:
-                unreadable.append(check_file(path, name, config, year))
+                unreadable.append(check_file(path, name, run.config, run.year))
             elif read and found_new is not None:
                 found_new(path, name)
     hashes.save()
     return unreadable
 
 
-def _ingest_file(
-    root: Path,
-    register: Register,
-    path: Path,
-    name: str,
-    year: int,
-    now: dt.datetime,
-    hashes: KnownHashes,
-    batch: WriteBatch,
-) -> bool | None:
+def _ingest_file(run: YearRun, path: Path, name: str, hashes: KnownHashes, batch: WriteBatch) -> bool | None:
     """Record and archive one inbox file: whether its content had to be read (its hash was not
     known), None when it cannot be read (a failure to write the archive is not caught here: a full
     disk must stop the run, not pass for an unreadable file)."""
+    root, register = run.root, run.register
     extension = file_extension(path)
     data = None
     try:
@@ -99,21 +84,19 @@ def _ingest_file(
     if data is not None and not archive_path(root, sha, extension).exists():
         batch.add(archive_path(root, sha, extension), data)
     modified = dt.datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0)
-    register.record_file(sha, size, name, extension, year, min(modified, now))
+    register.record_file(sha, size, name, extension, run.year, min(modified, run.now))
     if not sidecar_path(root, sha).exists():
         write_sidecar(root, register, sha, batch.add)
     hashes.put(name, key, sha)
     return data is not None
 
 
-def _ingest_mail(
-    root: Path, register: Register, path: Path, name: str, year: int, now: dt.datetime, config: Config
-) -> list[Submission]:
+def _ingest_mail(run: YearRun, path: Path, name: str) -> list[Submission]:
     """A saved message's spreadsheets into the ledger; an unreadable file becomes a finding, as above."""
     try:
-        return ingest_mail(root, register, path, name, year, now, config)
+        return ingest_mail(run, path, name)
     except OSError:
-        return [check_file(path, name, config, year)]
+        return [check_file(path, name, run.config, run.year)]
     except Exception as exc:  # as in check_file: one odd message must not stop the run
         return [crashed(path, name, None, exc)]
 
@@ -126,14 +109,7 @@ class Cycle:
     councils: list[CouncilFile] = field(default_factory=list)
 
 
-def read_cycle_files(
-    root: Path,
-    register: Register,
-    config: Config,
-    year: int,
-    progress: Progress | None = None,
-    pool: ReadPool | None = None,
-) -> Cycle:
+def read_cycle_files(run: YearRun, progress: Progress | None = None, pool: ReadPool | None = None) -> Cycle:
     """Read the archived copy of every file received in ``year``'s cycle; note the units' verdicts
     (a council file's verdict is noted when its decisions are applied, council.apply_council).
 
@@ -142,6 +118,7 @@ def read_cycle_files(
     ``pool`` is the run's read pool when ingest already handed it the new files (:mod:`.readpool`)."""
     from ..year.tracking import known_codes
 
+    root, register, config, year = run.root, run.register, run.config, run.year
     known = known_codes(register)
     cycle = Cycle()
     with contextlib.ExitStack() as stack:
@@ -208,8 +185,6 @@ def _archived_source(root: Path, entry: FileEntry, read: Submission) -> SourceFi
     return SourceFile(entry.archive_path(root), entry.first_name, entry.sha256, read.source.size, entry.received_at)
 
 
-def read_cycle(
-    root: Path, register: Register, config: Config, year: int, progress: Progress | None = None
-) -> list[Submission]:
-    """The units' submissions of ``year``'s cycle (council workbooks left out), verdicts noted."""
-    return read_cycle_files(root, register, config, year, progress).submissions
+def read_cycle(run: YearRun, progress: Progress | None = None) -> list[Submission]:
+    """The units' submissions of the run's year (council workbooks left out), verdicts noted."""
+    return read_cycle_files(run, progress).submissions

@@ -31,9 +31,10 @@ from typing import Any
 
 from ..config import Config
 from ..core.ooxml import atomic_write
+from ..core.paths import CACHE_FOLDER, WorkspacePaths
 from ..intake.receive import discover
 from ..register import ARCHIVE_FOLDER, REGISTER_FILE
-from .cache import CACHE_FOLDER, config_fingerprint
+from .cache import config_fingerprint
 from .filestate import inbox_key, key_of
 
 __all__ = ["RunAnswer", "consolidate_year", "forget", "replayed", "save"]
@@ -102,7 +103,7 @@ def _files_state(root: Path, paths: Iterable[str | Path]) -> list[Any] | None:
 def inbox_state(root: Path) -> list[Any] | None:
     """The inbox's files as a run would discover them; None when one cannot be read."""
     state: list[Any] = []
-    for path in discover(root / "inbox"):
+    for path in discover(WorkspacePaths(root).inbox):
         try:
             state.append([path.relative_to(root).as_posix(), *inbox_key(path)])
         except OSError:

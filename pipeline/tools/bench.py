@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core.paths import INBOX, SECRET_FILE
 from .benchdata import BENCH_YEAR, bench_units, bench_workspace
 
 DEFAULT_SIZES = (40, 1000, 5400)
@@ -219,10 +220,10 @@ def fresh_workspace(data: Path, run: Path) -> Path:
     if run.exists():
         shutil.rmtree(run)
     shutil.copytree(data / "config", run / "config")
-    (run / ".dvk").mkdir(parents=True)
-    shutil.copy2(data / ".dvk" / "secret", run / ".dvk" / "secret")
-    for path in workbook_files(data / "inbox"):
-        target = run / "inbox" / path.relative_to(data / "inbox")
+    (run / SECRET_FILE).parent.mkdir(parents=True)
+    shutil.copy2(data / SECRET_FILE, run / SECRET_FILE)
+    for path in workbook_files(data / INBOX):
+        target = run / INBOX / path.relative_to(data / INBOX)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(path, target)
@@ -234,7 +235,7 @@ def fresh_workspace(data: Path, run: Path) -> Path:
 def change_one_file(data: Path, run: Path, size: int) -> None:
     """Replace one unit's file in the inbox by another filling of it, received a day after the first."""
     unit = bench_units(size)[size // 2]
-    target = run / "inbox" / unit.folder / f"{unit.code}.xlsx"
+    target = run / INBOX / unit.folder / f"{unit.code}.xlsx"
     target.unlink()
     shutil.copy2(data / "changed" / f"{unit.code}.xlsx", target)
 
@@ -251,16 +252,16 @@ def measure_size(cache: Path, config_dir: Path, size: int, seed: int, peer_limit
     """Every measurement of one size, on the same files."""
     started = time.perf_counter()
     data = bench_workspace(cache, config_dir, size, seed)
-    files = workbook_files(data / "inbox")
+    files = workbook_files(data / INBOX)
     result: dict[str, Any] = {
         "files": len(files),
         "megabytes": round(sum(p.stat().st_size for p in files) / 1e6, 1),
         "generate_s": round(time.perf_counter() - started, 2),
     }
-    floor, _ = _measured_child("floor", data / "inbox")
+    floor, _ = _measured_child("floor", data / INBOX)
     result["floor"] = floor.__dict__
     if size <= peer_limit:
-        peer, _ = _measured_child("peer", data / "inbox")
+        peer, _ = _measured_child("peer", data / INBOX)
         result["peer"] = peer.__dict__
     run = fresh_workspace(data, cache / f"run-{size}")
     result["cold"] = consolidate(run).__dict__

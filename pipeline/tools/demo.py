@@ -21,6 +21,7 @@ from ..config import Config, Unit, load_config
 from ..core import layout
 from ..core.errors import DvkError
 from ..core.ooxml import atomic_write
+from ..core.paths import WorkspacePaths
 
 MARKER = ".dvk-demo"
 Answers = Mapping[str, Any]
@@ -86,7 +87,7 @@ def build_demo(
     calendar = demo_config.year(year)
     units = demo_config.units.units
     plan = _plan(units)
-    templates = {path.stem: path for path in write_templates(demo_config, year, workspace / "outbox")}
+    templates = {path.stem: path for path in write_templates(demo_config, year, WorkspacePaths(workspace).outbox)}
     for index, unit in enumerate(units):
         role = plan.get(unit.code, "on-time")
         if role == "missing":
@@ -94,11 +95,11 @@ def build_demo(
         rng = random.Random(f"{seed}{year}-{unit.code}")
         answers = sample_answers(demo_config, unit, year, rng, with_errors=role == "errors")
         data = fill_workbook(templates[unit.code].read_bytes(), answers, demo_config)
-        path = workspace / "inbox" / f"{index + 1:02d}_{_file_name(unit, rng)}"
+        path = WorkspacePaths(workspace).inbox / f"{index + 1:02d}_{_file_name(unit, rng)}"
         atomic_write(path, data)
         received = calendar.units_deadline + dt.timedelta(days=3 if role == "late" else -rng.randint(0, 6))
         _set_received(path, received)
-    _drop_foreign_file(workspace / "inbox" / "thu-moi-hop.pdf", calendar.units_deadline)
+    _drop_foreign_file(WorkspacePaths(workspace).inbox / "thu-moi-hop.pdf", calendar.units_deadline)
     return demo_config
 
 

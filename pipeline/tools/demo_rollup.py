@@ -22,7 +22,9 @@ import yaml
 
 from ..config import Config, load_config
 from ..core.ooxml import atomic_write
-from ..core.upward import KEY_FILE, derive_key
+from ..core.paths import KEY_FILE, WorkspacePaths
+from ..core.upward import derive_key
+from ..outputs.xlsx.summary import SUMMARY_FILE
 from .demo import MARKER, DemoError, _reset, _set_received, build_demo
 
 PROVINCE_EXAMPLE = Path("config") / "examples" / "tinh-gia-lai"
@@ -83,8 +85,8 @@ def build_rollup_demo(
         else:
             ward_config = build_demo(config, year, root, ward.seed, _adapter(ward, province.secret))
         consolidate(root, ward_config)
-        summary = root / "outbox" / str(year) / f"tong-hop-{year}.xlsx"
-        sent = province_root / "inbox" / f"{ward.code}_tong-hop-{year}.xlsx"
+        summary = WorkspacePaths(root).year_folder(year) / SUMMARY_FILE.format(year=year)
+        sent = WorkspacePaths(province_root).inbox / f"{ward.code}_{SUMMARY_FILE.format(year=year)}"
         atomic_write(sent, summary.read_bytes())
         _set_received(sent, deadline + dt.timedelta(days=ward.days_late or -2))
         roots.append(root)

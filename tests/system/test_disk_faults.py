@@ -27,8 +27,9 @@ from click.testing import CliRunner
 from pipeline.cli.main import _register_failure, main
 from pipeline.config import load_config
 from pipeline.core import identity, ooxml
-from pipeline.core.identity import SECRET_FILE, load_secret
+from pipeline.core.identity import load_secret
 from pipeline.core.ooxml import atomic_write_all, is_temporary, remove_temporaries
+from pipeline.core.paths import SECRET_FILE
 from pipeline.register import REGISTER_FILE
 from pipeline.run.cycle import rebuild
 from tests.support.faultspace import RECEIVED, build_workspace, inbox_state, unit_code

@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import Config, load_config
+from pipeline.core.paths import SUBMISSIONS_FILE
 from pipeline.intake.receive import receive
 from pipeline.intake.validate import check_codes, validate
 from pipeline.outputs.xlsx.template import template_bytes
 from pipeline.register import ARCHIVE_FOLDER
-from pipeline.run.cache import SUBMISSIONS_FILE, config_fingerprint, inputs_digest, source_digest
+from pipeline.run.cache import config_fingerprint, inputs_digest, source_digest
 from pipeline.run.cycle import RunResult, run_consolidation
 from pipeline.tools.demo import fill_workbook, sample_answers
 from tests.support.workspace import sample_workspace

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from pipeline.config import Config, load_config
-from pipeline.register import open_register
+from pipeline.core.paths import HASHES_FILE
+from pipeline.register.year_run import open_year_run
 from pipeline.run import receipt
-from pipeline.run.filestate import HASHES_FILE, KnownHashes, file_key
+from pipeline.run.filestate import KnownHashes, file_key
 
 REPO = Path(__file__).parents[3]
 YEAR = 2026
@@ -33,9 +34,9 @@ def root(tmp_path: Path) -> Path:
 
 def _ingest(root: Path, config: Config) -> dict[str, str]:
     """Ingest the inbox; each ledger name with its hash."""
-    with open_register(root, NOW) as register:
-        receipt.ingest(root, register, YEAR, NOW, config)
-        return {entry.first_name: entry.sha256 for entry in register.files(YEAR)}
+    with open_year_run(root, config, YEAR, NOW) as run:
+        receipt.ingest(run)
+        return {entry.first_name: entry.sha256 for entry in run.register.files(YEAR)}
 
 
 @pytest.fixture

@@ -18,8 +18,9 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.main import main
+from pipeline.core.paths import LOCK_FILE
 from pipeline.register import REGISTER_FILE
-from pipeline.run.lock import LOCK_FILE, WorkspaceBusy, read_holder, workspace_lock
+from pipeline.run.lock import WorkspaceBusy, read_holder, workspace_lock
 from tests.support.faultspace import build_workspace
 
 REPO = Path(__file__).parents[3]

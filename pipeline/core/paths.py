@@ -1,0 +1,61 @@
+"""Every path of a workspace, named once.
+
+A workspace is a folder with ``config/`` (the YAML settings), ``inbox/`` (the files the units
+send, never modified), ``outbox/`` (what the tool writes: per year ``outbox/<year>/``, the archive
+``outbox/luu-tru/``) and ``.dvk/`` (the tool's own state: register, backups, caches, lock,
+secret). The relative locations are the constants below, each defined here only; a
+:class:`WorkspacePaths` turns them into the paths of one workspace, as PUDL's ``PudlPaths`` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+INBOX = Path("inbox")
+OUTBOX = Path("outbox")
+STATE = Path(".dvk")
+
+REGISTER_FILE = STATE / "register.sqlite3"
+BACKUP_FOLDER = STATE / "backups"
+LOCK_FILE = STATE / "lock"
+SECRET_FILE = STATE / "secret"
+KEY_FILE = STATE / "upward-key"
+CACHE_FOLDER = STATE / "cache"
+SUBMISSIONS_FILE = CACHE_FOLDER / "submissions.sqlite3"
+OUTPUTS_FILE = CACHE_FOLDER / "outputs.json"
+HASHES_FILE = CACHE_FOLDER / "inbox-hashes.json"
+
+ARCHIVE_FOLDER = OUTBOX / "luu-tru"
+MAIL_SENT_FOLDER = ARCHIVE_FOLDER / "thu-da-gui"
+
+
+@dataclass(frozen=True)
+class WorkspacePaths:
+    """The paths of the workspace at ``root``."""
+
+    root: Path
+
+    @property
+    def inbox(self) -> Path:
+        return self.root / INBOX
+
+    @property
+    def outbox(self) -> Path:
+        return self.root / OUTBOX
+
+    @property
+    def state(self) -> Path:
+        return self.root / STATE
+
+    @property
+    def register(self) -> Path:
+        return self.root / REGISTER_FILE
+
+    @property
+    def archive(self) -> Path:
+        return self.root / ARCHIVE_FOLDER
+
+    def year_folder(self, year: int) -> Path:
+        """``outbox/<year>/``: the year's consolidated outputs."""
+        return self.outbox / str(year)
