@@ -24,7 +24,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from pipeline.cli.main import _register_failure, main
+from pipeline.cli.errors import _register_failure
+from pipeline.cli.main import main
 from pipeline.config import load_config
 from pipeline.core import identity, ooxml
 from pipeline.core.identity import load_secret

@@ -31,13 +31,43 @@ def _invoke(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.mark.parametrize("command", sorted(main.commands))  # type: ignore[attr-defined]
-def test_every_command_has_vietnamese_help(command: str) -> None:
-    code, output = _invoke(command, "--help")
-    assert code == 0
+def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command and subcommand of ``group``, as the words that call it."""
+    paths = []
+    for name, command in sorted(group.commands.items()):
+        paths.append((*prefix, name))
+        if isinstance(command, click.Group):
+            paths.extend(_command_paths(command, (*prefix, name)))
+    return paths
+
+
+COMMAND_PATHS = _command_paths(main)
+
+
+def _command(path: tuple[str, ...]) -> click.Command:
+    command: click.Command = main
+    for name in path:
+        assert isinstance(command, click.Group)
+        command = command.commands[name]
+    return command
+
+
+def test_every_subcommand_is_walked() -> None:
+    assert ("mail", "templates") in COMMAND_PATHS and ("consolidate",) in COMMAND_PATHS
+
+
+@pytest.mark.parametrize("path", [(), *COMMAND_PATHS], ids=lambda path: " ".join(path) or "dvk")
+@pytest.mark.parametrize("flag", ["-h", "--help"])
+def test_every_command_has_vietnamese_help(path: tuple[str, ...], flag: str) -> None:
+    """The group's context settings reach every subcommand: -h works everywhere, in Vietnamese."""
+    code, output = _invoke(*path, flag)
+    assert code == 0, output
     assert output.startswith("Cách dùng: ")
     assert "Tùy chọn:" in output and "Hiện hướng dẫn này và thoát." in output
-    assert isinstance(main, click.Group) and main.commands[command].help
+    command = _command(path)
+    assert command.help and not command.help.isascii()
+    options = [p for p in command.params if isinstance(p, click.Option)]
+    assert all(option.help and not option.help.isascii() for option in options)
 
 
 def test_usage_errors_are_vietnamese_and_exit_2() -> None:

@@ -1,0 +1,167 @@
+"""The yearly cycle of a ward: ``dvk templates``, ``consolidate``, ``council``, ``check``, ``status``, ``demo``.
+
+Each command loads the configuration through its :class:`~.workspace.Workspace` (writing ones
+under the workspace lock), calls one function of :mod:`pipeline.run`, prints what it returned and
+exits with 0, or 1 when a file was rejected or a unit has not sent its report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .options import AS_JSON, DIRECTORY, EXISTING_FILE, YEAR
+from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from ..intake.validate import Submission
+
+
+@click.command()
+@YEAR
+@click.pass_obj
+def templates(ws: Workspace, year: int) -> None:
+    """Tạo mẫu biểu Excel cho từng đơn vị (outbox/<năm>/mau-bieu/)."""
+    from ..run.cycle import issue_templates
+
+    with ws.writing("templates") as config:
+        paths = issue_templates(ws.root, config, year)
+    click.echo(f"Đã tạo {len(paths)} mẫu biểu năm {year} trong {paths[0].parent if paths else ''}")
+
+
+@click.command()
+@YEAR
+@AS_JSON
+@click.option(
+    "--date",
+    "report_date",
+    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+    default=None,
+    help="Ngày ghi trên báo cáo (YYYY-MM-DD hoặc dd/mm/yyyy); bỏ trống để cán bộ tự điền.",
+)
+@click.pass_obj
+def consolidate(ws: Workspace, year: int, as_json: bool, report_date: dt.datetime | None) -> None:
+    """Kiểm tra, tổng hợp các tệp trong inbox/ và viết báo cáo vào outbox/<năm>/."""
+    from ..run.replay import consolidate_year
+
+    with ws.writing("consolidate", year) as config, _progress(ws.root / "inbox", quiet=as_json) as advance:
+        answer = consolidate_year(ws.root, config, year, report_date.date() if report_date else None, advance)
+    if answer.replayed and not as_json:
+        click.echo(
+            "Không có tệp, cấu hình hay sổ theo dõi nào thay đổi từ lần chạy trước: "
+            "kết quả dưới đây là của lần chạy đó, các tệp trong outbox/ vẫn đúng.",
+            err=True,
+        )
+    click.echo(json.dumps(answer.summary, ensure_ascii=False, indent=2) if as_json else answer.text)
+    sys.exit(1 if answer.failed else 0)
+
+
+@contextmanager
+def _progress(inbox: Path, quiet: bool) -> Iterator[Any]:
+    """A progress bar on stderr over the files of the inbox, or nothing when ``quiet``."""
+    from ..intake.receive import discover
+
+    if quiet:
+        yield None
+        return
+    total = len(discover(inbox))
+    with click.progressbar(length=total, label="Đang đọc các tệp", file=sys.stderr) as bar:
+        yield lambda _name: bar.update(1)
+
+
+@click.command()
+@YEAR
+@click.pass_obj
+def council(ws: Workspace, year: int) -> None:
+    """Lập bảng xét duyệt cho Ban chỉ đạo (outbox/<năm>/xet-duyet-<năm>.xlsx); không ghi gì vào sổ theo dõi."""
+    from ..run.cycle import issue_council
+
+    with ws.writing("council") as config:
+        path, count = issue_council(ws.root, config, year)
+    click.echo(f"Đã lập bảng xét duyệt năm {year} ({count} mục): {path}")
+    if not count:
+        click.echo(f"Sổ theo dõi chưa có mục nào của năm {year}: hãy chạy `dvk consolidate --year {year}` trước.")
+    click.echo(
+        "Ban chỉ đạo ghi quyết định, số và ngày quyết định vào các cột màu trắng; sau đó chép tệp vào "
+        f"inbox/ và chạy `dvk consolidate --year {year}` để ghi các quyết định vào sổ theo dõi."
+    )
+
+
+@click.command()
+@YEAR
+@click.argument("files", nargs=-1, required=True, type=EXISTING_FILE)
+@AS_JSON
+@click.pass_obj
+def check(ws: Workspace, year: int, files: tuple[Path, ...], as_json: bool) -> None:
+    """Kiểm tra các tệp FILES (không tổng hợp) và in các phát hiện."""
+    from ..run.cycle import check_file
+    from ..run.render import render_check
+
+    with ws.reading(year) as config:
+        submissions = [check_file(path, path.name, config, year) for path in files]
+    click.echo(_check_json(year, submissions) if as_json else render_check(submissions))
+    sys.exit(0 if all(s.accepted for s in submissions) else 1)
+
+
+def _check_json(year: int, submissions: list[Submission]) -> str:
+    files = [
+        {
+            "file": s.source.name,
+            "unit": s.unit_code,
+            "accepted": s.accepted,
+            "findings": [f.as_dict() for f in s.findings],
+        }
+        for s in submissions
+    ]
+    return json.dumps({"year": year, "files": files}, ensure_ascii=False, indent=2)
+
+
+@click.command()
+@YEAR
+@click.pass_obj
+def status(ws: Workspace, year: int) -> None:
+    """Tình hình gửi báo cáo của các đơn vị trong năm (theo sổ theo dõi, không ghi gì)."""
+    from ..run.cycle import year_status
+    from ..run.render import render_status
+    from ..year.consolidate import MISSING, REJECTED
+
+    with ws.reading() as config:
+        submissions, data = year_status(ws.root, config, year)
+    click.echo(render_status(data, submissions))
+    pending = [u for u in data.units if u.status in (MISSING, REJECTED)]
+    sys.exit(1 if pending else 0)
+
+
+@click.command()
+@YEAR
+@click.option(
+    "--workspace",
+    type=DIRECTORY,
+    default=Path("build/demo"),
+    show_default=True,
+    help="Thư mục tạm cho dữ liệu chạy thử (được tạo lại mỗi lần).",
+)
+@click.pass_obj
+def demo(ws: Workspace, year: int, workspace: Path) -> None:
+    """Chạy thử toàn bộ quy trình trên dữ liệu mẫu trong một thư mục tạm."""
+    from ..run.cycle import run_consolidation
+    from ..run.render import render_summary
+    from ..tools.demo import build_demo
+
+    # The demo rewrites its own folder (lock files included): the launching workspace's lock
+    # keeps two demos started from it apart.
+    with ws.writing("demo") as config:
+        demo_config = build_demo(config, year, workspace)
+        result = run_consolidation(workspace, demo_config, year, demo_config.year(year).upward_deadline)
+    click.echo(render_summary(result))
+    click.echo(f"\nDữ liệu chạy thử: {workspace}/inbox (tệp đơn vị gửi), {workspace}/outbox/{year} (kết quả).")
+
+
+COMMANDS = (templates, consolidate, council, check, status, demo)

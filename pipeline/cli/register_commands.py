@@ -1,0 +1,85 @@
+"""Corrections to the register: ``dvk received``, ``withdraw``, ``rebuild``, ``import-legacy``.
+
+Each writes under the workspace lock through :meth:`~.workspace.Workspace.writing`, calls one
+function of :mod:`pipeline.run.cycle` and says what changed and what to run next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from .options import EXISTING_FILE
+from .workspace import Workspace
+
+
+@click.command()
+@click.argument("file")
+@click.option(
+    "--date",
+    "moment",
+    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M"]),
+    required=True,
+    help="Ngày nhận thực tế (YYYY-MM-DD hoặc dd/mm/yyyy).",
+)
+@click.option("--reason", required=True, help="Lý do sửa, ví dụ “Nhận bản giấy ngày 24/11”.")
+@click.pass_obj
+def received(ws: Workspace, file: str, moment: dt.datetime, reason: str) -> None:
+    """Sửa ngày nhận của một tệp (FILE: tên tệp trong inbox/ hoặc đầu mã SHA-256)."""
+    from ..run.cycle import override_received
+
+    with ws.writing("received"):
+        entry = override_received(ws.root, file, moment, reason)
+    click.echo(
+        f"Đã ghi ngày nhận {moment:%d/%m/%Y %H:%M} cho tệp “{entry}”. Chạy lại `dvk consolidate` để cập nhật báo cáo."
+    )
+
+
+@click.command()
+@click.argument("file")
+@click.option("--reason", required=True, help="Lý do, ví dụ “Chép nhầm tệp của năm trước”.")
+@click.pass_obj
+def withdraw(ws: Workspace, file: str, reason: str) -> None:
+    """Bỏ một tệp đã nhận khỏi kỳ báo cáo (FILE: tên tệp trong inbox/ hoặc đầu mã SHA-256); tệp vẫn được lưu."""
+    from ..run.cycle import withdraw_file
+
+    with ws.writing("withdraw"):
+        name = withdraw_file(ws.root, file, reason)
+    click.echo(f"Đã bỏ tệp “{name}” khỏi kỳ báo cáo. Hãy xóa tệp khỏi inbox/ rồi chạy lại `dvk consolidate`.")
+
+
+@click.command()
+@click.pass_obj
+def rebuild(ws: Workspace) -> None:
+    """Dựng lại sổ theo dõi từ kho lưu trữ outbox/luu-tru/ (sổ cũ được sao lưu trước)."""
+    from ..run.cycle import rebuild as rebuild_register
+
+    with ws.writing("rebuild") as config:
+        years = rebuild_register(ws.root, config)
+    shown = ", ".join(str(y) for y in years) or "không có"
+    click.echo(f"Đã dựng lại sổ theo dõi từ kho lưu trữ; các năm: {shown}.")
+
+
+@click.command("import-legacy")
+@click.argument("file", type=EXISTING_FILE)
+@click.option("--origin", required=True, help="Xã, phường cũ của danh sách, ví dụ “Nhơn Khánh”.")
+@click.pass_obj
+def import_legacy_command(ws: Workspace, file: Path, origin: str) -> None:
+    """Đưa danh sách mô hình của xã, phường cũ (FILE: Excel hoặc CSV) vào sổ theo dõi để rà soát năm 2025."""
+    from ..run.cycle import import_legacy_list
+    from ..run.render import render_findings
+
+    with ws.writing("import-legacy") as config:
+        result = import_legacy_list(ws.root, config, file, origin)
+    if result.findings:
+        click.echo(render_findings(list(result.findings)))
+    if result.refused:
+        click.echo("Danh sách có lỗi nên chưa đưa vào sổ theo dõi; hãy sửa các lỗi trên rồi chạy lại.")
+        sys.exit(1)
+    click.echo(f"Đã đưa {result.added} mục vào sổ theo dõi để rà soát ({result.already_present} mục đã có từ trước).")
+
+
+COMMANDS = (received, withdraw, rebuild, import_legacy_command)
