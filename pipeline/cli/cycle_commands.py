@@ -51,7 +51,7 @@ def consolidate(ws: Workspace, year: int, as_json: bool, report_date: dt.datetim
     """Kiểm tra, tổng hợp các tệp trong inbox/ và viết báo cáo vào outbox/<năm>/."""
     from ..run.replay import consolidate_year
 
-    with ws.writing("consolidate", year) as config, _progress(ws.root / "inbox", quiet=as_json) as advance:
+    with ws.writing("consolidate", year) as config, _progress(ws.paths.inbox, quiet=as_json) as advance:
         answer = consolidate_year(ws.root, config, year, report_date.date() if report_date else None, advance)
     if answer.replayed and not as_json:
         click.echo(

@@ -35,8 +35,8 @@ def upward_key(ws: Workspace, codes: tuple[str, ...]) -> None:
     with ws.reading() as config:
         chosen = _known_codes(config, codes)
         with ws.locked("upward-key"):
-            paths = issue_keys(config.secret, chosen, ws.root / "outbox" / KEY_FOLDER)
-    click.echo(f"Đã cấp {len(paths)} khóa gửi báo cáo lên trong {ws.root / 'outbox' / KEY_FOLDER}:")
+            paths = issue_keys(config.secret, chosen, ws.paths.outbox / KEY_FOLDER)
+    click.echo(f"Đã cấp {len(paths)} khóa gửi báo cáo lên trong {ws.paths.outbox / KEY_FOLDER}:")
     for path in paths:
         click.echo(f"  {path.name}")
     click.echo(

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..core.paths import WorkspacePaths
 from .errors import reported_errors
 
 if TYPE_CHECKING:  # the configuration's module is imported only by a command that runs
@@ -25,6 +26,7 @@ class Workspace:
 
     def __init__(self, root: Path, lock_wait: float = 30.0) -> None:
         self.root = root
+        self.paths = WorkspacePaths(root)
         self.lock_wait = lock_wait
 
     @contextmanager
@@ -46,8 +48,8 @@ class Workspace:
 
         with reported_errors(), workspace_lock(self.root, command, self.lock_wait):
             # Holding the lock, no other run is writing: any temporary file is a dead run's.
-            remove_temporaries(self.root / "outbox")
-            remove_temporaries(self.root / ".dvk")
+            remove_temporaries(self.paths.outbox)
+            remove_temporaries(self.paths.state)
             yield
 
     @contextmanager
