@@ -21,7 +21,8 @@ numbered Biểu 1, 2, ... in that order. Each section is one function of ``_Repo
 block (a chart, say) is one call in ``_province_body`` / ``_standing_body``. Parts that people must write
 (overall assessment, next year's tasks, proposals) get a marked placeholder, never invented prose.
 The format follows Hướng dẫn 36-HD/VPTW with the values of ``config.organization.document``;
-the low-level docx work is in :mod:`pipeline.docxfmt`.
+the low-level docx work is in :mod:`pipeline.outputs.docx.style`
+and :mod:`pipeline.outputs.docx.table_frames`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from ...core.vnformat import long_date, number
 from ...year.consolidate import LATE, MISSING, REJECTED, Consolidation, Item, UnitStatus
 from ...year.stats import EVALUATION_EVENTS, REWARD_EVENTS, Statistics, StatTable, outcome_key
 from . import style as fmt
+from .table_frames import add_data_table, add_layout_table, keep_row_together
 from .tables import TableBodies
 
 KINDS = ("province", "standing")
@@ -163,7 +165,7 @@ class _Report:
             self.para("(Không có số liệu.)", fmt.CENTERED, italic=True)
             return
         width = fmt.text_width_mm(self.org.document)
-        fmt.add_data_table(self.doc, self.font, table.columns, table.rows, table.total, width, self.tables)
+        add_data_table(self.doc, self.font, table, width, self.tables)
 
 
 # --------------------------------------------------------------------------- title block
@@ -181,8 +183,8 @@ def _number_line(org: Organization, word: str = "Số") -> str:
 def _title_block(r: _Report, spec: ReportSpec) -> None:
     width = fmt.text_width_mm(r.org.document)
     left_width = width * HEADER_LEFT_SHARE
-    row = fmt.add_layout_table(r.doc, (left_width, width - left_width)).rows[0]
-    fmt.keep_row_together(row)
+    row = add_layout_table(r.doc, (left_width, width - left_width)).rows[0]
+    keep_row_together(row)
     left, right = row.cells
     issuer = [(r.org.upper_body.upper(), {}), (r.org.issuing_body.upper(), {"bold": True})]
     _cell_lines(r, left, [*issuer, ("*", {}), (_number_line(r.org), {})])
@@ -582,8 +584,8 @@ def _signature(r: _Report, spec: ReportSpec) -> None:
     r.para("", fmt.PLAIN)
     width = fmt.text_width_mm(r.org.document)
     left_width = width * SIGNATURE_LEFT_SHARE
-    row = fmt.add_layout_table(r.doc, (left_width, width - left_width)).rows[0]
-    fmt.keep_row_together(row)
+    row = add_layout_table(r.doc, (left_width, width - left_width)).rows[0]
+    keep_row_together(row)
     left, right = row.cells
     recipients = [(line if line.startswith("-") else f"- {line}", {"size": RECIPIENTS_PT}) for line in spec.recipients]
     _cell_lines(r, left, [("Nơi nhận:", {"underline": True}), *recipients], style=fmt.PLAIN)

@@ -536,7 +536,7 @@ def test_unknown_kind_is_refused(stats: Statistics, data: Consolidation, config:
 
 
 def test_column_widths_fill_the_text_area_and_keep_numbers_whole() -> None:
-    from pipeline.outputs.docx.style import column_widths
+    from pipeline.outputs.docx.table_frames import column_widths
 
     columns = ("Lĩnh vực", "Kinh phí (đồng)", "STT")
     rows = [("Xây dựng hệ thống chính trị", 1_234_567_890, 1), ("Kinh tế", 0, 2)]
