@@ -16,7 +16,8 @@ from docx.oxml.ns import qn
 
 from pipeline.config import Config, Unit
 from pipeline.core.vnformat import number
-from pipeline.outputs.docx.report import APPENDIX_TABLES, build_report, report_bytes, report_file_name
+from pipeline.outputs.docx.appendices import APPENDIX_TABLES
+from pipeline.outputs.docx.report import build_report, report_bytes, report_file_name
 from pipeline.year.consolidate import LATE, MISSING, ON_TIME, REJECTED, Consolidation, Item, UnitStatus
 from pipeline.year.stats import Cell, Statistics, statistics
 from tests.support.docxtext import table_grid
