@@ -1,21 +1,21 @@
 """The body rows of a report's data tables written as WordprocessingML text, not as lxml elements.
 
 Contract: python-docx builds the document and, of each data table, the frame and the header rows
-(:func:`pipeline.docxfmt.add_data_table`); :meth:`TableBodies.add` leaves a placeholder (an XML
-comment, which no text of the document can produce) where the table's body rows belong and keeps
-the rows. Then either
+(:func:`pipeline.outputs.docx.table_frames.add_data_table`); :meth:`TableBodies.add` leaves a
+placeholder (an XML comment, which no text of the document can produce) where the table's body
+rows belong and keeps the rows. Then either
 
 - :meth:`TableBodies.package` writes the document as .docx bytes: every part as python-docx's
-  own save writes it, under a fixed zip entry header (:func:`pipeline.ooxml.fixed_zip_entry`),
+  own save writes it, under a fixed zip entry header (:func:`pipeline.core.ooxml.fixed_zip_entry`),
   ``word/document.xml`` streamed into the zip with each placeholder replaced by its rows; or
 - :meth:`TableBodies.materialize` puts the rows into the in-memory document as elements, for a
   caller that wants the python-docx ``Document`` itself.
 
 A body cell is one pre-rendered template per (column, numeric, bold) kind around the cell's text
 (NFC, escaped as lxml escapes it): the XML python-docx wrote for the same cell, byte for byte
-(``tests/test_docxstream.py`` compares both). Why text: a province's appendix has some 200,000
-cells, and one lxml element tree per cell took 10 s and a gigabyte; as text they are a few
-string joins each, and only one block of rows is ever held, on its way to the compressor.
+(``tests/unit/outputs/test_docx_tables.py`` compares both). Why text: a province's appendix has
+some 200,000 cells, and one lxml element tree per cell took 10 s and a gigabyte; as text they are
+a few string joins each, and only one block of rows is ever held, on its way to the compressor.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def xml_texts(texts: Sequence[str]) -> list[bytes]:
 
 def whole_numbers(values: Sequence[int]) -> list[bytes]:
     """``number(value)`` of each of ``values`` (all ``int``), in ASCII: digits grouped by ``,``
-    then the commas made dots, as :func:`pipeline.vnformat.number` does, in a few C calls."""
+    then the commas made dots, as :func:`pipeline.core.vnformat.number` does, in a few C calls."""
     if not values:
         return []
     return "\x00".join(map("{:,}".format, values)).replace(",", ".").encode("ascii").split(b"\x00")

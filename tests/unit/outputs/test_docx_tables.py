@@ -23,9 +23,10 @@ from lxml import etree
 from pipeline.config import Config
 from pipeline.core.vnformat import number
 from pipeline.outputs.docx import style as fmt
+from pipeline.outputs.docx import table_frames
 from pipeline.outputs.docx import tables as docxstream
 from pipeline.outputs.docx.report import build_report, report_bytes
-from pipeline.year.stats import Cell, statistics
+from pipeline.year.stats import Cell, StatTable, statistics
 from tests.support.docxtext import table_grid
 from tests.unit.outputs.test_report import _consolidation
 
@@ -46,11 +47,22 @@ def _document(config: Config) -> Any:
     return fmt.new_document(config.organization.document)
 
 
+def _add_table(
+    doc: Any,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    total: Sequence[Cell] | None,
+    bodies: docxstream.TableBodies,
+) -> Any:
+    data = StatTable("t", "", tuple(columns), tuple(map(tuple, rows)), tuple(total) if total else None)
+    return table_frames.add_data_table(doc, FONT, data, WIDTH_MM, bodies)
+
+
 def _streamed_table(config: Config, rows: Sequence[Sequence[Cell]], total: Sequence[Cell] | None) -> Any:
     """A data table built the new way, its rows put into the in-memory document."""
     doc = _document(config)
     bodies = docxstream.TableBodies()
-    table = fmt.add_data_table(doc, FONT, COLUMNS, rows, total, WIDTH_MM, bodies)
+    table = _add_table(doc, COLUMNS, rows, total, bodies)
     bodies.materialize(doc.element)
     return table
 
@@ -65,13 +77,13 @@ def _api_row(table: Any, values: Sequence[Cell], widths: Sequence[float], size: 
         fmt.set_style(paragraph, style_id)
         if isinstance(value, int | float):
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        fmt.add_run(paragraph, fmt.format_cell(value), FONT, size=size, bold=bold or None)
+        fmt.add_run(paragraph, docxstream.format_cell(value), FONT, size=size, bold=bold or None)
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     return bytes(etree.tostring(row._tr))
 
 
 def _widths(rows: Sequence[Sequence[Cell]], size: float) -> list[float]:
-    return fmt.column_widths([c.partition(": ")[2] or c for c in COLUMNS], rows, WIDTH_MM, size)
+    return table_frames.column_widths([c.partition(": ")[2] or c for c in COLUMNS], rows, WIDTH_MM, size)
 
 
 # --------------------------------------------------------------------------- the XML, cell by cell
@@ -82,7 +94,7 @@ def test_body_rows_are_the_xml_python_docx_writes(config: Config) -> None:
     body = [*ROWS, TOTAL]
     widths = _widths(body, fmt.TABLE_TEXT_PT)
     streamed = [bytes(etree.tostring(tr)) for tr in table._tbl.tr_lst[2:]]  # two header rows
-    reference = fmt.add_layout_table(_document(config), widths)
+    reference = table_frames.add_layout_table(_document(config), widths)
     expected = [
         _api_row(reference, values, widths, fmt.TABLE_TEXT_PT, bold=index == len(body) - 1)
         for index, values in enumerate(body)
@@ -94,10 +106,10 @@ def test_a_one_row_header_is_the_xml_python_docx_writes(config: Config) -> None:
     columns, rows = ("STT", "Tên & <mô hình>", COMBINING, ""), [(1, "a", 2, "")]
     doc = _document(config)
     bodies = docxstream.TableBodies()
-    table = fmt.add_data_table(doc, FONT, columns, rows, None, WIDTH_MM, bodies)
+    table = _add_table(doc, columns, rows, None, bodies)
     bodies.materialize(doc.element)
-    widths = fmt.column_widths(list(columns), rows, WIDTH_MM, fmt.TABLE_TEXT_PT)
-    reference = fmt.add_layout_table(_document(config), widths).add_row()
+    widths = table_frames.column_widths(list(columns), rows, WIDTH_MM, fmt.TABLE_TEXT_PT)
+    reference = table_frames.add_layout_table(_document(config), widths).add_row()
     style_id = reference.part.document.styles[fmt.TABLE_TEXT].style_id
     for cell, title, width in zip(reference.cells, columns, widths, strict=True):
         cell.width = Mm(width)
@@ -163,7 +175,7 @@ def test_a_character_xml_cannot_hold_is_refused(config: Config, bad: str) -> Non
     """As lxml refuses it: never a file Word cannot open."""
     doc = _document(config)
     bodies = docxstream.TableBodies()
-    fmt.add_data_table(doc, FONT, COLUMNS, [(1, bad, 1, 1, "x")], None, WIDTH_MM, bodies)
+    _add_table(doc, COLUMNS, [(1, bad, 1, 1, "x")], None, bodies)
     with pytest.raises(ValueError, match="XML compatible"):
         bodies.materialize(doc.element)
 
@@ -172,7 +184,7 @@ def test_a_row_of_the_wrong_length_is_refused(config: Config) -> None:
     doc = _document(config)
     bodies = docxstream.TableBodies()
     with pytest.raises(ValueError):
-        fmt.add_data_table(doc, FONT, COLUMNS, [(1, "a", 1, 1, "x"), (2, "b")], None, WIDTH_MM, bodies)
+        _add_table(doc, COLUMNS, [(1, "a", 1, 1, "x"), (2, "b")], None, bodies)
 
 
 # --------------------------------------------------------------------------- the vectorised helpers

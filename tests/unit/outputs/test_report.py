@@ -16,7 +16,8 @@ from docx.oxml.ns import qn
 
 from pipeline.config import Config, Unit
 from pipeline.core.vnformat import number
-from pipeline.outputs.docx.report import APPENDIX_TABLES, build_report, report_bytes, report_file_name
+from pipeline.outputs.docx.appendices import APPENDIX_TABLES
+from pipeline.outputs.docx.report import build_report, report_bytes, report_file_name
 from pipeline.year.consolidate import LATE, MISSING, ON_TIME, REJECTED, Consolidation, Item, UnitStatus
 from pipeline.year.stats import Cell, Statistics, statistics
 from tests.support.docxtext import table_grid
@@ -536,7 +537,7 @@ def test_unknown_kind_is_refused(stats: Statistics, data: Consolidation, config:
 
 
 def test_column_widths_fill_the_text_area_and_keep_numbers_whole() -> None:
-    from pipeline.outputs.docx.style import column_widths
+    from pipeline.outputs.docx.table_frames import column_widths
 
     columns = ("Lĩnh vực", "Kinh phí (đồng)", "STT")
     rows = [("Xây dựng hệ thống chính trị", 1_234_567_890, 1), ("Kinh tế", 0, 2)]

@@ -1,0 +1,52 @@
+"""The province report's appendix "PHỤ LỤC": the statistics tables, numbered Biểu 1, 2, ...
+
+Contract: :func:`appendix` writes, on a new page, the appendix title, the line that ties it to
+the report (number, date, reporter) and the tables of :data:`APPENDIX_TABLES` in that order, each
+under the caption of :func:`appendix_caption`. :func:`appendix_refs` is how the body refers to
+them (``Biểu 1, 2``).
+"""
+
+from __future__ import annotations
+
+from ...year.stats import StatTable
+from . import style as fmt
+from .blocks import number_line
+from .writer import ReportWriter
+
+# The appendix of the province report: Biểu 1, 2, ... in this order (stats table keys).
+APPENDIX_TABLES = (
+    "units_by_field",
+    "by_group",
+    "exemplars",
+    "evaluation",
+    "rewards",
+    "resources",
+    "outstanding",
+    "model_list",
+)
+
+
+def appendix_refs(*keys: str) -> str:
+    """``Biểu 1, 2, 3`` for the appendix tables ``keys``."""
+    numbers = [str(APPENDIX_TABLES.index(key) + 1) for key in keys]
+    return f"Biểu {', '.join(numbers)}"
+
+
+def appendix(r: ReportWriter) -> None:
+    """ "PHỤ LỤC" on a new page, the line naming the report, then Biểu 1, 2, ... in order."""
+    title = r.para("PHỤ LỤC", fmt.CENTERED, bold=True)
+    title.paragraph_format.page_break_before = True
+    r.para(
+        f"(Kèm theo Báo cáo {number_line(r.org, 'số')}, {r.when} của {r.org.reporter})",
+        fmt.CENTERED,
+        italic=True,
+    )
+    r.para("", fmt.CENTERED)
+    for number_, key in enumerate(APPENDIX_TABLES, start=1):
+        table = r.stats.table(key)
+        r.table(table, appendix_caption(number_, table, r.year))
+
+
+def appendix_caption(number_: int, table: StatTable, year: int) -> str:
+    """``Biểu 1. <title> năm 2026``: the caption of appendix table ``number_``."""
+    return f"Biểu {number_}. {table.title} năm {year}"

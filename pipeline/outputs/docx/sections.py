@@ -1,0 +1,260 @@
+"""The sections both reports share: the introduction, I (leadership), II (results), and the
+province report's III-V (the parts people write).
+
+Contract: each function writes one section or numbered part through a
+:class:`~pipeline.outputs.docx.writer.ReportWriter`; its caller gives the part's number and
+whether the province report's extras (tables, charts, references to the appendix) go in. Every
+number comes from the statistics, except the per-item lines of the best-scored models (their own
+figures, read from the consolidation as they are). Charts come from
+:mod:`pipeline.outputs.docx.charts` (matplotlib is loaded only when one is drawn), captioned
+"Biểu đồ 1, 2, ..." in document order. The parts people must write (overall assessment, next
+year's tasks, proposals) come from ``config/narrative.yaml``, or a marked placeholder: never
+invented prose.
+"""
+
+from __future__ import annotations
+
+import heapq
+import string
+from collections.abc import Sequence
+
+from ...core.lifecycle import EVENT_LABELS
+from ...core.vnformat import number
+from ...year.consolidate import Item
+from ...year.stats import EVALUATION_EVENTS, REWARD_EVENTS, outcome_key
+from . import style as fmt
+from .appendices import appendix_refs
+from .writer import ReportWriter
+
+TOP_MODELS = 5
+
+
+def intro(r: ReportWriter) -> None:
+    r.para(f"Thực hiện Phong trào thi đua “Dân vận khéo” năm {r.year}, {r.org.reporter} báo cáo kết quả như sau:")
+
+
+# --------------------------------------------------------------------------- I. leadership
+
+
+def leadership(r: ReportWriter, appendix: bool) -> None:
+    r.heading("I. CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO")
+    tails = [
+        f"đã có {r.n('units_submitted')} đơn vị gửi báo cáo ({r.n('units_on_time')} đúng hạn, {r.n('units_late')} trễ hạn)"
+    ]
+    if r.stats.figures["units_rejected"]:
+        tails.append(f"{r.n('units_rejected')} đơn vị có báo cáo bị trả lại, chưa gửi lại")
+    if r.stats.figures["units_missing"]:
+        tails.append(f"{r.n('units_missing')} đơn vị chưa gửi")
+    r.para(
+        f"{r.org.reporter} chỉ đạo {r.n('units_expected')} cơ quan, đơn vị, địa phương báo cáo kết quả "
+        f"thực hiện Phong trào thi đua “Dân vận khéo” năm {r.year}; {', '.join(tails)}."
+    )
+    if r.stats.figures["units_below_minimum"]:
+        r.para(f"Có {r.n('units_below_minimum')} đơn vị chưa xây dựng đủ số mô hình tối thiểu theo kế hoạch.")
+    if appendix:
+        r.table(r.stats.table("units"))
+
+
+# --------------------------------------------------------------------------- II. results
+
+
+def registration(r: ReportWriter, number_: str, all_tables: bool) -> None:
+    r.subheading(f"{number_} Đăng ký, xây dựng mô hình, điển hình “Dân vận khéo”")
+    r.para(
+        f"Năm {r.year}, các cơ quan, đơn vị, địa phương đăng ký, xây dựng {r.n('models_total')} mô hình "
+        f"“Dân vận khéo” ({r.n('models_new')} mô hình mới đăng ký, {r.n('models_continuing')} mô hình tiếp tục "
+        f"thực hiện) và {r.n('exemplars_total')} điển hình ({r.n('collectives_total')} điển hình tập thể, "
+        f"{r.n('individuals_total')} điển hình cá nhân)." + _trend(r, "models_total", "mô hình")
+    )
+    r.para(_breakdown_sentence(r, "by_field", "Theo lĩnh vực"))
+    r.para(_breakdown_sentence(r, "by_origin", "Theo địa bàn"))
+    r.para(_breakdown_sentence(r, "by_group", "Theo khối"))
+    for key in ("by_field", "by_origin") if all_tables else ("by_field",):
+        r.table(r.stats.table(key))
+        _chart(r, key)
+    if all_tables:
+        _chart(r, "by_group")  # its table is Biểu 2 of the appendix
+    if all_tables and r.stats.has_table("year_on_year"):
+        r.table(r.stats.table("year_on_year"))
+        _chart(r, "trend")
+    if all_tables:
+        r.para(
+            f"Chi tiết theo đơn vị, theo khối, điển hình tập thể và cá nhân tại {appendix_refs('units_by_field', 'by_group', 'exemplars')} kèm theo."
+        )
+
+
+def _breakdown_sentence(r: ReportWriter, key: str, lead: str) -> str:
+    """``Theo lĩnh vực: Kinh tế 3 mô hình (tăng 1), ...`` from a breakdown table's rows."""
+    table = r.stats.table(key)
+    has_change = r.stats.previous is not None  # then the change in models is the last column
+    parts = []
+    for row in table.rows:
+        change = f" ({_change_words(float(row[-1]))})" if has_change else ""
+        parts.append(f"{row[0]} {number(float(row[3]))} mô hình{change}")
+    tail = f" (so với năm {r.year - 1})" if has_change else ""
+    return f"{lead}{tail}: {'; '.join(parts)}."
+
+
+def _change_words(change: float) -> str:
+    if change == 0:
+        return "không đổi"
+    return f"{'tăng' if change > 0 else 'giảm'} {number(abs(change))}"
+
+
+def _chart(r: ReportWriter, key: str) -> None:
+    """The chart ``key`` of :mod:`pipeline.outputs.docx.charts` (a table's key, or "trend") with its
+    numbered caption under it, when charts are on and there is something to draw; nothing otherwise."""
+    from .charts import CHART_KEYS, chart_data, png_bytes  # matplotlib is loaded only to draw
+
+    chart = chart_data(key, r.stats) if r.org.charts.enabled and key in CHART_KEYS else None
+    if chart is None:
+        return
+    caption = f"Biểu đồ {len(r.doc.inline_shapes) + 1}. {chart.caption}"
+    fmt.add_figure(r.doc, png_bytes(chart, r.org.charts.width_mm), r.font, r.org.charts.width_mm, caption)
+
+
+def _trend(r: ReportWriter, key: str, noun: str) -> str:
+    """`` Tổng số tăng 9 mô hình so với năm 2025.`` (empty when last year is not known)."""
+    change = r.stats.change(key)
+    if change is None:
+        return ""
+    if change == 0:
+        return f" Tổng số bằng năm {r.year - 1}."
+    word = "tăng" if change > 0 else "giảm"
+    return f" Tổng số {word} {number(abs(change))} {noun} so với năm {r.year - 1}."
+
+
+def outstanding(r: ReportWriter, number_: str, resources_table: bool) -> None:
+    r.subheading(f"{number_} Mô hình tiêu biểu, nguồn lực huy động")
+    # nsmallest is sorted(...)[:n], in one pass: a province has 20,000 models
+    top = heapq.nsmallest(TOP_MODELS, r.data.models, key=lambda m: (-m.total_score, str(m.values.get("name") or "")))
+    if top:
+        r.para("Các mô hình có điểm tự chấm cao nhất:")
+    for model in top:
+        r.para(_model_line(model))
+    r.para(
+        f"Các mô hình đã huy động kinh phí {r.n('budget_vnd')} đồng, xã hội hóa {r.n('contributions_vnd')} đồng, "
+        f"{r.n('labour_days')} ngày công, {r.n('land_m2')} m² đất hiến; {r.n('people_reached')} lượt người "
+        "tham gia, hưởng lợi."
+    )
+    if resources_table:
+        r.para(f"Nguồn lực huy động theo lĩnh vực tại {appendix_refs('resources')} kèm theo.")
+
+
+_MODEL_FIGURES = (
+    ("people_reached", "{} người tham gia, hưởng lợi"),
+    ("budget_vnd", "kinh phí {} đồng"),
+    ("contributions_vnd", "xã hội hóa {} đồng"),
+    ("labour_days", "{} ngày công"),
+    ("land_m2", "hiến {} m² đất"),
+)
+
+
+def _model_line(model: Item) -> str:
+    values = model.values
+    parts = [
+        template.format(number(values[key]))
+        for key, template in _MODEL_FIGURES
+        if isinstance(values.get(key), int | float) and values[key]
+    ]
+    about = f"{model.unit.name}; lĩnh vực {values.get('field') or ''}; {number(model.total_score)} điểm"
+    return f"- Mô hình “{values.get('name') or ''}” ({about})" + (f": {'; '.join(parts)}." if parts else ".")
+
+
+def evaluation(r: ReportWriter, number_: str, appendix: bool) -> None:
+    r.subheading(f"{number_} Kiểm tra, đánh giá: công nhận, công nhận lại, củng cố, đưa ra khỏi danh sách")
+    r.para("Kết quả xếp loại theo điểm tự chấm của các đơn vị (chưa qua thẩm định):")
+    r.table(r.stats.table("classification"))
+    _outcome_sentences(r, EVALUATION_EVENTS)
+    if appendix:
+        r.para(f"Chi tiết tại {appendix_refs('evaluation')} kèm theo.")
+    if appendix and r.stats.has_table("decisions"):
+        r.para(
+            f"Ban chỉ đạo đã xét, quyết định đối với {r.n('decisions_total')} lượt mô hình, điển hình "
+            "(căn cứ các quyết định ghi trong sổ theo dõi):"
+        )
+        r.table(r.stats.table("decisions"))
+
+
+_ACTIVITY_SENTENCE = (
+    "Trong năm, các đơn vị đã tổ chức {dialogues} cuộc đối thoại trực tiếp giữa người đứng đầu với Nhân dân; "
+    "tiếp nhận {petitions_received} kiến nghị của Nhân dân, đã giải quyết {petitions_resolved} kiến nghị; "
+    "{staff_trained} lượt cán bộ được bồi dưỡng, tập huấn; {propaganda_items} tin, bài tuyên truyền; "
+    "phát sinh {hotspots_arising} vụ việc có nguy cơ thành “điểm nóng”, đã giải quyết {hotspots_resolved} vụ việc."
+)
+_ACTIVITY_KEYS = tuple(name for _, name, _, _ in string.Formatter().parse(_ACTIVITY_SENTENCE) if name)
+
+
+def other_activities(r: ReportWriter, number_: str, with_table: bool) -> None:
+    r.subheading(f"{number_} Các hoạt động khác của công tác dân vận")
+    if all(f"activity_{key}" in r.stats.figures for key in _ACTIVITY_KEYS):
+        r.para(_ACTIVITY_SENTENCE.format(**{key: r.n(f"activity_{key}") for key in _ACTIVITY_KEYS}))
+    if with_table:
+        r.table(r.stats.table("activities"))
+
+
+def rewards(r: ReportWriter, number_: str, appendix: bool) -> None:
+    r.subheading(f"{number_} Biểu dương, khen thưởng, nhân rộng mô hình, điển hình")
+    _outcome_sentences(r, REWARD_EVENTS)
+    if appendix:
+        refs = appendix_refs("rewards", "outstanding")
+        r.para(
+            f"Chi tiết và danh sách mô hình, điển hình tiêu biểu đề nghị biểu dương, khen thưởng tại {refs} kèm theo."
+        )
+
+
+def _outcome_sentences(r: ReportWriter, events: Sequence[str]) -> None:
+    """What the units proposed and what the council decided for ``events``, from the figures."""
+    proposed = _outcome_list(r, "proposed", events)
+    r.para(
+        f"Các đơn vị đề xuất {proposed}."
+        if proposed
+        else "Các đơn vị không đề xuất nội dung này đối với mô hình, điển hình nào."
+    )
+    decided = _outcome_list(r, "decided", events)
+    r.para(
+        f"Ban chỉ đạo đã quyết định {decided}."
+        if decided
+        else "Chưa có quyết định của Ban chỉ đạo về nội dung này được ghi vào sổ theo dõi."
+    )
+
+
+def _outcome_list(r: ReportWriter, source: str, events: Sequence[str]) -> str:
+    """``công nhận 2 mô hình, 1 điển hình; củng cố 1 mô hình`` (events with no item left out)."""
+    parts = []
+    for event in events:
+        counts = [(r.stats.figures[outcome_key(source, event, group)], noun) for group, noun in _OUTCOME_NOUNS]
+        if any(count for count, _ in counts):
+            items = ", ".join(f"{number(count)} {noun}" for count, noun in counts if count)
+            parts.append(f"{EVENT_LABELS[event].lower()} {items}")
+    return "; ".join(parts)
+
+
+_OUTCOME_NOUNS = (("models", "mô hình"), ("exemplars", "điển hình"))
+
+
+# --------------------------------------------------------------------------- III-V (province): written by people
+
+
+def narrative_parts(r: ReportWriter) -> None:
+    """III-V of the province report: the paragraphs people wrote for the year, or a placeholder each."""
+    narrative = r.config.narrative(r.year)
+    parts = (
+        ("III. ĐÁNH GIÁ CHUNG", "assessment"),
+        (f"IV. NHIỆM VỤ NĂM {r.year + 1}", "tasks"),
+        ("V. ĐỀ XUẤT, KIẾN NGHỊ", "proposals"),
+    )
+    for title, key in parts:
+        r.heading(title)
+        for paragraph in narrative.part(key) or ():
+            r.para(paragraph)
+        if not narrative.part(key):
+            _placeholder(r)
+
+
+def _placeholder(r: ReportWriter) -> None:
+    r.para(
+        f"[Nội dung này do {r.org.collecting_board} bổ sung trước khi trình ký (hoặc ghi vào config/narrative.yaml).]",
+        italic=True,
+        highlight=True,
+    )

@@ -1,0 +1,126 @@
+"""Section III of the standing report: what Thường trực Đảng ủy is asked to give an opinion on.
+
+Contract: three parts, each numbered by its caller: :func:`unit_issues` (the units late, whose
+report was sent back, missing, or short of their minimum of models), :func:`proposed_items` (every
+model and exemplary item a unit proposed for recognition, reward, replication or removal, in the
+template's order of proposals, with the unit's own score and stated results as reasons) and
+:func:`unit_opinions` (the units' strengths, shortcomings and requests as they wrote them). The
+lists come from the consolidation as it is; the counts from the statistics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ...core.vnformat import number
+from ...year.consolidate import LATE, MISSING, REJECTED, Item, UnitStatus
+from ...year.stats import StatTable
+from .writer import ReportWriter
+
+NO_PROPOSAL = "Không đề nghị"
+ITEM_KINDS = {"models": "Mô hình", "collectives": "Điển hình tập thể", "individuals": "Điển hình cá nhân"}
+ANSWER_KEYS = ("strengths", "shortcomings", "requests")
+
+
+def unit_issues(r: ReportWriter, number_: str) -> None:
+    r.subheading(f"{number_} Các đơn vị gửi báo cáo trễ hạn, chưa gửi hoặc chưa đủ số mô hình tối thiểu")
+    units = r.data.units
+    groups = (
+        ("Gửi báo cáo trễ hạn", "units_late", [_late_name(u) for u in units if u.status == LATE]),
+        ("Có báo cáo bị trả lại, chưa gửi lại", "units_rejected", [u.unit.name for u in units if u.status == REJECTED]),
+        ("Chưa gửi báo cáo", "units_missing", [u.unit.name for u in units if u.status == MISSING]),
+        (
+            "Chưa xây dựng đủ số mô hình tối thiểu",
+            "units_below_minimum",
+            [_short_name(u) for u in units if u.below_minimum],
+        ),
+    )
+    written = [(title, key, names) for title, key, names in groups if names]
+    for title, key, names in written:
+        r.para(f"- {title} ({r.n(key)} đơn vị): {'; '.join(names)}.")
+    if not written:
+        r.para("Tất cả các đơn vị đã gửi báo cáo đúng hạn và xây dựng đủ số mô hình tối thiểu.")
+
+
+def _late_name(status: UnitStatus) -> str:
+    label = status.label
+    return f"{status.unit.name} ({label[:1].lower()}{label[1:]})"
+
+
+def _short_name(status: UnitStatus) -> str:
+    count, minimum = number(status.model_count), number(status.unit.min_models)
+    return f"{status.unit.name} (có {count} mô hình, tối thiểu {minimum})"
+
+
+def proposed_items(r: ReportWriter, number_: str) -> None:
+    r.subheading(f"{number_} Mô hình, điển hình các đơn vị đề nghị công nhận, khen thưởng, nhân rộng hoặc thanh loại")
+    table = _proposed_table(r)
+    if not table.rows:
+        r.para("Các đơn vị không có đề nghị đối với mô hình, điển hình nào.")
+        return
+    r.para(f"Các đơn vị đề nghị xem xét {_proposal_count(r)} mô hình, điển hình (điểm và xếp loại do đơn vị tự chấm):")
+    r.table(table)
+
+
+def _proposal_count(r: ReportWriter) -> str:
+    """Items with a proposal, from the statistics' proposals table."""
+    rows = r.stats.table("proposals").rows
+    return number(sum(float(v) for row in rows if row[0] != NO_PROPOSAL for v in row[1:] if isinstance(v, int | float)))
+
+
+def _proposed_table(r: ReportWriter) -> StatTable:
+    """Every item with a proposal, grouped by proposal in the template's order, then as consolidated."""
+    rank = {proposal: index for index, proposal in enumerate(r.config.template.lists["proposals"])}
+    items = [
+        i for key in ITEM_KINDS for i in r.data.items[key] if (i.values.get("proposal") or NO_PROPOSAL) != NO_PROPOSAL
+    ]
+    items.sort(key=lambda i: rank.get(i.values["proposal"], len(rank)))
+    rows = tuple(
+        (
+            n,
+            str(i.values.get("name") or ""),
+            i.unit.name,
+            ITEM_KINDS[i.kind],
+            i.total_score,
+            i.classification,
+            str(i.values["proposal"]),
+            _reasons(i),
+        )
+        for n, i in enumerate(items, start=1)
+    )
+    columns = ("STT", "Tên mô hình, điển hình", "Đơn vị", "Loại", "Điểm tự chấm", "Xếp loại", "Đề xuất", REASONS)
+    return StatTable("proposed_items", "Danh sách mô hình, điển hình được đề nghị", columns, rows)
+
+
+REASONS = "Lý do (kết quả, thành tích nổi bật do đơn vị nêu)"
+_REASON_KEYS = ("results", "achievements")  # the models' and the exemplary items' own account
+
+
+def _reasons(item: Item) -> str:
+    """The item's results or achievements as its unit wrote them, on one line."""
+    text = " ".join(str(item.values.get(key) or "") for key in _REASON_KEYS)
+    return " ".join(text.split())
+
+
+def unit_opinions(r: ReportWriter, number_: str) -> None:
+    r.subheading(f"{number_} Ý kiến, kiến nghị của các đơn vị")
+    sheet = r.config.template.sheet("unit")
+    labels = {f.key: f.label for f in sheet.fields}
+    groups = [(labels.get(key, key), _answers(r.data.units, key)) for key in ANSWER_KEYS]
+    groups = [(label, lines) for label, lines in groups if lines]
+    for letter, (label, lines) in zip("abcdefgh", groups, strict=False):
+        r.para(f"{letter}) {label}", italic=True)
+        for line in lines:
+            r.para(line)
+    if not groups:
+        r.para("Các đơn vị không nêu ưu điểm, hạn chế hoặc kiến nghị trong báo cáo.")
+
+
+def _answers(units: Sequence[UnitStatus], key: str) -> list[str]:
+    """One line per unit that answered ``key``, the unit's text on one line."""
+    lines = []
+    for status in units:
+        text = " ".join(str(status.answers.get(key) or "").split())
+        if text:
+            lines.append(f"- {status.unit.name}: {text}")
+    return lines

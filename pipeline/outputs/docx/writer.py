@@ -1,0 +1,79 @@
+"""What every part of a report writes through: the document being written and its inputs.
+
+Contract: a :class:`ReportWriter` holds the python-docx document, the year's statistics and
+consolidation, the configuration, the issuing date (``None``: not yet known) and the data tables'
+body rows still to be written (:class:`pipeline.outputs.docx.tables.TableBodies`). Its methods
+write a paragraph in one of the styles of :mod:`pipeline.outputs.docx.style`, a heading, a
+subheading, or a statistics table under its caption; :attr:`ReportWriter.when` is the issuing date
+as the report writes it. The writer is frozen: the parts of the report only add to its document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...config import Config, Organization
+from ...core.vnformat import long_date, number
+from ...year.consolidate import Consolidation
+from ...year.stats import Statistics, StatTable
+from . import style as fmt
+from .table_frames import add_data_table
+from .tables import TableBodies
+
+BLANK = "     "  # room for the clerk to write the day and month by hand
+
+
+@dataclass(frozen=True)
+class ReportWriter:
+    """What every section needs: the document being written and its inputs."""
+
+    doc: Any
+    stats: Statistics
+    data: Consolidation
+    config: Config
+    date: dt.date | None
+    tables: TableBodies = field(default_factory=TableBodies)
+
+    @property
+    def org(self) -> Organization:
+        return self.config.organization
+
+    @property
+    def font(self) -> str:
+        return self.org.document.font
+
+    @property
+    def size(self) -> float:
+        return self.org.document.body_size
+
+    @property
+    def year(self) -> int:
+        return self.stats.year
+
+    @property
+    def when(self) -> str:
+        """``ngày 05 tháng 12 năm 2026``, or the same with blanks when there is no date yet."""
+        return long_date(self.date) if self.date else f"ngày{BLANK}tháng{BLANK}năm {self.year}"
+
+    def n(self, key: str) -> str:
+        """A figure of the statistics in Vietnamese format."""
+        return number(self.stats.figures[key])
+
+    def para(self, text: str, style: str = fmt.BODY, **run_format: Any) -> Any:
+        return fmt.add_paragraph(self.doc, text, self.font, style, **run_format)
+
+    def heading(self, text: str) -> None:
+        self.para(text, fmt.HEADING)
+
+    def subheading(self, text: str) -> None:
+        self.para(text, fmt.SUBHEADING)
+
+    def table(self, table: StatTable, caption: str | None = None) -> None:
+        self.para(caption or table.title, fmt.CAPTION)
+        if not table.rows:
+            self.para("(Không có số liệu.)", fmt.CENTERED, italic=True)
+            return
+        width = fmt.text_width_mm(self.org.document)
+        add_data_table(self.doc, self.font, table, width, self.tables)
