@@ -37,7 +37,9 @@ from ...config import Config, Organization, ReportSpec
 from ...core.lifecycle import EVENT_LABELS
 from ...core.vnformat import long_date, number
 from ...year.consolidate import LATE, MISSING, REJECTED, Consolidation, Item, UnitStatus
-from ...year.stats import EVALUATION_EVENTS, REWARD_EVENTS, Statistics, StatTable, outcome_key
+from ...year.item_tables import EVALUATION_EVENTS, REWARD_EVENTS, outcome_key
+from ...year.stat_table import StatTable
+from ...year.stats import Statistics
 from . import style as fmt
 from .tables import TableBodies
 

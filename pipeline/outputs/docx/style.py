@@ -34,7 +34,7 @@ from docx.text.run import Run
 
 from ...config import DocumentFormat
 from ...core.vnformat import number
-from ...year.stats import Cell
+from ...year.stat_table import Cell
 from .tables import TableBodies, TableBody, format_cell, header_row
 
 Doc = Any  # docx.document.Document: python-docx is untyped

@@ -25,7 +25,8 @@ from pipeline.core.vnformat import number
 from pipeline.outputs.docx import style as fmt
 from pipeline.outputs.docx import tables as docxstream
 from pipeline.outputs.docx.report import build_report, report_bytes
-from pipeline.year.stats import Cell, statistics
+from pipeline.year.stat_table import Cell
+from pipeline.year.stats import statistics
 from tests.support.docxtext import table_grid
 from tests.unit.outputs.test_report import _consolidation
 

@@ -18,7 +18,8 @@ from pipeline.config import Config, Unit
 from pipeline.core.vnformat import number
 from pipeline.outputs.docx.report import APPENDIX_TABLES, build_report, report_bytes, report_file_name
 from pipeline.year.consolidate import LATE, MISSING, ON_TIME, REJECTED, Consolidation, Item, UnitStatus
-from pipeline.year.stats import Cell, Statistics, statistics
+from pipeline.year.stat_table import Cell
+from pipeline.year.stats import Statistics, statistics
 from tests.support.docxtext import table_grid
 
 YEAR = 2026
