@@ -1,36 +1,25 @@
 """The register: every model's and exemplar's life from 2025 to 2031 in one SQLite file, the ledger
 of received files, their archive in ``outbox/luu-tru/`` and the register's backups.
 
-The stages import the register's public names from this package; the modules inside are its own.
+The stages import the register's public names from this package; the modules inside are its own:
+``store`` (the SQLite store: schema, :class:`Register`, opening), ``tracked_year`` (a tracked year
+read and written in bulk), ``backups``, ``archive`` (the sidecars and records ``dvk rebuild`` reads)
+and ``paths`` (where all of these lie in a workspace).
 """
 
-from .store import (
-    ARCHIVE_FOLDER,
-    BACKUP_FOLDER,
-    REGISTER_FILE,
-    EventRow,
-    FileEntry,
-    ItemEntry,
-    ItemRow,
-    Register,
-    YearChanges,
-    YearRow,
-    YearSnapshot,
-    archive_path,
-    backups_to_drop,
-    open_new_register,
-    open_register,
+from .archive import (
     read_import_sidecars,
     read_sidecars,
     restore_from_sidecar,
     restore_mail_sent,
-    sidecar_path,
-    values_digest,
-    values_json,
     write_import_sidecar,
     write_mail_sent_record,
     write_sidecar,
 )
+from .backups import backups_to_drop
+from .paths import ARCHIVE_FOLDER, BACKUP_FOLDER, REGISTER_FILE, archive_path, sidecar_path
+from .store import FileEntry, ItemEntry, Register, open_new_register, open_register
+from .tracked_year import EventRow, ItemRow, YearChanges, YearRow, YearSnapshot, values_digest, values_json
 
 __all__ = [
     "ARCHIVE_FOLDER",

@@ -1,42 +1,34 @@
 """The register: what the ward has received and registered, kept across the years 2025-2031.
 
 Embedded SQLite (stdlib ``sqlite3``, WAL) at ``<root>/.dvk/register.sqlite3``; a backup copy is
-taken before every run into ``<root>/.dvk/backups/`` (the last ten are kept, fewer when they are
-large: ``backups_to_drop``), and every run is one transaction. The register is never the only
-record: each received file is archived by its hash under ``outbox/luu-tru/`` with a small JSON
-sidecar (first name, received-at, cycle year, override), and ``dvk rebuild`` recreates the
-register from that archive.
+taken before every run (:mod:`.backups`), and every run is one transaction. The register is never
+the only record: each received file is archived by its hash under ``outbox/luu-tru/`` with a small
+JSON sidecar (:mod:`.archive`), and ``dvk rebuild`` recreates the register from that archive.
 
 Contract: this module stores and answers; it does not validate or decide. The ledger holds one
 row per distinct file content (the same file dropped twice is one entry). Items (models and
-exemplary collectives and individuals) get a stable code at first registration.
+exemplary collectives and individuals) get a stable code at first registration. Tracking a whole
+year reads and writes in bulk through the methods of :mod:`.tracked_year`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import operator
 import os
 import re
 import secrets
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REGISTER_FILE = Path(".dvk") / "register.sqlite3"
-BACKUP_FOLDER = Path(".dvk") / "backups"
-ARCHIVE_FOLDER = Path("outbox") / "luu-tru"
-# Backups kept: the last ten, as long as they fit in BACKUP_BUDGET together, and never fewer than
-# three. A ward's register is a few megabytes, so it keeps ten; a province's of 5,400 workbooks is
-# about 270 MB, and ten of them (2.7 GB) would crowd an office PC's disk.
-BACKUPS_KEPT = 10
-BACKUPS_ALWAYS_KEPT = 3
-BACKUP_BUDGET = 1 << 30  # bytes
+from .backups import backup
+from .paths import REGISTER_FILE, archive_path
+from .tracked_year import TrackedYearMixin, values_json
+
 SCHEMA_VERSION = 1
 CODE_PREFIX = {"models": "MH", "collectives": "TT", "individuals": "CN"}
 
@@ -112,6 +104,9 @@ CREATE TABLE IF NOT EXISTS mail_received (
 CREATE INDEX IF NOT EXISTS events_by_code ON events (code, id);
 """
 
+# The columns of mail_sent: the keys of a sent message's record, also as the archive keeps it.
+MAIL_SENT_FIELDS = ("year", "kind", "unit", "recipient", "attachments_sha256", "message_id", "sent_at")
+
 
 @dataclass(frozen=True)
 class FileEntry:
@@ -148,78 +143,12 @@ def _highest_among(codes: Iterable[str], prefix: str) -> int:
     return max((int(m.group()) if m else 0 for m in numbers), default=0)
 
 
-ITEM_COLUMNS = "code, kind, unit, name, name_key, first_year, state"
-EVENT_COLUMNS = "code, year, event, from_state, to_state, evidence, reason"
-# The events that tracking a unit's files records; the others (a legacy import, the council's
-# decisions) are never undone by tracking a year again.
-TRACKED_EVENTS = ("register", "report")
-# The events an earlier tracking of a year recorded and a new one forgets (parameters: the year
-# twice, then TRACKED_EVENTS): the year's reports, and every event of the items registered that
-# year that nothing but tracked events touched (those items go too).
-FORGOTTEN_EVENTS = (
-    "(year=? AND event='report') OR code IN (SELECT code FROM events WHERE year=? AND event='register' "
-    "AND code NOT IN (SELECT code FROM events WHERE event NOT IN (?, ?)))"
-)
-
-# Rows as SQLite returns them and takes them back: the key first, so that a fetched row is held,
-# compared and written again as it is, without building another tuple per row.
-ItemRow = tuple[str, str, str, str, str, int, str]  # the columns of ITEM_COLUMNS (code first)
-EventRow = tuple[int, str, int, str, str | None, str, str, str]  # id, then the columns of EVENT_COLUMNS
-YearRow = tuple[str, int, str]  # an item's snapshot of a year: sha256, row, item_values (JSON)
-
-
-# An item's values as the register keeps them in item_years: JSON, keys sorted, non-ASCII kept,
-# dates as text (the encoder built once: tracking encodes every item of a year).
-values_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
-
-
-def values_digest(text: bytes) -> bytes:
-    """A short digest of an item's values JSON (UTF-8), to tell whether the register holds them."""
-    return hashlib.blake2b(text, digest_size=16).digest()
-
-
-@dataclass(frozen=True)
-class YearSnapshot:
-    """The register as tracking a year starts from (:meth:`Register.year_snapshot`).
-
-    ``events``: the events to forget, by id; ``items``: every item (code -> row), in the order
-    they were added; ``states``: with forgetting, each item's state once its forgotten events are
-    gone (code -> state; items without remaining events are absent); ``last_event_id``: the
-    highest id that stays; ``reported``: the items with a report event of the year that stays;
-    ``years``: the year's snapshots (code -> (sha256, row, :func:`values_digest` of item_values,
-    from a ledger file)); a digest of the bytes, since decoding every snapshot's JSON costs more than
-    encoding the new ones, and holding them all cost 150 MB at 1,000 files (750 MB at 5,400)."""
-
-    events: dict[int, EventRow]
-    items: dict[str, ItemRow]
-    states: dict[str, str]
-    last_event_id: int
-    reported: set[str]
-    years: dict[str, tuple[str, int, bytes, bool]]
-
-
-@dataclass(frozen=True)
-class YearChanges:
-    """The writes that take the register from a :class:`YearSnapshot` to the tracked year."""
-
-    dropped_years: list[str]
-    dropped_events: list[int]
-    dropped_items: list[str]
-    updated_items: list[ItemRow]
-    added_items: list[ItemRow]
-    events: list[EventRow]
-    years: Iterable[tuple[str, YearRow]]  # iterated once, as the rows are written
-
-
-def archive_path(root: Path, sha256: str, extension: str) -> Path:
-    return root / ARCHIVE_FOLDER / sha256[:2] / f"{sha256}{extension}"
-
-
-def _iso(moment: dt.datetime) -> str:
+def moment_text(moment: dt.datetime) -> str:
+    """A moment as the register writes it: ISO, to the second, a space between date and time."""
     return moment.replace(microsecond=0).isoformat(sep=" ")
 
 
-class Register:
+class Register(TrackedYearMixin):
     """An open register; use :func:`open_register`."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
@@ -233,7 +162,7 @@ class Register:
         """Note a file as received in ``cycle``; the first sighting fixes its received-at."""
         self.db.execute(
             "INSERT OR IGNORE INTO files (sha256, size, first_name, extension, cycle, received_at) VALUES (?,?,?,?,?,?)",
-            (sha256, size, name, extension, cycle, _iso(seen)),
+            (sha256, size, name, extension, cycle, moment_text(seen)),
         )
         self.db.execute("INSERT OR IGNORE INTO file_names (sha256, name) VALUES (?, ?)", (sha256, name))
 
@@ -250,7 +179,8 @@ class Register:
 
     def override_received(self, sha256: str, moment: dt.datetime, reason: str) -> None:
         self.db.execute(
-            "UPDATE files SET received_override=?, override_reason=? WHERE sha256=?", (_iso(moment), reason, sha256)
+            "UPDATE files SET received_override=?, override_reason=? WHERE sha256=?",
+            (moment_text(moment), reason, sha256),
         )
 
     def withdraw(self, sha256: str, reason: str) -> None:
@@ -392,64 +322,6 @@ class Register:
         ).fetchone()
         return row is not None
 
-    # ------------------------------------------------------------------ a tracked year in bulk
-
-    def year_snapshot(self, year: int, forget: bool) -> YearSnapshot:
-        """What tracking ``year`` reads, in a few set-based queries: with ``forget``, as the register
-        stands once the year's earlier tracking is undone (see :data:`FORGOTTEN_EVENTS`), without
-        it as it stands. Nothing is written."""
-        params = (year, year, *TRACKED_EVENTS) if forget else ()
-        where = FORGOTTEN_EVENTS if forget else "0"
-        forgotten = self.db.execute(f"SELECT id, {EVENT_COLUMNS} FROM events WHERE {where}", params).fetchall()
-        items = self.db.execute(f"SELECT {ITEM_COLUMNS} FROM items ORDER BY rowid").fetchall()
-        if forget:
-            # The state each remaining item's last event leaves it in (SQLite takes the bare
-            # columns of a MAX() aggregate from the row holding the maximum).
-            last = self.db.execute(
-                f"SELECT MAX(id), code, to_state FROM events WHERE NOT ({where}) GROUP BY code", params
-            ).fetchall()
-            states = {code: state for _, code, state in last}
-            last_id = max((row[0] for row in last), default=0)
-            reported: set[str] = set()
-        else:
-            states = {}
-            last_id = int(self.db.execute("SELECT MAX(id) FROM events").fetchone()[0] or 0)
-            query = "SELECT code FROM events WHERE year=? AND event='report'"
-            reported = {code for (code,) in self.db.execute(query, (year,))}
-        years = self.db.execute(
-            "SELECT code, sha256, row, CAST(item_values AS BLOB), sha256 IN (SELECT sha256 FROM files) "
-            "FROM item_years WHERE year=?",
-            (year,),
-        )
-        key = operator.itemgetter(0)
-        return YearSnapshot(
-            # Keyed by the row's first column, the rows kept as fetched: no tuple built per row.
-            events=dict(zip(map(key, forgotten), forgotten, strict=True)),
-            items=dict(zip(map(key, items), items, strict=True)),
-            states=states,
-            last_event_id=last_id,
-            reported=reported,
-            years={code: (sha, row, values_digest(text), bool(from_file)) for code, sha, row, text, from_file in years},
-        )
-
-    def write_year(self, year: int, changes: YearChanges) -> None:
-        """Apply what tracking ``year`` changed: children deleted before their items, items written
-        before the rows that refer to them."""
-        db = self.db
-        db.executemany("DELETE FROM item_years WHERE code=? AND year=?", [(c, year) for c in changes.dropped_years])
-        db.executemany("DELETE FROM events WHERE id=?", [(i,) for i in changes.dropped_events])
-        db.executemany("DELETE FROM items WHERE code=?", [(c,) for c in changes.dropped_items])
-        db.executemany(
-            "UPDATE items SET kind=?2, unit=?3, name=?4, name_key=?5, first_year=?6, state=?7 WHERE code=?1",
-            changes.updated_items,
-        )
-        db.executemany(f"INSERT INTO items ({ITEM_COLUMNS}) VALUES (?,?,?,?,?,?,?)", changes.added_items)
-        db.executemany(f"INSERT OR REPLACE INTO events (id, {EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)", changes.events)
-        db.executemany(
-            "INSERT OR REPLACE INTO item_years (code, year, sha256, row, item_values) VALUES (?,?,?,?,?)",
-            ((code, year, *row) for code, row in changes.years),
-        )
-
     # ------------------------------------------------------------------ mail
 
     def record_mail_origin(self, sha256: str, message: str, attachment: str, sender: str) -> None:
@@ -516,44 +388,6 @@ def _connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def backup(root: Path, now: dt.datetime) -> Path | None:
-    """Copy the register (consistently, through SQLite's backup API) before a run changes it."""
-    source_path = root / REGISTER_FILE
-    if not source_path.exists():
-        return None
-    folder = root / BACKUP_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"register-{now:%Y%m%d-%H%M%S}.sqlite3"
-    # Copied into a temporary file and renamed, so a killed run never leaves a half backup that
-    # looks like the newest one; the name is the one ooxml.remove_temporaries sweeps up.
-    temp = folder / f".{target.name}.{secrets.token_hex(4)}.tmp"
-    try:
-        with closing(sqlite3.connect(source_path)) as source, closing(sqlite3.connect(temp)) as copy:
-            source.backup(copy)
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
-    for old in backups_to_drop(sorted(folder.glob("register-*.sqlite3"))):
-        for suffix in ("", "-wal", "-shm"):  # a backup someone opened may have grown these
-            Path(f"{old}{suffix}").unlink(missing_ok=True)
-    return target
-
-
-def backups_to_drop(backups: list[Path]) -> list[Path]:
-    """Of ``backups`` (oldest first), those beyond the newest ``BACKUPS_KEPT``, or beyond the newest
-    that fit in ``BACKUP_BUDGET`` together (but at least ``BACKUPS_ALWAYS_KEPT``)."""
-    kept, total = 0, 0
-    for path in reversed(backups):
-        try:
-            size = path.stat().st_size
-        except OSError:
-            size = 0
-        if kept >= BACKUPS_ALWAYS_KEPT and (kept >= BACKUPS_KEPT or total + size > BACKUP_BUDGET):
-            break
-        kept, total = kept + 1, total + size
-    return backups[: len(backups) - kept]
-
-
 @contextmanager
 def open_register(root: Path, now: dt.datetime, write: bool = True) -> Iterator[Register]:
     """The workspace's register inside one transaction (committed on success, rolled back on error)."""
@@ -598,109 +432,3 @@ def open_new_register(root: Path, now: dt.datetime) -> Iterator[Register]:
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{temp}{suffix}").unlink(missing_ok=True)
-
-
-# --------------------------------------------------------------------------- archive
-
-
-def sidecar_path(root: Path, sha256: str) -> Path:
-    return root / ARCHIVE_FOLDER / sha256[:2] / f"{sha256}.json"
-
-
-MAIL_SENT_FIELDS = ("year", "kind", "unit", "recipient", "attachments_sha256", "message_id", "sent_at")
-
-SIDECAR_FIELDS = (
-    "sha256",
-    "size",
-    "first_name",
-    "extension",
-    "cycle",
-    "received_at",
-    "received_override",
-    "override_reason",
-    "withdrawn",
-)
-
-
-def write_sidecar(
-    root: Path, register: Register, sha256: str, write: Callable[[Path, bytes], None] | None = None
-) -> None:
-    """What the register knows of an archived file that the file itself does not say; written by
-    ``write`` (a batch's), else at once."""
-    from ..core.ooxml import atomic_write
-
-    row = register.db.execute(f"SELECT {', '.join(SIDECAR_FIELDS)} FROM files WHERE sha256=?", (sha256,)).fetchone()
-    data = dict(zip(SIDECAR_FIELDS, row, strict=True))
-    origin = register.mail_origin(sha256)
-    if origin:  # the file came by mail: who sent it, so that a rebuild checks the sender again
-        data["mail"] = origin
-    (write or atomic_write)(sidecar_path(root, sha256), json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
-
-
-def restore_from_sidecar(register: Register, data: dict[str, Any]) -> None:
-    """Put an archived file's ledger row back as it was first recorded (for ``dvk rebuild``)."""
-    seen = dt.datetime.fromisoformat(data["received_at"])
-    register.record_file(data["sha256"], data["size"], data["first_name"], data["extension"], data["cycle"], seen)
-    if data.get("received_override"):
-        register.override_received(
-            data["sha256"], dt.datetime.fromisoformat(data["received_override"]), data.get("override_reason") or ""
-        )
-    if data.get("withdrawn"):
-        register.withdraw(data["sha256"], data["withdrawn"])
-    if data.get("mail"):
-        mail = data["mail"]
-        register.record_mail_origin(data["sha256"], mail["message"], mail["attachment"], mail["sender"])
-
-
-def _all_sidecars(root: Path) -> list[dict[str, Any]]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in (root / ARCHIVE_FOLDER).glob("*/*.json")]
-
-
-def read_sidecars(root: Path) -> list[dict[str, Any]]:
-    """The ledger rows of the archived units' files, in the order they were received."""
-    return sorted(
-        (d for d in _all_sidecars(root) if d.get("kind", "received") == "received"),
-        key=lambda d: (d["cycle"], d["received_at"], d["first_name"], d["sha256"]),
-    )
-
-
-def write_import_sidecar(root: Path, sha256: str, name: str, extension: str, origin: str, moment: dt.datetime) -> None:
-    """Note an imported legacy list beside its archived copy, so that ``dvk rebuild`` replays it."""
-    from ..core.ooxml import atomic_write
-
-    data = {
-        "kind": "legacy-import",
-        "sha256": sha256,
-        "first_name": name,
-        "extension": extension,
-        "origin": origin,
-        "imported_at": _iso(moment),
-    }
-    atomic_write(sidecar_path(root, sha256), json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
-
-
-def read_import_sidecars(root: Path) -> list[dict[str, Any]]:
-    """The archived legacy lists, in the order they were imported."""
-    imports = [d for d in _all_sidecars(root) if d.get("kind") == "legacy-import"]
-    return sorted(imports, key=lambda d: (d["imported_at"], d["sha256"]))
-
-
-MAIL_SENT_FOLDER = ARCHIVE_FOLDER / "thu-da-gui"
-
-
-def write_mail_sent_record(root: Path, record: dict[str, Any]) -> None:
-    """Keep a sent message's record beside the archive, so that ``dvk rebuild`` does not forget it."""
-    import hashlib
-
-    from ..core.ooxml import atomic_write
-
-    name = hashlib.sha256(record["message_id"].encode()).hexdigest()
-    data = {"kind": "mail-sent", "record": record}
-    atomic_write(root / MAIL_SENT_FOLDER / f"{name}.json", json.dumps(data, ensure_ascii=False, indent=1).encode())
-
-
-def restore_mail_sent(root: Path, register: Register) -> None:
-    """Put the records of sent messages back (for ``dvk rebuild``)."""
-    records = [d["record"] for d in _all_sidecars(root) if d.get("kind") == "mail-sent"]
-    for record in sorted(records, key=lambda d: (d["sent_at"], d["message_id"])):
-        register.record_mail_sent(record)

@@ -8,7 +8,7 @@ them (``Biểu 1, 2``).
 
 from __future__ import annotations
 
-from ...year.stats import StatTable
+from ...year.stat_table import StatTable
 from . import style as fmt
 from .blocks import number_line
 from .writer import ReportWriter

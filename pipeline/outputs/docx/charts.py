@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...core.vnformat import number
-from ...year.stats import Statistics, StatTable
+from ...year.stat_table import StatTable
+from ...year.stats import Statistics
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from ...core.lifecycle import EVENT_LABELS
 from ...core.vnformat import number
 from ...year.consolidate import Item
-from ...year.stats import EVALUATION_EVENTS, REWARD_EVENTS, outcome_key
+from ...year.item_tables import EVALUATION_EVENTS, REWARD_EVENTS, outcome_key
 from . import style as fmt
 from .appendices import appendix_refs
 from .writer import ReportWriter

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from ...core.vnformat import number
 from ...year.consolidate import LATE, MISSING, REJECTED, Item, UnitStatus
-from ...year.stats import StatTable
+from ...year.stat_table import StatTable
 from .writer import ReportWriter
 
 NO_PROPOSAL = "Không đề nghị"

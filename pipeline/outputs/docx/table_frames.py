@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from ...core.vnformat import number
-from ...year.stats import Cell, StatTable
+from ...year.stat_table import Cell, StatTable
 from .style import TABLE_TEXT, TABLE_TEXT_PT, Container, Doc, add_run, paragraph_style_id, set_style
 from .tables import TableBodies, TableBody, format_cell, header_row
 

@@ -39,7 +39,7 @@ from lxml import etree  # type: ignore[import-untyped]  # python-docx's own depe
 
 from ...core.ooxml import fixed_zip_entry
 from ...core.vnformat import number
-from ...year.stats import Cell
+from ...year.stat_table import Cell
 
 DOCUMENT_PART = "word/document.xml"
 # zlib level of word/document.xml: levels 1-3 are zlib's fast strategy. Measured on a 72 MB

@@ -17,7 +17,8 @@ from typing import Any
 from ...config import Config, Organization
 from ...core.vnformat import long_date, number
 from ...year.consolidate import Consolidation
-from ...year.stats import Statistics, StatTable
+from ...year.stat_table import StatTable
+from ...year.stats import Statistics
 from . import style as fmt
 from .table_frames import add_data_table
 from .tables import TableBodies

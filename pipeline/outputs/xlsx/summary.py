@@ -42,7 +42,8 @@ from ...core.layout import ITEM_SHEETS, TOTAL_LABEL
 from ...core.ooxml import deterministic_zip
 from ...core.upward import ContentDigest
 from ...year.consolidate import LATE, ON_TIME, Consolidation, Item, UnitStatus
-from ...year.stats import Statistics, StatTable
+from ...year.stat_table import StatTable
+from ...year.stats import Statistics
 from .stream import BOLD, Column, StreamedSheet, collection_paused, text, with_rows
 
 SUMMARY_FILE = "tong-hop-{year}.xlsx"

@@ -29,7 +29,8 @@ from pipeline.run.receipt import check_file
 from pipeline.tools.demo import build_demo, fill_workbook, sample_answers
 from pipeline.tools.demo_rollup import SHARED_SCHEMA, DemoWard, build_rollup_demo
 from pipeline.year.consolidate import ITEM_SHEETS
-from pipeline.year.stats import RESOURCE_KEYS, statistics
+from pipeline.year.item_index import RESOURCE_KEYS
+from pipeline.year.stats import statistics
 
 REPO = Path(__file__).parents[3]
 PROVINCE_EXAMPLE = REPO / "config" / "examples" / "tinh-gia-lai"

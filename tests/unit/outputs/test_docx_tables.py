@@ -26,7 +26,8 @@ from pipeline.outputs.docx import style as fmt
 from pipeline.outputs.docx import table_frames
 from pipeline.outputs.docx import tables as docxstream
 from pipeline.outputs.docx.report import build_report, report_bytes
-from pipeline.year.stats import Cell, StatTable, statistics
+from pipeline.year.stat_table import Cell, StatTable
+from pipeline.year.stats import statistics
 from tests.support.docxtext import table_grid
 from tests.unit.outputs.test_report import _consolidation
 

@@ -19,7 +19,8 @@ from pipeline.core.vnformat import number
 from pipeline.outputs.docx.appendices import APPENDIX_TABLES
 from pipeline.outputs.docx.report import build_report, report_bytes, report_file_name
 from pipeline.year.consolidate import LATE, MISSING, ON_TIME, REJECTED, Consolidation, Item, UnitStatus
-from pipeline.year.stats import Cell, Statistics, statistics
+from pipeline.year.stat_table import Cell
+from pipeline.year.stats import Statistics, statistics
 from tests.support.docxtext import table_grid
 
 YEAR = 2026

@@ -17,7 +17,7 @@ from pipeline.cli.main import main
 from pipeline.config import Config, load_config
 from pipeline.outputs.xlsx.template import template_bytes
 from pipeline.register import ARCHIVE_FOLDER, BACKUP_FOLDER, REGISTER_FILE, backups_to_drop, open_register
-from pipeline.register import store as register
+from pipeline.register.backups import BACKUP_BUDGET, BACKUPS_ALWAYS_KEPT
 from pipeline.run.cycle import RunResult, rebuild, run_consolidation, year_status
 from pipeline.tools.demo import fill_workbook
 
@@ -418,7 +418,7 @@ def _backups(folder: Path, count: int, megabytes: int) -> list[Path]:
 
 
 def test_large_backups_are_kept_within_the_budget_but_never_fewer_than_three(tmp_path: Path) -> None:
-    assert register.BACKUP_BUDGET == 1 << 30 and register.BACKUPS_ALWAYS_KEPT == 3
+    assert BACKUP_BUDGET == 1 << 30 and BACKUPS_ALWAYS_KEPT == 3
     ward = _backups(tmp_path / "ward", 12, 3)
     assert backups_to_drop(ward) == ward[:2]  # ten of a ward's few megabytes
     province = _backups(tmp_path / "province", 12, 270)

@@ -6,7 +6,8 @@ import dataclasses
 
 from pipeline.config import Config
 from pipeline.year.consolidate import EXEMPT
-from pipeline.year.stats import breakdown_key, change_column, outcome_key, statistics
+from pipeline.year.item_tables import breakdown_key, change_column, outcome_key
+from pipeline.year.stats import statistics
 from tests.unit.outputs.test_report import _consolidation, _status, _unit
 
 
