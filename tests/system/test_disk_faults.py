@@ -31,7 +31,7 @@ from pipeline.core.identity import SECRET_FILE, load_secret
 from pipeline.core.ooxml import atomic_write_all, is_temporary, remove_temporaries
 from pipeline.register import REGISTER_FILE
 from pipeline.run.cycle import rebuild
-from tests.support.faultspace import RECEIVED, build_workspace, inbox_state, unit_code
+from tests.support.builder import RECEIVED, inbox_state, numbered_workspace, unit_code
 
 YEAR_FOLDER = Path("outbox") / "2026"
 
@@ -57,7 +57,7 @@ def _ledger(root: Path) -> list[Any]:
 @pytest.fixture
 def consolidated(tmp_path: Path) -> Path:
     """A workspace consolidated once, then a resubmission dropped in for the next run."""
-    build_workspace(tmp_path, 6)
+    numbered_workspace(tmp_path, 6)
     assert _consolidate(tmp_path)[0] == 0
     first = next((tmp_path / "inbox").glob(f"*{unit_code(2)}.xlsx"))
     resubmission = tmp_path / "inbox" / f"sua lai {unit_code(2)}.xlsx"

@@ -25,7 +25,7 @@ from pipeline.intake.receive import receive
 from pipeline.intake.validate import Submission, validate
 from pipeline.year.consolidate import EXEMPT, LATE, MISSING, ON_TIME, Consolidation, UnitStatus, consolidate
 from pipeline.year.stats import statistics
-from tests.support.workspace import scored_models
+from tests.support.builder import scored_models
 
 YEAR = 2026
 FRIDAY, SATURDAY, SUNDAY = dt.date(2026, 11, 20), dt.date(2026, 11, 21), dt.date(2026, 11, 29)

@@ -16,7 +16,7 @@ from pipeline.register import REGISTER_FILE, Register, open_register
 from pipeline.register.store import _highest_among
 from pipeline.year.consolidate import consolidate
 from pipeline.year.tracking import track_year
-from tests.support.workspace import scored_models
+from tests.support.builder import scored_models
 
 YEAR = 2026
 NOW = dt.datetime(YEAR, 12, 1, 8, 0)
