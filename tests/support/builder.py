@@ -8,9 +8,9 @@ Each function builds one thing and they compose:
 - a unit's workbook: its template as issued (``issued_template``), filled from Python answers
   (``filled_template``) or from the demo's realistic answers (``sample_workbook``), models with
   chosen scores (``scored_models``);
-- a file at a path or in ``inbox/`` with a given received time, its modification time
-  (``received_at``, ``write_file``, ``drop_file``, ``drop_workbook``, ``morning_of``), and a workspace of sample
-  units (``sample_workspace``);
+- a file at a path or in ``inbox/`` with a given received time, which is its modification time
+  (``received_at``, ``write_file``, ``drop_file``, ``drop_workbook``, ``morning_of``), and a
+  workspace of sample units (``sample_workspace``);
 - a workspace of many numbered units for the fault tests (``numbered_workspace``, ``unit_code``):
   a few workbooks filled for real, every other unit's derived by rewriting its identity;
 - ward and province workspaces for the province roll-up (``rollup_config``, ``rollup_workspace``,
@@ -19,8 +19,8 @@ Each function builds one thing and they compose:
   (``report_consolidation``, ``unit_status``, ``item``) and the golden scenario's previous year
   and council decisions (``previous_figures``, ``GOLDEN_DECISIONS``).
 
-Every time is fixed (no file keeps the moment it was written unless a caller asks), so two
-workspaces built alike give the same ledger.
+The builders that fill an inbox give every file a fixed received time (a file keeps the moment it
+was written only where a caller gives none), so two workspaces built alike give the same ledger.
 """
 
 from __future__ import annotations

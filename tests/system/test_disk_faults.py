@@ -31,7 +31,7 @@ from pipeline.core.identity import SECRET_FILE, load_secret
 from pipeline.core.ooxml import atomic_write_all, is_temporary, remove_temporaries
 from pipeline.register import REGISTER_FILE
 from pipeline.run.cycle import rebuild
-from tests.support.builder import RECEIVED, inbox_state, numbered_workspace, unit_code
+from tests.support.builder import RECEIVED, inbox_state, numbered_workspace, received_at, unit_code
 
 YEAR_FOLDER = Path("outbox") / "2026"
 
@@ -64,8 +64,7 @@ def consolidated(tmp_path: Path) -> Path:
     shutil.copy(first, resubmission)
     with resubmission.open("ab") as handle:  # a different file (hash) with the same workbook inside
         handle.write(b"\0")
-    moment = RECEIVED.replace(hour=15).timestamp()
-    os.utime(resubmission, (moment, moment))
+    received_at(resubmission, RECEIVED.replace(hour=15))
     return tmp_path
 
 

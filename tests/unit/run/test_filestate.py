@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,19 +14,17 @@ from pipeline.config import Config, load_config
 from pipeline.register import open_register
 from pipeline.run import receipt
 from pipeline.run.filestate import HASHES_FILE, KnownHashes, file_key
+from tests.support.builder import copy_config, drop_file
 
-REPO = Path(__file__).parents[3]
 YEAR = 2026
 NOW = dt.datetime(YEAR, 12, 1, 8, 0)
 
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    shutil.copytree(REPO / "config", tmp_path / "config")
+    copy_config(tmp_path)
     for index in range(3):
-        path = tmp_path / "inbox" / f"tep-{index}.xlsx"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(f"nội dung {index}".encode())
+        drop_file(tmp_path, f"tep-{index}.xlsx", f"nội dung {index}".encode())
     return tmp_path
 
 
