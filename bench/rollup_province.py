@@ -19,8 +19,8 @@ from pathlib import Path
 import openpyxl
 import yaml
 
-from pipeline import layout
 from pipeline.config import load_config
+from pipeline.core import layout
 from pipeline.core.upward import derive_key, summary_signature
 from pipeline.run.cycle import run_consolidation
 from pipeline.tools.demo import build_demo

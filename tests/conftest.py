@@ -1,22 +1,22 @@
-"""Shared fixtures: the project's real configuration."""
+"""Shared fixtures: the project's real configuration, and its templates issued and filled (built by
+``tests.support.builder``, cached for the session)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pipeline.config import Config, load_config
-from pipeline.outputs.xlsx.template import template_bytes
 from pipeline.tools.demo import fill_workbook
+from tests.support import builder
 
 
 @pytest.fixture(scope="session")
 def config() -> Config:
     """The configuration in ``<repo>/config``, loaded once."""
-    return load_config(Path(__file__).parents[1])
+    return load_config(builder.REPO)
 
 
 @pytest.fixture(scope="session")
@@ -26,9 +26,7 @@ def blank_template(config: Config) -> Callable[..., bytes]:
 
     def build(code: str, year: int = 2026) -> bytes:
         if (code, year) not in cache:
-            unit = config.units.get(code)
-            assert unit is not None, code
-            cache[(code, year)] = template_bytes(config, unit, year)
+            cache[(code, year)] = builder.issued_template(config, code, year)
         return cache[(code, year)]
 
     return build

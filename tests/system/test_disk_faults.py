@@ -33,7 +33,7 @@ from pipeline.core.ooxml import atomic_write_all, is_temporary, remove_temporari
 from pipeline.core.paths import SECRET_FILE
 from pipeline.register import REGISTER_FILE
 from pipeline.run.cycle import rebuild
-from tests.support.faultspace import RECEIVED, build_workspace, inbox_state, unit_code
+from tests.support.builder import RECEIVED, inbox_state, numbered_workspace, received_at, unit_code
 
 YEAR_FOLDER = Path("outbox") / "2026"
 
@@ -59,15 +59,14 @@ def _ledger(root: Path) -> list[Any]:
 @pytest.fixture
 def consolidated(tmp_path: Path) -> Path:
     """A workspace consolidated once, then a resubmission dropped in for the next run."""
-    build_workspace(tmp_path, 6)
+    numbered_workspace(tmp_path, 6)
     assert _consolidate(tmp_path)[0] == 0
     first = next((tmp_path / "inbox").glob(f"*{unit_code(2)}.xlsx"))
     resubmission = tmp_path / "inbox" / f"sua lai {unit_code(2)}.xlsx"
     shutil.copy(first, resubmission)
     with resubmission.open("ab") as handle:  # a different file (hash) with the same workbook inside
         handle.write(b"\0")
-    moment = RECEIVED.replace(hour=15).timestamp()
-    os.utime(resubmission, (moment, moment))
+    received_at(resubmission, RECEIVED.replace(hour=15))
     return tmp_path
 
 

@@ -1,23 +1,23 @@
 """Golden-text tests of both reports: the whole text of each .docx of a fixed scenario.
 
-The scenario is the hand-made consolidation of ``test_report`` (seven units: on time, late,
-rejected, missing, below target; models, collective and individual exemplary items with
-proposals), compared with a smaller previous year and with council decisions recorded, so that
-every part of both reports is written. Each report is saved, reopened and turned into text by
+The scenario is the hand-made consolidation of ``builder.report_consolidation`` (seven units: on
+time, late, rejected, missing, below target; models, collective and individual exemplary items
+with proposals), compared with a smaller previous year (``builder.previous_figures``) and with
+council decisions recorded (``builder.GOLDEN_DECISIONS``), so that every part of both reports is
+written. Each report is saved, reopened and turned into text by
 :func:`docxtext.document_text` (paragraphs in order, layout tables cell by cell, data tables row
-by row with `` | `` between cells); the text must equal ``tests/golden/<file>.txt``.
+by row with `` | `` between cells); the text must equal ``tests/system/golden/<file>.txt``.
 
 To regenerate the golden files after an intended change of wording or layout, run
 
-    DVK_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_report_golden.py
+    DVK_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/system/test_golden.py
 
-then read the diff (``git diff tests/golden``) before committing it: the golden files are the
-reviewed text of the reports.
+then read the diff (``git diff tests/system/golden``) before committing it: the golden files are
+the reviewed text of the reports.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import io
 import os
@@ -29,27 +29,18 @@ import pytest
 from pipeline.config import Config
 from pipeline.outputs.docx.report import report_bytes, report_file_name
 from pipeline.year.stats import statistics
+from tests.support.builder import GOLDEN_DECISIONS, previous_figures, report_consolidation
 from tests.support.docxtext import document_text
-from tests.unit.outputs.test_report import _consolidation
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("DVK_UPDATE_GOLDEN") == "1"
 DATE = dt.date(2026, 12, 5)
-DECISIONS = {("recognise", "models"): 1, ("commend", "collectives"): 1, ("strengthen", "models"): 2}
-
-
-def _previous_figures(config: Config) -> dict[str, float]:
-    """Last year: the same units with only the first two models and no activities."""
-    data = _consolidation(config)
-    items = {**data.items, "models": data.models[:2], "individuals": ()}
-    smaller = dataclasses.replace(data, year=2025, items=items, activities={})
-    return dict(statistics(smaller, config).figures)
 
 
 @pytest.mark.parametrize("kind", ["province", "standing"])
 def test_report_text_equals_the_golden_file(config: Config, kind: str) -> None:
-    data = _consolidation(config)
-    stats = statistics(data, config, _previous_figures(config), DECISIONS)
+    data = report_consolidation(config)
+    stats = statistics(data, config, previous_figures(config), GOLDEN_DECISIONS)
     text = document_text(docx.Document(io.BytesIO(report_bytes(kind, stats, data, config, DATE))))
     golden = GOLDEN / report_file_name(kind, config, 2026).replace(".docx", ".txt")
     if UPDATE:

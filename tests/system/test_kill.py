@@ -38,7 +38,7 @@ import pytest
 from pipeline.core.ooxml import is_temporary
 from pipeline.register import ARCHIVE_FOLDER, REGISTER_FILE
 from pipeline.run import replay
-from tests.support.faultspace import build_workspace, copy_workspace, inbox_state
+from tests.support.builder import copy_workspace, inbox_state, numbered_workspace
 from tests.support.procs import group, outlived
 
 DVK = [sys.executable, "-m", "pipeline"]
@@ -165,7 +165,7 @@ def _outputs(root: Path) -> dict[str, bytes]:
 
 def _kill_repeatedly(tmp_path: Path, units: int, kills: int) -> None:
     clean, victim = tmp_path / "clean", tmp_path / "victim"
-    build_workspace(clean, units)
+    numbered_workspace(clean, units)
     copy_workspace(clean, victim)
     duration = _complete_run(clean)
     inbox = inbox_state(victim)

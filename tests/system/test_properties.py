@@ -18,8 +18,6 @@ import datetime as dt
 import functools
 import io
 import os
-import random
-import shutil
 import sqlite3
 import tempfile
 import warnings
@@ -36,10 +34,9 @@ from hypothesis import strategies as st
 from pipeline.config import Config, load_config
 from pipeline.core.findings import has_errors
 from pipeline.outputs.xlsx.feedback import CannotAnnotate, unit_feedback_bytes
-from pipeline.outputs.xlsx.template import template_bytes
 from pipeline.register import REGISTER_FILE
 from pipeline.run.cycle import check_file, run_consolidation
-from pipeline.tools.demo import fill_workbook, sample_answers
+from tests.support.builder import copy_config, copy_secret, drop_file, sample_workbook
 
 REPO = Path(__file__).parents[2]
 YEAR = 2026
@@ -71,11 +68,7 @@ def _config() -> Config:
 def _prototype(code: str) -> bytes:
     """The unit's template filled with plausible answers (built once per unit)."""
     if code not in _PROTOTYPES:
-        config = _config()
-        unit = config.units.get(code)
-        assert unit is not None
-        answers = sample_answers(config, unit, YEAR, random.Random(code), with_errors=False)
-        _PROTOTYPES[code] = fill_workbook(template_bytes(config, unit, YEAR), answers, config)
+        _PROTOTYPES[code] = sample_workbook(_config(), code, YEAR)
     return _PROTOTYPES[code]
 
 
@@ -191,16 +184,9 @@ def test_many_edited_workbooks_end_accepted_or_rejected_with_findings(edited: Ed
 
 
 def _workspace(root: Path) -> None:
-    shutil.copytree(REPO / "config", root / "config")
-    (root / ".dvk").mkdir()
-    shutil.copy2(REPO / ".dvk" / "secret", root / ".dvk" / "secret")
+    """The repository's config and secret (the prototypes' templates verify), an empty inbox."""
+    copy_secret(REPO, copy_config(root))
     (root / "inbox").mkdir()
-
-
-def _arrive(root: Path, name: str, data: bytes, received: dt.datetime) -> None:
-    path = root / "inbox" / name
-    path.write_bytes(data)
-    os.utime(path, (received.timestamp(), received.timestamp()))
 
 
 def _state(root: Path) -> tuple[dict[str, list[Any]], dict[str, bytes]]:
@@ -230,10 +216,10 @@ def _assert_order_independent(edited: list[Edited]) -> None:
         for root in (together, one_by_one):
             _workspace(root)
         for name, data, moment in zip(names, files, received, strict=True):
-            _arrive(together, name, data, moment)
+            drop_file(together, name, data, moment)
         run_consolidation(together, load_config(together), YEAR, None, now=now)
         for name, data, moment in reversed(list(zip(names, files, received, strict=True))):
-            _arrive(one_by_one, name, data, moment)
+            drop_file(one_by_one, name, data, moment)
             run_consolidation(one_by_one, load_config(one_by_one), YEAR, None, now=now)
         assert _state(together) == _state(one_by_one)
 

@@ -17,8 +17,6 @@ point at the cell range the row's values came from.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,13 +26,11 @@ import docx
 import openpyxl
 import pytest
 
-from pipeline.config import Config, load_config
-from pipeline.outputs.xlsx.template import template_bytes
+from pipeline.config import Config
 from pipeline.run.cycle import RunResult, run_consolidation
-from pipeline.tools.demo import fill_workbook
+from tests.support.builder import drop_workbook, morning_of, new_workspace
 from tests.support.docxtext import is_layout_table, table_grid
 
-REPO = Path(__file__).parents[2]
 YEAR = 2026
 REPORT_DATE = dt.date(2026, 12, 5)
 DEADLINE = {2025: dt.date(2025, 11, 25), 2026: dt.date(2026, 11, 25)}
@@ -152,26 +148,15 @@ class Played:
     files: dict[int, list[tuple[str, str, dt.date]]]  # unit, inbox path, received day
 
 
-def _put(root: Path, name: str, data: bytes, day: dt.date) -> None:
-    path = root / "inbox" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    moment = dt.datetime.combine(day, dt.time(9, 0)).timestamp()
-    os.utime(path, (moment, moment))
-
-
 @pytest.fixture(scope="module")
 def played(tmp_path_factory: pytest.TempPathFactory) -> Played:
     root = tmp_path_factory.mktemp("phuong")
-    shutil.copytree(REPO / "config", root / "config")
-    config = load_config(root)
+    config = new_workspace(root)
     result = Played(root, config, {}, {})
     for year, files in ((2025, _files_2025(config)), (2026, _files_2026(config))):
         result.files[year] = []
         for code, name, day, answers in files:
-            unit = config.units.get(code)
-            assert unit is not None
-            _put(root, name, fill_workbook(template_bytes(config, unit, year), answers, config), day)
+            drop_workbook(root, config, code, answers, name, morning_of(day), year)
             result.files[year].append((code, name, day))
         date = REPORT_DATE if year == YEAR else None
         result.runs[year] = run_consolidation(root, config, year, date, now=dt.datetime(year, 11, 30, 8))

@@ -23,8 +23,7 @@ import pytest
 from pipeline.config import Config
 from pipeline.outputs.docx.report import report_bytes, report_file_name
 from pipeline.year.stats import statistics
-from tests.system.test_golden import DECISIONS, _previous_figures
-from tests.unit.outputs.test_report import _consolidation
+from tests.support.builder import GOLDEN_DECISIONS, previous_figures, report_consolidation
 
 TOOLS = ("soffice", "pdfinfo", "pdftotext")
 pytestmark = pytest.mark.skipif(
@@ -66,8 +65,8 @@ HEADINGS = {
 def pdfs(config: Config, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Both reports of the golden scenario as PDF, converted in one LibreOffice call."""
     folder = tmp_path_factory.mktemp("render")
-    data = _consolidation(config)
-    stats = statistics(data, config, _previous_figures(config), DECISIONS)
+    data = report_consolidation(config)
+    stats = statistics(data, config, previous_figures(config), GOLDEN_DECISIONS)
     sources = {}
     for kind in HEADINGS:
         sources[kind] = folder / report_file_name(kind, config, 2026)

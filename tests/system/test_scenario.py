@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
 import shutil
 import sqlite3
 from dataclasses import dataclass, field
@@ -29,15 +28,14 @@ import pytest
 from click.testing import CliRunner, Result
 
 from pipeline.cli.main import main
-from pipeline.config import Config, load_config
+from pipeline.config import Config
 from pipeline.core import layout
 from pipeline.outputs.xlsx.council import COLUMNS, COUNCIL_SHEET, NO_DECISION
-from pipeline.outputs.xlsx.template import template_bytes
 from pipeline.register import REGISTER_FILE, open_register
 from pipeline.run.cycle import RunResult, run_consolidation
 from pipeline.tools.demo import fill_workbook
+from tests.support.builder import drop_file, filled_template, morning_of, new_workspace
 
-REPO = Path(__file__).parents[2]
 KT, VH, CT = "Kinh tế", "Văn hóa - xã hội", "Xây dựng hệ thống chính trị"
 NEW, CONTINUING = "Mới đăng ký", "Tiếp tục thực hiện"
 COUNCIL_COLUMN = {c.key: index for index, c in enumerate(COLUMNS, start=1)}
@@ -95,18 +93,8 @@ def _answers(config: Config, year: int, models: list[dict[str, Any]]) -> dict[st
 
 def _put(root: Path, name: str, data: bytes, day: dt.date) -> str:
     """Drop ``data`` into the inbox as received on ``day`` at 9:00; its sha256 comes back."""
-    path = root / "inbox" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    moment = dt.datetime.combine(day, dt.time(9, 0)).timestamp()
-    os.utime(path, (moment, moment))
+    drop_file(root, name, data, morning_of(day))
     return hashlib.sha256(data).hexdigest()
-
-
-def _blank(config: Config, code: str, year: int) -> bytes:
-    unit = config.units.get(code)
-    assert unit is not None
-    return template_bytes(config, unit, year)
 
 
 def _issued(root: Path, code: str, year: int = 2027) -> bytes:
@@ -217,7 +205,7 @@ def _play_2026(story: Story) -> None:
     root, config = story.root, story.config
 
     def drop(code: str, name: str, day: int, models: list[dict[str, Any]]) -> None:
-        data = fill_workbook(_blank(config, code, 2026), _answers(config, 2026, models), config)
+        data = filled_template(config, code, _answers(config, 2026, models))
         story.hashes[name] = _put(root, name, data, dt.date(2026, 11, day))
 
     camera = _model(config, "Camera an ninh", 1.0)
@@ -298,8 +286,7 @@ def _play_2027(story: Story) -> None:
 @pytest.fixture(scope="module")
 def story(tmp_path_factory: pytest.TempPathFactory) -> Story:
     root = tmp_path_factory.mktemp("phuong")
-    shutil.copytree(REPO / "config", root / "config")
-    played = Story(root, load_config(root))
+    played = Story(root, new_workspace(root))
     _play_2025(played)
     _play_2026(played)
     _play_2027(played)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,16 +13,12 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import main
 from pipeline.config import load_config
-from pipeline.outputs.xlsx.template import template_bytes
-from pipeline.tools.demo import fill_workbook, sample_answers
-
-REPO = Path(__file__).parents[3]
+from tests.support.builder import copy_config, sample_workbook
 
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    shutil.copytree(REPO / "config", tmp_path / "config")
-    return tmp_path
+    return copy_config(tmp_path)
 
 
 def _invoke(*args: str) -> tuple[int, str]:
@@ -99,13 +94,8 @@ def test_year_without_calendar_exits_2(root: Path) -> None:
 
 
 def _filled(root: Path, code: str, with_errors: bool) -> bytes:
-    import random
-
-    config = load_config(root)
-    unit = config.units.get(code)
-    assert unit is not None
-    answers = sample_answers(config, unit, 2026, random.Random(code), with_errors=with_errors)
-    return fill_workbook(template_bytes(config, unit, 2026), answers, config)
+    """``code``'s sample workbook of 2026, issued by ``root``'s installation."""
+    return sample_workbook(load_config(root), code, 2026, with_errors=with_errors)
 
 
 def test_consolidate_json_matches_the_run(root: Path) -> None:

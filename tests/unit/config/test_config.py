@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from pipeline.config import (
     Node,
     load_config,
 )
+from tests.support.builder import copy_config
 
 REPO = Path(__file__).parents[3]
 SHEET_KEYS = ("unit", "models", "collectives", "individuals", "activities")
@@ -139,8 +139,7 @@ def test_classify_thresholds(config: Config, total: float, label: str) -> None:
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     """A copy of the shipped config to break."""
-    shutil.copytree(REPO / "config", tmp_path / "config")
-    return tmp_path
+    return copy_config(tmp_path)
 
 
 def _edit(root: Path, name: str, old: str, new: str) -> None:
@@ -556,7 +555,7 @@ def test_unit_dates_are_read(root: Path) -> None:
 
 
 def test_narrative_parts_are_read_and_checked(tmp_path: Path) -> None:
-    shutil.copytree(REPO / "config", tmp_path / "config")
+    copy_config(tmp_path)
     path = tmp_path / "config" / "narrative.yaml"
     path.write_text(
         "years:\n  2026:\n    assessment: |\n      Đoạn một\n      tiếp theo.\n\n      Đoạn hai.\n"

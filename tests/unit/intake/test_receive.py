@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
 import random
 import resource
 import subprocess
@@ -30,6 +29,7 @@ from pipeline.intake.receive import (
     receive_all,
 )
 from pipeline.intake.validate import validate
+from tests.support.builder import sample_workbook, write_file
 
 YEAR = 2026
 REPO = Path(__file__).parents[3]
@@ -202,10 +202,8 @@ def test_a_panic_of_the_reader_is_a_finding_and_ctrl_c_is_not(
 
 
 def test_received_file_records_hash_size_and_arrival(tmp_path: Path, template: bytes) -> None:
-    path = tmp_path / "KP-BD01.xlsx"
-    path.write_bytes(template)
     arrived = dt.datetime(2026, 11, 24, 9, 30, 15)
-    os.utime(path, (arrived.timestamp(), arrived.timestamp()))
+    path = write_file(tmp_path / "KP-BD01.xlsx", template, arrived)
     received = receive(path, "dot-1/KP-BD01.xlsx")
     assert received.findings == ()
     assert received.workbook is not None
@@ -254,9 +252,7 @@ def test_discover_of_a_missing_inbox_is_empty(tmp_path: Path) -> None:
     assert discover(tmp_path / "inbox") == []
 
 
-def test_identity_comes_from_content_not_name(tmp_path: Path, config: Config, filled_workbook: Any) -> None:
-    from pipeline.tools.demo import sample_answers
-
+def test_identity_comes_from_content_not_name(tmp_path: Path, config: Config) -> None:
     inbox = tmp_path / "inbox"
     workbooks = {
         "dot-1/nested/anything.bin": "MTTQ",
@@ -264,12 +260,7 @@ def test_identity_comes_from_content_not_name(tmp_path: Path, config: Config, fi
         "Bao cao.xlsx": "TR-THCS1",
     }
     for name, code in workbooks.items():
-        unit = config.units.get(code)
-        assert unit is not None
-        answers = sample_answers(config, unit, YEAR, random.Random(code))
-        path = inbox / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(filled_workbook(code, answers))
+        write_file(inbox / name, sample_workbook(config, code, YEAR))
     submissions = [validate(r, config, YEAR) for r in receive_all(inbox)]
     assert [(s.source.name, s.unit_code, s.accepted) for s in submissions] == [
         ("Bao cao.xlsx", "TR-THCS1", True),

@@ -7,7 +7,6 @@ of these tests uses as its installation secret.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +15,8 @@ import pytest
 from pipeline.config import Config, load_config
 from pipeline.intake.receive import receive
 from pipeline.intake.validate import Submission, validate
+from tests.support.builder import copy_config
 
-REPO = Path(__file__).parents[3]
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "resaved"
 TEST_SECRET = b"dvk test fixtures, not a real installation secret"
 YEAR = 2026
@@ -27,7 +26,7 @@ YEAR = 2026
 def fixture_config(tmp_path_factory: pytest.TempPathFactory) -> Config:
     """A workspace with the repository's config whose installation secret is the fixtures' test secret."""
     root = tmp_path_factory.mktemp("workspace")
-    shutil.copytree(REPO / "config", root / "config")
+    copy_config(root)
     (root / ".dvk").mkdir()
     (root / ".dvk" / "secret").write_text(TEST_SECRET.hex() + "\n", encoding="ascii")
     return load_config(root)

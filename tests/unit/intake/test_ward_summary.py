@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import random
 import shutil
 from collections import Counter
 from dataclasses import dataclass
@@ -26,14 +24,23 @@ from pipeline.outputs.xlsx.summary import SUMMARY_FILE
 from pipeline.outputs.xlsx.template import template_bytes
 from pipeline.run.cycle import RunResult, run_consolidation
 from pipeline.run.receipt import check_file
-from pipeline.tools.demo import build_demo, fill_workbook, sample_answers
-from pipeline.tools.demo_rollup import SHARED_SCHEMA, DemoWard, build_rollup_demo
+from pipeline.tools.demo import build_demo
+from pipeline.tools.demo_rollup import DemoWard, build_rollup_demo
 from pipeline.year.consolidate import ITEM_SHEETS
 from pipeline.year.item_index import RESOURCE_KEYS
 from pipeline.year.stats import statistics
+from tests.support.builder import (
+    PROVINCE_CONFIG,
+    REPO,
+    copy_secret,
+    drop_file,
+    morning_of,
+    received_at,
+    rollup_config,
+    rollup_workspace,
+    ward_with_reports,
+)
 
-REPO = Path(__file__).parents[3]
-PROVINCE_EXAMPLE = REPO / "config" / "examples" / "tinh-gia-lai"
 YEAR = 2026
 # Each ward of the test: its code at the province and the units of the ward that report.
 WARDS = {
@@ -56,34 +63,11 @@ class Rollup:
         return self.province / "inbox" / f"{ward}.xlsx"
 
 
-def _workspace(root: Path, source: Path, key: bytes | None = None, ward: str = "") -> Config:
-    shutil.copytree(source, root / "config", ignore=shutil.ignore_patterns("examples"))
-    for name in SHARED_SCHEMA:  # a province uses its wards' schema
-        shutil.copyfile(REPO / "config" / name, root / "config" / name)
-    if key is not None:
-        (root / KEY_FILE).parent.mkdir(parents=True, exist_ok=True)
-        (root / KEY_FILE).write_text(f"unit: {ward}\nkey: {key.hex()}\n", encoding="utf-8")
-    return load_config(root)
-
-
-def _received(path: Path, day: dt.date) -> None:
-    moment = dt.datetime.combine(day, dt.time(9, 0)).timestamp()
-    os.utime(path, (moment, moment))
-
-
 def _run_ward(
     root: Path, ward: str, units: tuple[str, ...], key: bytes | None, year: int = YEAR
 ) -> tuple[Config, RunResult]:
-    """A ward workspace whose units filled their templates with the demo's realistic answers."""
-    config = _workspace(root, REPO / "config", key, ward)
-    for code in units:
-        unit = config.units.get(code)
-        assert unit is not None
-        answers = sample_answers(config, unit, year, random.Random(f"{ward}-{code}"))
-        path = root / "inbox" / f"{code}.xlsx"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(fill_workbook(template_bytes(config, unit, year), answers, config))
-        _received(path, dt.date(year, 11, 20))
+    """A ward workspace whose units filled their templates with the demo's realistic answers, consolidated."""
+    config = ward_with_reports(root, ward, units, key, year)
     return config, run_consolidation(root, config, year, dt.date(year, 12, 5))
 
 
@@ -91,24 +75,21 @@ def _run_province(root: Path, config: Config) -> RunResult:
     return run_consolidation(root, config, YEAR, dt.date(YEAR, 12, 15), now=dt.datetime(YEAR, 12, 10, 17))
 
 
-def _send(summary: Path, inbox: Path, name: str, day: dt.date = dt.date(YEAR, 12, 1)) -> Path:
-    target = inbox / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(summary, target)
-    _received(target, day)
-    return target
+def _send(summary: Path, root: Path, name: str, day: dt.date = dt.date(YEAR, 12, 1)) -> Path:
+    """``summary`` received in ``root``'s inbox as ``name`` on ``day``."""
+    return drop_file(root, name, summary.read_bytes(), morning_of(day))
 
 
 @pytest.fixture(scope="module")
 def rollup(tmp_path_factory: pytest.TempPathFactory) -> Rollup:
     base = tmp_path_factory.mktemp("rollup")
     province = base / "tinh"
-    config = _workspace(province, PROVINCE_EXAMPLE)
+    config = rollup_workspace(province, PROVINCE_CONFIG)
     wards, ward_configs = {}, {}
     for ward, units in WARDS.items():
         root = base / ward
         ward_configs[ward], wards[ward] = _run_ward(root, ward, units, derive_key(config.secret, ward).key)
-        _send(root / "outbox" / str(YEAR) / SUMMARY_FILE.format(year=YEAR), province / "inbox", f"{ward}.xlsx")
+        _send(root / "outbox" / str(YEAR) / SUMMARY_FILE.format(year=YEAR), province, f"{ward}.xlsx")
     return Rollup(province, config, _run_province(province, config), wards, ward_configs)
 
 
@@ -128,12 +109,8 @@ def _rows(path: Path, title: str) -> list[dict[str, Any]]:
 
 def _province_copy(rollup: Rollup, root: Path) -> Path:
     """Another workspace of the same province (its secret, so its wards' keys verify), inbox empty."""
-    (root / KEY_FILE).parent.mkdir(parents=True)
-    shutil.copyfile(rollup.province / ".dvk" / "secret", root / ".dvk" / "secret")
-    shutil.copytree(PROVINCE_EXAMPLE, root / "config")
-    for name in SHARED_SCHEMA:
-        shutil.copyfile(REPO / "config" / name, root / "config" / name)
-    return root
+    copy_secret(rollup.province, root)
+    return rollup_config(root, PROVINCE_CONFIG)
 
 
 def _province_summary(rollup: Rollup) -> Path:
@@ -200,7 +177,7 @@ def test_items_keep_their_fields_and_point_to_the_ward_file_and_row(rollup: Roll
 def test_province_summary_is_itself_a_valid_summary_for_the_next_level(rollup: Rollup, tmp_path: Path) -> None:
     """A national installation, whose units are provinces, consolidates the province's summary."""
     national = tmp_path / "quoc-gia"
-    config = _workspace(national, PROVINCE_EXAMPLE)
+    config = rollup_workspace(national, PROVINCE_CONFIG)
     units = (national / "config" / "units.yaml").read_text(encoding="utf-8")
     (national / "config" / "units.yaml").write_text(
         units.replace("PH-PLEIKU, name: Đảng bộ phường Pleiku", "TINH-GL, name: Đảng bộ tỉnh Gia Lai"), encoding="utf-8"
@@ -210,7 +187,7 @@ def test_province_summary_is_itself_a_valid_summary_for_the_next_level(rollup: R
     shutil.copytree(rollup.province / "inbox", province / "inbox", copy_function=shutil.copy2)
     (province / KEY_FILE).write_text(derive_key(config.secret, "TINH-GL").file_text(), encoding="utf-8")
     _run_province(province, load_config(province))
-    _send(province / "outbox" / str(YEAR) / SUMMARY_FILE.format(year=YEAR), national / "inbox", "gia-lai.xlsx")
+    _send(province / "outbox" / str(YEAR) / SUMMARY_FILE.format(year=YEAR), national, "gia-lai.xlsx")
     result = run_consolidation(national, config, YEAR, None, now=dt.datetime(YEAR, 12, 10, 17))
     assert [s.unit_code for s in result.submissions if s.accepted] == ["TINH-GL"]
     assert len(result.consolidation.models) == len(rollup.result.consolidation.models)
@@ -225,12 +202,12 @@ def test_year_on_year_comes_from_the_province_register(rollup: Rollup, tmp_path:
         _, result = _run_ward(ward_root, ward, units, derive_key(rollup.config.secret, ward).key, year=YEAR - 1)
         last_year += len(result.consolidation.models)
         summary = ward_root / "outbox" / str(YEAR - 1) / SUMMARY_FILE.format(year=YEAR - 1)
-        _send(summary, root / "inbox", f"{ward}-{YEAR - 1}.xlsx", dt.date(YEAR - 1, 12, 1))
+        _send(summary, root, f"{ward}-{YEAR - 1}.xlsx", dt.date(YEAR - 1, 12, 1))
     config = load_config(root)
     run_consolidation(root, config, YEAR - 1, None, now=dt.datetime(YEAR - 1, 12, 10, 17))
     shutil.rmtree(root / "inbox")  # the archive keeps last year's files
     for ward in WARDS:
-        _send(rollup.summary_of(ward), root / "inbox", f"{ward}.xlsx")
+        _send(rollup.summary_of(ward), root, f"{ward}.xlsx")
     _run_province(root, config)
     rows = _values(root / "outbox" / str(YEAR) / SUMMARY_FILE.format(year=YEAR), "Thống kê")
     start = next(i for i, row in enumerate(rows) if row[0] == f"So sánh với năm {YEAR - 1}")
@@ -278,10 +255,10 @@ def test_an_edited_identity_is_refused(rollup: Rollup, tmp_path: Path) -> None:
 def test_a_tampered_summary_in_the_inbox_is_refused_and_the_others_still_count(rollup: Rollup, tmp_path: Path) -> None:
     root = _province_copy(rollup, tmp_path / "tinh")
     config = load_config(root)
-    _send(rollup.summary_of("PH-BINHDINH"), root / "inbox", "binh-dinh.xlsx")
+    _send(rollup.summary_of("PH-BINHDINH"), root, "binh-dinh.xlsx")
     title = config.template.sheet("models").title
     _edited(rollup.summary_of("PH-ANNHON"), root / "inbox" / "an-nhon.xlsx", title, "A2", "PH-BINHDINH")
-    _received(root / "inbox" / "an-nhon.xlsx", dt.date(YEAR, 12, 1))
+    received_at(root / "inbox" / "an-nhon.xlsx", morning_of(dt.date(YEAR, 12, 1)))
     result = _run_province(root, config)
     rejected = result.pending_rejections()
     assert [s.source.name for s in rejected] == ["an-nhon.xlsx"]
@@ -354,7 +331,7 @@ def test_ward_summary_carries_a_signed_meta(rollup: Rollup) -> None:
 
 def test_upward_key_command_writes_one_key_per_ward(rollup: Rollup, tmp_path: Path) -> None:
     root = tmp_path / "tinh"
-    config = _workspace(root, PROVINCE_EXAMPLE)
+    config = rollup_workspace(root, PROVINCE_CONFIG)
     result = CliRunner().invoke(main, ["--root", str(root), "upward-key", "PH-ANNHON", "PH-PLEIKU"])
     assert result.exit_code == 0, result.output
     folder = root / "outbox" / "khoa-gui-len"
@@ -407,7 +384,7 @@ def test_rollup_demo_sends_three_wards_up(config: Config, tmp_path: Path) -> Non
 
 
 def test_the_level_is_ward_or_province(tmp_path: Path) -> None:
-    config = _workspace(tmp_path / "tinh", PROVINCE_EXAMPLE)
+    config = rollup_workspace(tmp_path / "tinh", PROVINCE_CONFIG)
     assert config.organization.is_province and not load_config(REPO).organization.is_province
     organization = tmp_path / "tinh" / "config" / "organization.yaml"
     organization.write_text(
@@ -418,7 +395,7 @@ def test_the_level_is_ward_or_province(tmp_path: Path) -> None:
 
 
 def test_a_damaged_key_file_is_a_config_error(tmp_path: Path) -> None:
-    _workspace(tmp_path, PROVINCE_EXAMPLE)
+    rollup_workspace(tmp_path, PROVINCE_CONFIG)
     (tmp_path / KEY_FILE).write_text("unit: PH-ANNHON\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"upward-key.*không đúng dạng"):
         load_config(tmp_path)

@@ -15,22 +15,18 @@ from typing import Any
 
 import pytest
 
-from pipeline.config import Config, load_config
-from pipeline.outputs.xlsx.template import template_bytes
+from pipeline.config import Config
 from pipeline.register import archive_path, open_register
 from pipeline.run.cycle import RunResult, rebuild, run_consolidation, year_status
-from pipeline.tools.demo import fill_workbook
 from pipeline.year.consolidate import LATE, ON_TIME, UnitStatus
+from tests.support.builder import drop_file, filled_template, new_workspace
 
-REPO = Path(__file__).parents[3]
 YEAR = 2026
 NOW = dt.datetime(2026, 12, 11, 8, 0)
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def _workbook(config: Config, code: str) -> bytes:
-    unit = config.units.get(code)
-    assert unit is not None
     scores = {f.key: min(10.0, f.max or 0) for f in config.template.sheet("models").score_fields()}
     model = {"name": f"Mô hình của {code}", "field": "Kinh tế", "status": "Mới đăng ký", "start_year": 2026}
     model.update(proposal="Không đề nghị", **scores)
@@ -39,7 +35,7 @@ def _workbook(config: Config, code: str) -> bytes:
         "models": [model],
         "activities": {f.key: 1 for f in config.template.sheet("activities").fields},
     }
-    return fill_workbook(template_bytes(config, unit, YEAR), answers, config)
+    return filled_template(config, code, answers)
 
 
 def _message(sender: str, date: str | None, attachments: list[tuple[str, bytes, tuple[str, str]]]) -> EmailMessage:
@@ -55,27 +51,18 @@ def _message(sender: str, date: str | None, attachments: list[tuple[str, bytes, 
     return message
 
 
-def _save(root: Path, name: str, data: bytes, modified: dt.datetime) -> Path:
-    path = root / "inbox" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    os.utime(path, (modified.timestamp(), modified.timestamp()))
-    return path
-
-
 def _mbox(root: Path, name: str, messages: list[EmailMessage], modified: dt.datetime) -> Path:
     scratch = root / "scratch.mbox"
     box = mailbox.mbox(scratch)
     for message in messages:
         box.add(message)
     box.close()
-    return _save(root, name, scratch.read_bytes(), modified)
+    return drop_file(root, name, scratch.read_bytes(), modified)
 
 
 @pytest.fixture
 def ward(tmp_path: Path) -> tuple[Path, Config]:
-    shutil.copytree(REPO / "config", tmp_path / "config")
-    return tmp_path, load_config(tmp_path)
+    return tmp_path, new_workspace(tmp_path)
 
 
 def _run(root: Path, config: Config) -> RunResult:
@@ -101,7 +88,7 @@ def test_an_eml_attachment_is_a_submission_received_at_the_message_date(ward: tu
     message = _message(
         "KP-BD01@dvk-binhdinh.example", "Tue, 24 Nov 2026 16:30:00 +0700", [(name, _workbook(config, "KP-BD01"), XLSX)]
     )
-    _save(root, "thư KP-BD01.eml", message.as_bytes(), modified=dt.datetime(2026, 12, 10, 9, 0))
+    drop_file(root, "thư KP-BD01.eml", message.as_bytes(), dt.datetime(2026, 12, 10, 9, 0))
     result = _run(root, config)
     ledger_name = f"thư KP-BD01.eml › {name}"
     assert _ledger(root) == {ledger_name: dt.datetime(2026, 11, 24, 16, 30)}
@@ -128,7 +115,7 @@ def test_timeliness_comes_from_the_date_header_not_the_inbox_file(
 ) -> None:
     root, config = ward
     message = _message("kp-bd01@dvk-binhdinh.example", date, [("KP-BD01.xlsx", _workbook(config, "KP-BD01"), XLSX)])
-    _save(root, "thu.eml", message.as_bytes(), modified)
+    drop_file(root, "thu.eml", message.as_bytes(), modified)
     unit = _status(_run(root, config), "KP-BD01")
     assert (unit.status, unit.days_late) == (status, days_late)
 
@@ -167,8 +154,8 @@ def test_refused_attachments_and_messages_are_reported(ward: tuple[Path, Config]
         "lồng.eml": nested,
     }  # fmt: skip
     for name, message in files.items():
-        _save(root, name, message.as_bytes(), dt.datetime(2026, 11, 23))
-    _save(root, "hỏng.mbox", b"\x00\x01 not a mailbox \xff", dt.datetime(2026, 11, 23))
+        drop_file(root, name, message.as_bytes(), dt.datetime(2026, 11, 23))
+    drop_file(root, "hỏng.mbox", b"\x00\x01 not a mailbox \xff", dt.datetime(2026, 11, 23))
     result = run_consolidation(root, small, YEAR, None, now=NOW)
     assert _codes(result, "nén.eml") == ["mail-archive-attachment"]
     assert _codes(result, "ảnh.eml") == ["mail-no-spreadsheet"]
@@ -186,7 +173,7 @@ def test_attachment_names_are_never_paths_and_the_inbox_is_untouched(ward: tuple
     data = _workbook(config, "KP-BD01")
     message = _message("kp-bd01@dvk-binhdinh.example", "Mon, 23 Nov 2026 08:00:00 +0700", [])
     message.add_attachment(data, maintype=XLSX[0], subtype=XLSX[1], filename="../../../ngoài\\KP-BD01.xlsx")
-    _save(root, "thư.eml", message.as_bytes(), dt.datetime(2026, 11, 23))
+    drop_file(root, "thư.eml", message.as_bytes(), dt.datetime(2026, 11, 23))
     before = _snapshot(root / "inbox")
     result = _run(root, config)
     assert list(_ledger(root)) == ["thư.eml › KP-BD01.xlsx"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import email
-import shutil
 import sqlite3
 from email import policy
 from email.message import EmailMessage
@@ -21,11 +20,10 @@ from pipeline.cli.main import main
 from pipeline.config import Config, ConfigError, MailSettings, load_config, load_mail_settings
 from pipeline.mail.compose import Letter, compose, letter, message_bytes
 from pipeline.mail.smtp import Pace
-from pipeline.outputs.xlsx.template import template_bytes
 from pipeline.register import ARCHIVE_FOLDER, REGISTER_FILE
-from pipeline.run.cycle import issue_templates, run_consolidation
+from pipeline.run.cycle import run_consolidation
 from pipeline.run.mail_run import DRAFTED, FAILED, run_mail
-from pipeline.tools.demo import fill_workbook
+from tests.support.builder import copy_config, drop_file, filled_template, new_workspace
 from tests.support.smtpserver import LOGIN, PASSWORD, LoopbackServer, Mailbox, free_port
 
 REPO = Path(__file__).parents[3]
@@ -66,10 +64,7 @@ def _write_mail_yaml(root: Path, **server: Any) -> None:
 @pytest.fixture
 def ward(tmp_path: Path) -> tuple[Path, Config]:
     """A workspace with the shipped config and the year's templates issued."""
-    shutil.copytree(REPO / "config", tmp_path / "config")
-    config = load_config(tmp_path)
-    issue_templates(tmp_path, config, YEAR)
-    return tmp_path, config
+    return tmp_path, new_workspace(tmp_path, templates=YEAR)
 
 
 def _mail(root: Path, *args: str) -> Result:
@@ -242,14 +237,8 @@ def _answers(config: Config, score: float = 10.0) -> dict[str, Any]:
 
 def _returned(root: Path, config: Config) -> None:
     """KP-BD01 sends a good file, KP-BD02 one with a score above the maximum; TH-NK01 sends nothing."""
-    inbox = root / "inbox"
-    inbox.mkdir()
     for code, score in (("KP-BD01", 10.0), ("KP-BD02", 999.0)):
-        unit = config.units.get(code)
-        assert unit is not None
-        (inbox / f"{code}.xlsx").write_bytes(
-            fill_workbook(template_bytes(config, unit, YEAR), _answers(config, score), config)
-        )
+        drop_file(root, f"{code}.xlsx", filled_template(config, code, _answers(config, score)))
     run_consolidation(root, config, YEAR, None, now=dt.datetime(2026, 11, 24, 9, 0))
 
 
@@ -281,7 +270,7 @@ def test_feedback_goes_to_units_with_findings_with_their_annotated_copy(ward: tu
 
 
 def test_the_corrections_deadline_defaults_to_the_deadline_and_cannot_precede_it(tmp_path: Path) -> None:
-    shutil.copytree(REPO / "config", tmp_path / "config")
+    copy_config(tmp_path)
     calendar = tmp_path / "config" / "calendar.yaml"
     text = calendar.read_text(encoding="utf-8")
     calendar.write_text(text.replace("    corrections_deadline: 2026-12-02\n", ""), encoding="utf-8")

@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import io
 import os
-import shutil
 import struct
 import subprocess
 import sys
@@ -23,11 +22,10 @@ from docx.oxml.ns import qn
 from pipeline.config import ChartFormat, Config, ConfigError, load_config
 from pipeline.outputs.docx.charts import CHART_KEYS, ChartData, Series, chart_data, draw, font_path, png_bytes
 from pipeline.outputs.docx.report import report_bytes
-from pipeline.outputs.xlsx.template import template_bytes
 from pipeline.run.cycle import run_consolidation
-from pipeline.tools.demo import fill_workbook
 from pipeline.year.consolidate import LATE, ON_TIME, Consolidation, Item, UnitStatus
 from pipeline.year.stats import Statistics, statistics
+from tests.support.builder import copy_config, drop_workbook, morning_of, new_workspace
 
 REPO = Path(__file__).parents[3]
 YEAR = 2026
@@ -451,7 +449,7 @@ def test_writing_no_report_never_loads_matplotlib() -> None:
 
 
 def _config_with(tmp_path: Path, charts_yaml: str) -> Config:
-    shutil.copytree(REPO / "config", tmp_path / "config")
+    copy_config(tmp_path)
     path = tmp_path / "config" / "organization.yaml"
     text = path.read_text(encoding="utf-8")
     head, _, _ = text.partition("\ncharts:")
@@ -489,8 +487,6 @@ def test_bad_charts_config_names_the_key(tmp_path: Path, yaml_text: str, path: s
 
 
 def _drop(root: Path, config: Config, code: str, names: list[str], year: int) -> None:
-    unit = config.units.get(code)
-    assert unit is not None
     scores = {f.key: 10.0 for f in config.template.sheet("models").score_fields()}
     models = [
         {"name": name, "field": KT, "status": NEW, "start_year": year, "proposal": "Không đề nghị", **scores}
@@ -501,16 +497,11 @@ def _drop(root: Path, config: Config, code: str, names: list[str], year: int) ->
         "models": models,
         "activities": {f.key: 1 for f in config.template.sheet("activities").fields},
     }
-    path = root / "inbox" / f"{code}-{year}.xlsx"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(fill_workbook(template_bytes(config, unit, year), answers, config))
-    moment = dt.datetime(year, 11, 20, 9, 0).timestamp()
-    os.utime(path, (moment, moment))
+    drop_workbook(root, config, code, answers, f"{code}-{year}.xlsx", morning_of(dt.date(year, 11, 20)), year)
 
 
 def test_trend_over_three_years_comes_from_the_register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    shutil.copytree(REPO / "config", tmp_path / "config")
-    config = load_config(tmp_path)
+    config = new_workspace(tmp_path)
     for year, names in ((2025, ["Đường hoa"]), (2026, ["Camera", "Vườn rau", "Tủ sách"]), (2027, ["Chợ sạch"])):
         _drop(tmp_path, config, "KP-BD01", names, year)
         result = run_consolidation(tmp_path, config, year, None, now=dt.datetime(year, 11, 30))

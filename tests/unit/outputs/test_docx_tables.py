@@ -28,8 +28,8 @@ from pipeline.outputs.docx import tables as docxstream
 from pipeline.outputs.docx.report import build_report, report_bytes
 from pipeline.year.stat_table import Cell, StatTable
 from pipeline.year.stats import statistics
+from tests.support.builder import report_consolidation
 from tests.support.docxtext import table_grid
-from tests.unit.outputs.test_report import _consolidation
 
 FONT = "Times New Roman"
 WIDTH_MM = 165.0
@@ -237,7 +237,7 @@ def test_many_rows_come_in_blocks(config: Config) -> None:
 
 @pytest.fixture(scope="module")
 def scenario(config: Config) -> tuple[Any, Any]:
-    data = _consolidation(config)
+    data = report_consolidation(config)
     return statistics(data, config), data
 
 
@@ -266,7 +266,7 @@ def test_package_entries_are_fixed_and_in_order(config: Config, scenario: tuple[
 def test_report_without_tables_still_saves(config: Config) -> None:
     """No data table, no placeholder: the package is python-docx's, under fixed headers."""
     data = dataclasses.replace(
-        _consolidation(config), units=(), items={"models": (), "collectives": (), "individuals": ()}
+        report_consolidation(config), units=(), items={"models": (), "collectives": (), "individuals": ()}
     )
     saved = report_bytes("standing", statistics(data, config), data, config, DATE)
     assert docx.Document(io.BytesIO(saved)).paragraphs

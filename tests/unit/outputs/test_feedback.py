@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import shutil
 import zipfile
 from collections.abc import Callable
 from dataclasses import replace
@@ -15,7 +14,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from pipeline.config import Config, load_config
+from pipeline.config import Config
 from pipeline.core.findings import ERROR, INFO, SEVERITY_LABELS, WARNING, Finding
 from pipeline.intake.receive import SourceFile, receive
 from pipeline.intake.validate import Submission, validate
@@ -32,11 +31,9 @@ from pipeline.outputs.xlsx.feedback import (
     feedback_names,
     unit_feedback_bytes,
 )
-from pipeline.outputs.xlsx.template import template_bytes
 from pipeline.run.cycle import run_consolidation
-from pipeline.tools.demo import fill_workbook
+from tests.support.builder import drop_file, filled_template, new_workspace
 
-REPO = Path(__file__).parents[3]
 YEAR = 2026
 UNIT = "HND"
 MODELS = "Mô hình"
@@ -316,23 +313,13 @@ def test_clerk_report_lists_every_file_and_every_finding(tmp_path: Path, config:
 # --------------------------------------------------------------------------- the cycle
 
 
-def _unit_file(config: Config, code: str, answers: dict[str, Any]) -> bytes:
-    """A unit's template issued by this workspace, filled in."""
-    unit = config.units.get(code)
-    assert unit is not None
-    return fill_workbook(template_bytes(config, unit, YEAR), answers, config)
-
-
 @pytest.fixture
 def workspace(tmp_path: Path) -> tuple[Path, Config]:
     """A workspace with HND's faulty file, KP-BD01's good one and a stale feedback file."""
-    shutil.copytree(REPO / "config", tmp_path / "config")
-    config = load_config(tmp_path)
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    faulty = _unit_file(config, UNIT, _answers(config, field="kinh tế", budget_vnd="1,5 triệu"))
-    (inbox / "nong-dan.xlsx").write_bytes(_edited(faulty, _with_formula))
-    (inbox / "kp01.xlsx").write_bytes(_unit_file(config, "KP-BD01", _answers(config)))
+    config = new_workspace(tmp_path)
+    faulty = filled_template(config, UNIT, _answers(config, field="kinh tế", budget_vnd="1,5 triệu"))
+    drop_file(tmp_path, "nong-dan.xlsx", _edited(faulty, _with_formula))
+    drop_file(tmp_path, "kp01.xlsx", filled_template(config, "KP-BD01", _answers(config)))
     stale = tmp_path / "outbox" / str(YEAR) / FEEDBACK_FOLDER
     stale.mkdir(parents=True)
     (stale / "DTN.xlsx").write_bytes(b"an earlier run's feedback")
@@ -365,7 +352,7 @@ def test_consolidation_writes_the_feedback_and_removes_stale_copies(workspace: t
 def test_feedback_of_a_unit_that_fixed_everything_is_removed(workspace: tuple[Path, Config]) -> None:
     root, config = workspace
     _run(root, config)
-    (root / "inbox" / "nong-dan.xlsx").write_bytes(_unit_file(config, UNIT, _answers(config)))
+    drop_file(root, "nong-dan.xlsx", filled_template(config, UNIT, _answers(config)))
     outputs = _run(root, config)
     assert outputs[3:] == [CLERK_FILE.format(year=YEAR)]
     assert [p.name for p in (root / "outbox" / str(YEAR) / FEEDBACK_FOLDER).iterdir()] == ["ghi-chu.txt"]

@@ -1,4 +1,5 @@
-"""Report stage: both Word reports built from a hand-made consolidation, saved, reopened and read."""
+"""Report stage: both Word reports built from the hand-made consolidation (``builder.report_consolidation``),
+saved, reopened and read."""
 
 from __future__ import annotations
 
@@ -14,13 +15,14 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from pipeline.config import Config, Unit
+from pipeline.config import Config
 from pipeline.core.vnformat import number
 from pipeline.outputs.docx.appendices import APPENDIX_TABLES
 from pipeline.outputs.docx.report import build_report, report_bytes, report_file_name
-from pipeline.year.consolidate import LATE, MISSING, ON_TIME, REJECTED, Consolidation, Item, UnitStatus
+from pipeline.year.consolidate import MISSING, ON_TIME, Consolidation
 from pipeline.year.stat_table import Cell
 from pipeline.year.stats import Statistics, statistics
+from tests.support.builder import item, report_consolidation, unit_of, unit_status
 from tests.support.docxtext import table_grid
 
 YEAR = 2026
@@ -32,105 +34,9 @@ PLACEHOLDER = "[Nội dung này do Ban Xây dựng Đảng bổ sung trước kh
 # --------------------------------------------------------------------------- data
 
 
-def _unit(config: Config, code: str) -> Unit:
-    unit = config.units.get(code)
-    assert unit is not None
-    return unit
-
-
-def _status(unit: Unit, status: str, days_late: int = 0, models: int = 0, **answers: str) -> UnitStatus:
-    sent = status in (ON_TIME, LATE)
-    received = dt.date(YEAR, 11, 25) + dt.timedelta(days=days_late) if sent else None
-    return UnitStatus(unit, status, days_late, f"{unit.code}.xlsx" if sent else "", received, models, answers)
-
-
-def _item(config: Config, kind: str, unit: Unit, name: str, score: float, **values: Any) -> Item:
-    values = {"name": name, "field": "Kinh tế", "proposal": "Không đề nghị", **values}
-    return Item(kind, unit, values, score, config.criteria.classify(score), f"{unit.code}.xlsx", kind, 5)
-
-
-def _consolidation(config: Config) -> Consolidation:
-    u = {code: _unit(config, code) for code in ("KP-BD01", "KP-BD02", "MTTQ", "HLHPN", "TH-NK01", "DB-CA", "DTN")}
-    new, continuing = config.template.lists["model_status"][:2]
-    units = (
-        _status(u["KP-BD01"], ON_TIME, models=2, strengths="Chi ủy sâu sát,\n  Nhân dân đồng tình.", requests=""),
-        _status(u["KP-BD02"], LATE, days_late=3, models=1, shortcomings="Kinh phí còn hạn chế."),
-        _status(u["MTTQ"], ON_TIME, models=2, requests="Đề nghị hỗ trợ kinh phí."),
-        _status(u["HLHPN"], LATE, days_late=1, models=1),
-        _status(u["TH-NK01"], ON_TIME, models=0),
-        _status(u["DB-CA"], REJECTED),
-        _status(u["DTN"], MISSING),
-    )
-    models = (
-        _item(
-            config,
-            "models",
-            u["KP-BD01"],
-            "Tuyến đường hoa nông thôn mới",
-            92,
-            status=new,
-            proposal="Công nhận",
-            results="Trồng 2 km hoa,\n  Nhân dân đồng thuận.",
-            budget_vnd=15_000_000,
-            contributions_vnd=2_500_000,
-            labour_days=120,
-            land_m2=0,
-            people_reached=350,
-        ),
-        _item(
-            config,
-            "models",
-            u["KP-BD01"],
-            "Camera an ninh khu phố",
-            80,
-            status=continuing,
-            field="Quốc phòng - an ninh",
-            budget_vnd=40_000_000,
-            people_reached=1200,
-        ),
-        _item(
-            config,
-            "models",
-            u["KP-BD02"],
-            "Vườn cây dinh dưỡng",
-            60,
-            status=new,
-            field="Văn hóa - xã hội",
-            land_m2=250.5,
-            proposal="Nhân rộng",
-        ),
-        _item(config, "models", u["MTTQ"], "Mái ấm tình thương", 85, status=continuing, people_reached=12),
-        _item(config, "models", u["MTTQ"], "Ngày Chủ nhật xanh", 85, status=new, field="Văn hóa - xã hội"),
-        _item(config, "models", u["HLHPN"], "Phụ nữ giúp nhau phát triển kinh tế", 40, status=continuing),
-    )
-    items = {
-        "models": models,
-        "collectives": (
-            _item(
-                config, "collectives", u["MTTQ"], "Ban công tác Mặt trận khu phố Kim Châu", 95, proposal="Biểu dương"
-            ),
-        ),
-        "individuals": (
-            _item(
-                config,
-                "individuals",
-                u["HLHPN"],
-                "Nguyễn Thị Hoa",
-                78,
-                field="Văn hóa - xã hội",
-                proposal="Khen thưởng",
-            ),
-            _item(config, "individuals", u["KP-BD01"], "Trần Văn An", 55),
-        ),
-    }
-    keys = [f.key for f in config.template.sheet("activities").fields]
-    activities = {code: {k: i + 1 for i, k in enumerate(keys)} for code in ("KP-BD01", "MTTQ", "HLHPN")}
-    return Consolidation(YEAR, units, items, activities, ())
-
-
 @pytest.fixture(scope="module")
 def data(config: Config) -> Consolidation:
-    return _consolidation(config)
+    return report_consolidation(config)
 
 
 @pytest.fixture(scope="module")
@@ -406,11 +312,11 @@ def test_standing_unit_opinions_grouped_and_prefixed(reports: dict[str, Any]) ->
 
 
 def test_standing_without_issues_proposals_or_opinions(config: Config) -> None:
-    unit = _unit(config, "MTTQ")
+    unit = unit_of(config, "MTTQ")
     data = Consolidation(
         YEAR,
-        (_status(unit, ON_TIME, models=1),),
-        {"models": (_item(config, "models", unit, "Mô hình A", 70),), "collectives": (), "individuals": ()},
+        (unit_status(unit, ON_TIME, models=1),),
+        {"models": (item(config, "models", unit, "Mô hình A", 70),), "collectives": (), "individuals": ()},
         {},
         (),
     )
@@ -422,7 +328,11 @@ def test_standing_without_issues_proposals_or_opinions(config: Config) -> None:
 
 def test_province_with_no_models_still_builds(config: Config) -> None:
     data = Consolidation(
-        YEAR, (_status(_unit(config, "DTN"), MISSING),), {"models": (), "collectives": (), "individuals": ()}, {}, ()
+        YEAR,
+        (unit_status(unit_of(config, "DTN"), MISSING),),
+        {"models": (), "collectives": (), "individuals": ()},
+        {},
+        (),
     )
     body = _body(build_report("province", statistics(data, config), data, config, None))
     assert "xây dựng 0 mô hình" in body and "(Không có số liệu.)" in body

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -14,14 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.main import main
-from pipeline.config import Config, load_config
-from pipeline.outputs.xlsx.template import template_bytes
+from pipeline.config import Config
 from pipeline.register import ARCHIVE_FOLDER, BACKUP_FOLDER, REGISTER_FILE, backups_to_drop, open_register
 from pipeline.register.backups import BACKUP_BUDGET, BACKUPS_ALWAYS_KEPT
 from pipeline.run.cycle import RunResult, rebuild, run_consolidation, year_status
-from pipeline.tools.demo import fill_workbook
+from tests.support.builder import drop_file, filled_template, morning_of, new_workspace
 
-REPO = Path(__file__).parents[3]
 NOW = dt.datetime(2026, 11, 30, 8, 0)
 KT, VH = "Kinh tế", "Văn hóa - xã hội"
 
@@ -47,21 +44,14 @@ def _answers(config: Config, models: list[dict[str, Any]]) -> dict[str, Any]:
 def _drop(
     root: Path, config: Config, code: str, models: list[dict[str, Any]], name: str, day: dt.date, year: int = 2026
 ) -> bytes:
-    unit = config.units.get(code)
-    assert unit is not None
-    data = fill_workbook(template_bytes(config, unit, year), _answers(config, models), config)
-    path = root / "inbox" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    moment = dt.datetime.combine(day, dt.time(9, 0)).timestamp()
-    os.utime(path, (moment, moment))
+    data = filled_template(config, code, _answers(config, models), year)
+    drop_file(root, name, data, morning_of(day))
     return data
 
 
 @pytest.fixture
 def ward(tmp_path: Path) -> tuple[Path, Config]:
-    shutil.copytree(REPO / "config", tmp_path / "config")
-    config = load_config(tmp_path)
+    config = new_workspace(tmp_path)
     _drop(
         tmp_path,
         config,

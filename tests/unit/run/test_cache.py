@@ -6,7 +6,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
-import os
 import pickle
 import random
 import shutil
@@ -19,12 +18,11 @@ from pipeline.config import Config, load_config
 from pipeline.core.paths import SUBMISSIONS_FILE
 from pipeline.intake.receive import receive
 from pipeline.intake.validate import check_codes, validate
-from pipeline.outputs.xlsx.template import template_bytes
 from pipeline.register import ARCHIVE_FOLDER
 from pipeline.run.cache import config_fingerprint, inputs_digest, source_digest
 from pipeline.run.cycle import RunResult, run_consolidation
-from pipeline.tools.demo import fill_workbook, sample_answers
-from tests.support.workspace import sample_workspace
+from pipeline.tools.demo import sample_answers
+from tests.support.builder import drop_file, filled_template, sample_workbook, sample_workspace, unit_of, write_file
 
 REPO = Path(__file__).parents[3]
 YEAR = 2026
@@ -34,7 +32,7 @@ UNITS = ("KP-BD01", "TH-NK02", "HLHPN")
 @pytest.fixture
 def workspace(tmp_path: Path) -> tuple[Path, Config]:
     """Three units' files in the inbox; the last one with typical mistakes (so it gets a feedback copy)."""
-    return sample_workspace(tmp_path, REPO, UNITS, YEAR, dt.datetime(YEAR, 11, 20, 9, 0), with_errors=2)
+    return sample_workspace(tmp_path, UNITS, YEAR, dt.datetime(YEAR, 11, 20, 9, 0), with_errors=2)
 
 
 def _run(root: Path, config: Config) -> RunResult:
@@ -144,13 +142,8 @@ def test_a_changed_file_rebuilds_the_outputs_it_feeds(workspace: tuple[Path, Con
     root, config = workspace
     _run(root, config)
     before = _outputs(root)
-    unit = config.units.get(UNITS[0])
-    assert unit is not None
-    answers = sample_answers(config, unit, YEAR, random.Random("another filling"))
-    path = root / "inbox" / f"{UNITS[0]}.xlsx"
-    path.write_bytes(fill_workbook(template_bytes(config, unit, YEAR), answers, config))
-    moment = dt.datetime(YEAR, 11, 22, 9, 0).timestamp()
-    os.utime(path, (moment, moment))
+    another_filling = sample_workbook(config, UNITS[0], YEAR, seed="another filling")
+    drop_file(root, f"{UNITS[0]}.xlsx", another_filling, dt.datetime(YEAR, 11, 22, 9, 0))
     _run(root, config)
     after = _outputs(root)
     assert after[f"tong-hop-{YEAR}.xlsx"][0] != before[f"tong-hop-{YEAR}.xlsx"][0]
@@ -159,12 +152,9 @@ def test_a_changed_file_rebuilds_the_outputs_it_feeds(workspace: tuple[Path, Con
 
 
 def test_code_check_on_a_cached_submission_equals_validation_with_codes(config: Config, tmp_path: Path) -> None:
-    unit = config.units.get(UNITS[0])
-    assert unit is not None
-    answers = sample_answers(config, unit, YEAR, random.Random(1))
+    answers = sample_answers(config, unit_of(config, UNITS[0]), YEAR, random.Random(1))
     answers["models"][0]["code"] = "MH-2025-007"
-    path = tmp_path / "unit.xlsx"
-    path.write_bytes(fill_workbook(template_bytes(config, unit, YEAR), answers, config))
+    path = write_file(tmp_path / "unit.xlsx", filled_template(config, UNITS[0], answers))
     received = receive(path, path.name)
     known = {"MH-2025-001": UNITS[0]}
     direct = validate(received, config, YEAR, known)

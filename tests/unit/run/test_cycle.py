@@ -16,7 +16,7 @@ import pytest
 
 from pipeline.config import Config, load_config
 from pipeline.run.cycle import RunResult, run_consolidation
-from tests.support.workspace import drop_workbook
+from tests.support.builder import drop_workbook, new_workspace
 
 REPO = Path(__file__).parents[3]
 YEAR = 2026
@@ -52,8 +52,7 @@ def _drop(root: Path, config: Config, code: str, answers: Mapping[str, Any], nam
 @pytest.fixture
 def workspace(tmp_path: Path) -> tuple[Path, Config]:
     """A ward workspace whose inbox holds four units' files: two on time, one late, one with errors."""
-    shutil.copytree(REPO / "config", tmp_path / "config")
-    config = load_config(tmp_path)
+    config = new_workspace(tmp_path)
     on_time, late = dt.date(YEAR, 11, 24), dt.date(YEAR, 11, 28)
     _drop(
         tmp_path,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,19 +15,17 @@ from pipeline.core.paths import HASHES_FILE
 from pipeline.register.year_run import open_year_run
 from pipeline.run import receipt
 from pipeline.run.filestate import KnownHashes, file_key
+from tests.support.builder import copy_config, drop_file
 
-REPO = Path(__file__).parents[3]
 YEAR = 2026
 NOW = dt.datetime(YEAR, 12, 1, 8, 0)
 
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    shutil.copytree(REPO / "config", tmp_path / "config")
+    copy_config(tmp_path)
     for index in range(3):
-        path = tmp_path / "inbox" / f"tep-{index}.xlsx"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(f"nội dung {index}".encode())
+        drop_file(tmp_path, f"tep-{index}.xlsx", f"nội dung {index}".encode())
     return tmp_path
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import sqlite3
@@ -21,9 +20,7 @@ from pipeline.cli.main import main
 from pipeline.core.paths import LOCK_FILE
 from pipeline.register import REGISTER_FILE
 from pipeline.run.lock import WorkspaceBusy, read_holder, workspace_lock
-from tests.support.faultspace import build_workspace
-
-REPO = Path(__file__).parents[3]
+from tests.support.builder import copy_config, numbered_workspace
 
 # Every command, as a writer (takes the lock) or a reader; a new command must be placed here.
 WRITING = {
@@ -44,8 +41,7 @@ READING = {"check": ["--year", "2026", "{list}"], "status": ["--year", "2026"]}
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    shutil.copytree(REPO / "config", tmp_path / "config")
-    return tmp_path
+    return copy_config(tmp_path)
 
 
 def _invoke(root: Path, command: str, args: list[str], wait: float = 0.2) -> tuple[int, str]:
@@ -128,7 +124,7 @@ def test_a_lock_left_by_a_killed_process_is_taken_at_once(root: Path) -> None:
 
 
 def test_two_runs_started_at_once_both_complete_one_after_the_other(tmp_path: Path) -> None:
-    build_workspace(tmp_path, 8)
+    numbered_workspace(tmp_path, 8)
     command = [sys.executable, "-m", "pipeline", "--root", str(tmp_path), "consolidate", "--year", "2026", "--json"]
     runs = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(2)]
     for run in runs:
@@ -140,7 +136,7 @@ def test_two_runs_started_at_once_both_complete_one_after_the_other(tmp_path: Pa
 
 
 def test_a_second_run_that_may_not_wait_is_refused_and_changes_nothing(tmp_path: Path) -> None:
-    build_workspace(tmp_path, 4)
+    numbered_workspace(tmp_path, 4)
     with workspace_lock(tmp_path, "consolidate"):
         code, output = _invoke(tmp_path, "consolidate", ["--year", "2026"], wait=0)
     assert code == 2 and "đang được dùng" in output

@@ -23,10 +23,9 @@ from pipeline.intake.validate import Submission
 from pipeline.run import readpool
 from pipeline.run.cycle import run_consolidation
 from pipeline.run.readpool import Read, ReadPool
+from tests.support.builder import sample_workspace
 from tests.support.procs import outlived
-from tests.support.workspace import sample_workspace
 
-REPO = Path(__file__).parents[3]
 YEAR = 2026
 UNITS = ("KP-BD01", "TH-NK02", "HLHPN", "KP-BD02")
 ARRIVED = dt.datetime(YEAR, 11, 20, 9, 0)
@@ -35,7 +34,7 @@ ARRIVED = dt.datetime(YEAR, 11, 20, 9, 0)
 @pytest.fixture
 def workspace(tmp_path: Path) -> tuple[Path, Config]:
     """Four units' files in the inbox, one of them with typical mistakes."""
-    return sample_workspace(tmp_path, REPO, UNITS, YEAR, ARRIVED, with_errors=2)
+    return sample_workspace(tmp_path, UNITS, YEAR, ARRIVED, with_errors=2)
 
 
 def _sha(path: Path) -> str:

@@ -5,41 +5,34 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import random
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pipeline.config import Config, load_config
+from pipeline.config import Config
 from pipeline.register import ARCHIVE_FOLDER, REGISTER_FILE
 from pipeline.run import cycle, replay
 from pipeline.run.cycle import run_consolidation
-from pipeline.tools.demo import sample_answers
-from tests.support.workspace import drop_workbook
+from tests.support.builder import drop_file, sample_workbook, sample_workspace
 
 REPO = Path(__file__).parents[3]
 YEAR = 2026
 UNITS = ("KP-BD01", "TH-NK02", "HLHPN")
 REPORT_DATE = dt.date(YEAR, 12, 5)
+ARRIVED = dt.datetime(YEAR, 11, 20, 9, 0)
 
 
 def _write_unit_file(root: Path, config: Config, code: str, with_errors: bool, seed: str) -> Path:
-    unit = config.units.get(code)
-    assert unit is not None
-    answers = sample_answers(config, unit, YEAR, random.Random(seed), with_errors=with_errors)
-    return drop_workbook(root, config, code, answers, f"{code}.xlsx", dt.datetime(YEAR, 11, 20, 9, 0), YEAR)
+    """``code``'s sample file drawn from ``seed``, received when the others were."""
+    return drop_file(root, f"{code}.xlsx", sample_workbook(config, code, YEAR, seed, with_errors), ARRIVED)
 
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> tuple[Path, Config]:
     """Three units' files in the inbox, the last one with mistakes (so the answer has findings)."""
-    shutil.copytree(REPO / "config", tmp_path / "config")
-    config = load_config(tmp_path)
-    for index, code in enumerate(UNITS):
-        _write_unit_file(tmp_path, config, code, index == 2, code)
-    return tmp_path, config
+    return sample_workspace(tmp_path, UNITS, YEAR, ARRIVED, with_errors=2)
 
 
 class FullRuns:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from pipeline.core.findings import Finding
 from pipeline.intake.receive import receive
 from pipeline.intake.validate import Submission, validate
 from pipeline.year.consolidate import Consolidation, consolidate
+from tests.support.builder import write_file
 
 YEAR = 2026
 MODELS = "Mô hình"
@@ -45,10 +45,7 @@ def _submission(
     tmp_path: Path, config: Config, fill: Callable[..., bytes], code: str, name: str, day: int, *models: str
 ) -> Submission:
     """``code``'s template filled with ``models``, received as ``name`` on ``day`` November, and validated."""
-    path = tmp_path / name
-    path.write_bytes(fill(code, _answers(*models)))
-    moment = dt.datetime(YEAR, 11, day, 9, 30).timestamp()
-    os.utime(path, (moment, moment))
+    path = write_file(tmp_path / name, fill(code, _answers(*models)), dt.datetime(YEAR, 11, day, 9, 30))
     submission = validate(receive(path, name), config, YEAR)
     assert submission.findings == () and submission.unit_code == code
     return submission

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -17,16 +16,14 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.main import main
-from pipeline.config import Config, load_config
+from pipeline.config import Config
 from pipeline.core import layout
 from pipeline.core.identity import verify
 from pipeline.outputs.xlsx.council import COUNCIL_SHEET, DECISION_CHOICES, NO_DECISION
-from pipeline.outputs.xlsx.template import template_bytes
 from pipeline.register import REGISTER_FILE, open_register
 from pipeline.run.cycle import RunResult, rebuild, run_consolidation, year_status
-from pipeline.tools.demo import fill_workbook
+from tests.support.builder import drop_file, drop_workbook, morning_of, new_workspace
 
-REPO = Path(__file__).parents[3]
 NOW = dt.datetime(2026, 11, 30, 8, 0)
 LATER = dt.datetime(2026, 12, 20, 8, 0)
 KT, VH = "Kinh tế", "Văn hóa - xã hội"
@@ -78,15 +75,6 @@ def _answers(config: Config, models: list[dict[str, Any]], collectives: list[dic
     }
 
 
-def _put(root: Path, name: str, data: bytes, day: dt.date) -> None:
-    """Drop a file into the inbox as received on ``day``."""
-    path = root / "inbox" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    moment = dt.datetime.combine(day, dt.time(9, 0)).timestamp()
-    os.utime(path, (moment, moment))
-
-
 def _drop_unit(
     root: Path,
     config: Config,
@@ -97,17 +85,14 @@ def _drop_unit(
     day: int = 20,
     year: int = 2026,
 ) -> None:
-    unit = config.units.get(code)
-    assert unit is not None
-    data = fill_workbook(template_bytes(config, unit, year), _answers(config, models, collectives), config)
-    _put(root, name, data, dt.date(year, 11, day))
+    answers = _answers(config, models, collectives)
+    drop_workbook(root, config, code, answers, name, morning_of(dt.date(year, 11, day)), year)
 
 
 @pytest.fixture
 def ward(tmp_path: Path) -> tuple[Path, Config]:
     """2026 consolidated once: KP-BD01 with two models and a collective, MTTQ with three models."""
-    shutil.copytree(REPO / "config", tmp_path / "config")
-    config = load_config(tmp_path)
+    config = new_workspace(tmp_path)
     kp01 = [_model(config, "Camera an ninh", share=1.0), _model(config, "Tuyến đường hoa", field=VH)]
     _drop_unit(tmp_path, config, "KP-BD01", "kp01.xlsx", kp01, [_collective(config, "Tổ dân phố số 3")])
     mttq = [_model(config, n) for n in ("Đối thoại với Nhân dân", "Nhóm Zalo khu phố", "Sân chơi thiếu nhi")]
@@ -249,7 +234,7 @@ def _filled(root: Path) -> bytes:
 
 def test_filled_decisions_reach_the_register_once_and_survive_reruns_and_rebuild(ward: tuple[Path, Config]) -> None:
     root, config = ward
-    _put(root, "quyet-dinh-bcd.xlsx", _filled(root), dt.date(2026, 12, 16))
+    drop_file(root, "quyet-dinh-bcd.xlsx", _filled(root), morning_of(dt.date(2026, 12, 16)))
     result = _run(root, config, LATER)
 
     assert [s.source.name for s in result.submissions] == ["kp01.xlsx", "mttq.xlsx"]
@@ -335,7 +320,7 @@ def test_filled_decisions_reach_the_register_once_and_survive_reruns_and_rebuild
 
     # The same decisions in a second copy are already recorded.
     copy_data = _decide(_issue(root), {"Camera an ninh": ("Công nhận", "12-QĐ/BCĐ", DECIDED)}, others=NO_DECISION)
-    _put(root, "ban-sao/quyet-dinh-bcd (1).xlsx", copy_data, dt.date(2026, 12, 17))
+    drop_file(root, "ban-sao/quyet-dinh-bcd (1).xlsx", copy_data, morning_of(dt.date(2026, 12, 17)))
     copy = _run(root, config, LATER + dt.timedelta(hours=2))
     assert [(c.file, c.applied, c.unchanged) for c in copy.councils] == [
         ("quyet-dinh-bcd.xlsx", 3, 0),
@@ -350,7 +335,7 @@ def test_filled_decisions_reach_the_register_once_and_survive_reruns_and_rebuild
 
 def test_consolidate_cli_reports_the_council_file(ward: tuple[Path, Config]) -> None:
     root, _ = ward
-    _put(root, "quyet-dinh-bcd.xlsx", _filled(root), dt.date(2026, 12, 16))
+    drop_file(root, "quyet-dinh-bcd.xlsx", _filled(root), morning_of(dt.date(2026, 12, 16)))
     outcome = CliRunner().invoke(main, ["--root", str(root), "consolidate", "--year", "2026", "--json"])
     assert outcome.exit_code == 1  # two decisions could not be recorded
     council = json.loads(outcome.output)["council"]
@@ -381,7 +366,7 @@ def test_rows_that_cannot_be_recorded_say_why(ward: tuple[Path, Config]) -> None
         },
         others=NO_DECISION,
     )
-    _put(root, "quyet-dinh.xlsx", data, dt.date(2026, 12, 16))
+    drop_file(root, "quyet-dinh.xlsx", data, morning_of(dt.date(2026, 12, 16)))
     result = _run(root, config, LATER)
     assert _flat(result) == [
         ("choice-normalised", COUNCIL_SHEET, "L4"),
@@ -401,7 +386,7 @@ def test_a_code_reissued_by_a_rerun_is_not_trusted(ward: tuple[Path, Config]) ->
     old_code = _codes(root)["Tuyến đường hoa"]
     # KP-BD01 sends a corrected file without its first model: this year's codes move up by one.
     _drop_unit(root, config, "KP-BD01", "kp01-sua.xlsx", [_model(config, "Tuyến đường hoa", field=VH)], [], day=22)
-    _put(root, "quyet-dinh.xlsx", data, dt.date(2026, 12, 16))
+    drop_file(root, "quyet-dinh.xlsx", data, morning_of(dt.date(2026, 12, 16)))
     result = _run(root, config, LATER)
     codes = _codes(root)
     assert codes["Tuyến đường hoa"] != old_code and codes["Đối thoại với Nhân dân"] == old_code
@@ -427,7 +412,9 @@ def test_an_edited_meta_is_refused(ward: tuple[Path, Config]) -> None:
     root, config = ward
     filled = root / "filled.xlsx"
     filled.write_bytes(_filled(root))
-    _put(root, "sua-meta.xlsx", _with_meta(filled, "template_version", "2099.1"), dt.date(2026, 12, 16))
+    drop_file(
+        root, "sua-meta.xlsx", _with_meta(filled, "template_version", "2099.1"), morning_of(dt.date(2026, 12, 16))
+    )
     result = _run(root, config, LATER)
     assert _flat(result) == [("signature-invalid", "", "")]
     assert "dvk council" in result.councils[0].findings[0].hint
@@ -440,7 +427,7 @@ def test_an_edited_meta_is_refused(ward: tuple[Path, Config]) -> None:
 
 def test_a_council_file_of_another_year_is_refused(ward: tuple[Path, Config]) -> None:
     root, config = ward
-    _put(root, "bcd-2025.xlsx", _issue(root, 2025).read_bytes(), dt.date(2026, 12, 16))
+    drop_file(root, "bcd-2025.xlsx", _issue(root, 2025).read_bytes(), morning_of(dt.date(2026, 12, 16)))
     result = _run(root, config, LATER)
     assert _flat(result) == [("council-wrong-year", "", "")]
     assert result.councils[0].findings[0].message.startswith("Bảng xét duyệt là của năm 2025, không phải năm 2026")
@@ -466,7 +453,7 @@ def test_next_year_decisions_follow_the_units_reports_on_every_run(ward: tuple[P
             "Tuyến đường hoa": ("Đưa ra khỏi danh sách", "4-QĐ/BCĐ", dt.datetime(2027, 12, 10)),
         },
     )
-    _put(root, "bcd-2027.xlsx", data, dt.date(2027, 12, 11))
+    drop_file(root, "bcd-2027.xlsx", data, morning_of(dt.date(2027, 12, 11)))
     for hour in (1, 2):  # applied, then the year run again
         result = _run(root, config, november + dt.timedelta(days=12, hours=hour), 2027)
         assert [(c.applied, c.findings) for c in result.councils] == [(2, ())]
@@ -486,7 +473,7 @@ def test_the_reports_carry_the_councils_decisions(ward: tuple[Path, Config]) -> 
     import docx
 
     root, config = ward
-    _put(root, "quyet-dinh-bcd.xlsx", _filled(root), dt.date(2026, 12, 16))
+    drop_file(root, "quyet-dinh-bcd.xlsx", _filled(root), morning_of(dt.date(2026, 12, 16)))
     result = _run(root, config, LATER)
     report = docx.Document(str(next(p for p in result.outputs if p.name == "bao-cao-tinh-2026.docx")))
     text = "\n".join(p.text for p in report.paragraphs)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -28,8 +27,8 @@ from pipeline.core.lifecycle import EVENT_LABELS, STATE_LABELS
 from pipeline.core.vnformat import number
 from pipeline.year.consolidate import EXEMPT, LATE, MISSING, ON_TIME, REJECTED, Consolidation, Item, UnitStatus
 from pipeline.year.evaluate import Evaluation, evaluate, item_key, outcome_label
+from tests.support.builder import copy_config
 
-REPO = Path(__file__).parents[3]
 YEAR = 2026
 
 # The shipped rules, by name (config/criteria.yaml, in order).
@@ -136,8 +135,7 @@ def test_commend_after_recognition_is_reachable() -> None:
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     """A copy of the shipped config to break."""
-    shutil.copytree(REPO / "config", tmp_path / "config")
-    return tmp_path
+    return copy_config(tmp_path)
 
 
 def _edit(root: Path, old: str, new: str) -> None:

@@ -8,11 +8,11 @@ from pipeline.config import Config
 from pipeline.year.consolidate import EXEMPT
 from pipeline.year.item_tables import breakdown_key, change_column, outcome_key
 from pipeline.year.stats import statistics
-from tests.unit.outputs.test_report import _consolidation, _status, _unit
+from tests.support.builder import report_consolidation, unit_of, unit_status
 
 
 def test_breakdown_rows_are_figures_and_give_each_row_its_change(config: Config) -> None:
-    data = _consolidation(config)
+    data = report_consolidation(config)
     before = statistics(dataclasses.replace(data, items={**data.items, "models": data.models[:1]}), config).figures
     assert before[breakdown_key("field", "Kinh tế")] == 1
     assert before[breakdown_key("group", "mttq-doan-the")] == 0
@@ -34,7 +34,7 @@ def _keys(config: Config, table: str) -> list[str]:
 
 
 def test_activities_compare_with_last_year(config: Config) -> None:
-    data = _consolidation(config)
+    data = report_consolidation(config)
     before = statistics(dataclasses.replace(data, activities={}), config).figures
     table = statistics(data, config, before).table("activities")
     assert table.columns == ("Nội dung", "Năm 2025", "Năm 2026", "Tăng (+), giảm (-)")
@@ -43,7 +43,7 @@ def test_activities_compare_with_last_year(config: Config) -> None:
 
 def test_outcomes_count_proposals_and_decisions_apart(config: Config) -> None:
     decisions = {("recognise", "models"): 2, ("commend", "individuals"): 1, ("commend", "collectives"): 1}
-    stats = statistics(_consolidation(config), config, decisions=decisions)
+    stats = statistics(report_consolidation(config), config, decisions=decisions)
     assert stats.figures[outcome_key("proposed", "recognise", "models")] == 1
     assert stats.figures[outcome_key("decided", "commend", "exemplars")] == 2
     evaluation = {row[0]: row[1:] for row in stats.table("evaluation").rows}
@@ -53,9 +53,9 @@ def test_outcomes_count_proposals_and_decisions_apart(config: Config) -> None:
 
 
 def test_units_by_field_lists_reporting_units_and_exempt_units_that_reported(config: Config) -> None:
-    data = _consolidation(config)
-    exempt = dataclasses.replace(_status(_unit(config, "DTN"), EXEMPT), file="DTN.xlsx")
-    silent = _status(_unit(config, "HND"), EXEMPT)
+    data = report_consolidation(config)
+    exempt = dataclasses.replace(unit_status(unit_of(config, "DTN"), EXEMPT), file="DTN.xlsx")
+    silent = unit_status(unit_of(config, "HND"), EXEMPT)
     data = dataclasses.replace(data, units=(*data.units, exempt, silent))
     names = [row[0] for row in statistics(data, config).table("units_by_field").rows]
     assert "Đoàn Thanh niên Cộng sản Hồ Chí Minh phường" in names
@@ -63,7 +63,7 @@ def test_units_by_field_lists_reporting_units_and_exempt_units_that_reported(con
 
 
 def test_outstanding_lists_commendations_and_rewards_models_first(config: Config) -> None:
-    table = statistics(_consolidation(config), config).table("outstanding")
+    table = statistics(report_consolidation(config), config).table("outstanding")
     assert [(row[1], row[3], row[7]) for row in table.rows] == [
         ("Ban công tác Mặt trận khu phố Kim Châu", "Điển hình tập thể", "Biểu dương"),
         ("Nguyễn Thị Hoa", "Điển hình cá nhân", "Khen thưởng"),

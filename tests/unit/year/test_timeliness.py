@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from pipeline.intake.receive import receive
 from pipeline.intake.validate import Submission, validate
 from pipeline.year.consolidate import EXEMPT, LATE, MISSING, ON_TIME, Consolidation, UnitStatus, consolidate
 from pipeline.year.stats import statistics
-from tests.support.workspace import scored_models
+from tests.support.builder import scored_models, write_file
 
 YEAR = 2026
 FRIDAY, SATURDAY, SUNDAY = dt.date(2026, 11, 20), dt.date(2026, 11, 21), dt.date(2026, 11, 29)
@@ -60,10 +59,7 @@ def _submission(
 ) -> Submission:
     """``code``'s template filled with ``models``, received on ``received`` as ``<code>-<MMDD>.xlsx``, validated."""
     name = f"{code.lower()}-{received:%m%d}.xlsx"
-    path = tmp_path / name
-    path.write_bytes(fill(code, _answers(*models)))
-    moment = dt.datetime.combine(received, dt.time(9, 30)).timestamp()
-    os.utime(path, (moment, moment))
+    path = write_file(tmp_path / name, fill(code, _answers(*models)), dt.datetime.combine(received, dt.time(9, 30)))
     submission = validate(receive(path, name), config, YEAR)
     assert submission.accepted and submission.unit_code == code, submission.findings
     return submission

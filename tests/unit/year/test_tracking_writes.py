@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +15,7 @@ from pipeline.register import REGISTER_FILE, Register, open_register
 from pipeline.register.store import _highest_among
 from pipeline.year.consolidate import consolidate
 from pipeline.year.tracking import track_year
-from tests.support.workspace import scored_models
+from tests.support.builder import scored_models, write_file
 
 YEAR = 2026
 NOW = dt.datetime(YEAR, 12, 1, 8, 0)
@@ -34,10 +33,7 @@ def _answers(*model_names: str) -> dict[str, Any]:
 def _submission(
     folder: Path, fill: Callable[..., bytes], code: str, name: str, *models: str, config: Config
 ) -> Submission:
-    path = folder / name
-    path.write_bytes(fill(code, _answers(*models)))
-    moment = dt.datetime(YEAR, 11, 20, 9, 30).timestamp()
-    os.utime(path, (moment, moment))
+    path = write_file(folder / name, fill(code, _answers(*models)), dt.datetime(YEAR, 11, 20, 9, 30))
     submission = validate(receive(path, name), config, YEAR)
     assert submission.accepted and submission.unit_code == code
     return submission
