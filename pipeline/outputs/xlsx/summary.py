@@ -22,7 +22,6 @@ Cells hold values only, never formulas: nothing needs recalculating, and a text 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import io
 import itertools
 import tempfile
@@ -39,11 +38,11 @@ from ...config import Config, Sheet
 from ...core import layout
 from ...core.findings import SEVERITY_LABELS, Finding
 from ...core.layout import ITEM_SHEETS, TOTAL_LABEL
-from ...core.ooxml import deterministic_zip
 from ...core.upward import ContentDigest
 from ...year.consolidate import LATE, ON_TIME, Consolidation, Item, UnitStatus
 from ...year.stats import Statistics, StatTable
-from .stream import BOLD, Column, StreamedSheet, collection_paused, text, with_rows
+from .stream import Column, StreamedSheet, collection_paused, with_rows
+from .workbook import BOLD, end_of_cycle, fixed_bytes, protect, set_properties, text
 
 SUMMARY_FILE = "tong-hop-{year}.xlsx"
 UNITS_SHEET = "Đơn vị"
@@ -107,7 +106,7 @@ def summary_bytes(stats: Statistics, data: Consolidation, findings: Sequence[Fin
     Rows and cells are made by the hundred thousand, none in a reference cycle: the cyclic garbage
     collector is held off meanwhile (:func:`.xlsxwrite.collection_paused`)."""
     wb = Workbook(write_only=True)
-    _set_properties(wb, config, data.year)
+    set_properties(wb, text(config.organization.collecting_board), _title(config, data.year), end_of_cycle(data.year))
     digest = ContentDigest()
     with contextlib.ExitStack() as files:
         files.enter_context(collection_paused())
@@ -124,9 +123,7 @@ def summary_bytes(stats: Statistics, data: Consolidation, findings: Sequence[Fin
         finding_rows = [_finding_row(f) for f in findings]
         _write_list(findings_sheet, FINDINGS_SHEET, _FINDING_COLUMNS, finding_rows, "A2")
         add_summary_meta(wb, config, data.year, digest.hexdigest())
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        return with_rows(deterministic_zip(buffer.getvalue(), _fixed_time(data.year)), sheets)
+        return with_rows(fixed_bytes(wb, end_of_cycle(data.year)), sheets)
 
 
 def add_summary_meta(wb: WorkbookType, config: Config, year: int, digest: str) -> None:
@@ -141,7 +138,7 @@ def add_summary_meta(wb: WorkbookType, config: Config, year: int, digest: str) -
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 70
     ws.sheet_state = "hidden"
-    ws.protection.sheet = True
+    protect(ws, allow_resizing=False)
     meta = summary_meta(config.upward, year, config.template.version, digest)
     for key in layout.SUMMARY_META_KEYS:
         value = WriteOnlyCell(ws, meta[key])
@@ -149,21 +146,10 @@ def add_summary_meta(wb: WorkbookType, config: Config, year: int, digest: str) -
         ws.append([key, value])
 
 
-# --------------------------------------------------------------------------- workbook
-
-
-def _fixed_time(year: int) -> dt.datetime:
-    """The moment stamped into the summary of ``year``: the end of the reporting cycle."""
-    return dt.datetime(year, 12, 1)
-
-
-def _set_properties(wb: WorkbookType, config: Config, year: int) -> None:
-    """Fixed document properties: nothing that depends on the clock or the machine."""
-    props = wb.properties
-    props.creator = props.lastModifiedBy = text(config.organization.collecting_board)
+def _title(config: Config, year: int) -> str:
+    """The document title: "Tổng hợp" and the template's title, lower-cased after it."""
     title = config.template.title
-    props.title = text(f"Tổng hợp {title[:1].lower()}{title[1:]} năm {year}")
-    props.created = props.modified = _fixed_time(year)
+    return text(f"Tổng hợp {title[:1].lower()}{title[1:]} năm {year}")
 
 
 # --------------------------------------------------------------------------- rows
