@@ -22,7 +22,6 @@ protected without a password; only the input cells are unlocked. All text is NFC
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import math
 import unicodedata
@@ -38,7 +37,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
@@ -49,22 +48,31 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ...config import DATE_MAX, DATE_MIN, Config, Field, Sheet, Unit
 from ...core import layout, lifecycle, vnformat
-from ...core.identity import sign
 from ...core.ooxml import atomic_write, deterministic_zip
 from ...register import ItemEntry
+from .workbook import (
+    BOLD,
+    BORDER,
+    HEADER_ALIGN,
+    HEADER_FILL,
+    HEADING_FONT,
+    HIGHLIGHT_FILL,
+    ITALIC,
+    UNLOCKED,
+    WRAP_TOP,
+    make_active,
+    protect,
+    set_properties,
+    set_widths,
+    start_of_year,
+    write_lists,
+    write_meta,
+)
 
 TEMPLATES_FOLDER = "mau-bieu"
 BOOLEAN_CHOICES = ("Có", "Không")
 
-_HEADING_FONT = Font(bold=True, size=13)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 _PREFILL_FILL = PatternFill("solid", fgColor="D9D9D9")
-_THIN = Side(style="thin", color="808080")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
-_UNLOCKED = Protection(locked=False)
 
 _FORM_HELP = "Điền vào cột “Thông tin”. Các ô màu xám do phường ghi sẵn, không sửa."
 _TABLE_HELP = (
@@ -134,28 +142,27 @@ class _Styles:
 
 _LOOK_ATTRIBUTES = tuple(f.name for f in fields(_Look))
 
-_TITLE = _Look(font=_HEADING_FONT, alignment=_WRAP_TOP)
-_PARAGRAPH = _Look(alignment=_WRAP_TOP)
-_HEADING = _Look(font=_HEADING_FONT, alignment=Alignment(horizontal="center", vertical="center"))
-_HELP = _Look(font=Font(italic=True))
-_HEADER = _Look(font=Font(bold=True), fill=_HEADER_FILL, border=_BORDER, alignment=_HEADER_ALIGN)
-_REQUIRED_HEADER = replace(_HEADER, fill=_REQUIRED_FILL)
-_FORM_LABEL = _Look(font=Font(bold=False), border=_BORDER, alignment=_WRAP_TOP)
-_REQUIRED_FORM_LABEL = replace(_FORM_LABEL, font=Font(bold=True))
-_FORM_NOTE = _Look(border=_BORDER, alignment=_WRAP_TOP)
-_META_VALUE = _Look(number_format="@")
+_TITLE = _Look(font=HEADING_FONT, alignment=WRAP_TOP)
+_PARAGRAPH = _Look(alignment=WRAP_TOP)
+_HEADING = _Look(font=HEADING_FONT, alignment=Alignment(horizontal="center", vertical="center"))
+_HELP = _Look(font=ITALIC)
+_HEADER = _Look(font=BOLD, fill=HEADER_FILL, border=BORDER, alignment=HEADER_ALIGN)
+_REQUIRED_HEADER = replace(_HEADER, fill=HIGHLIGHT_FILL)
+_FORM_LABEL = _Look(font=Font(bold=False), border=BORDER, alignment=WRAP_TOP)
+_REQUIRED_FORM_LABEL = replace(_FORM_LABEL, font=BOLD)
+_FORM_NOTE = _Look(border=BORDER, alignment=WRAP_TOP)
 
 
 @cache
 def _input_look(number_format: str) -> _Look:
     """An input cell: unlocked, bordered, wrapped, shown in ``number_format``."""
-    return _Look(border=_BORDER, alignment=_WRAP_TOP, protection=_UNLOCKED, number_format=number_format)
+    return _Look(border=BORDER, alignment=WRAP_TOP, protection=UNLOCKED, number_format=number_format)
 
 
 @cache
 def _prefilled_look(number_format: str) -> _Look:
     """A value the ward writes in: like an input cell but grey and locked."""
-    return _Look(fill=_PREFILL_FILL, border=_BORDER, alignment=_WRAP_TOP, number_format=number_format)
+    return _Look(fill=_PREFILL_FILL, border=BORDER, alignment=WRAP_TOP, number_format=number_format)
 
 
 # --------------------------------------------------------------------------- prefilled items
@@ -224,7 +231,7 @@ def build_template(config: Config, unit: Unit, year: int, prefill: Sequence[Pref
     """The unit's workbook for ``year``, built in memory, with ``prefill``'s rows written in."""
     wb = Workbook()
     styles = _Styles()
-    _set_properties(wb, config, year)
+    set_properties(wb, _nfc(config.organization.collecting_board), _title(config, year), start_of_year(year))
     _write_instructions(wb.active, styles, config, unit, year)
     ranges = _list_ranges(config.template.lists)
     for sheet in config.template.sheets:
@@ -233,9 +240,9 @@ def build_template(config: Config, unit: Unit, year: int, prefill: Sequence[Pref
             _write_form(ws, styles, sheet, unit, year, ranges)
         else:
             _write_table(ws, styles, sheet, year, ranges, _prefilled_rows(config, sheet, prefill))
-    _write_lists(wb.create_sheet(layout.LISTS_SHEET), config.template.lists)
-    _write_meta(wb.create_sheet(layout.META_SHEET), styles, config, unit, year)
-    _select_first(wb)
+    write_lists(wb.create_sheet(layout.LISTS_SHEET), config.template.lists, _nfc)
+    write_meta(wb.create_sheet(layout.META_SHEET), config, layout.META_KIND_UNIT_TEMPLATE, unit.code, year, _nfc)
+    make_active(wb, 0)
     return wb
 
 
@@ -245,7 +252,7 @@ def template_bytes(config: Config, unit: Unit, year: int, prefill: Sequence[Pref
     # Stored, not deflated: deterministic_zip compresses every entry anyway.
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         _InMemoryWriter(build_template(config, unit, year, prefill), archive).write_data()
-    return deterministic_zip(buffer.getvalue(), _fixed_time(year))
+    return deterministic_zip(buffer.getvalue(), start_of_year(year))
 
 
 def write_templates(
@@ -267,18 +274,9 @@ def write_templates(
 # --------------------------------------------------------------------------- workbook
 
 
-def _fixed_time(year: int) -> dt.datetime:
-    """The creation time stamped into every template of ``year``."""
-    return dt.datetime(year, 1, 1)
-
-
-def _set_properties(wb: Workbook, config: Config, year: int) -> None:
-    """Fixed document properties: nothing that depends on the clock or the machine."""
-    props = wb.properties
-    props.creator = _nfc(config.organization.collecting_board)
-    props.lastModifiedBy = props.creator
-    props.title = _nfc(f"{config.template.title} năm {year}")
-    props.created = props.modified = _fixed_time(year)
+def _title(config: Config, year: int) -> str:
+    """The template's title for ``year`` (the document's and the instructions sheet's)."""
+    return _nfc(f"{config.template.title} năm {year}")
 
 
 class _InMemoryWriter(ExcelWriter):  # type: ignore[misc]  # openpyxl is untyped
@@ -304,21 +302,6 @@ class _InMemoryWriter(ExcelWriter):  # type: ignore[misc]  # openpyxl is untyped
         self.manifest.append(ws)
 
 
-def _select_first(wb: Workbook) -> None:
-    """The instructions sheet opens first; no other tab is selected with it."""
-    wb.active = 0
-    for index, ws in enumerate(wb.worksheets):
-        ws.sheet_view.tabSelected = index == 0
-
-
-def _protect(ws: Worksheet, allow_resizing: bool = True) -> None:
-    """Protect the sheet without a password; units may still widen columns and rows."""
-    ws.protection.sheet = True
-    if allow_resizing:
-        ws.protection.formatColumns = False
-        ws.protection.formatRows = False
-
-
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
@@ -330,11 +313,11 @@ def _write_instructions(ws: Worksheet, styles: _Styles, config: Config, unit: Un
     """The "Hướng dẫn" sheet: the title and the schema's instruction lines, filled in."""
     ws.title = layout.INSTRUCTIONS_SHEET
     ws.column_dimensions["A"].width = 110
-    styles.apply(ws.cell(row=1, column=1, value=_nfc(f"{config.template.title} năm {year}")), _TITLE)
+    styles.apply(ws.cell(row=1, column=1, value=_title(config, year)), _TITLE)
     values = _instruction_values(config, unit, year)
     for offset, line in enumerate(config.template.instructions):
         styles.apply(ws.cell(row=3 + offset, column=1, value=_nfc(line.format(**values))), _PARAGRAPH)
-    _protect(ws, allow_resizing=False)
+    protect(ws, allow_resizing=False)
 
 
 def _instruction_values(config: Config, unit: Unit, year: int) -> dict[str, str]:
@@ -366,9 +349,8 @@ def _write_form(ws: Worksheet, styles: _Styles, sheet: Sheet, unit: Unit, year: 
             ws.add_data_validation(validation)
     widths = {layout.FORM_LABEL_COLUMN: 45, layout.FORM_HELP_COLUMN: 40}
     widths[layout.FORM_VALUE_COLUMN] = max([40, *(f.width for f in sheet.fields)])
-    for column, width in widths.items():
-        ws.column_dimensions[get_column_letter(column)].width = width
-    _protect(ws)
+    set_widths(ws, widths)
+    protect(ws, allow_resizing=True)
 
 
 def _write_form_row(ws: Worksheet, styles: _Styles, row: int, field: Field, unit: Unit) -> None:
@@ -428,7 +410,7 @@ def _write_table(
     _write_prefilled(ws, styles, sheet, prefilled)
     ws.row_dimensions[layout.HEADER_ROW].height = _header_height(sheet.fields)
     ws.freeze_panes = f"A{layout.FIRST_DATA_ROW}"
-    _protect(ws)
+    protect(ws, allow_resizing=True)
 
 
 def _write_table_column(ws: Worksheet, styles: _Styles, column: int, field: Field, last_row: int) -> None:
@@ -523,35 +505,6 @@ def _list_ranges(lists: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
         letter = get_column_letter(column)
         ranges[key] = f"'{layout.LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
     return ranges
-
-
-def _write_lists(ws: Worksheet, lists: Mapping[str, tuple[str, ...]]) -> None:
-    """The hidden ``_lists`` sheet: list key in row 1, its values below."""
-    for column, (key, values) in enumerate(lists.items(), start=1):
-        ws.cell(row=1, column=column, value=_nfc(key))
-        for row, value in enumerate(values, start=2):
-            ws.cell(row=row, column=column, value=_nfc(value))
-        ws.column_dimensions[get_column_letter(column)].width = max(len(v) for v in values) + 2
-    ws.sheet_state = "hidden"
-    _protect(ws, allow_resizing=False)
-
-
-def _write_meta(ws: Worksheet, styles: _Styles, config: Config, unit: Unit, year: int) -> None:
-    """The hidden ``_meta`` sheet: the workbook's identity, all values as text."""
-    values = {
-        "kind": layout.META_KIND_UNIT_TEMPLATE,
-        "template_version": config.template.version,
-        "unit_code": unit.code,
-        "year": str(year),
-    }
-    values["signature"] = sign(config.secret, values["kind"], unit.code, year, config.template.version)
-    for row, key in enumerate(layout.META_KEYS, start=1):
-        ws.cell(row=row, column=1, value=key)
-        styles.apply(ws.cell(row=row, column=2, value=_nfc(values[key])), _META_VALUE)
-    ws.column_dimensions["A"].width = 20
-    ws.column_dimensions["B"].width = 36
-    ws.sheet_state = "hidden"
-    _protect(ws, allow_resizing=False)
 
 
 # --------------------------------------------------------------------------- validations
