@@ -14,8 +14,8 @@ Contract:
 * :func:`feedback_names` decides which files get a feedback copy and what it is called.
 
 Everything here is pure (bytes and values in, bytes out) and deterministic: fixed document
-properties and fixed zip timestamps (see :mod:`.ooxml`). Reading the inbox and writing the outbox
-is :mod:`.cycle`'s job.
+properties and fixed zip timestamps (see :mod:`pipeline.core.ooxml`). Reading the inbox and writing
+the outbox is :mod:`pipeline.run.cycle`'s job.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Contract:
 
 * :class:`StreamedSheet` writes a sheet's rows as the XML openpyxl's write-only mode would write
   (text inline, never a formula; numbers and dates typed, with their display formats) into a
-  temporary file, and feeds every row's values to a :class:`~.upward.ContentDigest`;
+  temporary file, and feeds every row's values to a :class:`~pipeline.core.upward.ContentDigest`;
   :func:`with_rows` splices those rows into the saved package. The XML and the digest are the same
   whether rows come one at a time (:meth:`StreamedSheet.append`) or in a batch
   (:meth:`StreamedSheet.append_rows`); tests/unit/outputs/test_xlsx_stream.py checks both on every

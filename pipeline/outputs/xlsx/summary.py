@@ -4,10 +4,10 @@ Contract:
 
 * :func:`summary_bytes` is pure: it builds ``tong-hop-<year>.xlsx`` from what it is given and
   touches no file but its own temporary ones; :func:`build_summary` opens the result in openpyxl.
-  Every figure of the "Thống kê" sheet is a :class:`~.stats.StatTable` of :mod:`.stats`, so this
-  workbook and the Word reports cannot disagree.
+  Every figure of the "Thống kê" sheet is a :class:`~pipeline.year.stats.StatTable` of
+  :mod:`pipeline.year.stats`, so this workbook and the Word reports cannot disagree.
 * :func:`summary_bytes` saves it deterministically: the same inputs give byte-identical output
-  (fixed document properties, fixed zip timestamps; see :mod:`.ooxml`).
+  (fixed document properties, fixed zip timestamps; see :mod:`pipeline.core.ooxml`).
 
 Sheets, in order: "Đơn vị" (one row per configured unit with its status and its target),
 "Mô hình", "Điển hình tập thể", "Điển hình cá nhân" (one row per consolidated item: the unit,
@@ -104,7 +104,7 @@ def summary_bytes(stats: Statistics, data: Consolidation, findings: Sequence[Fin
     XML into a temporary file as they are made, so the time and memory grow with the rows, not
     with a grid of cell objects. The content digest of ``_meta`` is taken from the same values.
     Rows and cells are made by the hundred thousand, none in a reference cycle: the cyclic garbage
-    collector is held off meanwhile (:func:`.xlsxwrite.collection_paused`)."""
+    collector is held off meanwhile (:func:`.stream.collection_paused`)."""
     wb = Workbook(write_only=True)
     set_properties(wb, text(config.organization.collecting_board), _title(config, data.year), end_of_cycle(data.year))
     digest = ContentDigest()
@@ -129,9 +129,9 @@ def summary_bytes(stats: Statistics, data: Consolidation, findings: Sequence[Fin
 def add_summary_meta(wb: WorkbookType, config: Config, year: int, digest: str) -> None:
     """Append the hidden ``_meta`` sheet (kind ``dvk-ward-summary``) that lets the level above
     consolidate this summary: the digest of every other sheet as a reader sees it, signed with
-    the upward key (pipeline/upward.py); unsigned when no upward key is installed. The digest is
+    the upward key (pipeline/core/upward.py); unsigned when no upward key is installed. The digest is
     taken from the values as they are written; the level above takes it from the file it reads,
-    and tests/test_rollup.py checks the two agree on real summaries."""
+    and tests/unit/intake/test_ward_summary.py checks the two agree."""
     from ...core.upward import summary_meta
 
     ws = wb.create_sheet(layout.META_SHEET)
