@@ -43,7 +43,21 @@ WORKSHEETS = "xl/worksheets/sheet"
 COMPLETE_MARKER = ".complete"
 # Everything whose change changes the generated files.
 # The modules that shape the generated files, relative to the package.
-SOURCES = ("tools/benchdata.py", "tools/demo.py", "outputs/xlsx/template.py", "core/layout.py", "core/identity.py")
+SOURCES = (
+    "tools/benchdata.py",
+    "tools/demo.py",
+    "outputs/xlsx/template/__init__.py",
+    "outputs/xlsx/template/build.py",
+    "outputs/xlsx/template/forms.py",
+    "outputs/xlsx/template/instructions.py",
+    "outputs/xlsx/template/looks.py",
+    "outputs/xlsx/template/prefill.py",
+    "outputs/xlsx/template/tables.py",
+    "outputs/xlsx/template/validation.py",
+    "outputs/xlsx/workbook.py",
+    "core/layout.py",
+    "core/identity.py",
+)
 
 _SYLLABLES = ("An", "Bình", "Hòa", "Phú", "Tân", "Thạnh", "Phước", "Nhơn", "Hưng", "Mỹ", "Long", "Thuận", "Lộc")
 _HAMLETS = ("thôn", "khu phố", "tổ dân phố", "xóm")

@@ -14,13 +14,12 @@ Contract:
 * :func:`feedback_names` decides which files get a feedback copy and what it is called.
 
 Everything here is pure (bytes and values in, bytes out) and deterministic: fixed document
-properties and fixed zip timestamps (see :mod:`.ooxml`). Reading the inbox and writing the outbox
-is :mod:`.cycle`'s job.
+properties and fixed zip timestamps (see :mod:`pipeline.core.ooxml`). Reading the inbox and writing
+the outbox is :mod:`pipeline.run.cycle`'s job.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import math
@@ -41,10 +40,23 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ...config import Config
 from ...core.errors import DvkError
 from ...core.findings import ERROR, SEVERITY_LABELS, WARNING, Finding, cell_order
-from ...core.ooxml import deterministic_zip
 from ...core.textnorm import fold
 from ...intake.validate import Submission
-from .stream import BOLD, BORDER, HEADER_ALIGN, HEADER_FILL, WRAP_TOP, Column, collection_paused, text
+from .stream import Column, collection_paused
+from .workbook import (
+    BOLD,
+    HEADING_FONT,
+    TOP,
+    WRAP_TOP,
+    end_of_cycle,
+    fixed_bytes,
+    make_active,
+    put,
+    set_properties,
+    set_widths,
+    style_header,
+    text,
+)
 
 FEEDBACK_FOLDER = "phan-hoi"
 CLERK_FILE = "ket-qua-kiem-tra-{year}.xlsx"
@@ -72,9 +84,7 @@ LINE_HEIGHT = 15  # points per line of wrapped text
 
 _FILLS = {severity: PatternFill("solid", fgColor=rgb) for severity, rgb in CELL_FILLS.items()}
 _NO_FILL = PatternFill()
-_TITLE_FONT = Font(bold=True, size=13)
 _VERDICT_FONTS = {True: Font(bold=True, color="006100"), False: Font(bold=True, color="9C0006")}
-_TOP = Alignment(vertical="top")
 _LEFT = Alignment(horizontal="left")
 # openpyxl reads only .xlsx/.xlsm, while validation (calamine) also reads .xls, .xlsb and .ods.
 # What openpyxl raises on those: no zip at all (.xls), no [Content_Types].xml (.ods: KeyError),
@@ -157,9 +167,9 @@ def unit_feedback_bytes(original: bytes, submission: Submission, config: Config)
         _clear_previous_round(wb)
         _mark_cells(wb, submission.findings)
         _write_feedback_sheet(wb.create_sheet(FEEDBACK_SHEET, 0), wb, submission, config)
-        _make_active(wb, 0)
+        make_active(wb, 0)
         wb.properties.lastModifiedBy = text(config.organization.collecting_board)
-        return _save(wb, year)
+        return fixed_bytes(wb, end_of_cycle(year))
 
 
 def _load(original: bytes, submission: Submission) -> Workbook:
@@ -221,7 +231,7 @@ def _comment(body: str) -> Comment:
 def _write_feedback_sheet(ws: Worksheet, wb: Workbook, submission: Submission, config: Config) -> None:
     """Title, facts about the file, advice, then one row per finding."""
     accepted = submission.accepted
-    _put(ws, 1, 1, FEEDBACK_TITLE.format(year=submission.year)).font = _TITLE_FONT
+    _put(ws, 1, 1, FEEDBACK_TITLE.format(year=submission.year)).font = HEADING_FONT
     for offset, (label, value) in enumerate(_facts(submission, config)):
         _put(ws, FACTS_ROW + offset, 1, f"{label}:").font = BOLD
         _put(ws, FACTS_ROW + offset, FACT_VALUE_COLUMN, value).alignment = _LEFT
@@ -256,14 +266,7 @@ def _write_finding(ws: Worksheet, row: int, number: int, item: Finding, wb: Work
         link = ws.cell(row, 4)
         link.hyperlink = f"#{_quoted(target.title)}!{item.cell}"
         link.style = "Hyperlink"
-        link.alignment = _TOP  # the named style brings its own alignment
-
-
-def _make_active(wb: Workbook, index: int) -> None:
-    """Open on sheet ``index``, with no other tab selected (grouped tabs would take every edit)."""
-    wb.active = index
-    for position, ws in enumerate(wb.worksheets):
-        ws.sheet_view.tabSelected = position == index
+        link.alignment = TOP  # the named style brings its own alignment
 
 
 def _sheet_of(wb: Workbook, title: str) -> Worksheet | None:
@@ -305,10 +308,8 @@ def clerk_report_bytes(submissions: Sequence[Submission], extra: Sequence[Findin
     again and again (0.44 s -> 0.28 s of CPU for 1,000 files)."""
     with collection_paused():
         wb = Workbook()
-        props = wb.properties
-        props.creator = props.lastModifiedBy = text(config.organization.collecting_board)
-        props.title = f"Kết quả kiểm tra mẫu biểu nhận được năm {year}"
-        props.created = dt.datetime(year, 12, 1)
+        board = text(config.organization.collecting_board)
+        set_properties(wb, board, f"Kết quả kiểm tra mẫu biểu nhận được năm {year}", end_of_cycle(year))
         names = _unit_names(config)
         _write_list(wb.active, FILES_SHEET, _FILE_COLUMNS, [_file_row(s, names) for s in submissions])
         units = {s.source.name: s.unit_code for s in submissions}
@@ -318,7 +319,7 @@ def clerk_report_bytes(submissions: Sequence[Submission], extra: Sequence[Findin
         for row, item in enumerate(findings, start=2):
             if item.severity in _FILLS:
                 details.cell(row, 3).fill = _FILLS[item.severity]
-        return _save(wb, year)
+        return fixed_bytes(wb, end_of_cycle(year))
 
 
 def _unit_names(config: Config) -> dict[str, str]:
@@ -374,8 +375,7 @@ def _lines(text: str, width: int) -> int:
 
 def _finish_list(ws: Worksheet, columns: Sequence[Column], header_row: int, count: int) -> None:
     """Column widths, the header frozen, an autofilter over header and rows, the print layout."""
-    for column, spec in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(column)].width = spec.width
+    set_widths(ws, {column: spec.width for column, spec in enumerate(columns, start=1)})
     ws.freeze_panes = f"A{header_row + 1}"
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{header_row + count}"
     # Printed landscape, as wide as the page.
@@ -386,32 +386,12 @@ def _finish_list(ws: Worksheet, columns: Sequence[Column], header_row: int, coun
 
 def _write_header(ws: Worksheet, row: int, columns: Sequence[Column]) -> None:
     for column, spec in enumerate(columns, start=1):
-        cell = _put(ws, row, column, spec.header)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        cell.alignment = HEADER_ALIGN
+        style_header(_put(ws, row, column, spec.header))
 
 
 def _put(ws: Worksheet, row: int, column: int, value: Any, spec: Column | None = None) -> Cell:
-    """Write one value; text is NFC and always text (never read as a formula). Returns the cell."""
+    """Write one value (:func:`.workbook.put`), aligned as its column says. Returns the cell."""
     cell: Cell = ws.cell(row=row, column=column)
-    if value is None or value == "":
-        return cell
-    if isinstance(value, str):
-        cell.value = text(value)
-        cell.data_type = "s"
-    else:
-        cell.value = value
-    if spec is not None:
-        cell.alignment = WRAP_TOP if spec.wrap else _TOP
+    if put(cell, value) and spec is not None:
+        cell.alignment = WRAP_TOP if spec.wrap else TOP
     return cell
-
-
-def _save(wb: Workbook, year: int) -> bytes:
-    """The workbook as bytes that depend only on its content."""
-    fixed = dt.datetime(year, 12, 1)
-    wb.properties.modified = fixed
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return deterministic_zip(buffer.getvalue(), fixed)

@@ -1,16 +1,16 @@
-"""Writing .xlsx sheets fast: rows streamed as sheet XML, a column at a time, and the cell helpers
+"""Writing .xlsx sheets fast: rows streamed as sheet XML, a column at a time, and the list columns
 the summary (:mod:`.summary`) and the clerk's report (:mod:`.feedback`) share.
 
 Contract:
 
 * :class:`StreamedSheet` writes a sheet's rows as the XML openpyxl's write-only mode would write
   (text inline, never a formula; numbers and dates typed, with their display formats) into a
-  temporary file, and feeds every row's values to a :class:`~.upward.ContentDigest`;
+  temporary file, and feeds every row's values to a :class:`~pipeline.core.upward.ContentDigest`;
   :func:`with_rows` splices those rows into the saved package. The XML and the digest are the same
   whether rows come one at a time (:meth:`StreamedSheet.append`) or in a batch
-  (:meth:`StreamedSheet.append_rows`); tests/test_xlsxwrite.py checks both on every kind of value.
-* :func:`text` is the one rule for text written into a workbook: NFC, without the control
-  characters an .xlsx cannot hold.
+  (:meth:`StreamedSheet.append_rows`); tests/unit/outputs/test_xlsx_stream.py checks both on every
+  kind of value.
+* Text goes through :func:`.workbook.text`, the one rule for text written into a workbook.
 
 Why a batch is fast: a province's summary holds a million cells, and any Python-level work per
 cell costs seconds. A batch is encoded column by column: each distinct value of a column once
@@ -41,22 +41,16 @@ from typing import IO, Any
 from xml.sax.saxutils import escape as xml_escape
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.workbook import Workbook as WorkbookType
 
 from ...core.ooxml import fixed_zip_entry
 from ...core.upward import ContentDigest, canonical
+from .workbook import BOLD, WRAP_TOP, set_widths, style_header, text
 
 BOOLEAN_TEXT = {True: "Có", False: "Không"}
-BOLD = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_THIN = Side(style="thin", color="808080")
-BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
-WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 # Deflate level of the streamed sheet parts. Level 6 (zlib's default) spends 1.3 s of CPU on the
 # 73 MB of sheet XML of a 1,000-unit summary, more than all the rest; level 2 takes 0.35 s, as
 # fast as level 1 but 8 % smaller (7.1 MB instead of 5.6 MB at level 6); from level 4 on zlib's
@@ -98,11 +92,6 @@ _DISTINCT_KINDS = frozenset({str, int, float, bool, dt.date})
 _ILLEGAL_BYTES = bytes(range(1, 9)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))  # NUL: the separator
 
 
-def text(value: str) -> str:
-    """NFC, without the control characters an .xlsx cannot hold."""
-    return str(ILLEGAL_CHARACTERS_RE.sub("", unicodedata.normalize("NFC", value)))
-
-
 def shown(value: Any, year: bool) -> tuple[Any, str]:
     """The cell value and its number format: numbers and dates typed, everything else text."""
     if isinstance(value, bool):
@@ -141,8 +130,7 @@ class StreamedSheet:
         dimension = f"A1:{get_column_letter(columns)}{rows}"
         # Write-only sheets have no used range of their own; the writer asks for one if it can.
         self.ws.calculate_dimension = lambda: dimension
-        for column, width in widths.items():
-            self.ws.column_dimensions[get_column_letter(column)].width = width
+        set_widths(self.ws, widths)
         if freeze:
             self.ws.freeze_panes = freeze
 
@@ -318,7 +306,7 @@ class StreamedSheet:
             number_format, wrap, font = key
             cell = WriteOnlyCell(self.ws)
             if number_format == "header":
-                cell.font, cell.fill, cell.border, cell.alignment = BOLD, HEADER_FILL, BORDER, HEADER_ALIGN
+                style_header(cell)
             else:
                 if number_format != "@":
                     cell.number_format = number_format

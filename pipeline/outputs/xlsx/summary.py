@@ -4,10 +4,10 @@ Contract:
 
 * :func:`summary_bytes` is pure: it builds ``tong-hop-<year>.xlsx`` from what it is given and
   touches no file but its own temporary ones; :func:`build_summary` opens the result in openpyxl.
-  Every figure of the "Thống kê" sheet is a :class:`~.stats.StatTable` of :mod:`.stats`, so this
-  workbook and the Word reports cannot disagree.
+  Every figure of the "Thống kê" sheet is a :class:`~pipeline.year.stats.StatTable` of
+  :mod:`pipeline.year.stats`, so this workbook and the Word reports cannot disagree.
 * :func:`summary_bytes` saves it deterministically: the same inputs give byte-identical output
-  (fixed document properties, fixed zip timestamps; see :mod:`.ooxml`).
+  (fixed document properties, fixed zip timestamps; see :mod:`pipeline.core.ooxml`).
 
 Sheets, in order: "Đơn vị" (one row per configured unit with its status and its target),
 "Mô hình", "Điển hình tập thể", "Điển hình cá nhân" (one row per consolidated item: the unit,
@@ -22,7 +22,6 @@ Cells hold values only, never formulas: nothing needs recalculating, and a text 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import io
 import itertools
 import tempfile
@@ -39,12 +38,12 @@ from ...config import Config, Sheet
 from ...core import layout
 from ...core.findings import SEVERITY_LABELS, Finding
 from ...core.layout import ITEM_SHEETS, TOTAL_LABEL
-from ...core.ooxml import deterministic_zip
 from ...core.upward import ContentDigest
 from ...year.consolidate import LATE, ON_TIME, Consolidation, Item, UnitStatus
 from ...year.stat_table import StatTable
 from ...year.stats import Statistics
-from .stream import BOLD, Column, StreamedSheet, collection_paused, text, with_rows
+from .stream import Column, StreamedSheet, collection_paused, with_rows
+from .workbook import BOLD, end_of_cycle, fixed_bytes, protect, set_properties, text
 
 SUMMARY_FILE = "tong-hop-{year}.xlsx"
 UNITS_SHEET = "Đơn vị"
@@ -106,9 +105,9 @@ def summary_bytes(stats: Statistics, data: Consolidation, findings: Sequence[Fin
     XML into a temporary file as they are made, so the time and memory grow with the rows, not
     with a grid of cell objects. The content digest of ``_meta`` is taken from the same values.
     Rows and cells are made by the hundred thousand, none in a reference cycle: the cyclic garbage
-    collector is held off meanwhile (:func:`.xlsxwrite.collection_paused`)."""
+    collector is held off meanwhile (:func:`.stream.collection_paused`)."""
     wb = Workbook(write_only=True)
-    _set_properties(wb, config, data.year)
+    set_properties(wb, text(config.organization.collecting_board), _title(config, data.year), end_of_cycle(data.year))
     digest = ContentDigest()
     with contextlib.ExitStack() as files:
         files.enter_context(collection_paused())
@@ -125,24 +124,22 @@ def summary_bytes(stats: Statistics, data: Consolidation, findings: Sequence[Fin
         finding_rows = [_finding_row(f) for f in findings]
         _write_list(findings_sheet, FINDINGS_SHEET, _FINDING_COLUMNS, finding_rows, "A2")
         add_summary_meta(wb, config, data.year, digest.hexdigest())
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        return with_rows(deterministic_zip(buffer.getvalue(), _fixed_time(data.year)), sheets)
+        return with_rows(fixed_bytes(wb, end_of_cycle(data.year)), sheets)
 
 
 def add_summary_meta(wb: WorkbookType, config: Config, year: int, digest: str) -> None:
     """Append the hidden ``_meta`` sheet (kind ``dvk-ward-summary``) that lets the level above
     consolidate this summary: the digest of every other sheet as a reader sees it, signed with
-    the upward key (pipeline/upward.py); unsigned when no upward key is installed. The digest is
+    the upward key (pipeline/core/upward.py); unsigned when no upward key is installed. The digest is
     taken from the values as they are written; the level above takes it from the file it reads,
-    and tests/test_rollup.py checks the two agree on real summaries."""
+    and tests/unit/intake/test_ward_summary.py checks the two agree."""
     from ...core.upward import summary_meta
 
     ws = wb.create_sheet(layout.META_SHEET)
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 70
     ws.sheet_state = "hidden"
-    ws.protection.sheet = True
+    protect(ws, allow_resizing=False)
     meta = summary_meta(config.upward, year, config.template.version, digest)
     for key in layout.SUMMARY_META_KEYS:
         value = WriteOnlyCell(ws, meta[key])
@@ -150,21 +147,10 @@ def add_summary_meta(wb: WorkbookType, config: Config, year: int, digest: str) -
         ws.append([key, value])
 
 
-# --------------------------------------------------------------------------- workbook
-
-
-def _fixed_time(year: int) -> dt.datetime:
-    """The moment stamped into the summary of ``year``: the end of the reporting cycle."""
-    return dt.datetime(year, 12, 1)
-
-
-def _set_properties(wb: WorkbookType, config: Config, year: int) -> None:
-    """Fixed document properties: nothing that depends on the clock or the machine."""
-    props = wb.properties
-    props.creator = props.lastModifiedBy = text(config.organization.collecting_board)
+def _title(config: Config, year: int) -> str:
+    """The document title: "Tổng hợp" and the template's title, lower-cased after it."""
     title = config.template.title
-    props.title = text(f"Tổng hợp {title[:1].lower()}{title[1:]} năm {year}")
-    props.created = props.modified = _fixed_time(year)
+    return text(f"Tổng hợp {title[:1].lower()}{title[1:]} năm {year}")
 
 
 # --------------------------------------------------------------------------- rows
