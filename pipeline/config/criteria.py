@@ -30,7 +30,7 @@ RULE_CONDITIONS = (
     "years_running_at_least",
 )
 # Commending or rewarding an item that is not recognised yet recognises it first, in the same cycle
-# (see pipeline/lifecycle.py), so these outcomes are reachable from any state that can be recognised.
+# (see pipeline/core/lifecycle.py), so these outcomes are reachable from any state that can be recognised.
 AFTER_RECOGNITION = ("commend", "reward")
 
 

@@ -35,7 +35,7 @@ class Config:
     secret: bytes = field(repr=False, default=b"")
     narratives: Mapping[int, Narrative] = field(default_factory=dict)
     mail: MailSettings = field(default_factory=MailSettings)
-    # The key the level above issued to sign this installation's summary (pipeline/upward.py).
+    # The key the level above issued to sign this installation's summary (pipeline/core/upward.py).
     upward: UpwardKey | None = field(repr=False, default=None)
 
     def narrative(self, year: int) -> Narrative:

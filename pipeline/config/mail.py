@@ -15,7 +15,7 @@ from .node import Node
 
 MAIL_KINDS = ("templates", "reminders", "feedback")
 MAIL_SECURITIES = ("starttls", "ssl", "none")
-# What a subject, a body or an attachment name may say: filled per unit by pipeline/mail.py.
+# What a subject, a body or an attachment name may say: filled per unit by pipeline/mail/compose.py.
 MAIL_PLACEHOLDERS = (
     "unit_name",
     "unit_code",
@@ -180,7 +180,7 @@ def _mail_template(node: Node) -> MailTemplate:
 
 
 def _check_placeholders(node: Node) -> None:
-    """Every ``{name}`` in a subject, body or attachment name is one pipeline/mail.py can fill."""
+    """Every ``{name}`` in a subject, body or attachment name is one pipeline/mail/compose.py can fill."""
     import string
 
     try:

@@ -64,7 +64,7 @@ class Organization:
     document: DocumentFormat
     charts: ChartFormat = ChartFormat()
     # "ward": the units are the ward's units; "province": the units are wards, whose summaries
-    # (tong-hop-<year>.xlsx) are what the inbox receives (pipeline/rollup.py).
+    # (tong-hop-<year>.xlsx) are what the inbox receives (pipeline/intake/ward_summary.py).
     level: str = "ward"
     # Who speaks in the reports ("Đảng ủy phường Bình Định báo cáo ..."); default "Đảng ủy <ward_name>".
     author: str = ""

@@ -24,11 +24,12 @@ FORM_HEADERS = ("Nội dung", "Thông tin", "Hướng dẫn")
 
 # _meta: key in column A, value in column B, one row each, in this order.
 META_KIND_UNIT_TEMPLATE = "dvk-unit-template"
-# The steering committee's decision workbook (pipeline/council.py): unit_code "-", signed alike.
+# The steering committee's decision workbook (read by intake/council.py, written by
+# outputs/xlsx/council.py): unit_code "-", signed alike.
 META_KIND_COUNCIL = "dvk-council"
 META_UNIT_COUNCIL = "-"
 META_KEYS = ("kind", "template_version", "unit_code", "year", "signature")
-# A ward's consolidated workbook sent upward (pipeline/upward.py): unit_code is the ward's code at
+# A ward's consolidated workbook sent upward (pipeline/core/upward.py): unit_code is the ward's code at
 # the level above, digest covers every other sheet, the signature uses the upward key.
 META_KIND_WARD_SUMMARY = "dvk-ward-summary"
 SUMMARY_META_KEYS = ("kind", "template_version", "unit_code", "year", "digest", "signature")

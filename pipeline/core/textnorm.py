@@ -12,7 +12,7 @@ _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad" + "".join(
 )
 # An invisible character (INVISIBLE's, listed again) or any whitespace but the plain space (all of
 # them lie below U+3001): what clean() removes or replaces, besides runs of spaces and spaces at
-# the ends, which is_clean() tests apart. tests/test_fastpaths.py checks the class on every code point.
+# the ends, which is_clean() tests apart. tests/unit/run/test_fastpaths.py checks the class on every code point.
 _UNCLEAN_CHAR = re.compile(
     "["
     + re.escape("".join(sorted({*_INVISIBLE_CHARS, *(c for c in map(chr, range(0x3001)) if c.isspace())} - {" "})))

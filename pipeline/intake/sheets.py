@@ -5,7 +5,7 @@ case, spacing, Unicode form and tone placement; a header retyped without diacrit
 understood, with a warning). Blank spacer rows are skipped; a range merged down one column is
 filled into each row (warning), a range merged across columns is refused (error). Every text is
 cleaned to NFC (recorded), legacy TCVN3/VNI text is converted (warning), and each cell is parsed
-by its field's type (pipeline/cells.py).
+by its field's type (pipeline/intake/cells.py).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ units in ``config/units.yaml``) the inbox receives the wards' ``tong-hop-<year>.
   (``summary-unsigned``), one whose content no longer matches its digest (``summary-edited``), a
   ward missing from the units (``summary-unknown-ward``), a signature that the key this province
   issues to that ward does not verify (``summary-signature-invalid``) and another year's summary
-  (``summary-wrong-year``). See :mod:`.upward` for the key and the digest.
+  (``summary-wrong-year``). See :mod:`pipeline.core.upward` for the key and the digest.
 * A genuine summary becomes the ward's submission: every row of its "Mô hình", "Điển hình tập
   thể" and "Điển hình cá nhân" sheets is read by the same schema and the same column finder as a
   unit's sheet (header text), so each item keeps its fields, status and figures and its row in the

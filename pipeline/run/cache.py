@@ -215,7 +215,7 @@ class _DigestPickler(pickle.Pickler):
 
 # Every field of an item, its unit by code (see _DigestPickler): a plain tuple pickles without
 # the class's path and the fields' names, which pickling the item by its state writes for each of
-# the tens of thousands of items (no memo). tests/test_runcache.py checks that these are all of
+# the tens of thousands of items (no memo). tests/unit/run/test_cache.py checks that these are all of
 # Item's fields, in order.
 ITEM_FIELDS = ("kind", "unit", "values", "total_score", "classification", "source_file", "source_sheet", "source_row")
 

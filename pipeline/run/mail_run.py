@@ -1,9 +1,9 @@
 """The ``dvk mail`` job: the year's state -> one letter per unit -> drafts, or messages sent and recorded.
 
-Contract: :func:`run_mail` plans the letters of one kind (:mod:`.mail`), then either lists them
+Contract: :func:`run_mail` plans the letters of one kind (:mod:`pipeline.mail.compose`), then either lists them
 (``dry_run``: nothing written, nothing contacted), writes them as drafts
 (``outbox/<year>/thu/<kind>/<UNIT>.eml``, atomically, byte-identical on a re-run), or sends them
-through the configured server (:mod:`.mailsend`). Each message the server accepts is recorded at
+through the configured server (:mod:`pipeline.mail.smtp`). Each message the server accepts is recorded at
 once in the register (``mail_sent``) and beside the archive (``outbox/luu-tru/thu-da-gui/``, so a
 rebuild keeps it); the same letter (kind, unit, attachments) is not sent twice in a year unless
 ``force``. Every unit gets one :class:`MailOutcome`; nothing a single unit does stops the others.

@@ -7,11 +7,11 @@ inbox (when the clerk dropped it there) and the moment ``dvk`` first saw it; the
 override it (``dvk received``) for paper or late-scanned cases. A year's submissions are read
 from the archived copies of the files received in that year's cycle, whatever the inbox holds now.
 A file whose hidden ``_meta`` says it is the steering committee's council workbook is read as
-such (:mod:`.council`), before and instead of unit validation, and kept apart from the units'
+such (:mod:`pipeline.intake.council`), before and instead of unit validation, and kept apart from the units'
 submissions: its decisions are applied, and its verdict noted, after the year is tracked.
-A saved message (``.eml``, ``.mbox``) is opened by :mod:`.mailin`: its spreadsheet attachments are
+A saved message (``.eml``, ``.mbox``) is opened by :mod:`pipeline.mail.inbound`: its spreadsheet attachments are
 the received files, received at the message's Date.
-With a province-level config every file is read as a ward's summary (:mod:`.rollup`) instead.
+With a province-level config every file is read as a ward's summary (:mod:`pipeline.intake.ward_summary`) instead.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """``make bench``: the pipeline measured against the physical floor of reading xlsx and a naive peer.
 
-Run as ``python -m pipeline.bench --sizes 40,1000,5400``; never imported by the CLI. For each size it
+Run as ``python -m pipeline.tools.bench --sizes 40,1000,5400``; never imported by the CLI. For each size it
 takes the cached generated workspace (:mod:`.benchdata`) and measures, each in its own child process
 so that the peak resident memory (``ru_maxrss`` from ``os.wait4``) is that step's alone:
 
@@ -197,7 +197,7 @@ def _measured_child(kind: str, target: Path) -> tuple[Measure, Any]:
     """A child step whose own timing (imports excluded) and result come back as JSON."""
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "result.json"
-        measure = run_child([sys.executable, "-m", "pipeline.bench", "--child", kind, str(target), str(report)])
+        measure = run_child([sys.executable, "-m", "pipeline.tools.bench", "--child", kind, str(target), str(report)])
         answer = json.loads(report.read_text(encoding="utf-8"))
     return Measure(answer["seconds"], measure.peak_mb, measure.tree_mb), answer["result"]
 
@@ -339,7 +339,7 @@ def table(results: dict[int, dict[str, Any]], goals: list[Target]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m pipeline.tools.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cache", type=Path, default=Path("build/bench"))
