@@ -31,9 +31,8 @@ from typing import Any
 
 from ..config import Config
 from ..core.ooxml import atomic_write
-from ..core.paths import CACHE_FOLDER, WorkspacePaths
+from ..core.paths import ARCHIVE_FOLDER, CACHE_FOLDER, REGISTER_FILE, WorkspacePaths
 from ..intake.receive import discover
-from ..register import ARCHIVE_FOLDER, REGISTER_FILE
 from .cache import config_fingerprint
 from .filestate import inbox_key, key_of
 
