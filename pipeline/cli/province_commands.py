@@ -29,7 +29,8 @@ def upward_key(ws: Workspace, codes: tuple[str, ...]) -> None:
     Dùng ở cấp tỉnh: mỗi tệp outbox/khoa-gui-len/<MÃ>.key gửi riêng cho phường, xã đó; phường, xã
     chép tệp vào thư mục .dvk/ của mình với tên upward-key trước khi chạy dvk consolidate.
     """
-    from ..core.upward import KEY_FOLDER, issue_keys
+    from ..core.paths import KEY_FOLDER
+    from ..core.upward import issue_keys
 
     # Not ws.writing: the codes are checked against the configuration before waiting for the lock.
     with ws.reading() as config:

@@ -28,6 +28,16 @@ HASHES_FILE = CACHE_FOLDER / "inbox-hashes.json"
 
 ARCHIVE_FOLDER = OUTBOX / "luu-tru"
 MAIL_SENT_FOLDER = ARCHIVE_FOLDER / "thu-da-gui"
+KEY_FOLDER = "khoa-gui-len"  # in outbox/: the upward keys a province issues to its wards
+
+# In outbox/<year>/: the year's files and folders.
+SUMMARY_FILE = "tong-hop-{year}.xlsx"
+CLERK_FILE = "ket-qua-kiem-tra-{year}.xlsx"
+COUNCIL_FILE = "xet-duyet-{year}.xlsx"
+TEMPLATES_FOLDER = "mau-bieu"
+FEEDBACK_FOLDER = "phan-hoi"
+REMINDERS_FOLDER = "nhac-nho"
+MAIL_FOLDER = "thu"  # the drafts of messages, one folder per kind
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,6 @@ from . import layout
 from .errors import DvkError
 from .paths import KEY_FILE
 
-KEY_FOLDER = "khoa-gui-len"
 _KEY_LABEL = "dvk-upward-key"
 _KEY_LINE = re.compile(r"^\s*(unit|key)\s*:\s*(\S+)\s*$")
 

@@ -32,15 +32,14 @@ from pathlib import Path
 
 from ..config import MAIL_KINDS, Config, MailSettings, MailTemplate, Unit
 from ..core.findings import ERROR
-from ..core.paths import WorkspacePaths
+from ..core.paths import FEEDBACK_FOLDER, MAIL_FOLDER, REMINDERS_FOLDER, TEMPLATES_FOLDER, WorkspacePaths
 from ..core.vnformat import short_date
 from ..intake.validate import Submission
 from ..year.consolidate import MISSING, REJECTED, Consolidation, UnitStatus
 
 TEMPLATES, REMINDERS, FEEDBACK = MAIL_KINDS
 # Draft folders under outbox/<year>/thu/, named like the rest of the outbox.
-KIND_FOLDERS = {TEMPLATES: "mau-bieu", REMINDERS: "nhac-nho", FEEDBACK: "phan-hoi"}
-MAIL_FOLDER = "thu"
+KIND_FOLDERS = {TEMPLATES: TEMPLATES_FOLDER, REMINDERS: REMINDERS_FOLDER, FEEDBACK: FEEDBACK_FOLDER}
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 # Headers written as they are, never refolded: the attachment headers are folded here by hand.
 WIRE_POLICY = policy.SMTP.clone(refold_source="none")

@@ -189,9 +189,10 @@ def _year_figures(run: YearRun) -> Mapping[str, float]:
 def _write_outputs(
     run: YearRun, report_date: dt.date | None, submissions: list[Submission], data: Consolidation, stats: Statistics
 ) -> tuple[Path, ...]:
+    from ..core.paths import CLERK_FILE, FEEDBACK_FOLDER, SUMMARY_FILE
     from ..outputs.docx.report import report_bytes, report_file_name
-    from ..outputs.xlsx.feedback import CLERK_FILE, FEEDBACK_FOLDER, clerk_report_bytes
-    from ..outputs.xlsx.summary import SUMMARY_FILE, summary_bytes
+    from ..outputs.xlsx.feedback import clerk_report_bytes
+    from ..outputs.xlsx.summary import summary_bytes
 
     root, config, year = run.root, run.config, run.year
     folder = run.paths.year_folder(year)
@@ -295,7 +296,8 @@ def issue_council(root: Path, config: Config, year: int) -> tuple[Path, int]:
 
     The year is tracked as a run would track it, inside a transaction that is rolled back, so the
     items carry the codes the run gives them; nothing is written to the register."""
-    from ..outputs.xlsx.council import COUNCIL_FILE, council_bytes
+    from ..core.paths import COUNCIL_FILE
+    from ..outputs.xlsx.council import council_bytes
     from ..year.evaluate import evaluate
 
     config.year(year)

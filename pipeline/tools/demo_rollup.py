@@ -22,9 +22,8 @@ import yaml
 
 from ..config import Config, load_config
 from ..core.ooxml import atomic_write
-from ..core.paths import KEY_FILE, WorkspacePaths
+from ..core.paths import KEY_FILE, SUMMARY_FILE, WorkspacePaths
 from ..core.upward import derive_key
-from ..outputs.xlsx.summary import SUMMARY_FILE
 from .demo import MARKER, DemoError, _reset, _set_received, build_demo
 
 PROVINCE_EXAMPLE = Path("config") / "examples" / "tinh-gia-lai"

@@ -47,7 +47,6 @@ from .workbook import (
     write_meta,
 )
 
-COUNCIL_FILE = "xet-duyet-{year}.xlsx"
 _COLUMN = {c.key: index for index, c in enumerate(COLUMNS, start=1)}
 _HEADING = "Xét duyệt mô hình, điển hình Phong trào thi đua “Dân vận khéo” năm {year}"
 _HELP = (

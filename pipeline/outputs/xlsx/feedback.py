@@ -58,8 +58,6 @@ from .workbook import (
     text,
 )
 
-FEEDBACK_FOLDER = "phan-hoi"
-CLERK_FILE = "ket-qua-kiem-tra-{year}.xlsx"
 FEEDBACK_SHEET = "Kết quả kiểm tra"
 FILES_SHEET = "Tệp nhận được"
 DETAILS_SHEET = "Chi tiết"

@@ -45,7 +45,6 @@ from ...year.stats import Statistics
 from .stream import Column, StreamedSheet, collection_paused, with_rows
 from .workbook import BOLD, end_of_cycle, fixed_bytes, protect, set_properties, text
 
-SUMMARY_FILE = "tong-hop-{year}.xlsx"
 UNITS_SHEET = "Đơn vị"
 STATS_SHEET = "Thống kê"
 FINDINGS_SHEET = "Phát hiện"

@@ -18,9 +18,8 @@ from click.testing import CliRunner
 from pipeline.cli.main import main
 from pipeline.config import Config, ConfigError, load_config
 from pipeline.core import layout
-from pipeline.core.paths import KEY_FILE
+from pipeline.core.paths import KEY_FILE, SUMMARY_FILE
 from pipeline.core.upward import derive_key, parse_key
-from pipeline.outputs.xlsx.summary import SUMMARY_FILE
 from pipeline.outputs.xlsx.template import template_bytes
 from pipeline.run.cycle import RunResult, run_consolidation
 from pipeline.run.receipt import check_file

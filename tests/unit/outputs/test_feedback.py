@@ -16,13 +16,12 @@ import pytest
 
 from pipeline.config import Config
 from pipeline.core.findings import ERROR, INFO, SEVERITY_LABELS, WARNING, Finding
+from pipeline.core.paths import CLERK_FILE, FEEDBACK_FOLDER
 from pipeline.intake.receive import SourceFile, receive
 from pipeline.intake.validate import Submission, validate
 from pipeline.outputs.xlsx import feedback
 from pipeline.outputs.xlsx.feedback import (
-    CLERK_FILE,
     DETAILS_SHEET,
-    FEEDBACK_FOLDER,
     FEEDBACK_SHEET,
     FILES_SHEET,
     TABLE_ROW,

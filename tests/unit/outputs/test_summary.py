@@ -14,7 +14,8 @@ import pytest
 
 from pipeline.config import Config, Field, Unit
 from pipeline.core.findings import Finding, finding
-from pipeline.outputs.xlsx.summary import SUMMARY_FILE, build_summary, summary_bytes
+from pipeline.core.paths import SUMMARY_FILE
+from pipeline.outputs.xlsx.summary import build_summary, summary_bytes
 from pipeline.year.consolidate import LATE, MISSING, ON_TIME, Consolidation, Item, UnitStatus
 from pipeline.year.stats import statistics
 

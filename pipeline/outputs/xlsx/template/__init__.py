@@ -12,7 +12,7 @@ sheet is protected without a password; only the input cells are unlocked. All te
 (:mod:`.looks` holds the cell formats).
 """
 
-from .build import TEMPLATES_FOLDER, build_template, template_bytes, write_templates
+from .build import build_template, template_bytes, write_templates
 from .prefill import CONTINUING_LIST, PREFILLED_KINDS, PrefilledItem, prefill_from_register
 from .tables import SPARE_ROWS
 from .validation import BOOLEAN_CHOICES
@@ -22,7 +22,6 @@ __all__ = [
     "CONTINUING_LIST",
     "PREFILLED_KINDS",
     "SPARE_ROWS",
-    "TEMPLATES_FOLDER",
     "PrefilledItem",
     "build_template",
     "prefill_from_register",

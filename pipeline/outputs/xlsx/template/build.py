@@ -33,6 +33,7 @@ from openpyxl.writer.excel import ExcelWriter
 from ....config import Config, Unit
 from ....core import layout
 from ....core.ooxml import atomic_write, deterministic_zip
+from ....core.paths import TEMPLATES_FOLDER
 from ..workbook import make_active, set_properties, start_of_year, write_lists, write_meta
 from .forms import write_form
 from .instructions import template_title, write_instructions
@@ -40,8 +41,6 @@ from .looks import Styles, nfc
 from .prefill import PrefilledItem, prefilled_rows
 from .tables import write_table
 from .validation import list_ranges
-
-TEMPLATES_FOLDER = "mau-bieu"
 
 
 def build_template(config: Config, unit: Unit, year: int, prefill: Sequence[PrefilledItem] = ()) -> Workbook:
