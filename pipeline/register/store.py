@@ -193,15 +193,17 @@ class Register(TrackedYearMixin):
         )
 
     def files(self, cycle: int | None = None) -> list[FileEntry]:
-        """The ledger (of one cycle), in the order the files were received."""
+        """The ledger (of one cycle), in the order the files were received; files received in the
+        same second (the register's precision) in the order they were first seen, so that a
+        resubmission made within a second of the first file still comes after it."""
         query = "SELECT sha256, first_name, extension, cycle, received_at, received_override FROM files"
-        query += " WHERE withdrawn IS NULL" + (" AND cycle=?" if cycle else "")
+        query += " WHERE withdrawn IS NULL" + (" AND cycle=?" if cycle else "") + " ORDER BY rowid"
         rows = self.db.execute(query, (cycle,) if cycle else ()).fetchall()
         entries = [
             FileEntry(sha, name, ext, cyc, dt.datetime.fromisoformat(override or received), override is not None)
             for sha, name, ext, cyc, received, override in rows
         ]
-        return sorted(entries, key=lambda e: (e.received_at, e.first_name, e.sha256))
+        return sorted(entries, key=lambda e: (e.received_at, e.first_name))  # stable: seen order within
 
     def find_files(self, text: str) -> list[str]:
         """Hashes of the files whose hash starts with ``text`` or that were received under that name."""

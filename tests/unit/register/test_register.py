@@ -416,3 +416,16 @@ def test_large_backups_are_kept_within_the_budget_but_never_fewer_than_three(tmp
     huge = _backups(tmp_path / "huge", 5, 600)
     assert backups_to_drop(huge) == huge[:2]  # over the budget, but three are always kept
     assert backups_to_drop(huge[:2]) == []
+
+
+def test_two_files_of_one_unit_received_within_one_second_keep_the_order_they_were_seen(tmp_path: Path) -> None:
+    """The register keeps received-at to the second: a resubmission saved within the same second as
+    the first file is still the later one (not whichever hash sorts first)."""
+    first, resubmitted = "f" * 64, "0" * 64  # by hash, the resubmission would sort first
+    moment = dt.datetime(2026, 11, 20, 9, 0, 0)
+    with open_register(tmp_path, NOW) as register:
+        register.record_file(first, 10, "nong-dan.xlsx", ".xlsx", 2026, moment)
+        register.record_file(resubmitted, 11, "nong-dan.xlsx", ".xlsx", 2026, moment)
+        register.record_file("a" * 64, 12, "ca.xlsx", ".xlsx", 2026, moment - dt.timedelta(seconds=1))
+    with open_register(tmp_path, NOW, write=False) as register:
+        assert [e.sha256 for e in register.files(2026)] == ["a" * 64, first, resubmitted]
