@@ -476,6 +476,33 @@ MISTAKES = [
         id="same-model-twice",
     ),
     pytest.param(
+        lambda a: a["models"][1].update(name=_retyped(a["models"][0]["name"])),
+        (),
+        {("duplicate-row", MODELS, "B5"), ("not-nfc", MODELS, "B5")},
+        False,
+        id="same-model-twice-retyped-in-capitals-with-spaces-and-decomposed-marks",
+    ),
+    pytest.param(
+        lambda a: (
+            a["models"][0].update(name="Tổ hòa giải khu phố"),
+            a["models"][1].update(name="Tổ hoà giải khu phố"),
+        ),
+        (),
+        {("duplicate-row", MODELS, "B5")},
+        False,
+        id="same-model-twice-with-the-old-tone-placement",
+    ),
+    pytest.param(
+        lambda a: (
+            a["models"][0].update(name="Tổ hòa giải khu phố"),
+            a["models"][1].update(name="Tổ hóa giải khu phố"),
+        ),
+        (),
+        set(),
+        True,
+        id="names-that-differ-by-one-tone-mark-are-two-models",
+    ),
+    pytest.param(
         lambda a: a["models"][0].update(proposal="Khen thưởng"),
         (),
         {("proposal-inconsistent", MODELS, "X4")},
@@ -483,6 +510,12 @@ MISTAKES = [
         id="reward-proposed-for-a-good-score",
     ),
 ]
+
+
+def _retyped(name: str) -> str:
+    """The same name as another keyboard and a hurried hand type it: capitals, doubled and
+    surrounding spaces, marks as separate code points (NFD)."""
+    return "  " + unicodedata.normalize("NFD", name.upper()).replace(" ", "  ") + " "
 
 
 @pytest.mark.parametrize(("change", "edits", "expected", "accepted"), MISTAKES)
