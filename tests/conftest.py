@@ -40,3 +40,40 @@ def filled_workbook(config: Config, blank_template: Callable[..., bytes]) -> Cal
         return fill_workbook(blank_template(code, year), answers, config)
 
     return fill
+
+
+# --------------------------------------------------------------------------- findings produced by tests
+
+PRODUCED: dict[str, set[str]] = {}  # finding code -> the tests during which the code under test made one
+
+
+@pytest.fixture(autouse=True)
+def _record_findings(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Note each finding made in this process while a test runs, by code, with the test's id: the
+    findings meta-test (tests/unit/core/test_findings.py) asks that every code be produced."""
+    from pipeline.core.findings import Finding
+
+    original = Finding.__init__
+
+    def init(self: Finding, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        PRODUCED.setdefault(self.code, set()).add(request.node.nodeid)
+
+    monkeypatch.setattr(Finding, "__init__", init)
+
+
+LAST = "test_every_code_is_produced_by_a_test"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The findings meta-test runs after every other test: it reads what they produced."""
+    items.sort(key=lambda item: item.name == LAST)
+
+
+def whole_suite(config: pytest.Config) -> bool:
+    """Whether this run is the whole suite (``make test``): no paths, keywords or last-failed given."""
+    return (
+        config.args_source == pytest.Config.ArgsSource.TESTPATHS
+        and not config.option.keyword
+        and not config.getoption("lf", False)
+    )
