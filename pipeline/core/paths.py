@@ -58,14 +58,6 @@ class WorkspacePaths:
     def state(self) -> Path:
         return self.root / STATE
 
-    @property
-    def register(self) -> Path:
-        return self.root / REGISTER_FILE
-
-    @property
-    def archive(self) -> Path:
-        return self.root / ARCHIVE_FOLDER
-
     def year_folder(self, year: int) -> Path:
         """``outbox/<year>/``: the year's consolidated outputs."""
         return self.outbox / str(year)

@@ -110,7 +110,7 @@ class Cycle:
 
 
 def read_cycle_files(run: YearRun, progress: Progress | None = None, pool: ReadPool | None = None) -> Cycle:
-    """Read the archived copy of every file received in ``year``'s cycle; note the units' verdicts
+    """Read the archived copy of every file received in the run's year; note the units' verdicts
     (a council file's verdict is noted when its decisions are applied, council.apply_council).
 
     Each file's verdict is noted as soon as it is read, in ledger order, while the reading workers
