@@ -4,7 +4,8 @@ of received files, their archive in ``outbox/luu-tru/`` and the register's backu
 The stages import the register's public names from this package; the modules inside are its own:
 ``store`` (the SQLite store: schema, :class:`Register`, opening), ``tracked_year`` (a tracked year
 read and written in bulk), ``backups``, ``archive`` (the sidecars and records ``dvk rebuild`` reads)
-and ``paths`` (where all of these lie in a workspace).
+and ``paths`` (where all of these lie in a workspace). ``year_run`` (a run over one year: the
+workspace, config, year, moment and open register as one value) is imported from its module.
 """
 
 from .archive import (
