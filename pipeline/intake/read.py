@@ -17,7 +17,7 @@ from pathlib import Path
 from ..config import Config
 from ..core.findings import finding
 from .council import CouncilFile, is_council, read_council
-from .receive import SourceFile, receive
+from .receive import Received, SourceFile, receive
 from .validate import Submission, validate
 from .ward_summary import read_ward_summary
 
@@ -32,10 +32,7 @@ def check_file(
 ) -> Submission:
     """Receive and validate one file; whatever goes wrong inside becomes a finding, not a crash."""
     try:
-        received = receive(path, name, received_at)
-        if config.organization.is_province:
-            return read_ward_summary(received, config, year)
-        return validate(received, config, year, known_codes)
+        return _submission(receive(path, name, received_at), config, year, known_codes)
     except Exception as exc:  # a bug must not stop the other forty units' run
         return crashed(path, name, received_at, exc)
 
@@ -51,13 +48,18 @@ def read_file(
     """Receive one file and read it as what its ``_meta`` says: the council's workbook or a unit's."""
     try:
         received = receive(path, name, received_at)
-        if config.organization.is_province:
-            return read_ward_summary(received, config, year)
-        if is_council(received):
+        if not config.organization.is_province and is_council(received):
             return read_council(received, config, year)
-        return validate(received, config, year, known_codes)
+        return _submission(received, config, year, known_codes)
     except Exception as exc:  # as in check_file
         return crashed(path, name, received_at, exc)
+
+
+def _submission(received: Received, config: Config, year: int, known_codes: Mapping[str, str] | None) -> Submission:
+    """A ward's summary at the province, a unit's filled template at the ward."""
+    if config.organization.is_province:
+        return read_ward_summary(received, config, year)
+    return validate(received, config, year, known_codes)
 
 
 def crashed(path: Path, name: str, received_at: dt.datetime | None, exc: Exception) -> Submission:
