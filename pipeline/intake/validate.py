@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +38,15 @@ class Submission:
     @property
     def accepted(self) -> bool:
         return not has_errors(self.findings)
+
+
+def in_order_received(submissions: Iterable[Submission]) -> list[Submission]:
+    """Submissions oldest first, by received time. Those received within the same second (the
+    register's precision) keep the order given, which for a cycle's files is the ledger's: the order
+    in which they were seen, new files of one scan by their modification time to the precision the
+    file system gives (:func:`pipeline.run.receipt.ingest`). A resubmission made within a second of
+    the first file so still comes after it, whatever its name or content."""
+    return sorted(submissions, key=lambda s: s.source.received_at)
 
 
 def validate(received: Received, config: Config, year: int, known_codes: Mapping[str, str] | None = None) -> Submission:

@@ -34,7 +34,7 @@ from ..config import MAIL_KINDS, Config, MailSettings, MailTemplate, Unit
 from ..core.findings import ERROR
 from ..core.paths import FEEDBACK_FOLDER, MAIL_FOLDER, REMINDERS_FOLDER, TEMPLATES_FOLDER, WorkspacePaths
 from ..core.vnformat import short_date
-from ..intake.validate import Submission
+from ..intake.validate import Submission, in_order_received
 from ..year.consolidate import MISSING, REJECTED, Consolidation, UnitStatus
 
 TEMPLATES, REMINDERS, FEEDBACK = MAIL_KINDS
@@ -175,7 +175,7 @@ def expected_of(status: UnitStatus, submissions: Sequence[Submission], year: int
 
 
 def _latest_errors(code: str, submissions: Sequence[Submission]) -> int:
-    own = sorted((s for s in submissions if s.unit_code == code), key=lambda s: (s.source.received_at, s.source.name))
+    own = in_order_received(s for s in submissions if s.unit_code == code)
     return sum(1 for f in own[-1].findings if f.severity == ERROR) if own else 0
 
 

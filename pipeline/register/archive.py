@@ -41,11 +41,25 @@ def write_sidecar(
     from ..core.ooxml import atomic_write
 
     row = register.db.execute(f"SELECT {', '.join(SIDECAR_FIELDS)} FROM files WHERE sha256=?", (sha256,)).fetchone()
-    data = dict(zip(SIDECAR_FIELDS, row, strict=True))
+    data: dict[str, Any] = dict(zip(SIDECAR_FIELDS, row, strict=True))
+    seen = _seen_before_in_its_second(register, sha256)
+    if seen:  # only a file that shares its second with earlier ones says so: the others stay as they were
+        data["seen"] = seen
     origin = register.mail_origin(sha256)
     if origin:  # the file came by mail: who sent it, so that a rebuild checks the sender again
         data["mail"] = origin
     (write or atomic_write)(sidecar_path(root, sha256), json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def _seen_before_in_its_second(register: Register, sha256: str) -> int:
+    """How many files of the same cycle the ledger had seen before this one within its received
+    second: the order a rebuild must put them back in (the register keeps times to the second)."""
+    row = register.db.execute(
+        "SELECT COUNT(*) FROM files f, (SELECT cycle, received_at, rowid AS seen FROM files WHERE sha256=?) g "
+        "WHERE f.cycle=g.cycle AND f.received_at=g.received_at AND f.rowid<g.seen",
+        (sha256,),
+    ).fetchone()
+    return int(row[0])
 
 
 def restore_from_sidecar(register: Register, data: dict[str, Any]) -> None:
@@ -68,10 +82,11 @@ def _all_sidecars(root: Path) -> list[dict[str, Any]]:
 
 
 def read_sidecars(root: Path) -> list[dict[str, Any]]:
-    """The ledger rows of the archived units' files, in the order they were received."""
+    """The ledger rows of the archived units' files, in the order they were received; those of one
+    second in the order they were first seen (then, for sidecars written before that was kept, by name)."""
     return sorted(
         (d for d in _all_sidecars(root) if d.get("kind", "received") == "received"),
-        key=lambda d: (d["cycle"], d["received_at"], d["first_name"], d["sha256"]),
+        key=lambda d: (d["cycle"], d["received_at"], d.get("seen", 0), d["first_name"], d["sha256"]),
     )
 
 

@@ -50,6 +50,8 @@ CREATE TABLE IF NOT EXISTS files (
     verdict TEXT NOT NULL DEFAULT '',
     findings TEXT NOT NULL DEFAULT '[]'
 );
+-- The files of one second, in the order they were seen (the archive's sidecars keep that order).
+CREATE INDEX IF NOT EXISTS files_by_second ON files (cycle, received_at);
 CREATE TABLE IF NOT EXISTS file_names (
     sha256 TEXT NOT NULL REFERENCES files(sha256),
     name TEXT NOT NULL,
@@ -194,8 +196,8 @@ class Register(TrackedYearMixin):
 
     def files(self, cycle: int | None = None) -> list[FileEntry]:
         """The ledger (of one cycle), in the order the files were received; files received in the
-        same second (the register's precision) in the order they were first seen, so that a
-        resubmission made within a second of the first file still comes after it."""
+        same second (the register's precision) in the order they were first seen (whatever their
+        names), so that a resubmission made within a second of the first file still comes after it."""
         query = "SELECT sha256, first_name, extension, cycle, received_at, received_override FROM files"
         query += " WHERE withdrawn IS NULL" + (" AND cycle=?" if cycle else "") + " ORDER BY rowid"
         rows = self.db.execute(query, (cycle,) if cycle else ()).fetchall()
@@ -203,7 +205,7 @@ class Register(TrackedYearMixin):
             FileEntry(sha, name, ext, cyc, dt.datetime.fromisoformat(override or received), override is not None)
             for sha, name, ext, cyc, received, override in rows
         ]
-        return sorted(entries, key=lambda e: (e.received_at, e.first_name))  # stable: seen order within
+        return sorted(entries, key=lambda e: e.received_at)  # stable: seen order within a second
 
     def find_files(self, text: str) -> list[str]:
         """Hashes of the files whose hash starts with ``text`` or that were received under that name."""

@@ -29,7 +29,7 @@ from ..core.paths import WorkspacePaths
 from ..intake.council import CouncilFile
 from ..intake.read import check_file
 from ..intake.receive import file_extension
-from ..intake.validate import Submission
+from ..intake.validate import Submission, in_order_received
 from ..register import (
     Register,
     archive_path,
@@ -408,7 +408,7 @@ def _feedback_builders(
 def latest_per_unit(submissions: list[Submission]) -> list[Submission]:
     """Each unit's most recently received file: earlier ones are history, not something to send back."""
     latest: dict[str, Submission] = {}
-    for sub in sorted(submissions, key=lambda s: (s.source.received_at, s.source.name)):
+    for sub in in_order_received(submissions):
         if sub.unit_code:
             latest[sub.unit_code] = sub
     return [s for s in submissions if s.unit_code and latest[s.unit_code] is s]

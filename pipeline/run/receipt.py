@@ -51,7 +51,7 @@ def ingest(run: YearRun, found_new: Callable[[Path, str], None] | None = None) -
     unreadable = []
     hashes = KnownHashes(run.root)
     with WriteBatch() as batch:
-        for path in discover(inbox):
+        for path in by_arrival(discover(inbox)):
             name = path.relative_to(inbox).as_posix()
             if is_mail_file(path):  # a saved message: its spreadsheets are the received files
                 unreadable += _ingest_mail(run, path, name)
@@ -63,6 +63,21 @@ def ingest(run: YearRun, found_new: Callable[[Path, str], None] | None = None) -
                 found_new(path, name)
     hashes.save()
     return unreadable
+
+
+def by_arrival(paths: list[Path]) -> list[Path]:
+    """Files in the order they arrived, to the precision the file system keeps modification times
+    (nanoseconds on ext4 and NTFS), then by name: new files are recorded in this order, which
+    orders the ledger within the register's second (:meth:`~pipeline.register.store.Register.files`).
+    A file that cannot be looked at keeps its place at the start; ingest reports it."""
+    return sorted(paths, key=lambda path: (_modified_ns(path), path.as_posix()))
+
+
+def _modified_ns(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 def _ingest_file(run: YearRun, path: Path, name: str, hashes: KnownHashes, batch: WriteBatch) -> bool | None:

@@ -23,7 +23,7 @@ from ..config import COUNTS_AS_LATE, WORKING_DAYS, Config, Unit, YearCalendar
 from ..core.findings import Finding, finding
 from ..core.layout import ITEM_SHEETS
 from ..core.textnorm import fold
-from ..intake.validate import Submission
+from ..intake.validate import Submission, in_order_received
 
 ON_TIME = "on-time"
 LATE = "late"
@@ -115,15 +115,12 @@ def consolidate(submissions: list[Submission], config: Config, year: int) -> Con
 
 
 def _accepted_by_unit(submissions: list[Submission]) -> dict[str, list[Submission]]:
-    """The accepted submissions of each unit, oldest first (by received time, then file name)."""
+    """The accepted submissions of each unit, oldest first (:func:`~pipeline.intake.validate.in_order_received`)."""
     by_unit: dict[str, list[Submission]] = {}
     for sub in submissions:
         if sub.accepted and sub.unit_code:
             by_unit.setdefault(sub.unit_code, []).append(sub)
-    return {
-        code: sorted(subs, key=lambda s: (s.source.received_at, s.source.name))
-        for code, subs in sorted(by_unit.items())
-    }
+    return {code: in_order_received(subs) for code, subs in sorted(by_unit.items())}
 
 
 def _duplicates(by_unit: Mapping[str, list[Submission]]) -> list[Finding]:

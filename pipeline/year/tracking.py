@@ -20,7 +20,7 @@ from ..core.findings import Finding, finding
 from ..core.layout import ITEM_SHEETS
 from ..core.lifecycle import allowed, apply
 from ..core.textnorm import fold
-from ..intake.validate import Submission
+from ..intake.validate import Submission, in_order_received
 from ..register import EventRow, ItemRow, Register, YearChanges, YearRow, YearSnapshot, values_digest, values_json
 from .consolidate import Consolidation, Item
 
@@ -240,7 +240,7 @@ def resubmission_changes(submissions: Sequence[Submission]) -> list[Change]:
             by_unit.setdefault(sub.unit_code, []).append(sub)
     changes = []
     for unit, subs in sorted(by_unit.items()):
-        ordered = sorted(subs, key=lambda s: (s.source.received_at, s.source.name))
+        ordered = in_order_received(subs)
         if len(ordered) >= 2:
             changes.append(_change(unit, ordered[-2], ordered[-1]))
     return changes

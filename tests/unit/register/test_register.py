@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -429,3 +430,31 @@ def test_two_files_of_one_unit_received_within_one_second_keep_the_order_they_we
         register.record_file("a" * 64, 12, "ca.xlsx", ".xlsx", 2026, moment - dt.timedelta(seconds=1))
     with open_register(tmp_path, NOW, write=False) as register:
         assert [e.sha256 for e in register.files(2026)] == ["a" * 64, first, resubmitted]
+
+
+def test_of_two_files_dropped_within_one_second_the_one_that_arrived_later_counts_and_a_rebuild_agrees(
+    ward: tuple[Path, Config],
+) -> None:
+    """Both files arrive before one run, 0.5 s apart in one second, and their names sort the other
+    way: the file system's modification times decide which is the resubmission, and a rebuild from
+    the archive keeps that order."""
+    root, config = ward
+    second = dt.datetime(2026, 11, 24, 9, 0, 0).timestamp()
+    for name, model, offset in [("kp01-z.xlsx", "Camera an ninh", 0.1), ("kp01-a.xlsx", "Đèn đường tự quản", 0.6)]:
+        path = root / "inbox" / name
+        path.write_bytes(filled_template(config, "KP-BD01", _answers(config, [_model(config, model)])))
+        os.utime(path, ns=(int((second + offset) * 1e9),) * 2)
+    (root / "inbox" / "kp01.xlsx").unlink()  # the fixture's first file of the unit: not part of this
+
+    def models_of_kp01() -> list[str]:
+        result = _run(root, config)
+        return [m.values["name"] for m in result.consolidation.models if m.unit.code == "KP-BD01"]
+
+    assert models_of_kp01() == ["Đèn đường tự quản"]
+    with open_register(root, NOW, write=False) as register:
+        assert [e.first_name for e in register.files(2026) if e.first_name.startswith("kp01-")] == [
+            "kp01-z.xlsx",
+            "kp01-a.xlsx",
+        ]
+    rebuild(root, config)
+    assert models_of_kp01() == ["Đèn đường tự quản"]
