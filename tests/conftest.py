@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -77,3 +78,33 @@ def whole_suite(config: pytest.Config) -> bool:
         and not config.option.keyword
         and not config.getoption("lf", False)
     )
+
+
+# --------------------------------------------------------------------------- skips in CI
+
+REQUIRE_ALL = "DVK_CI"  # .ci/run sets it to 1: there every selected test must run
+OPTIONAL_IN_CI = "optional_in_ci"
+UNSEEN_SKIPS: list[tuple[str, str]] = []  # (test id, why it skipped) of the tests CI must run
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """In CI, note each skip of a test not marked ``optional_in_ci``: a green run must not hide a
+    test that did not run because a tool it needs (LibreOffice, poppler) was missing."""
+    report = yield
+    if report.skipped and os.environ.get(REQUIRE_ALL) == "1" and not item.get_closest_marker(OPTIONAL_IN_CI):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        UNSEEN_SKIPS.append((item.nodeid, reason))
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if UNSEEN_SKIPS:
+        terminalreporter.section("tests CI must run that skipped", red=True)
+        for nodeid, reason in UNSEEN_SKIPS:
+            terminalreporter.line(f"{nodeid}: {reason}")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if UNSEEN_SKIPS and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -133,6 +133,11 @@ def test_foreign_files_are_not_workbooks(
     assert not submission.accepted
 
 
+# The corpus of foreign workbooks lies beside the repository (../shared/corpus), not in it: a
+# machine without it (CI's clean clone may be one) skips these tests.
+FROM_THE_CORPUS = pytest.mark.optional_in_ci(reason="the corpus of foreign workbooks is not in the repository")
+
+
 def _corpus_file(name: str) -> Callable[[], bytes]:
     def read() -> bytes:
         return (_corpus() / name).read_bytes()
@@ -145,9 +150,9 @@ ENCRYPTED = [
         lambda: OLE2_MAGIC + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(1024),
         id="ole2-with-encrypted-package",
     ),
-    pytest.param(_corpus_file("pass_protected.xlsx"), id="corpus-xlsx"),
-    pytest.param(_corpus_file("pass_protected.xlsb"), id="corpus-xlsb"),
-    pytest.param(_corpus_file("pass_protected.ods"), id="corpus-ods"),
+    pytest.param(_corpus_file("pass_protected.xlsx"), id="corpus-xlsx", marks=FROM_THE_CORPUS),
+    pytest.param(_corpus_file("pass_protected.xlsb"), id="corpus-xlsb", marks=FROM_THE_CORPUS),
+    pytest.param(_corpus_file("pass_protected.ods"), id="corpus-ods", marks=FROM_THE_CORPUS),
 ]
 
 
@@ -310,18 +315,18 @@ from pipeline.intake.validate import validate
 
 config = load_config(Path(sys.argv[1]))
 for name in sys.argv[4:]:
-    start = time.perf_counter()
+    start = time.process_time()  # the reader's work, not how busy the machine is
     submission = validate(receive(Path(sys.argv[2]) / name, name), config, 2026)
     print(json.dumps({
         "name": name,
-        "seconds": time.perf_counter() - start,
+        "seconds": time.process_time() - start,
         "codes": [f.code for f in submission.findings],
         "accepted": submission.accepted,
     }), flush=True)
 """
 CORPUS_TIMEOUT = 120
 CORPUS_MEMORY = 4 * 1024 * MB  # address-space cap of the child
-PER_FILE_SECONDS = 5
+PER_FILE_SECONDS = 5  # of CPU time: a reader that loops, not a slow machine
 PEAK_RSS_KB = 1024 * 1024  # 1 GB
 
 
@@ -336,6 +341,7 @@ def _hashes(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
+@FROM_THE_CORPUS
 def test_corpus_of_foreign_workbooks_is_refused_safely() -> None:
     corpus = _corpus()
     names = sorted(p.name for p in corpus.iterdir() if p.is_file() and p.name not in CORPUS_SKIP)
