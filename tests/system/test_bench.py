@@ -127,26 +127,59 @@ def test_results_are_saved_with_their_verdicts(tmp_path: Path) -> None:
     assert verdicts["cold 1,000 / expat floor"] is False and verdicts["dvk --help, seconds"] is True
 
 
-@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="needs /proc")
-def test_the_tree_peak_counts_a_child_and_its_own_children_together() -> None:
-    import sys
-
-    from pipeline.tools.bench import run_child
-
-    # The child and its forked grandchild each hold 150 MB at the same time, then both end.
-    script = """
-import os, time
+HOLDS_150_MB = """
+import os, sys
 block = bytearray(150 * 2**20)
 block[:: 4096] = b"x" * len(block[:: 4096])
+ready, told = os.pipe()
 pid = os.fork()
 if pid == 0:
     mine = bytearray(150 * 2**20)
     mine[:: 4096] = b"y" * len(mine[:: 4096])
-    time.sleep(0.6)
+    os.write(told, b"+")
+    if "--hold" in sys.argv:  # both hold their blocks until stdin is closed
+        sys.stdin.read()
     os._exit(0)
-time.sleep(0.6)
+os.read(ready, 1)
+print("both hold 150 MB", flush=True)
+if "--hold" in sys.argv:
+    sys.stdin.read()
 os.waitpid(pid, 0)
 """
-    measure = run_child([sys.executable, "-c", script])
-    assert 150 <= measure.peak_mb < 400  # the largest single process: the grandchild (its own + shared)
-    assert measure.tree_mb >= 440  # the two together, the shared block counted in both
+needs_proc = pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="needs /proc")
+
+
+@needs_proc
+def test_the_largest_process_peak_is_the_grandchild_with_what_it_shares() -> None:
+    import sys
+
+    from pipeline.tools.bench import run_child
+
+    # Without --hold both processes end at once: the peak is the kernel's ru_maxrss (no sampling,
+    # so no window to miss).
+    measure = run_child([sys.executable, "-c", HOLDS_150_MB])
+    assert 150 <= measure.peak_mb < 400  # the grandchild: its own block and the one it shares
+
+
+@needs_proc
+def test_the_tree_peak_counts_a_child_and_its_own_children_together() -> None:
+    """By events, not a timed window: the processes hold their memory until the sampler has seen
+    the sum (or a minute has passed, which fails)."""
+    import subprocess
+    import sys
+    import time
+
+    from pipeline.tools.bench import TreeSampler
+
+    command = [sys.executable, "-c", HOLDS_150_MB, "--hold"]
+    child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert child.stdin is not None and child.stdout is not None
+    with TreeSampler(child.pid) as tree:
+        assert child.stdout.readline() == b"both hold 150 MB\n"
+        deadline = time.monotonic() + 60
+        while tree.peak_mb < 440 and time.monotonic() < deadline:
+            time.sleep(tree.interval)
+        child.stdin.close()
+        child.wait(60)
+    child.stdout.close()
+    assert tree.peak_mb >= 440  # the two together, the shared block counted in both

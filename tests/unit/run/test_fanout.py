@@ -21,6 +21,12 @@ forking = pytest.mark.skipif(
 )
 
 
+# The bounds below tell "killed or given up on" from "waited for" with a wide margin (tens of
+# seconds), so that a loaded 2-core machine cannot fail them; a regression still fails, slowly.
+SLOW_CHILD_SECONDS = 120
+HUNG_CHILD_SECONDS = 600
+
+
 def _pid_maker() -> bytes:
     return str(os.getpid()).encode()
 
@@ -93,7 +99,7 @@ def test_a_child_that_hangs_is_killed_and_its_part_built_here(monkeypatch: pytes
 
     def hangs_in_the_child() -> bytes:
         if os.getpid() != here:
-            time.sleep(600)  # as if deadlocked
+            time.sleep(HUNG_CHILD_SECONDS)  # as if deadlocked
         return b"built here"
 
     monkeypatch.setattr(fanout, "CHILD_WAIT_MIN", 1.0)
@@ -101,7 +107,7 @@ def test_a_child_that_hangs_is_killed_and_its_part_built_here(monkeypatch: pytes
     started = time.monotonic()
     built = fanout.build_all({"a": lambda: b"a", "b": hangs_in_the_child}, aside={"b"})
     assert built == {"a": b"a", "b": b"built here"}
-    assert time.monotonic() - started < 30  # the child was given up on after about a second
+    assert time.monotonic() - started < HUNG_CHILD_SECONDS / 20  # given up on after about a second, not 600
     assert _children() <= before  # killed and reaped
 
 
@@ -111,14 +117,14 @@ def test_a_maker_that_fails_here_stops_the_build_and_leaves_no_child() -> None:
         raise Broken("ở đây")
 
     def slow() -> bytes:
-        time.sleep(30)
+        time.sleep(SLOW_CHILD_SECONDS)
         return b"late"
 
     before = _children()
     started = time.monotonic()
     with pytest.raises(Broken):
         fanout.build_all({"fails": fails, "slow": slow}, aside={"slow"})
-    assert time.monotonic() - started < 10  # the child was killed, not waited for
+    assert time.monotonic() - started < SLOW_CHILD_SECONDS / 2  # the child was killed, not waited for
     assert _children() <= before  # and reaped: not even a zombie is left
 
 
@@ -172,7 +178,7 @@ def test_a_killed_parent_takes_its_child_with_it(tmp_path: Path) -> None:
         parent.send_signal(signal.SIGKILL)
         parent.wait()
     pid = int(child_pid.read_text())
-    assert not outlived([pid], 5), "the child outlived its killed parent"
+    assert not outlived([pid], 60), "the child outlived its killed parent"  # returns once it is gone
 
 
 def _meminfo(tmp_path: Path, available_kb: int, resident_pages: int) -> tuple[str, str]:
