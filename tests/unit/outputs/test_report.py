@@ -258,7 +258,7 @@ def test_province_appendix_lists_every_model(reports: dict[str, Any], stats: Sta
     assert len(models) == 1 + len(stats.table("model_list").rows)
     assert models[1][1] == "Tuyến đường hoa nông thôn mới"
     units = _grid(_table_after(doc, "Tình hình gửi báo cáo của các đơn vị"))
-    assert units[-1] == ["Tổng cộng", "7", "3", "2", "1", "1", "0"]
+    assert units[-1] == ["Tổng cộng", "8", "3", "2", "1", "1", "1"]  # the exempt unit listed, not asked
 
 
 # --------------------------------------------------------------------------- standing committee
