@@ -47,7 +47,7 @@ from pipeline.outputs.xlsx.template import template_bytes
 from pipeline.run.cycle import issue_templates
 from pipeline.tools.demo import fill_workbook, sample_answers
 from pipeline.tools.demo_rollup import SHARED_SCHEMA
-from pipeline.year.consolidate import LATE, MISSING, ON_TIME, REJECTED, Consolidation, Item, UnitStatus
+from pipeline.year.consolidate import EXEMPT, LATE, MISSING, ON_TIME, REJECTED, Consolidation, Item, UnitStatus
 from pipeline.year.stats import statistics
 
 REPO = Path(__file__).parents[2]
@@ -316,10 +316,11 @@ def item(config: Config, kind: str, unit: Unit, name: str, score: float, **value
 
 
 def report_consolidation(config: Config) -> Consolidation:
-    """The hand-made 2026 consolidation of the report tests: seven units (on time, late, rejected,
-    missing, below target), models, collective and individual exemplary items with proposals,
-    activities of three units."""
-    u = {code: unit_of(config, code) for code in ("KP-BD01", "KP-BD02", "MTTQ", "HLHPN", "TH-NK01", "DB-CA", "DTN")}
+    """The hand-made 2026 consolidation of the report tests: eight units (on time, late, rejected,
+    missing, below target, and one exempt, which is listed but not asked to report), models,
+    collective and individual exemplary items with proposals, activities of three units."""
+    codes = ("KP-BD01", "KP-BD02", "MTTQ", "HLHPN", "TH-NK01", "DB-CA", "DTN", "CQ-UBND")
+    u = {code: unit_of(config, code) for code in codes}
     units = (
         unit_status(u["KP-BD01"], ON_TIME, models=2, strengths="Chi ủy sâu sát,\n  Nhân dân đồng tình.", requests=""),
         unit_status(u["KP-BD02"], LATE, days_late=3, models=1, shortcomings="Kinh phí còn hạn chế."),
@@ -328,6 +329,7 @@ def report_consolidation(config: Config) -> Consolidation:
         unit_status(u["TH-NK01"], ON_TIME, models=0),
         unit_status(u["DB-CA"], REJECTED),
         unit_status(u["DTN"], MISSING),
+        dataclasses.replace(unit_status(u["CQ-UBND"], EXEMPT), reason="Đang kiện toàn tổ chức"),
     )
     items = {
         "models": _report_models(config, u),

@@ -1,16 +1,22 @@
 """Reading generated .docx files back as text, for the report tests (not a test module).
 
 ``table_grid`` undoes the two-row header of grouped columns (``"Kinh tế: Mới"``), so that a table
-reads back as the statistics table it was written from. ``document_text`` is the golden-text
+reads back as the statistics table it was written from; ``data_tables`` gives every data table
+with the caption above it, ``figure_paragraphs`` every body paragraph that states a figure (what
+the recount of ``tests.support.recount`` must give). ``document_text`` is the golden-text
 form of a document: every paragraph of the body in order, a layout table (document header,
 signature) cell by cell, a data table row by row with its cells separated by `` | ``.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from docx.oxml.ns import qn
+
+# What a body paragraph holds besides figures: a year, or a reference to the appendix's tables.
+_NOT_FIGURES = re.compile(r"năm \d{4}|Biểu \d+(, \d+)*")
 
 
 def header_row_count(table: Any) -> int:
@@ -39,6 +45,26 @@ def is_layout_table(table: Any) -> bool:
     borders = table._tbl.tblPr.find(qn("w:tblBorders"))
     top = borders.find(qn("w:top")) if borders is not None else None
     return top is not None and top.get(qn("w:val")) == "nil"
+
+
+def data_tables(doc: Any, year: int) -> list[tuple[str, list[list[str]]]]:
+    """Every data table of ``doc`` with the caption above it (``Biểu n. `` and `` năm <year>`` cut)."""
+    found, caption = [], ""
+    for block in doc.iter_inner_content():
+        if not hasattr(block, "rows"):
+            caption = block.text
+        elif not is_layout_table(block):
+            title = caption.split(". ", 1)[1] if caption.startswith("Biểu ") else caption
+            found.append((title.removesuffix(f" năm {year}"), table_grid(block)))
+    return found
+
+
+def figure_paragraphs(doc: Any) -> list[str]:
+    """The body paragraphs (style "Normal", not headings or captions) that hold a digit once their
+    years and references to the appendix's tables are set aside: those that state a figure."""
+    return [
+        p.text for p in doc.paragraphs if p.style.name == "Normal" and re.search(r"\d", _NOT_FIGURES.sub("", p.text))
+    ]
 
 
 def document_text(doc: Any) -> str:

@@ -1,8 +1,8 @@
 """Golden-text tests of both reports: the whole text of each .docx of a fixed scenario.
 
-The scenario is the hand-made consolidation of ``builder.report_consolidation`` (seven units: on
-time, late, rejected, missing, below target; models, collective and individual exemplary items
-with proposals), compared with a smaller previous year (``builder.previous_figures``) and with
+The scenario is the hand-made consolidation of ``builder.report_consolidation`` (eight units: on
+time, late, rejected, missing, below target, exempt; models, collective and individual exemplary
+items with proposals), compared with a smaller previous year (``builder.previous_figures``) and with
 council decisions recorded (``builder.GOLDEN_DECISIONS``), so that every part of both reports is
 written. Each report is saved, reopened and turned into text by
 :func:`docxtext.document_text` (paragraphs in order, layout tables cell by cell, data tables row

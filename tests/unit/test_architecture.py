@@ -1,5 +1,5 @@
 """The package's layout holds: stages import only to their left, no cycles, no private names across
-stages, no module too long to read.
+stages, no module too long to read; and the report tests' recount takes nothing from the stages.
 
 Every import is read with ``ast``, function-level imports included (they are imports too, only
 later). The order of the stages is the one the README's developer part shows.
@@ -153,3 +153,13 @@ def test_relative_imports_are_resolved_as_python_does() -> None:
     assert any(i.module == "intake.council" and i.name == "COLUMNS" for i in writer)
     cli = list(imports_of("cli.cycle_commands", PACKAGE / "cli" / "cycle_commands.py", modules))
     assert any(i.module == "run.cycle" and i.name == "run_consolidation" for i in cli)  # inside a command
+
+
+def test_the_reports_recount_takes_nothing_from_the_code_it_checks() -> None:
+    """``tests/support/recount.py``, the report tests' oracle, imports only the configuration from the
+    package: a figure it took from the statistics (or the report writer) would agree with their bugs."""
+    recount = PACKAGE.parent / "tests" / "support" / "recount.py"
+    tree = ast.parse(recount.read_text(encoding="utf-8"))
+    modules = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    modules |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert {m for m in modules if m.split(".")[0] == "pipeline"} == {"pipeline.config"}

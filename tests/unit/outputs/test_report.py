@@ -1,5 +1,10 @@
 """Report stage: both Word reports built from the hand-made consolidation (``builder.report_consolidation``),
-saved, reopened and read."""
+saved, reopened and read.
+
+Every table and every figure of the prose is checked against an independent recount of the
+consolidation's records (``tests.support.recount``), never against ``pipeline.year.stats``, which
+computes them: a bug in the statistics must fail these tests. The statistics are only the reports'
+input here."""
 
 from __future__ import annotations
 
@@ -16,14 +21,12 @@ import pytest
 from docx.oxml.ns import qn
 
 from pipeline.config import Config
-from pipeline.core.vnformat import number
-from pipeline.outputs.docx.appendices import APPENDIX_TABLES
 from pipeline.outputs.docx.report import build_report, report_bytes, report_file_name
 from pipeline.year.consolidate import MISSING, ON_TIME, Consolidation
-from pipeline.year.stat_table import Cell
 from pipeline.year.stats import Statistics, statistics
 from tests.support.builder import item, report_consolidation, unit_of, unit_status
-from tests.support.docxtext import table_grid
+from tests.support.docxtext import data_tables, figure_paragraphs, table_grid
+from tests.support.recount import Entry, Recount, Standing
 
 YEAR = 2026
 DATE = dt.date(2026, 12, 5)
@@ -41,7 +44,19 @@ def data(config: Config) -> Consolidation:
 
 @pytest.fixture(scope="module")
 def stats(data: Consolidation, config: Config) -> Statistics:
+    """The reports' input, never their expected values (those are the ``recount``'s)."""
     return statistics(data, config)
+
+
+@pytest.fixture(scope="module")
+def recount(data: Consolidation, config: Config) -> Recount:
+    """The consolidation's figures counted again from its raw records: each unit's status, file,
+    lateness and activities, each item's values and total score."""
+    units = [
+        Standing(u.unit.code, u.status, u.file, u.days_late, data.activities.get(u.unit.code, {})) for u in data.units
+    ]
+    items = [Entry(kind, i.unit.code, i.values, i.total_score) for kind, rows in data.items.items() for i in rows]
+    return Recount(config, data.year, units, items)
 
 
 @pytest.fixture(scope="module")
@@ -78,10 +93,6 @@ def _table_after(doc: Any, caption: str) -> Any:
 
 def _grid(table: Any) -> list[list[str]]:
     return table_grid(table)
-
-
-def _expected(value: Cell) -> str:
-    return value if isinstance(value, str) else number(value)
 
 
 def _all_parts(doc: Any) -> Iterator[Any]:
@@ -156,9 +167,7 @@ def test_leadership_sentence_has_the_unit_figures(reports: dict[str, Any], kind:
     assert "Có 1 đơn vị chưa xây dựng đủ số mô hình tối thiểu" in body
 
 
-def test_registration_sentence_uses_the_figures(reports: dict[str, Any], stats: Statistics) -> None:
-    figures = stats.figures
-    assert (figures["models_total"], figures["models_new"], figures["exemplars_total"]) == (6, 3, 3)
+def test_registration_sentence_uses_the_figures(reports: dict[str, Any]) -> None:
     assert (
         "đăng ký, xây dựng 6 mô hình “Dân vận khéo” (3 mô hình mới đăng ký, 3 mô hình tiếp tục thực hiện) "
         "và 3 điển hình (1 điển hình tập thể, 2 điển hình cá nhân)." in _body(reports["province"])
@@ -191,26 +200,43 @@ def test_activities_sentence(reports: dict[str, Any]) -> None:
     assert "đã giải quyết 21 vụ việc." in body
 
 
-@pytest.mark.parametrize("key", ["by_field", "by_origin", "units", "classification", "activities"])
-def test_province_tables_equal_the_statistics(reports: dict[str, Any], stats: Statistics, key: str) -> None:
-    expected = stats.table(key)
-    table = _table_after(reports["province"], expected.title)
-    rows = [expected.columns, *expected.rows, *([expected.total] if expected.total else [])]
-    assert _grid(table) == [[_expected(v) for v in row] for row in rows]
+# The data tables of each report, in order, by the recount's keys: the province report's body, then
+# its appendix (Biểu 1-8); the standing report's body.
+PROVINCE_BODY = ("units", "by_field", "by_origin", "classification", "activities")
+APPENDIX = (
+    "units_by_field",
+    "by_group",
+    "exemplars",
+    "evaluation",
+    "rewards",
+    "resources",
+    "outstanding",
+    "model_list",
+)
+TABLES = {"province": (*PROVINCE_BODY, *APPENDIX), "standing": ("by_field", "classification", "proposed_items")}
 
 
-@pytest.mark.parametrize("number_, key", list(enumerate(APPENDIX_TABLES, start=1)))
-def test_appendix_tables_equal_the_statistics(
-    reports: dict[str, Any], stats: Statistics, number_: int, key: str
-) -> None:
-    expected = stats.table(key)
-    table = _table_after(reports["province"], f"Biểu {number_}. {expected.title} năm {YEAR}")
-    rows = [expected.columns, *expected.rows, *([expected.total] if expected.total else [])]
-    assert _grid(table) == [[_expected(v) for v in row] for row in rows]
+@pytest.mark.parametrize("kind", ["province", "standing"])
+def test_every_table_equals_the_recount(reports: dict[str, Any], recount: Recount, kind: str) -> None:
+    expected = recount.tables()
+    tables = data_tables(reports[kind], YEAR)
+    assert [title for title, _ in tables] == [expected[key].title for key in TABLES[kind]]
+    for (title, grid), key in zip(tables, TABLES[kind], strict=True):
+        assert grid == expected[key].text(), title
 
 
-def test_table_header_repeats_and_total_is_bold(reports: dict[str, Any], stats: Statistics) -> None:
-    table = _table_after(reports["province"], stats.table("by_field").title)
+@pytest.mark.parametrize("kind", ["province", "standing"])
+def test_every_figure_in_the_prose_equals_the_recount(reports: dict[str, Any], recount: Recount, kind: str) -> None:
+    """Each paragraph that states a figure is the recount's, in order, and no other paragraph states one."""
+    expected = recount.paragraphs(kind)
+    # Units, models below target, registration, 3 breakdowns, 5 best models, resources, 2 proposal
+    # sentences, activities; the standing report adds 4 lists of units and the proposals' count.
+    assert len(expected) == {"province": 15, "standing": 20}[kind]
+    assert figure_paragraphs(reports[kind]) == expected
+
+
+def test_table_header_repeats_and_total_is_bold(reports: dict[str, Any]) -> None:
+    table = _table_after(reports["province"], "Mô hình, điển hình theo lĩnh vực")
     first, last = table.rows[0], table.rows[-1]
     assert first._tr.trPr.find(qn("w:tblHeader")) is not None
     assert all(run.bold for cell in first.cells for run in cell.paragraphs[0].runs)
@@ -234,7 +260,7 @@ def test_placeholders_for_the_parts_people_write(reports: dict[str, Any]) -> Non
     assert PLACEHOLDER not in texts[: texts.index("III. ĐÁNH GIÁ CHUNG")]
 
 
-def test_province_appendix_lists_every_model(reports: dict[str, Any], stats: Statistics) -> None:
+def test_province_appendix_lists_every_model(reports: dict[str, Any], data: Consolidation) -> None:
     doc = reports["province"]
     texts = _texts(doc)
     appendix = texts.index("PHỤ LỤC")
@@ -255,10 +281,10 @@ def test_province_appendix_lists_every_model(reports: dict[str, Any], stats: Sta
         "Biểu 8. Danh sách mô hình “Dân vận khéo” năm 2026",
     ]
     models = _grid(_table_after(doc, captions[-1]))
-    assert len(models) == 1 + len(stats.table("model_list").rows)
+    assert len(models) == 1 + len(data.models) == 7
     assert models[1][1] == "Tuyến đường hoa nông thôn mới"
     units = _grid(_table_after(doc, "Tình hình gửi báo cáo của các đơn vị"))
-    assert units[-1] == ["Tổng cộng", "7", "3", "2", "1", "1", "0"]
+    assert units[-1] == ["Tổng cộng", "8", "3", "2", "1", "1", "1"]  # the exempt unit listed, not asked
 
 
 # --------------------------------------------------------------------------- standing committee
@@ -550,11 +576,10 @@ def test_body_paragraphs_are_justified_with_a_first_line_indent(reports: dict[st
     assert len(headings) == 5 and all(p.style.font.bold for p in headings)
 
 
-def test_grouped_columns_have_a_two_row_header_repeated_on_every_page(
-    reports: dict[str, Any], stats: Statistics
-) -> None:
+def test_grouped_columns_have_a_two_row_header_repeated_on_every_page(reports: dict[str, Any]) -> None:
     doc = reports["province"]
-    table = _table_after(doc, f"Biểu 1. {stats.table('units_by_field').title} năm {YEAR}")
+    caption = "Biểu 1. Mô hình của các đơn vị theo lĩnh vực (mới đăng ký, tiếp tục thực hiện) năm 2026"
+    table = _table_after(doc, caption)
     first, second = table.rows[0]._tr, table.rows[1]._tr
     assert first.trPr.find(qn("w:tblHeader")) is not None and second.trPr.find(qn("w:tblHeader")) is not None
     assert table.rows[2]._tr.trPr.find(qn("w:tblHeader")) is None
