@@ -17,7 +17,7 @@ from tests.support import builder
 @pytest.fixture(scope="session")
 def config() -> Config:
     """The configuration in ``<repo>/config``, loaded once."""
-    return load_config(builder.REPO)
+    return builder.named_signers(load_config(builder.REPO))
 
 
 @pytest.fixture(scope="session")

@@ -159,7 +159,7 @@ def demo(ws: Workspace, year: int, workspace: Path) -> None:
     # keeps two demos started from it apart.
     with ws.writing("demo") as config:
         demo_config = build_demo(config, year, workspace)
-        result = run_consolidation(workspace, demo_config, year, demo_config.year(year).upward_deadline)
+        result = run_consolidation(workspace, demo_config, year, None)  # the date is the clerk's to write
     click.echo(render_summary(result))
     click.echo(f"\nDữ liệu chạy thử: {workspace}/inbox (tệp đơn vị gửi), {workspace}/outbox/{year} (kết quả).")
 

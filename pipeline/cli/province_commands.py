@@ -77,7 +77,7 @@ def demo_rollup(ws: Workspace, year: int, workspace: Path, ward_demo: Path | Non
     from ..tools.demo_rollup import build_rollup_demo
 
     def consolidate_ward(root: Path, config: Config) -> None:
-        result = run_consolidation(root, config, year, config.year(year).upward_deadline)
+        result = run_consolidation(root, config, year, None)
         click.echo(
             f"Phường, xã {config.organization.ward_name}: {len(result.outputs)} tệp kết quả trong {root}/outbox/{year}"
         )
@@ -86,7 +86,7 @@ def demo_rollup(ws: Workspace, year: int, workspace: Path, ward_demo: Path | Non
         built = build_rollup_demo(config, year, workspace, consolidate_ward, ward_demo=ward_demo)
         deadline = built.province_config.year(year).upward_deadline
         result = run_consolidation(
-            built.province_root, built.province_config, year, deadline, now=dt.datetime.combine(deadline, dt.time(17))
+            built.province_root, built.province_config, year, None, now=dt.datetime.combine(deadline, dt.time(17))
         )
     click.echo(render_summary(result))
     click.echo(

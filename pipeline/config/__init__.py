@@ -34,7 +34,7 @@ from .load import Config, load_config, load_mail_settings
 from .mail import MAIL_KINDS, MailServer, MailSettings, MailTemplate
 from .narrative import Narrative
 from .node import ConfigError, Node, load_yaml
-from .organization import ChartFormat, DocumentFormat, Organization, ReportSpec
+from .organization import ChartFormat, DocumentFormat, Issuer, Organization, ReportSpec, Signature
 from .template import DATE_MAX, DATE_MIN, FIELD_TYPES, Field, Sheet
 from .units import Unit
 
@@ -60,6 +60,7 @@ __all__ = [
     "DocumentFormat",
     "Exemption",
     "Field",
+    "Issuer",
     "MailServer",
     "MailSettings",
     "MailTemplate",
@@ -69,6 +70,7 @@ __all__ = [
     "ReportSpec",
     "Rule",
     "Sheet",
+    "Signature",
     "Unit",
     "YearCalendar",
     "load_config",

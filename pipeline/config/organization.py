@@ -1,9 +1,11 @@
 """config/organization.yaml: who issues the reports, how they are signed and laid out -> :class:`Organization`.
 
-Contract: every required heading, the signature, the "province" and "standing" reports and the
-page format are there; the charts fit between the A4 margins; ``level`` is "ward" or "province".
-:func:`parse_organization` raises :class:`~pipeline.config.node.ConfigError` (file and key path)
-on the first fault.
+Contract: every required heading, the "province" and "standing" reports (each with the body that
+issues it and its signer) and the page format are there; "T/M" (on behalf of) names a collective
+body (Hướng dẫn 36-HD/VPTW: never a board or a person); the charts fit between the A4 margins;
+``level`` is "ward" or "province". :func:`parse_organization` raises
+:class:`~pipeline.config.node.ConfigError` (file and key path) on the first fault. A signer's name
+may be left empty until the reports are built: :meth:`Organization.require_signers` then raises.
 """
 
 from __future__ import annotations
@@ -11,11 +13,40 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .node import Node
+from .node import ConfigError, Node
 
 A4_WIDTH_MM = 210.0  # the reports' page width (organization.yaml gives the margins)
 WARD, PROVINCE = "ward", "province"
 LEVELS = (WARD, PROVINCE)
+
+
+# "T/M" (thay mặt) is written only for these collective bodies.
+COLLECTIVE_BODIES = ("BAN THƯỜNG VỤ", "BAN CHẤP HÀNH", "THƯỜNG TRỰC", "ĐẢNG ỦY", "ĐẢNG ĐOÀN", "BAN CÁN SỰ")
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """The left column of a report's header and the voice of its opening and closing: the upper
+    body (regular caps), the issuing body (bold caps), the symbol after the number, the number
+    itself (usually blank: the clerk writes it) and who speaks ("Ban Thường vụ Đảng ủy phường")."""
+
+    upper: str
+    body: str
+    symbol: str
+    number: str
+    speaker: str
+
+
+@dataclass(frozen=True)
+class Signature:
+    """``on_behalf``: "T/M BAN THƯỜNG VỤ" or "K/T TRƯỞNG BAN" or empty (the head of a board signs
+    in their own title); ``position`` and ``name`` under it. ``missing`` is the error to raise
+    when the reports are built while the name is still empty."""
+
+    on_behalf: str
+    position: str
+    name: str
+    missing: ConfigError | None = None
 
 
 @dataclass(frozen=True)
@@ -25,13 +56,9 @@ class ReportSpec:
     addressee: str
     subject: str
     recipients: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Signature:
-    on_behalf: str
-    position: str
-    name: str
+    issuer: Issuer
+    signature: Signature
+    closing: str  # the paragraph before "Nơi nhận", with {year}
 
 
 @dataclass(frozen=True)
@@ -51,15 +78,10 @@ class ChartFormat:
 
 @dataclass(frozen=True)
 class Organization:
-    upper_body: str
-    issuing_body: str
     party_name: str
     ward_name: str
     place: str
     collecting_board: str
-    document_symbol: str
-    document_number: str
-    signature: Signature
     reports: Mapping[str, ReportSpec]
     document: DocumentFormat
     charts: ChartFormat = ChartFormat()
@@ -77,24 +99,18 @@ class Organization:
     def is_province(self) -> bool:
         return self.level == PROVINCE
 
+    def require_signers(self) -> None:
+        """Raise the configuration error of the first report whose signer has no name yet."""
+        for spec in self.reports.values():
+            if spec.signature.missing is not None:
+                raise spec.signature.missing
+
 
 def parse_organization(root: Node) -> Organization:
     m = root.mapping(
-        (
-            "upper_body",
-            "issuing_body",
-            "party_name",
-            "ward_name",
-            "place",
-            "collecting_board",
-            "document_symbol",
-            "signature",
-            "reports",
-            "document",
-        ),
-        ("document_number", "charts", "level", "author"),
+        ("party_name", "ward_name", "place", "collecting_board", "reports", "document"),
+        ("charts", "level", "author"),
     )
-    sig = m["signature"].mapping(("on_behalf", "position", "name"))
     doc = m["document"].mapping(("font", "body_size", "margins_mm"))
     margins = doc["margins_mm"].mapping(("top", "bottom", "left", "right"))
     reports = {key: _report(key, spec) for key, spec in m["reports"].entries()}
@@ -102,16 +118,11 @@ def parse_organization(root: Node) -> Organization:
         if needed not in reports:
             raise m["reports"].fail(f"thiếu báo cáo “{needed}”")
     return Organization(
-        upper_body=m["upper_body"].text(),
-        issuing_body=m["issuing_body"].text(),
         party_name=m["party_name"].text(),
         ward_name=m["ward_name"].text(),
         author=m["author"].text() if "author" in m else "",
         place=m["place"].text(),
         collecting_board=m["collecting_board"].text(),
-        document_symbol=m["document_symbol"].text(),
-        document_number=m["document_number"].text(allow_empty=True) if "document_number" in m else "",
-        signature=Signature(sig["on_behalf"].text(), sig["position"].text(), sig["name"].text()),
         reports=reports,
         document=DocumentFormat(
             font=doc["font"].text(),
@@ -137,5 +148,34 @@ def _charts(node: Node, margins: Mapping[str, Node]) -> ChartFormat:
 
 
 def _report(key: str, node: Node) -> ReportSpec:
-    m = node.mapping(("file", "addressee", "subject", "recipients"))
-    return ReportSpec(key, m["file"].text(), m["addressee"].text(), m["subject"].text(), m["recipients"].texts())
+    m = node.mapping(("file", "addressee", "subject", "recipients", "issuer", "signature", "closing"))
+    return ReportSpec(
+        key,
+        m["file"].text(),
+        m["addressee"].text(),
+        m["subject"].text(),
+        m["recipients"].texts(),
+        _issuer(m["issuer"]),
+        _signature(m["signature"]),
+        m["closing"].text(),
+    )
+
+
+def _issuer(node: Node) -> Issuer:
+    m = node.mapping(("upper", "body", "symbol", "speaker"), ("number",))
+    number = m["number"].text(allow_empty=True) if "number" in m else ""
+    return Issuer(m["upper"].text(), m["body"].text(), m["symbol"].text(), number, m["speaker"].text())
+
+
+def _signature(node: Node) -> Signature:
+    m = node.mapping(("position", "name"), ("on_behalf",))
+    on_behalf = m["on_behalf"].text(allow_empty=True) if "on_behalf" in m else ""
+    behalf = " ".join(on_behalf.upper().split())
+    if behalf.startswith("T/M") and not behalf[3:].strip().startswith(COLLECTIVE_BODIES):
+        raise m["on_behalf"].fail(
+            "“T/M” chỉ dùng khi ký thay mặt một tập thể lãnh đạo (Ban Thường vụ, Ban Chấp hành, Thường trực, "
+            "Đảng ủy); trưởng ban ký thì để trống khóa này, cấp phó ký thay thì ghi “K/T TRƯỞNG BAN”"
+        )
+    name = m["name"].text(allow_empty=True)
+    missing = None if name else m["name"].fail("chưa có họ và tên người ký báo cáo; hãy ghi họ và tên rồi chạy lại")
+    return Signature(on_behalf, m["position"].text(), name, missing)

@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from ..config import Config, Unit, load_config
 from ..core import layout
 from ..core.errors import DvkError
@@ -70,6 +72,29 @@ class DemoError(DvkError):
     """The demo workspace cannot be (re)created safely."""
 
 
+# A made-up signer for the reports whose signer's name the ward's config leaves for the ward to
+# give (the real reports stop with a configuration error until it is given; the demo must run).
+DEMO_SIGNER = "Nguyễn Thị Thanh Hương"
+
+
+def name_unnamed_signers(config_folder: Path, name: str = DEMO_SIGNER) -> None:
+    """Give every report of ``config_folder/organization.yaml`` whose signer has no name ``name``."""
+
+    def fill(organization: dict[str, Any]) -> None:
+        for spec in organization["reports"].values():
+            if not spec["signature"].get("name"):
+                spec["signature"]["name"] = name
+
+    edit_yaml(config_folder / "organization.yaml", fill)
+
+
+def edit_yaml(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    """Rewrite a YAML file of a demo's config after ``change`` (its comments are not kept)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    atomic_write(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120).encode("utf-8"))
+
+
 def build_demo(
     config: Config, year: int, workspace: Path, seed: str = "", adapt: Callable[[Path], None] | None = None
 ) -> Config:
@@ -81,6 +106,7 @@ def build_demo(
 
     _reset(workspace)
     shutil.copytree(config.root / "config", workspace / "config", ignore=shutil.ignore_patterns("examples"))
+    name_unnamed_signers(workspace / "config")
     if adapt is not None:
         adapt(workspace)
     demo_config = load_config(workspace)

@@ -18,13 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..config import Config, load_config
 from ..core.ooxml import atomic_write
 from ..core.paths import KEY_FILE, SUMMARY_FILE, WorkspacePaths
 from ..core.upward import derive_key
-from .demo import MARKER, DemoError, _reset, _set_received, build_demo
+from .demo import MARKER, DemoError, _reset, _set_received, build_demo, edit_yaml, name_unnamed_signers
 
 PROVINCE_EXAMPLE = Path("config") / "examples" / "tinh-gia-lai"
 # The schema is the wards' own: a province reads their summaries by the same template and criteria.
@@ -97,6 +95,7 @@ def province_workspace(repo: Path, root: Path) -> Config:
     shutil.copytree(repo / PROVINCE_EXAMPLE, root / "config")
     for name in SHARED_SCHEMA:
         shutil.copyfile(repo / "config" / name, root / "config" / name)
+    name_unnamed_signers(root / "config")
     return load_config(root)
 
 
@@ -114,24 +113,24 @@ def _adapter(ward: DemoWard, province_secret: bytes) -> Callable[[Path], None]:
 
     def adapt(root: Path) -> None:
         folder = root / "config"
-        _edit_yaml(folder / "organization.yaml", lambda org: _rename(org, ward))
+        edit_yaml(folder / "organization.yaml", lambda org: _rename(org, ward))
         if ward.units_every > 1:
-            _edit_yaml(folder / "units.yaml", lambda units: _keep_units(units, ward))
+            edit_yaml(folder / "units.yaml", lambda units: _keep_units(units, ward))
         atomic_write(root / KEY_FILE, derive_key(province_secret, ward.code).file_text().encode("utf-8"))
 
     return adapt
 
 
 def _rename(org: dict[str, Any], ward: DemoWard) -> None:
-    org.update(issuing_body=ward.issuing_body, ward_name=ward.ward_name, place=ward.place)
+    """The demo ward's names in a copy of the ward's organization.yaml."""
+    old = org["ward_name"]
+    org.update(ward_name=ward.ward_name, place=ward.place)
+    reports = org["reports"]
+    reports["province"]["issuer"]["body"] = ward.issuing_body
+    reports["standing"]["issuer"]["upper"] = ward.issuing_body
+    for spec in reports.values():
+        spec["closing"] = spec["closing"].replace(old, ward.ward_name)
 
 
 def _keep_units(units: dict[str, Any], ward: DemoWard) -> None:
     units["units"] = units["units"][ward.units_offset :: ward.units_every]
-
-
-def _edit_yaml(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
-    atomic_write(path, text.encode("utf-8"))

@@ -45,7 +45,7 @@ from pipeline.core.layout import META_KIND_UNIT_TEMPLATE
 from pipeline.core.upward import KEY_FILE
 from pipeline.outputs.xlsx.template import template_bytes
 from pipeline.run.cycle import issue_templates
-from pipeline.tools.demo import fill_workbook, sample_answers
+from pipeline.tools.demo import DEMO_SIGNER, fill_workbook, name_unnamed_signers, sample_answers
 from pipeline.tools.demo_rollup import SHARED_SCHEMA
 from pipeline.year.consolidate import EXEMPT, LATE, MISSING, ON_TIME, REJECTED, Consolidation, Item, UnitStatus
 from pipeline.year.stats import statistics
@@ -66,9 +66,22 @@ PROTOTYPES = 4
 
 
 def copy_config(root: Path, source: Path = CONFIG) -> Path:
-    """``root`` with a copy of ``source`` (the repository's config) as its ``config/``."""
+    """``root`` with a copy of ``source`` (the repository's config) as its ``config/``, every
+    report's signer named as the demo names them (the ward's config leaves one name to the ward)."""
     shutil.copytree(source, root / "config")
+    name_unnamed_signers(root / "config")
     return root
+
+
+def named_signers(config: Config) -> Config:
+    """``config`` (loaded from the repository) with every report's signer named, as copy_config does."""
+    reports = {
+        key: dataclasses.replace(spec, signature=dataclasses.replace(spec.signature, name=DEMO_SIGNER, missing=None))
+        if spec.signature.missing
+        else spec
+        for key, spec in config.organization.reports.items()
+    }
+    return dataclasses.replace(config, organization=dataclasses.replace(config.organization, reports=reports))
 
 
 def new_workspace(root: Path, templates: int | None = None) -> Config:
@@ -273,6 +286,7 @@ def rollup_config(root: Path, source: Path) -> Path:
     shutil.copytree(source, root / "config", ignore=shutil.ignore_patterns("examples"))
     for name in SHARED_SCHEMA:
         shutil.copyfile(CONFIG / name, root / "config" / name)
+    name_unnamed_signers(root / "config")
     return root
 
 

@@ -23,7 +23,7 @@ import pytest
 from pipeline.config import Config
 from pipeline.outputs.docx.report import report_bytes, report_file_name
 from pipeline.year.stats import statistics
-from tests.support.builder import GOLDEN_DECISIONS, previous_figures, report_consolidation
+from tests.support.builder import DEMO_SIGNER, GOLDEN_DECISIONS, previous_figures, report_consolidation
 
 TOOLS = ("soffice", "pdfinfo", "pdftotext")
 pytestmark = pytest.mark.skipif(
@@ -35,7 +35,8 @@ CONVERT_TIMEOUT_S = 180
 PAGES = {"province": (5, 10), "standing": (3, 6)}
 HEADINGS = {
     "province": [
-        "ĐẢNG BỘ TỈNH GIA LAI",
+        "ĐẢNG BỘ TỈNH GIA LAI ĐẢNG ỦY PHƯỜNG BÌNH ĐỊNH",
+        "-BC/ĐU",
         "ĐẢNG CỘNG SẢN VIỆT NAM",
         "Bình Định, ngày 05 tháng 12 năm 2026",
         "BÁO CÁO",
@@ -44,19 +45,26 @@ HEADINGS = {
         "III. ĐÁNH GIÁ CHUNG",
         "IV. NHIỆM VỤ NĂM 2027",
         "V. ĐỀ XUẤT, KIẾN NGHỊ",
+        "Trên đây là báo cáo kết quả thực hiện Phong trào thi đua “Dân vận khéo” năm 2026",
         "T/M BAN THƯỜNG VỤ",
+        "PHÓ BÍ THƯ",
+        "Lê Vũ Vân Kiều",
         "Nơi nhận:",
         "PHỤ LỤC",
         "Biểu 1. Mô hình của các đơn vị theo lĩnh vực",
         "Biểu 8. Danh sách mô hình “Dân vận khéo” năm 2026",
     ],
     "standing": [
+        "ĐẢNG ỦY PHƯỜNG BÌNH ĐỊNH BAN XÂY DỰNG ĐẢNG",
+        "-BC/BXDĐ",
         "ĐẢNG CỘNG SẢN VIỆT NAM",
         "BÁO CÁO",
         "III. NHỮNG NỘI DUNG ĐỀ NGHỊ THƯỜNG TRỰC ĐẢNG ỦY CHO Ý KIẾN",
         "a) Ưu điểm",
         "b) Hạn chế, nguyên nhân",
-        "T/M BAN THƯỜNG VỤ",
+        "Trên đây là báo cáo kết quả thực hiện Phong trào thi đua “Dân vận khéo” năm 2026",
+        "TRƯỞNG BAN",
+        DEMO_SIGNER,
     ],
 }
 
@@ -108,3 +116,11 @@ def test_pages_are_numbered_from_two(pdfs: dict[str, Path], kind: str) -> None:
     second_page = [line.strip() for line in _text(pdfs[kind], 2, 2).splitlines() if line.strip()]
     assert first_page[0] != "1"
     assert second_page[0] == "2"
+
+
+@pytest.mark.parametrize("kind", ["province", "standing"])
+def test_the_page_with_the_signature_also_holds_body_text(pdfs: dict[str, Path], kind: str) -> None:
+    """ "Nơi nhận" and the signature never stand alone on a page: the closing paragraph is with them."""
+    pages = [" ".join(_text(pdfs[kind], n, n).split()) for n in range(1, _pages(pdfs[kind]) + 1)]
+    (signed,) = [page for page in pages if "Nơi nhận:" in page]
+    assert "Trên đây là báo cáo kết quả" in signed

@@ -37,7 +37,7 @@ def appendix(r: ReportWriter) -> None:
     title = r.para("PHỤ LỤC", fmt.CENTERED, bold=True)
     title.paragraph_format.page_break_before = True
     r.para(
-        f"(Kèm theo Báo cáo {number_line(r.org, 'số')}, {r.when} của {r.org.reporter})",
+        f"(Kèm theo Báo cáo {number_line(r.spec.issuer, 'số')}, {r.when} của {r.spec.issuer.speaker})",
         fmt.CENTERED,
         italic=True,
     )

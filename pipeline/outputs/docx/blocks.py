@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ...config import Organization, ReportSpec
+from ...config import Issuer, ReportSpec
 from . import style as fmt
 from .table_frames import add_layout_table, keep_row_together
 from .writer import ReportWriter
@@ -28,13 +28,9 @@ NUMBER_BLANK = "      "  # room for the clerk to write the document number
 SIGNATURE_GAP_LINES = 4
 
 
-def number_line(org: Organization, word: str = "Số") -> str:
+def number_line(issuer: Issuer, word: str = "Số") -> str:
     """``Số 12-BC/ĐU``, or ``Số      -BC/ĐU`` with room for the clerk when no number is configured."""
-    return (
-        f"{word} {org.document_number}{org.document_symbol}"
-        if org.document_number
-        else f"{word}{NUMBER_BLANK}{org.document_symbol}"
-    )
+    return f"{word} {issuer.number}{issuer.symbol}" if issuer.number else f"{word}{NUMBER_BLANK}{issuer.symbol}"
 
 
 def title_block(r: ReportWriter, spec: ReportSpec) -> None:
@@ -44,8 +40,8 @@ def title_block(r: ReportWriter, spec: ReportSpec) -> None:
     row = add_layout_table(r.doc, (left_width, width - left_width)).rows[0]
     keep_row_together(row)
     left, right = row.cells
-    issuer = [(r.org.upper_body.upper(), {}), (r.org.issuing_body.upper(), {"bold": True})]
-    _cell_lines(r, left, [*issuer, ("*", {}), (number_line(r.org), {})])
+    issuer = [(spec.issuer.upper.upper(), {}), (spec.issuer.body.upper(), {"bold": True})]
+    _cell_lines(r, left, [*issuer, ("*", {}), (number_line(spec.issuer), {})])
     party_name = {"bold": True, "size": PARTY_NAME_PT, "underline": True}  # a rule exactly as long as the name
     _cell_lines(
         r, right, [(r.org.party_name.upper(), party_name), ("", {}), (f"{r.org.place}, {r.when}", {"italic": True})]
@@ -69,8 +65,10 @@ def _cell_lines(
 
 
 def signature_block(r: ReportWriter, spec: ReportSpec) -> None:
-    """After an empty line: the recipients of ``spec`` | the signer, with room to sign."""
-    r.para("", fmt.PLAIN)
+    """The closing paragraph, then the recipients of ``spec`` | the signer, with room to sign; the
+    closing paragraph is kept on the page of the block, so the signature never stands alone."""
+    r.para(spec.closing.format(year=r.year), fmt.LEAD_IN)
+    r.para("", fmt.LEAD_IN)
     width = fmt.text_width_mm(r.org.document)
     left_width = width * SIGNATURE_LEFT_SHARE
     row = add_layout_table(r.doc, (left_width, width - left_width)).rows[0]
@@ -78,7 +76,9 @@ def signature_block(r: ReportWriter, spec: ReportSpec) -> None:
     left, right = row.cells
     recipients = [(line if line.startswith("-") else f"- {line}", {"size": RECIPIENTS_PT}) for line in spec.recipients]
     _cell_lines(r, left, [("Nơi nhận:", {"underline": True}), *recipients], style=fmt.PLAIN)
-    sig = r.org.signature
-    lines = [(sig.on_behalf.upper(), {"bold": True}), (sig.position.upper(), {})]
+    sig = spec.signature
+    # With no "T/M" or "K/T" line (the head of a board signs), the position is the bold first line.
+    lines = [(sig.on_behalf.upper(), {"bold": True}), (sig.position.upper(), {})] if sig.on_behalf else []
+    lines = lines or [(sig.position.upper(), {"bold": True})]
     lines += [("", {})] * SIGNATURE_GAP_LINES + [(sig.name, {"bold": True})]
     _cell_lines(r, right, lines)

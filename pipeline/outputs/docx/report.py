@@ -67,7 +67,7 @@ def report_bytes(kind: str, stats: Statistics, data: Consolidation, config: Conf
     day = date or dt.date(stats.year, 12, 1)
     fixed = dt.datetime(day.year, day.month, day.day)
     spec = _spec(kind, config)
-    fmt.set_core_properties(report.doc, config.organization.issuing_body, spec.subject.format(year=stats.year), fixed)
+    fmt.set_core_properties(report.doc, spec.issuer.body, spec.subject.format(year=stats.year), fixed)
     return report.tables.package(report.doc)
 
 
@@ -81,7 +81,8 @@ def build_report(kind: str, stats: Statistics, data: Consolidation, config: Conf
 def _build(kind: str, stats: Statistics, data: Consolidation, config: Config, date: dt.date | None) -> ReportWriter:
     """The report written, its data tables' body rows still waiting in ``tables``."""
     spec = _spec(kind, config)
-    report = ReportWriter(fmt.new_document(config.organization.document), stats, data, config, date)
+    config.organization.require_signers()
+    report = ReportWriter(fmt.new_document(config.organization.document), stats, data, config, date, kind)
     fmt.number_pages_from_two(report.doc.sections[0], report.font, report.size)
     title_block(report, spec)
     _BODIES[kind](report)

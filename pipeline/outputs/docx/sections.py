@@ -30,7 +30,9 @@ TOP_MODELS = 5
 
 
 def intro(r: ReportWriter) -> None:
-    r.para(f"Thực hiện Phong trào thi đua “Dân vận khéo” năm {r.year}, {r.org.reporter} báo cáo kết quả như sau:")
+    r.para(
+        f"Thực hiện Phong trào thi đua “Dân vận khéo” năm {r.year}, {r.spec.issuer.speaker} báo cáo kết quả như sau:"
+    )
 
 
 # --------------------------------------------------------------------------- I. leadership

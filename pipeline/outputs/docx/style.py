@@ -52,6 +52,9 @@ CENTERED = "DVK Centered"
 PLAIN = "DVK Plain"
 TABLE_TEXT = "DVK Table Text"
 CAPTION = "DVK Caption"
+# Body text kept on the page of what follows it: a lead-in before its table or list, the closing
+# paragraph before the signature block.
+LEAD_IN = "DVK Lead-in"
 
 
 # --------------------------------------------------------------------------- document and styles
@@ -113,6 +116,7 @@ PARAGRAPH_STYLES = (
     ParagraphStyleSpec(PLAIN, indent=False, spacing=0, alignment=WD_ALIGN_PARAGRAPH.LEFT),
     ParagraphStyleSpec(TABLE_TEXT, TABLE_TEXT_PT, indent=False, spacing=2, alignment=WD_ALIGN_PARAGRAPH.LEFT),
     ParagraphStyleSpec(CAPTION, bold=True, indent=False, keep_with_next=True, alignment=WD_ALIGN_PARAGRAPH.CENTER),
+    ParagraphStyleSpec(LEAD_IN, keep_with_next=True),
 )
 
 

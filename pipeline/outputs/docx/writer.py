@@ -1,8 +1,8 @@
 """What every part of a report writes through: the document being written and its inputs.
 
 Contract: a :class:`ReportWriter` holds the python-docx document, the year's statistics and
-consolidation, the configuration, the issuing date (``None``: not yet known) and the data tables'
-body rows still to be written (:class:`pipeline.outputs.docx.tables.TableBodies`). Its methods
+consolidation, the configuration, the issuing date (``None``: not yet known), which report it is
+and the data tables' body rows still to be written (:class:`pipeline.outputs.docx.tables.TableBodies`). Its methods
 write a paragraph in one of the styles of :mod:`pipeline.outputs.docx.style`, a heading, a
 subheading, or a statistics table under its caption; :attr:`ReportWriter.when` is the issuing date
 as the report writes it. The writer is frozen: the parts of the report only add to its document.
@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...config import Config, Organization
+from ...config import Config, Organization, ReportSpec
 from ...core.vnformat import long_date, number
 from ...year.consolidate import Consolidation
 from ...year.stat_table import StatTable
@@ -35,11 +35,17 @@ class ReportWriter:
     data: Consolidation
     config: Config
     date: dt.date | None
+    kind: str  # "province" or "standing"
     tables: TableBodies = field(default_factory=TableBodies)
 
     @property
     def org(self) -> Organization:
         return self.config.organization
+
+    @property
+    def spec(self) -> ReportSpec:
+        """The configured report being written: its issuer, signer, subject, recipients."""
+        return self.org.reports[self.kind]
 
     @property
     def font(self) -> str:

@@ -190,11 +190,19 @@ def test_a_copied_config_loads(root: Path) -> None:
         ),
         pytest.param(
             "organization.yaml",
-            "  name: Lê Vũ Vân Kiều\n",
+            "      name: Lê Vũ Vân Kiều\n",
             "",
-            "signature",
+            "reports.province.signature",
             "thiếu khóa: name",
             id="missing-key-in-signature",
+        ),
+        pytest.param(
+            "organization.yaml",
+            "      position: TRƯỞNG BAN\n",
+            "      on_behalf: T/M BAN XÂY DỰNG ĐẢNG\n      position: TRƯỞNG BAN\n",
+            "reports.standing.signature.on_behalf",
+            "“T/M” chỉ dùng khi ký thay mặt một tập thể lãnh đạo",
+            id="on-behalf-of-a-board",
         ),
         pytest.param(
             "template.yaml",

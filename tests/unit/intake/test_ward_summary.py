@@ -453,7 +453,8 @@ def test_province_report_speaks_as_the_province(rollup: Rollup) -> None:
     report = rollup.province / "outbox" / str(YEAR) / f"bao-cao-tinh-{YEAR}.docx"
     doc = docx.Document(str(report))
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "Ban Tuyên giáo và Dân vận Tỉnh ủy Gia Lai báo cáo kết quả" in text
+    assert "Ban Tuyên giáo và Dân vận Tỉnh ủy báo cáo kết quả" in text
+    assert "Ban Tuyên giáo và Dân vận Tỉnh ủy báo cáo Ban Tuyên giáo và Dân vận Trung ương./." in text
     assert "Đảng ủy tỉnh" not in text
     origin = next(t for t in doc.tables if t.rows[0].cells[0].text == "Địa bàn")
     labels = [row.cells[0].text for row in origin.rows[1:]]

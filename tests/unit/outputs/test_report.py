@@ -20,11 +20,11 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from pipeline.config import Config
+from pipeline.config import Config, ConfigError, load_config
 from pipeline.outputs.docx.report import build_report, report_bytes, report_file_name
 from pipeline.year.consolidate import MISSING, ON_TIME, Consolidation
 from pipeline.year.stats import Statistics, statistics
-from tests.support.builder import item, report_consolidation, unit_of, unit_status
+from tests.support.builder import DEMO_SIGNER, REPO, item, report_consolidation, unit_of, unit_status
 from tests.support.docxtext import data_tables, figure_paragraphs, table_grid
 from tests.support.recount import Entry, Recount, Standing
 
@@ -112,10 +112,19 @@ def _header_cells(doc: Any) -> tuple[list[Any], list[Any]]:
 # --------------------------------------------------------------------------- header and title
 
 
-def test_header_left_column(reports: dict[str, Any], config: Config) -> None:
-    org = config.organization
-    left, _ = _header_cells(reports["province"])
-    assert [p.text for p in left] == [org.upper_body, org.issuing_body, "*", "Số      -BC/ĐU"]
+@pytest.mark.parametrize(
+    ("kind", "issuer"),
+    [
+        ("province", ["ĐẢNG BỘ TỈNH GIA LAI", "ĐẢNG ỦY PHƯỜNG BÌNH ĐỊNH", "*", "Số      -BC/ĐU"]),
+        # The board compiles and reports to the Standing Committee, under the Party Committee.
+        ("standing", ["ĐẢNG ỦY PHƯỜNG BÌNH ĐỊNH", "BAN XÂY DỰNG ĐẢNG", "*", "Số      -BC/BXDĐ"]),
+    ],
+)
+def test_header_left_column_names_the_body_that_issues_each_report(
+    reports: dict[str, Any], kind: str, issuer: list[str]
+) -> None:
+    left, _ = _header_cells(reports[kind])
+    assert [p.text for p in left] == issuer
     assert left[1].runs[0].bold is True
     assert not left[0].runs[0].bold
     assert all(p.alignment == 1 or p.style.paragraph_format.alignment == 1 for p in left)  # centred
@@ -137,10 +146,24 @@ def test_blank_date_when_no_date(stats: Statistics, data: Consolidation, config:
 
 
 def test_configured_document_number(stats: Statistics, data: Consolidation, config: Config) -> None:
-    org = dataclasses.replace(config.organization, document_number="12")
+    spec = config.organization.reports["standing"]
+    numbered = dataclasses.replace(spec, issuer=dataclasses.replace(spec.issuer, number="12"))
+    reports = {**config.organization.reports, "standing": numbered}
+    org = dataclasses.replace(config.organization, reports=reports)
     doc = build_report("standing", stats, data, dataclasses.replace(config, organization=org), DATE)
     left, _ = _header_cells(doc)
-    assert left[-1].text == "Số 12-BC/ĐU"
+    assert left[-1].text == "Số 12-BC/BXDĐ"
+
+
+def test_a_report_whose_signer_has_no_name_is_not_built(stats: Statistics, data: Consolidation) -> None:
+    """The repository's config leaves the standing report's signer to the ward: no report is built
+    with an empty or placeholder name; the error names the file and key."""
+    unnamed = load_config(REPO)
+    with pytest.raises(ConfigError) as refused:
+        report_bytes("province", stats, data, unnamed, DATE)
+    assert str(refused.value).startswith(
+        "config/organization.yaml: khóa “reports.standing.signature.name”: chưa có họ và tên người ký"
+    )
 
 
 @pytest.mark.parametrize("kind", ["province", "standing"])
@@ -267,7 +290,7 @@ def test_province_appendix_lists_every_model(reports: dict[str, Any], data: Cons
     assert doc.paragraphs[appendix].paragraph_format.page_break_before is True
     assert (
         texts[appendix + 1]
-        == "(Kèm theo Báo cáo số      -BC/ĐU, ngày 05 tháng 12 năm 2026 của Đảng ủy phường Bình Định)"
+        == "(Kèm theo Báo cáo số      -BC/ĐU, ngày 05 tháng 12 năm 2026 của Ban Thường vụ Đảng ủy phường)"
     )
     captions = [t for t in texts[appendix:] if t.startswith("Biểu ")]
     assert captions == [
@@ -334,7 +357,10 @@ def test_standing_unit_opinions_grouped_and_prefixed(reports: dict[str, Any]) ->
     assert texts[texts.index("a) Ưu điểm") + 1] == "- Chi bộ khu phố Liêm Định: Chi ủy sâu sát, Nhân dân đồng tình."
     assert texts[texts.index("b) Hạn chế, nguyên nhân") + 1] == "- Chi bộ khu phố Kim Châu: Kinh phí còn hạn chế."
     at = texts.index("c) Kiến nghị, đề xuất")
-    assert texts[at + 1 : at + 3] == ["- Ủy ban Mặt trận Tổ quốc Việt Nam phường: Đề nghị hỗ trợ kinh phí.", ""]
+    assert texts[at + 1 : at + 3] == [
+        "- Ủy ban Mặt trận Tổ quốc Việt Nam phường: Đề nghị hỗ trợ kinh phí.",
+        CLOSING["standing"],
+    ]
 
 
 def test_standing_without_issues_proposals_or_opinions(config: Config) -> None:
@@ -368,6 +394,26 @@ def test_province_with_no_models_still_builds(config: Config) -> None:
 # --------------------------------------------------------------------------- signature
 
 
+CLOSING = {
+    "province": "Trên đây là báo cáo kết quả thực hiện Phong trào thi đua “Dân vận khéo” năm 2026 của Đảng bộ "
+    "phường Bình Định, Ban Thường vụ Đảng ủy phường báo cáo Ban Tuyên giáo và Dân vận Tỉnh ủy theo dõi, chỉ đạo./.",
+    "standing": "Trên đây là báo cáo kết quả thực hiện Phong trào thi đua “Dân vận khéo” năm 2026 và những nội dung "
+    "đề nghị cho ý kiến, Ban Xây dựng Đảng kính báo cáo Thường trực Đảng ủy xem xét, cho ý kiến./.",
+}
+
+
+@pytest.mark.parametrize("kind", ["province", "standing"])
+def test_the_closing_paragraph_is_kept_with_the_signature(reports: dict[str, Any], kind: str) -> None:
+    """The body ends with the closing paragraph, kept (with the empty line after it) on the page of
+    the signature block: "Nơi nhận" and the signature never stand alone on a page."""
+    body = reports[kind].element.body
+    block = next(t for t in reports[kind].tables if t.rows[0].cells[0].paragraphs[0].text == "Nơi nhận:")
+    at = list(body).index(block._tbl)
+    closing, spacer = (docx.text.paragraph.Paragraph(e, reports[kind]) for e in list(body)[at - 2 : at])
+    assert (closing.text, spacer.text) == (CLOSING[kind], "")
+    assert all(p.style.paragraph_format.keep_with_next for p in (closing, spacer))
+
+
 @pytest.mark.parametrize("kind", ["province", "standing"])
 def test_signature_block(reports: dict[str, Any], config: Config, kind: str) -> None:
     doc = reports[kind]
@@ -378,11 +424,14 @@ def test_signature_block(reports: dict[str, Any], config: Config, kind: str) -> 
     assert recipients == [f"- {line}" for line in config.organization.reports[kind].recipients]
     assert all(p.runs[0].font.size.pt == 12 for p in left.paragraphs[1:])
     lines = [p.text for p in right.paragraphs]
-    sig = config.organization.signature
-    assert (lines[0], lines[1], lines[-1]) == (sig.on_behalf, sig.position, sig.name)
+    signer = {
+        "province": ["T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", "", "", "", "", "Lê Vũ Vân Kiều"],
+        # The head of a board signs in their own title: no "T/M" (Hướng dẫn 36-HD/VPTW).
+        "standing": ["TRƯỞNG BAN", "", "", "", "", DEMO_SIGNER],
+    }[kind]
+    assert lines == signer
     assert right.paragraphs[0].runs[0].bold and right.paragraphs[-1].runs[0].bold
-    assert not right.paragraphs[1].runs[0].bold
-    assert lines[2:-1] == ["", "", "", ""]
+    assert kind == "standing" or not right.paragraphs[1].runs[0].bold
     # The block is never split across pages: the signer's name stays under the title.
     assert table.rows[0]._tr.trPr is not None and table.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
 
@@ -452,7 +501,7 @@ def test_same_inputs_give_the_same_bytes(stats: Statistics, data: Consolidation,
 
 def test_core_properties_are_fixed(reports: dict[str, Any], config: Config) -> None:
     props = reports["province"].core_properties
-    assert props.author == config.organization.issuing_body
+    assert props.author == "ĐẢNG ỦY PHƯỜNG BÌNH ĐỊNH"
     assert props.title == config.organization.reports["province"].subject.format(year=YEAR)
     assert (props.created.date(), props.modified.date(), props.revision) == (DATE, DATE, 1)
     assert props.comments == ""
