@@ -297,13 +297,23 @@ def _reworded(item: Finding) -> Finding:
 
 
 def origin_named(text: str, origins: tuple[str, ...]) -> str:
-    """The configured former unit ``text`` names (tolerant to case and diacritics); :class:`UnknownOrigin` if none."""
-    key = _lookup(text.strip(), {o: o for o in origins})
+    """The configured former unit ``text`` names (tolerant to case and diacritics, and to the bare
+    name: "Nhơn Khánh" for "xã Nhơn Khánh (cũ)"); :class:`UnknownOrigin` if none."""
+    names = {o: o for o in origins} | {_bare(o): o for o in origins}
+    key = _lookup(text.strip(), names)
     if key is None:
         raise UnknownOrigin(
             f"“{text}” không phải đơn vị cũ nào trong config/units.yaml; hãy chọn một trong: {', '.join(origins)}."
         )
-    return key
+    return names[key]
+
+
+_FORMER_UNIT = re.compile(r"^(?:xã|phường|thị trấn)\s+|\s*\(cũ\)$", re.IGNORECASE)
+
+
+def _bare(origin: str) -> str:
+    """A former unit's name without its kind and "(cũ)": "xã Nhơn Khánh (cũ)" -> "Nhơn Khánh"."""
+    return _FORMER_UNIT.sub("", origin).strip()
 
 
 def import_legacy(register: Register, legacy: LegacyList, origin: str, evidence: str) -> ImportResult:
@@ -342,7 +352,7 @@ def _import_row(register: Register, row: LegacyRow, origin: str, evidence: str) 
     code = register.new_code(row.kind, LEGACY_YEAR)
     state = apply(None, EVENT)
     register.add_item(code, row.kind, row.unit, row.name, fold(row.name), LEGACY_YEAR, state)
-    reason = f"Mô hình của {origin} cũ, đưa vào rà soát năm {LEGACY_YEAR}"
+    reason = f"Mô hình của {origin}, đưa vào rà soát năm {LEGACY_YEAR}"
     register.record_event(code, LEGACY_YEAR, EVENT, None, state, evidence, reason)
     # The list's own figures, as the item's 2025 snapshot: next year's template prefills them.
     values = {"name": row.name, "field": row.field, "start_year": row.start_year, "note": row.note}

@@ -59,11 +59,15 @@ def data_tables(doc: Any, year: int) -> list[tuple[str, list[list[str]]]]:
     return found
 
 
+BODY_STYLES = ("Normal", "DVK Lead-in")
+
+
 def figure_paragraphs(doc: Any) -> list[str]:
-    """The body paragraphs (style "Normal", not headings or captions) that hold a digit once their
-    years and references to the appendix's tables are set aside: those that state a figure."""
+    """The body paragraphs (style "Normal" or a lead-in kept with what follows, not headings or
+    captions) that hold a digit once their years and references to the appendix's tables are set
+    aside: those that state a figure."""
     return [
-        p.text for p in doc.paragraphs if p.style.name == "Normal" and re.search(r"\d", _NOT_FIGURES.sub("", p.text))
+        p.text for p in doc.paragraphs if p.style.name in BODY_STYLES and re.search(r"\d", _NOT_FIGURES.sub("", p.text))
     ]
 
 

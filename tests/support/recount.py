@@ -474,7 +474,7 @@ class Recount:
             items = ", ".join(f"{n} {noun}" for n, noun in counts if n)
             if items:
                 parts.append(f"{label.lower()} {items}")
-        return [f"Các đơn vị đề xuất {'; '.join(parts)}."] if parts else []
+        return [f"Các đơn vị đề nghị {'; '.join(parts)}."] if parts else []
 
     def _activities_sentence(self) -> str:
         a = {key: vn(self.activity(key)) for key in (s.key for s in self.config.template.sheet("activities").fields)}

@@ -306,7 +306,7 @@ def test_2025_the_former_communes_models_are_imported_for_review(story: Story) -
     assert "Đã đưa 3 mục vào sổ theo dõi để rà soát (0 mục đã có từ trước)." in outcome.output
     assert story.states["2025"] == {DUONG_HOA: "under-review", HOA_GIAI: "under-review", KHO_LUA: "under-review"}
     imported = [e for e in story.events["2027-council"] if e[2] == "import-legacy"]
-    reason = "Mô hình của Nhơn Khánh cũ, đưa vào rà soát năm 2025"
+    reason = "Mô hình của xã Nhơn Khánh (cũ), đưa vào rà soát năm 2025"
     assert imported == [
         (code, 2025, "import-legacy", None, "under-review", story.hashes["legacy"], reason)
         for code in (DUONG_HOA, HOA_GIAI, KHO_LUA)

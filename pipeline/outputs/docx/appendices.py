@@ -1,6 +1,7 @@
 """The province report's appendix "PHỤ LỤC": the statistics tables, numbered Biểu 1, 2, ...
 
-Contract: :func:`appendix` writes, on a new page, the appendix title, the line that ties it to
+Contract: :func:`appendix` writes, in a section of its own (A4 landscape: its tables are wide), the
+appendix title, the line that ties it to
 the report (number, date, reporter) and the tables of :data:`APPENDIX_TABLES` in that order, each
 under the caption of :func:`appendix_caption`. :func:`appendix_refs` is how the body refers to
 them (``Biểu 1, 2``).
@@ -33,9 +34,9 @@ def appendix_refs(*keys: str) -> str:
 
 
 def appendix(r: ReportWriter) -> None:
-    """ "PHỤ LỤC" on a new page, the line naming the report, then Biểu 1, 2, ... in order."""
-    title = r.para("PHỤ LỤC", fmt.CENTERED, bold=True)
-    title.paragraph_format.page_break_before = True
+    """ "PHỤ LỤC" on a new, landscape page, the line naming the report, then Biểu 1, 2, ... in order."""
+    fmt.start_landscape_section(r.doc)
+    r.para("PHỤ LỤC", fmt.CENTERED, bold=True)
     r.para(
         f"(Kèm theo Báo cáo {number_line(r.spec.issuer, 'số')}, {r.when} của {r.spec.issuer.speaker})",
         fmt.CENTERED,

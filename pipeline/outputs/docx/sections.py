@@ -68,14 +68,15 @@ def registration(r: ReportWriter, number_: str, all_tables: bool) -> None:
         f"thực hiện) và {r.n('exemplars_total')} điển hình ({r.n('collectives_total')} điển hình tập thể, "
         f"{r.n('individuals_total')} điển hình cá nhân)." + _trend(r, "models_total", "mô hình")
     )
-    r.para(_breakdown_sentence(r, "by_field", "Theo lĩnh vực"))
-    r.para(_breakdown_sentence(r, "by_origin", "Theo địa bàn"))
-    r.para(_breakdown_sentence(r, "by_group", "Theo khối"))
-    for key in ("by_field", "by_origin") if all_tables else ("by_field",):
-        r.table(r.stats.table(key))
-        _chart(r, key)
-    if all_tables:
-        _chart(r, "by_group")  # its table is Biểu 2 of the appendix
+    # Each breakdown's sentence, then its table and chart beside it (by group: the chart only, its
+    # table is Biểu 2 of the appendix; the standing report: the table by field only).
+    for key, lead in (("by_field", "Theo lĩnh vực"), ("by_origin", "Theo địa bàn"), ("by_group", "Theo khối")):
+        with_table = key == "by_field" or (all_tables and key == "by_origin")
+        r.para(_breakdown_sentence(r, key, lead), fmt.LEAD_IN if with_table else fmt.BODY)
+        if with_table:
+            r.table(r.stats.table(key))
+        if with_table or all_tables:
+            _chart(r, key)
     if all_tables and r.stats.has_table("year_on_year"):
         r.table(r.stats.table("year_on_year"))
         _chart(r, "trend")
@@ -131,7 +132,7 @@ def outstanding(r: ReportWriter, number_: str, resources_table: bool) -> None:
     # nsmallest is sorted(...)[:n], in one pass: a province has 20,000 models
     top = heapq.nsmallest(TOP_MODELS, r.data.models, key=lambda m: (-m.total_score, str(m.values.get("name") or "")))
     if top:
-        r.para("Các mô hình có điểm tự chấm cao nhất:")
+        r.para("Các mô hình có điểm tự chấm cao nhất:", fmt.LEAD_IN)
     for model in top:
         r.para(_model_line(model))
     r.para(
@@ -165,15 +166,14 @@ def _model_line(model: Item) -> str:
 
 def evaluation(r: ReportWriter, number_: str, appendix: bool) -> None:
     r.subheading(f"{number_} Kiểm tra, đánh giá: công nhận, công nhận lại, củng cố, đưa ra khỏi danh sách")
-    r.para("Kết quả xếp loại theo điểm tự chấm của các đơn vị (chưa qua thẩm định):")
+    r.para("Kết quả xếp loại theo điểm tự chấm của các đơn vị (chưa qua thẩm định):", fmt.LEAD_IN)
     r.table(r.stats.table("classification"))
     _outcome_sentences(r, EVALUATION_EVENTS)
     if appendix:
         r.para(f"Chi tiết tại {appendix_refs('evaluation')} kèm theo.")
     if appendix and r.stats.has_table("decisions"):
         r.para(
-            f"Ban chỉ đạo đã xét, quyết định đối với {r.n('decisions_total')} lượt mô hình, điển hình "
-            "(căn cứ các quyết định ghi trong sổ theo dõi):"
+            f"Ban Chỉ đạo đã xem xét, quyết định đối với {r.n('decisions_total')} lượt mô hình, điển hình:", fmt.LEAD_IN
         )
         r.table(r.stats.table("decisions"))
 
@@ -206,19 +206,18 @@ def rewards(r: ReportWriter, number_: str, appendix: bool) -> None:
 
 
 def _outcome_sentences(r: ReportWriter, events: Sequence[str]) -> None:
-    """What the units proposed and what the council decided for ``events``, from the figures."""
-    proposed = _outcome_list(r, "proposed", events)
-    r.para(
-        f"Các đơn vị đề xuất {proposed}."
-        if proposed
-        else "Các đơn vị không đề xuất nội dung này đối với mô hình, điển hình nào."
-    )
+    """What the steering committee decided for ``events`` (the results), then what the units
+    proposed (proposals, called so); while nothing is decided, one standard sentence says so."""
     decided = _outcome_list(r, "decided", events)
-    r.para(
-        f"Ban chỉ đạo đã quyết định {decided}."
-        if decided
-        else "Chưa có quyết định của Ban chỉ đạo về nội dung này được ghi vào sổ theo dõi."
-    )
+    proposed = _outcome_list(r, "proposed", events)
+    if decided:
+        r.para(f"Ban Chỉ đạo đã quyết định {decided}.")
+    if proposed:
+        r.para(f"Các đơn vị đề nghị {proposed}.")
+        if not decided:
+            r.para("Các đề nghị trên được Ban Chỉ đạo xem xét, quyết định sau khi thẩm định.")
+    elif not decided:
+        r.para("Các đơn vị không có đề nghị về nội dung này.")
 
 
 def _outcome_list(r: ReportWriter, source: str, events: Sequence[str]) -> str:

@@ -23,8 +23,10 @@ from typing import Any, cast
 
 import docx
 from docx.document import Document as DocumentType
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -72,6 +74,23 @@ def new_document(fmt: DocumentFormat) -> Doc:
     _add_styles(doc, fmt)
     _fix_style_fonts(doc, fmt.font)
     return doc
+
+
+def start_landscape_section(doc: Doc) -> Any:
+    """A new section from a new page, A4 landscape with the margins of the one before and its page
+    numbers on every page (its first page is not the document's first): for the appendix's wide
+    tables, which keep their 12 pt text and get the width to hold a name on a line or two."""
+    previous = doc.sections[-1]
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = previous.page_height, previous.page_width
+    section.different_first_page_header_footer = False
+    return section
+
+
+def section_text_width_mm(section: Any) -> float:
+    """Width of the text area of ``section`` (its page width less its left and right margins)."""
+    return float((section.page_width - section.left_margin - section.right_margin) / Mm(1))
 
 
 def text_width_mm(fmt: DocumentFormat) -> float:
@@ -298,8 +317,17 @@ def _field_part(paragraph: Any, font: str, size: float, kind: str, content: str)
 # --------------------------------------------------------------------------- metadata
 
 
+# Parts of python-docx's default template that describe that template, not the report: its
+# thumbnail picture and its extended properties ("Microsoft Macintosh Word", its page counts).
+_TEMPLATE_PARTS = (RT.THUMBNAIL, RT.EXTENDED_PROPERTIES)
+
+
 def set_core_properties(doc: Doc, author: str, title: str, when: dt.datetime) -> None:
-    """Fixed metadata, so that the same inputs give the same file."""
+    """Fixed metadata, so that the same inputs give the same file: the issuing body as author, the
+    subject as title; the default template's thumbnail and extended properties dropped."""
+    package_rels = doc.part.package.rels
+    for rid in [rid for rid, rel in package_rels.items() if rel.reltype in _TEMPLATE_PARTS]:
+        package_rels.pop(rid)
     props = doc.core_properties
     props.author = props.last_modified_by = author
     props.title = title

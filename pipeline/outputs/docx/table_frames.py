@@ -27,8 +27,12 @@ from ...year.stat_table import Cell, StatTable
 from .style import TABLE_TEXT, TABLE_TEXT_PT, Container, Doc, add_run, paragraph_style_id, set_style
 from .tables import TableBodies, TableBody, format_cell, header_row
 
-DENSE_TABLE_TEXT_PT = 11.0  # tables of more than six columns
-DENSE_COLUMNS = 6
+# A table of at most this many body rows is kept on one page (with its caption and lead-in).
+KEPT_ROWS = 15
+# How wide a text column would like to be, in characters (a longer text wraps), and when a column
+# counts as repeating a few values: each value on at least this many rows on average.
+TEXT_WANT_CHARS = 60
+REPEATS_FACTOR = 3
 # Column widths: an average Vietnamese character of Times New Roman is about half an em wide;
 # bold header words a little more. Word and LibreOffice pad each cell by 1.9 mm on either side.
 CHAR_EM = 0.5
@@ -55,11 +59,12 @@ def add_data_table(doc: Doc, font: str, data: StatTable, width_mm: float, bodies
     Columns named ``"<group>: <name>"`` get a two-row header: the group once over its columns,
     the names under it; the other columns span both rows. A two-row header is written here with
     python-docx (its merges); a one-row header and the body rows (never split across pages, the
-    total last and bold) are left to ``bodies``, which writes them as text when the package is
+    total last and bold; a table of up to :data:`KEPT_ROWS` rows kept whole on one page) are left to ``bodies``, which writes them as text when the package is
     written (:mod:`pipeline.outputs.docx.tables`)."""
     columns, total = data.columns, data.total
     body = [*data.rows, *([total] if total else [])]
-    size = DENSE_TABLE_TEXT_PT if len(columns) > DENSE_COLUMNS else TABLE_TEXT_PT
+    size = TABLE_TEXT_PT  # one size for every table (12 pt): a wide table gets narrower columns
+    kept = len(body) <= KEPT_ROWS
     grouped = [_split_header(c) for c in columns]
     header_rows = 2 if any(sub for _, sub in grouped) else 1
     widths = column_widths([sub or top for top, sub in grouped], body, width_mm, size)
@@ -69,12 +74,14 @@ def add_data_table(doc: Doc, font: str, data: StatTable, width_mm: float, bodies
     assert style_id is not None  # our own style, never the default one
     header = b""
     if header_rows == 1:  # written as text with the body rows
-        header = header_row(columns, widths, font, size, style_id)
+        header = header_row(columns, widths, font, size, style_id, keep=kept)
     else:  # merged cells: python-docx's merge
         _two_row_header(table, grouped, widths, (font, size, style_id))
         for row in table.rows:
             _mark_row(row, "w:tblHeader")
-    bodies.add(table._tbl, TableBody(body, total is not None, widths, font, size, style_id, header))
+            for cell in row.cells:
+                cell.paragraphs[0].paragraph_format.keep_with_next = kept or None
+    bodies.add(table._tbl, TableBody(body, total is not None, widths, font, size, style_id, header, kept))
     return table
 
 
@@ -123,9 +130,11 @@ def column_widths(columns: Sequence[str], rows: Sequence[Sequence[Cell]], width_
     """Column widths in mm that fill ``width_mm``.
 
     Each column needs room for its longest header word and, when numeric, its longest number (a
-    number must never wrap). Beyond that a text column wants room for its longest text (up to 40
-    characters) and a numeric one for its header on two lines; the room left is shared in
-    proportion to what each still wants.
+    number must never wrap). Beyond that a text column wants room for its longest text (up to
+    :data:`TEXT_WANT_CHARS` characters; a column that repeats a few values, such as a field or a
+    state, for half its longest, on two lines) and a numeric one for its header on two lines; the
+    room left is shared in proportion to what each still wants. So in a list of models the names
+    get the width, and the columns of a few repeated words wrap.
     """
     char_mm = size * CHAR_EM * PT_MM
     needs, wants = [], []
@@ -134,7 +143,8 @@ def column_widths(columns: Sequence[str], rows: Sequence[Sequence[Cell]], width_
         numeric, longest = _column_shape(cells)
         word = max((_header_chars(w) for w in title.split()), default=1)
         need = max(word, longest if numeric else 0, 2) * char_mm + CELL_PADDING_MM
-        text = _header_chars(title) / 2 if numeric else min(longest, 40)
+        repeats = not numeric and len(set(cells)) * REPEATS_FACTOR <= len(cells)
+        text = _header_chars(title) / 2 if numeric else (longest + 1) / 2 if repeats else min(longest, TEXT_WANT_CHARS)
         want = max(need, text * char_mm + CELL_PADDING_MM)
         needs.append(need)
         wants.append(want)

@@ -105,13 +105,21 @@ def format_cell(value: Cell) -> str:
 
 
 def cell_start(
-    width_mm: float, font: str, size: float, style_id: str, *, numeric: bool, bold: bool, header: bool = False
+    width_mm: float,
+    font: str,
+    size: float,
+    style_id: str,
+    *,
+    numeric: bool,
+    bold: bool,
+    header: bool = False,
+    keep: bool = False,
 ) -> bytes:
     """A cell up to its text: width, table-text style, numbers right-aligned (a header cell
-    centred both ways instead), one run naming ``font`` on the four slots, ``size`` and the
-    weight (what python-docx writes for that cell)."""
+    centred both ways instead), kept with the next row when ``keep``, one run naming ``font`` on
+    the four slots, ``size`` and the weight (what python-docx writes for that cell)."""
     name = xml_attribute(font)
-    align = _CENTER if header else _RIGHT if numeric else ""
+    align = (_KEEP if keep else "") + (_CENTER if header else _RIGHT if numeric else "")
     return (
         f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{ST_TwipsMeasure.convert_to_xml(Mm(width_mm))}"/>'
         f"{_MIDDLE if header else ''}</w:tcPr>"
@@ -122,6 +130,7 @@ def cell_start(
     ).encode()
 
 
+_KEEP = "<w:keepNext/>"  # in schema order: after the style, before the alignment
 _RIGHT = '<w:jc w:val="right"/>'
 _CENTER = '<w:jc w:val="center"/>'
 _MIDDLE = '<w:vAlign w:val="center"/>'
@@ -131,11 +140,14 @@ _TEXT = qn("w:t")
 _PACKAGE_WRITER: Any = PackageWriter
 
 
-def header_row(titles: Sequence[str], widths_mm: Sequence[float], font: str, size: float, style_id: str) -> bytes:
+def header_row(
+    titles: Sequence[str], widths_mm: Sequence[float], font: str, size: float, style_id: str, keep: bool = False
+) -> bytes:
     """A one-row table header as python-docx writes it: repeated on every page, each cell centred
-    both ways, its title bold. (Through python-docx's API a header row took some 5 ms.)"""
+    both ways, its title bold; kept with the body when ``keep``. (Through python-docx's API a
+    header row took some 5 ms.)"""
     cells = b"".join(
-        cell_start(width, font, size, style_id, numeric=False, bold=True, header=True)
+        cell_start(width, font, size, style_id, numeric=False, bold=True, header=True, keep=keep)
         + xml_text(title).encode("utf-8")
         + CELL_END
         for title, width in zip(titles, widths_mm, strict=True)
@@ -155,25 +167,26 @@ class TableBody:
     size: float
     style_id: str
     header: bytes = b""
+    kept: bool = False  # every row but the last kept with the next: the table never splits
 
     def blocks(self) -> Iterator[bytes]:
         """The rows as UTF-8 WordprocessingML, :data:`BLOCK_ROWS` rows at a time (a row of a wrong
         length raises ``ValueError``)."""
         if self.header:
             yield self.header
-        plain = self._starts(bold=False)
-        rows = self.rows[:-1] if self.bold_last else self.rows
+        plain = self._starts(bold=False, keep=self.kept)
+        rows = self.rows[:-1]
         for first in range(0, len(rows), BLOCK_ROWS):
             yield _block(rows[first : first + BLOCK_ROWS], plain)
-        if self.bold_last:
-            yield _block(self.rows[-1:], self._starts(bold=True))
+        if self.rows:
+            yield _block(self.rows[-1:], self._starts(bold=self.bold_last, keep=False))
 
-    def _starts(self, *, bold: bool) -> list[tuple[bytes, bytes]]:
+    def _starts(self, *, bold: bool, keep: bool) -> list[tuple[bytes, bytes]]:
         """Per column, the cell start for text (index 0) and for a number (index 1)."""
         return [
             (
-                cell_start(width, self.font, self.size, self.style_id, numeric=False, bold=bold),
-                cell_start(width, self.font, self.size, self.style_id, numeric=True, bold=bold),
+                cell_start(width, self.font, self.size, self.style_id, numeric=False, bold=bold, keep=keep),
+                cell_start(width, self.font, self.size, self.style_id, numeric=True, bold=bold, keep=keep),
             )
             for width in self.widths_mm
         ]

@@ -82,5 +82,5 @@ class ReportWriter:
         if not table.rows:
             self.para("(Không có số liệu.)", fmt.CENTERED, italic=True)
             return
-        width = fmt.text_width_mm(self.org.document)
+        width = fmt.section_text_width_mm(self.doc.sections[-1])  # the appendix is landscape
         add_data_table(self.doc, self.font, table, width, self.tables)

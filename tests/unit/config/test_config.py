@@ -43,7 +43,7 @@ EXEMPT_EXAMPLE = '    # exempt:\n    #   - {unit: KP-BD10, reason: "Chi bộ đa
 def test_shipped_config_loads(config: Config) -> None:
     assert len(config.units.units) == 39
     assert len(config.units.groups) == 4
-    assert config.units.origins == ("Bình Định", "Nhơn Khánh", "Nhơn Phúc")
+    assert config.units.origins == ("phường Bình Định (cũ)", "xã Nhơn Khánh (cũ)", "xã Nhơn Phúc (cũ)")
     assert tuple(s.key for s in config.template.sheets) == SHEET_KEYS
     assert config.template.version == "2026.1"
     assert config.year(2026).units_deadline.isoformat() == "2026-11-25"
@@ -286,10 +286,10 @@ def test_a_copied_config_loads(root: Path) -> None:
         ),
         pytest.param(
             "units.yaml",
+            'group: khu-dan-cu, origin: "phường Bình Định (cũ)", email: kp-bd01',
             'group: khu-dan-cu, origin: "Bình Định", email: kp-bd01',
-            'group: khu-dan-cu, origin: "Bình Đinh", email: kp-bd01',
             "units[0].origin",
-            "“Bình Đinh” không có trong “origins”",
+            "“Bình Định” không có trong “origins”",
             id="origin-not-in-origins",
         ),
         pytest.param(

@@ -68,7 +68,9 @@ def _streamed_table(config: Config, rows: Sequence[Sequence[Cell]], total: Seque
     return table
 
 
-def _api_row(table: Any, values: Sequence[Cell], widths: Sequence[float], size: float, bold: bool) -> bytes:
+def _api_row(
+    table: Any, values: Sequence[Cell], widths: Sequence[float], size: float, bold: bool, keep: bool = False
+) -> bytes:
     """A body row as python-docx's own API writes it (the code this module replaced)."""
     row = table.add_row()
     style_id = table.part.document.styles[fmt.TABLE_TEXT].style_id
@@ -76,6 +78,7 @@ def _api_row(table: Any, values: Sequence[Cell], widths: Sequence[float], size: 
         cell.width = Mm(width)
         paragraph = cell.paragraphs[0]
         fmt.set_style(paragraph, style_id)
+        paragraph.paragraph_format.keep_with_next = keep or None
         if isinstance(value, int | float):
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         fmt.add_run(paragraph, docxstream.format_cell(value), FONT, size=size, bold=bold or None)
@@ -96,11 +99,25 @@ def test_body_rows_are_the_xml_python_docx_writes(config: Config) -> None:
     widths = _widths(body, fmt.TABLE_TEXT_PT)
     streamed = [bytes(etree.tostring(tr)) for tr in table._tbl.tr_lst[2:]]  # two header rows
     reference = table_frames.add_layout_table(_document(config), widths)
+    last = len(body) - 1
+    # A short table is kept on one page: every row but the last kept with the next.
     expected = [
-        _api_row(reference, values, widths, fmt.TABLE_TEXT_PT, bold=index == len(body) - 1)
+        _api_row(reference, values, widths, fmt.TABLE_TEXT_PT, bold=index == last, keep=index < last)
         for index, values in enumerate(body)
     ]
     assert streamed == expected
+
+
+def test_a_long_table_may_split_between_rows_but_a_short_one_never(config: Config) -> None:
+    longest_kept = [(f"Đơn vị {n}", n, n, n, n) for n in range(table_frames.KEPT_ROWS)]
+    kept = _streamed_table(config, longest_kept[:-1], TOTAL)
+    long = _streamed_table(config, longest_kept, TOTAL)
+
+    def kept_with_next(table: Any) -> list[bool]:
+        return [bool(r.cells[0].paragraphs[0].paragraph_format.keep_with_next) for r in table.rows]
+
+    assert kept_with_next(kept) == [True] * (len(kept.rows) - 1) + [False]
+    assert kept_with_next(long) == [False] * len(long.rows)
 
 
 def test_a_one_row_header_is_the_xml_python_docx_writes(config: Config) -> None:
@@ -116,6 +133,7 @@ def test_a_one_row_header_is_the_xml_python_docx_writes(config: Config) -> None:
         cell.width = Mm(width)
         fmt.set_style(cell.paragraphs[0], style_id)
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        cell.paragraphs[0].paragraph_format.keep_with_next = True  # a one-row table: kept whole
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         fmt.add_run(cell.paragraphs[0], title, FONT, size=fmt.TABLE_TEXT_PT, bold=True)
     reference._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))

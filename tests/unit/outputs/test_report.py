@@ -18,6 +18,7 @@ from typing import Any
 
 import docx
 import pytest
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml.ns import qn
 
 from pipeline.config import Config, ConfigError, load_config
@@ -287,7 +288,14 @@ def test_province_appendix_lists_every_model(reports: dict[str, Any], data: Cons
     doc = reports["province"]
     texts = _texts(doc)
     appendix = texts.index("PHỤ LỤC")
-    assert doc.paragraphs[appendix].paragraph_format.page_break_before is True
+    # A section of its own, from a new page, A4 landscape: its tables are wide.
+    body = list(doc.element.body)
+    break_at = body.index(doc.paragraphs[appendix]._p) - 1
+    assert body[break_at].find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None  # the portrait section ends here
+    appendix_section = doc.sections[-1]
+    assert (appendix_section.orientation, appendix_section.start_type) == (WD_ORIENT.LANDSCAPE, WD_SECTION.NEW_PAGE)
+    assert (appendix_section.page_width.mm, appendix_section.page_height.mm) == pytest.approx((297, 210), abs=0.1)
+    assert not appendix_section.different_first_page_header_footer  # numbered on its first page too
     assert (
         texts[appendix + 1]
         == "(Kèm theo Báo cáo số      -BC/ĐU, ngày 05 tháng 12 năm 2026 của Ban Thường vụ Đảng ủy phường)"
@@ -533,6 +541,22 @@ def test_column_widths_fill_the_text_area_and_keep_numbers_whole() -> None:
     assert widths[0] > widths[2]
 
 
+def test_in_a_list_of_models_the_names_get_the_width_and_repeated_words_wrap() -> None:
+    """Biểu 8: a name of 60 characters on two lines at most; the field, a few values repeated,
+    on two lines rather than one."""
+    from pipeline.outputs.docx.table_frames import column_widths
+
+    fields = ("Xây dựng hệ thống chính trị", "Văn hóa - xã hội", "Kinh tế", "Quốc phòng - an ninh")
+    rows = [
+        (n, f"Mô hình số {n} về giúp nhau phát triển kinh tế - khu phố số {n:02d}", fields[n % 4]) for n in range(40)
+    ]
+    name, field = column_widths(("STT", "Tên mô hình", "Lĩnh vực"), rows, 252.0, 12.0)[1:]
+    char_mm = 12 * 0.5 * 25.4 / 72
+    assert name * 2 > len(rows[0][1]) * char_mm + 2 * 4.2  # two lines hold the name
+    assert field < len(fields[0]) * char_mm  # the longest field wraps
+    assert name > 3 * field
+
+
 def test_the_parts_people_wrote_replace_the_placeholders(
     config: Config, stats: Statistics, data: Consolidation
 ) -> None:
@@ -648,4 +672,5 @@ def test_appendix_tables_repeat_their_header_and_have_explicit_widths(reports: d
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None, caption
         widths = [int(w.get(qn("w:w"))) for w in table._tbl.tblGrid.iter(qn("w:gridCol"))]
         assert all(w > 0 for w in widths), caption
-        assert abs(sum(widths) - round(165 / 25.4 * 1440)) <= len(widths), caption  # the text width, 165 mm
+        # the landscape text width: 297 mm less the 30 and 15 mm margins
+        assert abs(sum(widths) - round(252 / 25.4 * 1440)) <= len(widths), caption

@@ -477,7 +477,8 @@ def test_the_reports_carry_the_councils_decisions(ward: tuple[Path, Config]) -> 
     result = _run(root, config, LATER)
     report = docx.Document(str(next(p for p in result.outputs if p.name == "bao-cao-tinh-2026.docx")))
     text = "\n".join(p.text for p in report.paragraphs)
-    assert "Ban chỉ đạo đã xét, quyết định đối với 4 lượt mô hình, điển hình" in text
+    assert "Ban Chỉ đạo đã xem xét, quyết định đối với 4 lượt mô hình, điển hình:" in text
+    assert "sổ theo dõi" not in text
     table = next(t for t in report.tables if t.rows[0].cells[0].text == "Quyết định")
     rows = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in table.rows[1:]}
     assert rows["Công nhận"] == ["1", "1", "0"]  # the reward of a collective records its recognition first

@@ -27,7 +27,7 @@ NOW = dt.datetime(2025, 10, 1)
 TITLE = "Danh sách mô hình “Dân vận khéo” xã Nhơn Khánh (cũ)"
 HEADER = ("Tên mô hình", "Đơn vị", "Lĩnh vực", "Năm bắt đầu", "Tình trạng", "Loại")
 SHEET = "Danh sách"
-REASON = "Mô hình của Nhơn Khánh cũ, đưa vào rà soát năm 2025"
+REASON = "Mô hình của xã Nhơn Khánh (cũ), đưa vào rà soát năm 2025"
 ROWS: tuple[tuple[Any, ...], ...] = (
     ("Camera an ninh thôn Khánh Mỹ", "TH-NK01", "Quốc phòng - an ninh", 2019, "Đang duy trì", "Mô hình"),
     ("Con đường hoa Tân Dân", "Chi bộ thôn Tân Dân", "văn hóa - xã hội", 2021, "", ""),
@@ -165,14 +165,15 @@ def test_a_unit_of_another_origin_is_a_warning_and_still_imported(tmp_path: Path
 
     assert _flat(result.findings) == [("origin-mismatch", SHEET, "B4")]
     assert result.findings[0].severity == "warning"
-    assert "TH-NP01 thuộc Nhơn Phúc cũ, không phải Nhơn Khánh cũ" in result.findings[0].message
+    assert "TH-NP01 thuộc xã Nhơn Phúc (cũ), không phải xã Nhơn Khánh (cũ)" in result.findings[0].message
     assert (result.added, result.codes) == (2, ("MH-2025-001", "MH-2025-002"))
     assert _snapshot(tmp_path)[1][1][-1] == REASON
 
 
 def test_origin_is_one_of_the_configured_former_units(config: Config) -> None:
-    assert origin_named("NHƠN PHÚC", config.units.origins) == "Nhơn Phúc"
-    with pytest.raises(UnknownOrigin, match="Bình Định, Nhơn Khánh, Nhơn Phúc"):
+    assert origin_named("NHƠN PHÚC", config.units.origins) == "xã Nhơn Phúc (cũ)"  # the bare name will do
+    assert origin_named("xã Nhơn Phúc (cũ)", config.units.origins) == "xã Nhơn Phúc (cũ)"
+    with pytest.raises(UnknownOrigin, match=r"phường Bình Định \(cũ\), xã Nhơn Khánh \(cũ\), xã Nhơn Phúc \(cũ\)"):
         origin_named("Nhơn Hậu", config.units.origins)
 
 
