@@ -214,7 +214,7 @@ def _write_outputs(
         inputs_digest(settings, "clerk", submissions, data.findings, year),
         lambda: clerk_report_bytes(submissions, data.findings, config, year),
     )
-    feedback = _feedback_builders(submissions, config, settings)
+    feedback = _feedback_builders(submissions, config, settings, year)
     builders.update((f"{FEEDBACK_FOLDER}/{name}", feedback[name]) for name in sorted(feedback))
     outputs = _build_outputs(root, folder, builders)
     _remove_stale_feedback(folder / FEEDBACK_FOLDER, {p.name for p in outputs if p.parent.name == FEEDBACK_FOLDER})
@@ -388,9 +388,10 @@ def rebuild(root: Path, config: Config, now: dt.datetime | None = None) -> list[
 
 
 def _feedback_builders(
-    submissions: list[Submission], config: Config, settings: str
+    submissions: list[Submission], config: Config, settings: str, year: int
 ) -> dict[str, tuple[str, Callable[[], bytes]]]:
-    """How to build the annotated copy of each unit file with findings, by file name (the inbox is only read)."""
+    """How to build the annotated copy of each unit file with findings of the cycle of ``year``, by
+    file name (the inbox is only read)."""
     from ..outputs.xlsx.feedback import feedback_names, unit_feedback_bytes
 
     latest = latest_per_unit(submissions)
@@ -399,9 +400,9 @@ def _feedback_builders(
         submission = latest[index]
 
         def make(submission: Submission = submission) -> bytes:
-            return unit_feedback_bytes(submission.source.path.read_bytes(), submission, config)
+            return unit_feedback_bytes(submission.source.path.read_bytes(), submission, config, year)
 
-        builders[name] = (inputs_digest(settings, "feedback", submission), make)
+        builders[name] = (inputs_digest(settings, "feedback", submission, year), make)
     return builders
 
 

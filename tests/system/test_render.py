@@ -6,16 +6,12 @@ the reports of the golden scenario must convert, have a page count within bounds
 key Vietnamese headings as extractable text with their diacritics, and number pages from page 2
 (no number on the title page).
 
-LibreOffice runs with its own profile in the test's temporary folder, so that it neither
-touches the user's profile nor waits on another LibreOffice running on the same machine.
+LibreOffice runs with its own profile in the test's temporary folder (tests/support/render.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -24,13 +20,10 @@ from pipeline.config import Config
 from pipeline.outputs.docx.report import report_bytes, report_file_name
 from pipeline.year.stats import statistics
 from tests.support.builder import DEMO_SIGNER, GOLDEN_DECISIONS, previous_figures, report_consolidation
+from tests.support.render import needs_renderer, page_count, pdf_text, to_pdf
 
-TOOLS = ("soffice", "pdfinfo", "pdftotext")
-pytestmark = pytest.mark.skipif(
-    any(shutil.which(tool) is None for tool in TOOLS), reason="LibreOffice or poppler-utils is not installed"
-)
+pytestmark = needs_renderer
 DATE = dt.date(2026, 12, 5)
-CONVERT_TIMEOUT_S = 180
 # Pages of the scenario's reports as LibreOffice lays them out, with room for font metrics.
 PAGES = {"province": (5, 10), "standing": (3, 6)}
 HEADINGS = {
@@ -79,41 +72,26 @@ def pdfs(config: Config, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
     for kind in HEADINGS:
         sources[kind] = folder / report_file_name(kind, config, 2026)
         sources[kind].write_bytes(report_bytes(kind, stats, data, config, DATE))
-    profile = (folder / "profile").as_uri()
-    command = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
-    command += ["--outdir", str(folder), *map(str, sources.values())]
-    subprocess.run(command, check=True, capture_output=True, timeout=CONVERT_TIMEOUT_S)
-    return {kind: path.with_suffix(".pdf") for kind, path in sources.items()}
-
-
-def _pages(pdf: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
-    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
-
-
-def _text(pdf: Path, first: int | None = None, last: int | None = None) -> str:
-    pages = [*(["-f", str(first)] if first else []), *(["-l", str(last)] if last else [])]
-    out = subprocess.run(["pdftotext", *pages, str(pdf), "-"], check=True, capture_output=True, text=True).stdout
-    return unicodedata.normalize("NFC", out)
+    return to_pdf(sources, folder)
 
 
 @pytest.mark.parametrize("kind", ["province", "standing"])
 def test_both_reports_convert_within_the_expected_pages(pdfs: dict[str, Path], kind: str) -> None:
     low, high = PAGES[kind]
-    assert low <= _pages(pdfs[kind]) <= high
+    assert low <= page_count(pdfs[kind]) <= high
 
 
 @pytest.mark.parametrize("kind", ["province", "standing"])
 def test_text_is_extractable_with_its_diacritics(pdfs: dict[str, Path], kind: str) -> None:
-    text = " ".join(_text(pdfs[kind]).split())  # a heading may wrap onto two lines
+    text = " ".join(pdf_text(pdfs[kind]).split())  # a heading may wrap onto two lines
     missing = [heading for heading in HEADINGS[kind] if heading not in text]
     assert not missing
 
 
 @pytest.mark.parametrize("kind", ["province", "standing"])
 def test_pages_are_numbered_from_two(pdfs: dict[str, Path], kind: str) -> None:
-    first_page = [line.strip() for line in _text(pdfs[kind], 1, 1).splitlines() if line.strip()]
-    second_page = [line.strip() for line in _text(pdfs[kind], 2, 2).splitlines() if line.strip()]
+    first_page = [line.strip() for line in pdf_text(pdfs[kind], 1, 1).splitlines() if line.strip()]
+    second_page = [line.strip() for line in pdf_text(pdfs[kind], 2, 2).splitlines() if line.strip()]
     assert first_page[0] != "1"
     assert second_page[0] == "2"
 
@@ -121,6 +99,6 @@ def test_pages_are_numbered_from_two(pdfs: dict[str, Path], kind: str) -> None:
 @pytest.mark.parametrize("kind", ["province", "standing"])
 def test_the_page_with_the_signature_also_holds_body_text(pdfs: dict[str, Path], kind: str) -> None:
     """ "Nơi nhận" and the signature never stand alone on a page: the closing paragraph is with them."""
-    pages = [" ".join(_text(pdfs[kind], n, n).split()) for n in range(1, _pages(pdfs[kind]) + 1)]
+    pages = [" ".join(pdf_text(pdfs[kind], n, n).split()) for n in range(1, page_count(pdfs[kind]) + 1)]
     (signed,) = [page for page in pages if "Nơi nhận:" in page]
     assert "Trên đây là báo cáo kết quả" in signed

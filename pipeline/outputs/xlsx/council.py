@@ -7,11 +7,13 @@ council's four input columns: the decision (a drop-down, prefilled with the prop
 suggestion), its number, its date and a note. The hidden ``_meta`` sheet says kind
 ``dvk-council``, unit ``-`` and the year, signed like a unit template. The layout of its columns
 is the reader's (:mod:`pipeline.intake.council`), so what is written is what is read back.
+Printed (:mod:`.printing`): landscape, the header row on every page, fitted to the page width
+(split across pages with the number and code repeated only when one page would be unreadable);
+each row as tall as its longest wrapped text.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,6 +28,7 @@ from ...config import DATE_MAX, DATE_MIN, NO_OUTCOME, Config
 from ...core import layout
 from ...intake.council import COLUMNS, COUNCIL_SHEET, DECISION_CHOICES, NO_DECISION
 from ...year.evaluate import Evaluation, ItemEvaluation
+from .printing import fit_row, row_height, set_print_layout
 from .workbook import (
     BORDER,
     HEADER_FILL,
@@ -106,7 +109,8 @@ def _row_values(index: int, evaluation: ItemEvaluation, config: Config) -> dict[
 
 _LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
 _FORMATS = {"total": "General", "date": "dd/mm/yyyy", "index": "0"}
-_LINE_HEIGHT = 15.0
+# The numbered rows' number and code, repeated on each page across if the sheet is split.
+_KEY_COLUMNS = 2
 
 
 def _write_heading(ws: Worksheet, year: int) -> None:
@@ -118,7 +122,8 @@ def _write_heading(ws: Worksheet, year: int) -> None:
     for column, spec in enumerate(COLUMNS, start=1):
         cell = ws.cell(row=layout.HEADER_ROW, column=column, value=text(spec.header))
         style_header(cell, HIGHLIGHT_FILL if spec.entry else HEADER_FILL)
-    ws.row_dimensions[layout.HEADER_ROW].height = 2 * _LINE_HEIGHT + 6
+    headers = [(spec.header, spec.width) for spec in COLUMNS]
+    fit_row(ws, layout.HEADER_ROW, headers, bold=True, least=row_height(2))
 
 
 def _write_row(ws: Worksheet, row: int, values: Mapping[str, Any]) -> None:
@@ -133,13 +138,8 @@ def _write_row(ws: Worksheet, row: int, values: Mapping[str, Any]) -> None:
             cell.protection = UNLOCKED
         else:
             cell.fill = _LOCKED_FILL
-    ws.row_dimensions[row].height = _row_height(values)
-
-
-def _row_height(values: Mapping[str, Any]) -> float:
-    """Tall enough for the longest wrapped text of the row (Excel does not fit heights on open)."""
-    lines = max(math.ceil(len(str(values.get(c.key) or "")) / max(c.width - 2, 4)) for c in COLUMNS if c.wrap)
-    return min(409.0, max(1, lines) * _LINE_HEIGHT + 3)
+    # Tall enough for the longest wrapped text (neither Excel nor LibreOffice fits heights on open).
+    fit_row(ws, row, [(str(values.get(c.key) or ""), c.width) for c in COLUMNS if c.wrap], least=row_height(1))
 
 
 def _add_validations(ws: Worksheet, rows: int) -> None:
@@ -172,7 +172,9 @@ def _add_validations(ws: Worksheet, rows: int) -> None:
 
 
 def _finish_sheet(ws: Worksheet) -> None:
-    """Widths, the header frozen with the number and code, protection without a password."""
+    """Widths, the header frozen with the number and code, the print layout, protection without a
+    password."""
     set_widths(ws, {column: spec.width for column, spec in enumerate(COLUMNS, start=1)})
     ws.freeze_panes = f"C{layout.FIRST_DATA_ROW}"
+    set_print_layout(ws, [spec.width for spec in COLUMNS], header_row=layout.HEADER_ROW, key_columns=_KEY_COLUMNS)
     protect(ws, allow_resizing=True)

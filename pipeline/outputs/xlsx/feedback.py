@@ -8,9 +8,18 @@ Contract:
   yellow: warning) and given a comment with the message and the hint. Nothing else changes: sheet
   protection, drop-down lists and the hidden identity sheet stay as they are, so the unit can fix
   the cells right in this copy and send it back. A copy sent back and checked again loses the
-  marks and the sheet of the earlier round before it gets the new ones.
+  marks and the sheet of the earlier round before it gets the new ones. A rejected file's advice
+  names the day to send it back by: the calendar's resubmission date of the cycle's year
+  (``corrections_deadline`` in config/calendar.yaml, else the units' deadline in force, the date
+  the feedback mail names too); a year missing from the calendar gives the advice without a date.
 * :func:`clerk_report_bytes` returns ``ket-qua-kiem-tra-<year>.xlsx``: one row per received file,
-  one row per finding (the files' and the consolidation's own).
+  sorted by unit (in the order of config/units.yaml, then files of no known unit), with when it was
+  received and how many days after the deadline, its hash last; then one row per finding (the
+  files' and the consolidation's own).
+* Printed, the new sheets are landscape, fitted to the page width, their header row repeated on
+  every page, each row tall enough for its wrapped text (:mod:`.printing`). In a feedback copy,
+  the unit's sheets that have no print setup of their own (a template issued before templates
+  had one) get the template's; their rows stay as the unit left them.
 * :func:`feedback_names` decides which files get a feedback copy and what it is called.
 
 Everything here is pure (bytes and values in, bytes out) and deterministic: fixed document
@@ -20,9 +29,9 @@ the outbox is :mod:`pipeline.run.cycle`'s job.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
-import math
 import warnings
 import zipfile
 from collections import Counter
@@ -37,12 +46,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...config import Config
+from ...config import Config, YearCalendar
+from ...core import layout
 from ...core.errors import DvkError
 from ...core.findings import ERROR, SEVERITY_LABELS, WARNING, Finding, cell_order
 from ...core.textnorm import fold
+from ...core.vnformat import short_date
 from ...intake.validate import Submission
+from .printing import fit_row, set_print_layout, sheet_widths, text_lines
 from .stream import Column, collection_paused
+from .template.tables import key_columns
 from .workbook import (
     BOLD,
     HEADING_FONT,
@@ -69,6 +82,8 @@ ADVICE = {
     True: "Tệp đã được chấp nhận; các cảnh báo dưới đây để đơn vị lưu ý, không cần gửi lại.",
     False: "Hãy sửa các lỗi ngay trên tệp này rồi gửi lại cho phường.",
 }
+# The advice on a rejected file when the calendar gives the day to send it back by.
+RESUBMIT_ADVICE = "Hãy sửa các lỗi ngay trên tệp này rồi gửi lại cho phường trước ngày {date}."
 GUIDE = (
     "Ô có lỗi được tô đỏ, ô cần xem lại được tô vàng; đưa chuột vào ô để đọc ghi chú. "
     "Bấm vào địa chỉ ở cột “Ô” để đến ô đó."
@@ -78,7 +93,7 @@ CELL_FILLS = {ERROR: "FFC7CE", WARNING: "FFEB9C"}
 # is the fourth), the table's header at TABLE_ROW.
 FACTS_ROW, FACT_VALUE_COLUMN, VERDICT_ROW, TABLE_ROW = 3, 3, 6, 12
 MAX_ROW, MAX_COLUMN = 1_048_576, 16_384
-LINE_HEIGHT = 15  # points per line of wrapped text
+RECEIVED_FORMAT = "dd/mm/yyyy hh:mm"
 
 _FILLS = {severity: PatternFill("solid", fgColor=rgb) for severity, rgb in CELL_FILLS.items()}
 _NO_FILL = PatternFill()
@@ -104,14 +119,19 @@ _TABLE_COLUMNS = (
     Column("Cách khắc phục", 50, wrap=True),
 )
 _FILE_COLUMNS = (
-    Column("Tệp", 36, wrap=True),
     Column("Mã đơn vị", 12),
     Column("Tên đơn vị", 32, wrap=True),
+    Column("Tệp", 36, wrap=True),
+    Column("Ngày nhận", 16),
+    Column("Số ngày trễ", 8),
     Column("Kết quả", 12),
     Column("Số lỗi", 8),
     Column("Số cảnh báo", 10),
-    Column("SHA-256", 68),
+    # Last and narrow: the key of the file's copy in outbox/luu-tru/, rarely read on paper.
+    Column("SHA-256", 12),
 )
+# Printed across several pages, each page repeats the unit (files) or the file (findings).
+_FILE_KEY_COLUMNS, _DETAIL_KEY_COLUMNS = 2, 1
 _DETAIL_COLUMNS = (
     Column("Tệp", 36, wrap=True),
     Column("Mã đơn vị", 12),
@@ -153,8 +173,9 @@ def feedback_names(submissions: Sequence[Submission]) -> dict[int, str]:
 # --------------------------------------------------------------------------- unit feedback
 
 
-def unit_feedback_bytes(original: bytes, submission: Submission, config: Config) -> bytes:
-    """The unit's own workbook with its findings listed on a first sheet and marked on their cells."""
+def unit_feedback_bytes(original: bytes, submission: Submission, config: Config, cycle: int | None = None) -> bytes:
+    """The unit's own workbook with its findings listed on a first sheet and marked on their cells;
+    the day to send it back by is that of the ``cycle``'s year (default: the file's year)."""
     year = submission.year
     if year is None or not submission.unit_code:
         raise ValueError(f"{submission.source.name}: only a recognised unit template gets a feedback copy")
@@ -164,7 +185,9 @@ def unit_feedback_bytes(original: bytes, submission: Submission, config: Config)
         wb = _load(original, submission)
         _clear_previous_round(wb)
         _mark_cells(wb, submission.findings)
-        _write_feedback_sheet(wb.create_sheet(FEEDBACK_SHEET, 0), wb, submission, config)
+        _print_unit_sheets(wb, config)
+        advice = advice_of(submission.accepted, config, year if cycle is None else cycle)
+        _write_feedback_sheet(wb.create_sheet(FEEDBACK_SHEET, 0), wb, submission, config, advice)
         make_active(wb, 0)
         wb.properties.lastModifiedBy = text(config.organization.collecting_board)
         return fixed_bytes(wb, end_of_cycle(year))
@@ -198,6 +221,22 @@ def _clear_previous_round(wb: Workbook) -> None:
                         cell.fill = _NO_FILL
 
 
+def _print_unit_sheets(wb: Workbook, config: Config) -> None:
+    """The template's print setup on each visible sheet of the schema (or the instructions) that
+    has none: a form one page wide, a table with its header row on every page."""
+    sheets = {fold(s.title): s for s in config.template.sheets}
+    for ws in wb.worksheets:
+        setup = ws.sheet_properties.pageSetUpPr
+        if ws.sheet_state != "visible" or (setup is not None and setup.fitToPage):
+            continue
+        if fold(ws.title) == fold(layout.INSTRUCTIONS_SHEET):
+            set_print_layout(ws, sheet_widths(ws), one_page_wide=True)
+        elif (sheet := sheets.get(fold(ws.title))) is not None:
+            table = sheet.kind == "table"
+            keys = key_columns(sheet) if table else 0
+            set_print_layout(ws, sheet_widths(ws), layout.HEADER_ROW, keys, one_page_wide=not table)
+
+
 def _mark_cells(wb: Workbook, findings: Iterable[Finding]) -> None:
     """Fill and comment every cell an error or a warning is about; other findings are only listed."""
     by_cell: dict[tuple[str, str], list[Finding]] = {}
@@ -223,10 +262,19 @@ def _mark(cell: Cell, items: Sequence[Finding]) -> None:
 
 def _comment(body: str) -> Comment:
     """A comment box tall enough for its text (about 50 characters a line at this width)."""
-    return Comment(text(body), COMMENT_AUTHOR, height=min(400, 20 + 16 * _lines(body, 52)), width=320)
+    return Comment(text(body), COMMENT_AUTHOR, height=min(400, 20 + 16 * text_lines(body, 52)), width=320)
 
 
-def _write_feedback_sheet(ws: Worksheet, wb: Workbook, submission: Submission, config: Config) -> None:
+def advice_of(accepted: bool, config: Config, year: int) -> str:
+    """What the unit is to do with its file: nothing more when accepted, else fix it and send it
+    back by the calendar's resubmission date of ``year`` (no date when the year has no calendar)."""
+    calendar = config.calendar.get(year)
+    if accepted or calendar is None:
+        return ADVICE[accepted]
+    return RESUBMIT_ADVICE.format(date=short_date(calendar.resubmit_by))
+
+
+def _write_feedback_sheet(ws: Worksheet, wb: Workbook, submission: Submission, config: Config, advice: str) -> None:
     """Title, facts about the file, advice, then one row per finding."""
     accepted = submission.accepted
     _put(ws, 1, 1, FEEDBACK_TITLE.format(year=submission.year)).font = HEADING_FONT
@@ -234,12 +282,12 @@ def _write_feedback_sheet(ws: Worksheet, wb: Workbook, submission: Submission, c
         _put(ws, FACTS_ROW + offset, 1, f"{label}:").font = BOLD
         _put(ws, FACTS_ROW + offset, FACT_VALUE_COLUMN, value).alignment = _LEFT
     ws.cell(VERDICT_ROW, FACT_VALUE_COLUMN).font = _VERDICT_FONTS[accepted]
-    _put(ws, TABLE_ROW - 3, 1, ADVICE[accepted]).font = BOLD
+    _put(ws, TABLE_ROW - 3, 1, advice).font = BOLD
     _put(ws, TABLE_ROW - 2, 1, GUIDE)
     _write_header(ws, TABLE_ROW, _TABLE_COLUMNS)
     for index, item in enumerate(submission.findings, start=1):
         _write_finding(ws, TABLE_ROW + index, index, item, wb)
-    _finish_list(ws, _TABLE_COLUMNS, TABLE_ROW, len(submission.findings))
+    _finish_list(ws, _TABLE_COLUMNS, TABLE_ROW, len(submission.findings), keys=1)
 
 
 def _facts(submission: Submission, config: Config) -> tuple[tuple[str, Any], ...]:
@@ -309,11 +357,14 @@ def clerk_report_bytes(submissions: Sequence[Submission], extra: Sequence[Findin
         board = text(config.organization.collecting_board)
         set_properties(wb, board, f"Kết quả kiểm tra mẫu biểu nhận được năm {year}", end_of_cycle(year))
         names = _unit_names(config)
-        _write_list(wb.active, FILES_SHEET, _FILE_COLUMNS, [_file_row(s, names) for s in submissions])
+        files = _by_unit(submissions, names)
+        rows = [_file_row(s, names, config.calendar.get(year)) for s in files]
+        _write_list(wb.active, FILES_SHEET, _FILE_COLUMNS, rows, _FILE_KEY_COLUMNS)
         units = {s.source.name: s.unit_code for s in submissions}
-        findings = [f for s in submissions for f in s.findings] + list(extra)
+        findings = [f for s in files for f in s.findings] + list(extra)
         details = wb.create_sheet()
-        _write_list(details, DETAILS_SHEET, _DETAIL_COLUMNS, [_detail_row(f, units) for f in findings])
+        detail_rows = [_detail_row(f, units) for f in findings]
+        _write_list(details, DETAILS_SHEET, _DETAIL_COLUMNS, detail_rows, _DETAIL_KEY_COLUMNS)
         for row, item in enumerate(findings, start=2):
             if item.severity in _FILLS:
                 details.cell(row, 3).fill = _FILLS[item.severity]
@@ -328,11 +379,29 @@ def _unit_names(config: Config) -> dict[str, str]:
     return names
 
 
-def _file_row(sub: Submission, names: dict[str, str]) -> tuple[Any, ...]:
+def _by_unit(submissions: Sequence[Submission], names: dict[str, str]) -> list[Submission]:
+    """The files sorted by unit, in the configured order of units, then units not configured (by
+    code), then files of no unit; each unit's files in the order received."""
+    order = {code: position for position, code in enumerate(names)}
+
+    def key(sub: Submission) -> tuple[Any, ...]:
+        code = sub.unit_code
+        return (order.get(code, len(order)), not code, code, sub.source.received_at, sub.source.name)
+
+    return sorted(submissions, key=key)
+
+
+def _file_row(sub: Submission, names: dict[str, str], calendar: YearCalendar | None) -> tuple[Any, ...]:
+    """A file's row; its days late are counted for a unit's file against the deadline in force
+    (the unit's own status, which may count from its first file, is in the summary)."""
+    received = sub.source.received_at
+    late = calendar.days_late(received.date()) if calendar is not None and sub.unit_code else None
     return (
-        sub.source.name,
         sub.unit_code,
         names.get(sub.unit_code, ""),
+        sub.source.name,
+        received,
+        late,
         OUTCOMES[sub.accepted],
         _count(sub.findings, ERROR),
         _count(sub.findings, WARNING),
@@ -348,43 +417,39 @@ def _detail_row(item: Finding, units: dict[str, str]) -> tuple[Any, ...]:
 # --------------------------------------------------------------------------- cells
 
 
-def _write_list(ws: Worksheet, title: str, columns: Sequence[Column], rows: Sequence[tuple[Any, ...]]) -> None:
-    """A header row, one row per item."""
+def _write_list(
+    ws: Worksheet, title: str, columns: Sequence[Column], rows: Sequence[tuple[Any, ...]], keys: int
+) -> None:
+    """A header row, one row per item; the first ``keys`` columns tell the rows apart."""
     ws.title = title
     _write_header(ws, 1, columns)
     for row, values in enumerate(rows, start=2):
         _write_row(ws, row, columns, values)
-    _finish_list(ws, columns, 1, len(rows))
+    _finish_list(ws, columns, 1, len(rows), keys)
 
 
 def _write_row(ws: Worksheet, row: int, columns: Sequence[Column], values: Sequence[Any]) -> None:
     """One row of a list, tall enough for its wrapped texts (openpyxl cannot measure them)."""
     for column, (spec, value) in enumerate(zip(columns, values, strict=True), start=1):
         _put(ws, row, column, value, spec)
-    lines = max((_lines(str(v), spec.width) for spec, v in zip(columns, values, strict=True) if spec.wrap), default=1)
-    if lines > 1:
-        ws.row_dimensions[row].height = LINE_HEIGHT * lines
+    fit_row(ws, row, [(str(v), spec.width) for spec, v in zip(columns, values, strict=True) if spec.wrap and v])
 
 
-def _lines(text: str, width: int) -> int:
-    """About how many lines ``text`` takes in a wrapped column ``width`` characters wide."""
-    return sum(max(1, math.ceil(len(line) / max(1, width - 2))) for line in text.split("\n"))
-
-
-def _finish_list(ws: Worksheet, columns: Sequence[Column], header_row: int, count: int) -> None:
-    """Column widths, the header frozen, an autofilter over header and rows, the print layout."""
-    set_widths(ws, {column: spec.width for column, spec in enumerate(columns, start=1)})
+def _finish_list(ws: Worksheet, columns: Sequence[Column], header_row: int, count: int, keys: int) -> None:
+    """Column widths, the header frozen, an autofilter over header and rows, the print layout (the
+    header row on every page, the first ``keys`` columns on every page across)."""
+    widths = {column: spec.width for column, spec in enumerate(columns, start=1)}
+    set_widths(ws, widths)
     ws.freeze_panes = f"A{header_row + 1}"
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{header_row + count}"
-    # Printed landscape, as wide as the page.
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    set_print_layout(ws, list(widths.values()), header_row=header_row, key_columns=keys)
 
 
 def _write_header(ws: Worksheet, row: int, columns: Sequence[Column]) -> None:
+    """The header row, tall enough for its wrapped labels."""
     for column, spec in enumerate(columns, start=1):
         style_header(_put(ws, row, column, spec.header))
+    fit_row(ws, row, [(spec.header, spec.width) for spec in columns], bold=True)
 
 
 def _put(ws: Worksheet, row: int, column: int, value: Any, spec: Column | None = None) -> Cell:
@@ -392,4 +457,6 @@ def _put(ws: Worksheet, row: int, column: int, value: Any, spec: Column | None =
     cell: Cell = ws.cell(row=row, column=column)
     if put(cell, value) and spec is not None:
         cell.alignment = WRAP_TOP if spec.wrap else TOP
+        if isinstance(value, dt.datetime):
+            cell.number_format = RECEIVED_FORMAT
     return cell

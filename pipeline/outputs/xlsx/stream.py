@@ -11,6 +11,10 @@ Contract:
   (:meth:`StreamedSheet.append_rows`); tests/unit/outputs/test_xlsx_stream.py checks both on every
   kind of value.
 * Text goes through :func:`.workbook.text`, the one rule for text written into a workbook.
+* A row whose wrapped text (a :class:`Column` with ``wrap``, or a header) takes more than one line
+  is given a height for it (:func:`.printing.text_lines`): LibreOffice does not grow a row to its
+  text, and a name would run into the next row. Each distinct text of a column is measured once.
+  Every cell is top-aligned, so a tall row reads from its top line.
 
 Why a batch is fast: a province's summary holds a million cells, and any Python-level work per
 cell costs seconds. A batch is encoded column by column: each distinct value of a column once
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import io
 import itertools
@@ -48,7 +53,8 @@ from openpyxl.workbook.workbook import Workbook as WorkbookType
 
 from ...core.ooxml import fixed_zip_entry
 from ...core.upward import ContentDigest, canonical
-from .workbook import BOLD, WRAP_TOP, set_widths, style_header, text
+from .printing import DEFAULT_WIDTH, row_height, text_lines
+from .workbook import BOLD, TOP, WRAP_TOP, set_widths, style_header, text
 
 BOOLEAN_TEXT = {True: "Có", False: "Không"}
 # Deflate level of the streamed sheet parts. Level 6 (zlib's default) spends 1.3 s of CPU on the
@@ -120,6 +126,7 @@ class StreamedSheet:
         self.token_styles: dict[bytes, StyleKey] = {}
         self.rows = 0
         self.xml = xml
+        self.widths: dict[int, float] = {}
 
     def start(self, title: str, widths: dict[int, int], extent: tuple[int, int], freeze: str | None = None) -> None:
         """Name the sheet and set what openpyxl writes above the rows: the used range
@@ -130,6 +137,7 @@ class StreamedSheet:
         dimension = f"A1:{get_column_letter(columns)}{rows}"
         # Write-only sheets have no used range of their own; the writer asks for one if it can.
         self.ws.calculate_dimension = lambda: dimension
+        self.widths = dict(widths)
         set_widths(self.ws, widths)
         if freeze:
             self.ws.freeze_panes = freeze
@@ -137,7 +145,8 @@ class StreamedSheet:
     def append(self, values: Sequence[Any], specs: Sequence[Column] = (), font: Font | None = None) -> None:
         """One row of typed cells (blanks stay empty), each in its column's display."""
         codes = [self._cell_code(c, v, _spec(specs, c), font) for c, v in enumerate(values)]
-        self._write_batch([(f, (p,), (d,)) for f, p, d in codes], 1)
+        heights = _row_heights([(v,) for v in values], specs, 1)
+        self._write_batch([(f, (p,), (d,)) for f, p, d in codes], 1, heights)
 
     def append_rows(
         self, rows: Sequence[Sequence[Any]], specs: Sequence[Column] = (), font: Font | None = None
@@ -150,11 +159,12 @@ class StreamedSheet:
         with collection_paused():
             for first in range(0, len(rows), BATCH_ROWS):
                 batch = rows[first : first + BATCH_ROWS]
+                values = list(zip(*batch, strict=True))
                 columns = [
-                    self._column_codes(column, values, _spec(specs, column), font)
-                    for column, values in enumerate(zip(*batch, strict=True))
+                    self._column_codes(column, column_values, _spec(specs, column), font)
+                    for column, column_values in enumerate(values)
                 ]
-                self._write_batch(columns, len(batch))
+                self._write_batch(columns, len(batch), _row_heights(values, specs, len(batch)))
 
     def header(self, headers: Sequence[str]) -> None:
         """The header row: every cell in the header style, blanks included."""
@@ -162,18 +172,24 @@ class StreamedSheet:
         values = [shown(h, False)[0] if h is not None and h != "" else None for h in headers]
         style = self._style_id(("header", False, BOLD))
         cells = [_cell_xml(f"{get_column_letter(c)}{self.rows}", v, style) for c, v in enumerate(values, 1)]
-        self.xml.write(f'<row r="{self.rows}">{"".join(cells)}</row>'.encode())
+        texts = [(v, self.widths.get(c, DEFAULT_WIDTH)) for c, v in enumerate(values, 1) if isinstance(v, str)]
+        lines = max((text_lines(v, width, bold=True) for v, width in texts), default=1)
+        height = _height_attribute(lines).decode()
+        self.xml.write(f'<row r="{self.rows}"{height}>{"".join(cells)}</row>'.encode())
         self.digest.row(values)
 
     # ----------------------------------------------------------------------- encoding
 
-    def _write_batch(self, columns: Sequence[_Codes], count: int) -> None:
-        """``count`` rows, given as the codes of each column, out as XML and to the digest."""
+    def _write_batch(self, columns: Sequence[_Codes], count: int, heights: Sequence[bytes] | None = None) -> None:
+        """``count`` rows, given as the codes of each column, out as XML and to the digest; each
+        row's height attribute from ``heights`` (none: every row of the default height)."""
         numbers = [b"%d" % n for n in range(self.rows + 1, self.rows + count + 1)]
         self.rows += count
         cells = [codes for codes in columns if codes[0] != _BLANK]  # a blank column writes nothing
-        # The template's arguments: the row's number, then (number, payload) for each cell.
-        args = zip(numbers, *(part for _, payloads, _ in cells for part in (numbers, payloads)), strict=True)
+        # The template's arguments: the row's number and height, then (number, payload) for each cell.
+        attributes = heights if heights is not None else [b""] * count
+        parts = (part for _, payloads, _ in cells for part in (numbers, payloads))
+        args = zip(numbers, attributes, *parts, strict=True)
         varying = [fragments for fragments, _, _ in cells if not isinstance(fragments, bytes)]
         if varying:
             templates: dict[tuple[bytes, ...], bytes] = {}
@@ -247,7 +263,7 @@ class StreamedSheet:
         # With nothing escaped or normalized again, the payloads are the canonical texts: one list.
         payloads = canonicals if escaped == canonical_text else escaped.split(b"\x00")
         parts = normalized.split("\x00")
-        style = b"" if not spec.wrap and font is None else self._style_token(("@", spec.wrap, font))
+        style = self._style_token(("@", spec.wrap, font))
         plain = _fragment(column, style, "inlineStr", b"<is><t>%s</t></is>")
         spaced = _fragment(column, style, "inlineStr", b'<is><t xml:space="preserve">%s</t></is>')
         # Mostly nothing to strip: str.strip then gives back the very string, compared by identity.
@@ -277,7 +293,7 @@ class StreamedSheet:
         value, number_format = shown(value, spec.year)
         digest_text = canonical(value).encode("utf-8")
         if isinstance(value, str):
-            style = b"" if not spec.wrap and font is None else self._style_token(("@", spec.wrap, font))
+            style = self._style_token(("@", spec.wrap, font))
             space = b' xml:space="preserve"' if value != value.strip() else b""
             fragment = _fragment(column, style, "inlineStr", b"<is><t" + space + b">%s</t></is>")
             return fragment, xml_escape(value).encode("utf-8"), digest_text
@@ -310,8 +326,8 @@ class StreamedSheet:
             else:
                 if number_format != "@":
                     cell.number_format = number_format
-                if wrap:
-                    cell.alignment = WRAP_TOP
+                # Top-aligned, wrapped or not: a row made tall by a wrapped text reads from its top line.
+                cell.alignment = WRAP_TOP if wrap else TOP
                 if font is not None:
                     cell.font = font
             self.styles[key] = f' s="{self.ws.parent._cell_styles.add(cell._style)}"'
@@ -343,8 +359,37 @@ def _template(
     columns whose fragments vary), its styles ``resolve``d, remembered in ``cache``."""
     varying = iter(shape)
     fragments = [f if isinstance(f, bytes) else next(varying) for f, _, _ in cells]
-    cache[shape] = template = resolve(b'<row r="%s">' + b"".join(fragments) + b"</row>")
+    cache[shape] = template = resolve(b'<row r="%s"%s>' + b"".join(fragments) + b"</row>")
     return template
+
+
+def _row_heights(columns: Sequence[Sequence[Any]], specs: Sequence[Column], count: int) -> list[bytes] | None:
+    """The height attribute of each of ``count`` rows given as their ``columns`` of values: empty
+    for a row whose wrapped columns hold single lines; None when every row is such a row. Each
+    distinct text of a column is measured once."""
+    lines: list[int] | None = None
+    for column, spec in enumerate(specs[: len(columns)]):
+        counts = _lines(columns[column], spec.width) if spec.wrap else None
+        if counts is not None:
+            lines = counts if lines is None else list(map(max, lines, counts))
+    return None if lines is None else list(map(_height_attribute, lines))
+
+
+def _lines(values: Sequence[Any], width: int) -> list[int] | None:
+    """The lines each value takes in a wrapped column ``width`` wide (one for what is not text);
+    None when every value takes one."""
+    try:
+        measured = {v: n for v in set(values) if isinstance(v, str) and (n := text_lines(v, width)) > 1}
+    except TypeError:  # unhashable: one by one
+        counts = [text_lines(v, width) if isinstance(v, str) else 1 for v in values]
+        return counts if max(counts, default=1) > 1 else None
+    return list(map(measured.get, values, itertools.repeat(1))) if measured else None
+
+
+@functools.cache
+def _height_attribute(lines: int) -> bytes:
+    """The attributes of a row of ``lines`` lines: a height for more than one, else nothing."""
+    return b' ht="%s" customHeight="1"' % f"{row_height(lines):g}".encode() if lines > 1 else b""
 
 
 def _spec(specs: Sequence[Column], column: int) -> Column:

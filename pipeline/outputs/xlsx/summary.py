@@ -17,6 +17,10 @@ the file, sheet and row the item came from), "Hoạt động" (one row per unit,
 
 Cells hold values only, never formulas: nothing needs recalculating, and a text a unit typed as
 "=..." stays text. Numbers and dates are typed cells with display formats; all text is NFC.
+
+Printed (:mod:`.printing`), every list sheet repeats its header row on each page and is fitted
+to the page width; a list too wide for one page repeats the unit's code and name on each page
+across. Rows are as tall as their wrapped names and texts (:mod:`.stream`).
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from ...core.upward import ContentDigest
 from ...year.consolidate import LATE, ON_TIME, Consolidation, Item, UnitStatus
 from ...year.stat_table import StatTable
 from ...year.stats import Statistics
+from .printing import DEFAULT_WIDTH, set_print_layout
 from .stream import Column, StreamedSheet, collection_paused, with_rows
 from .workbook import BOLD, end_of_cycle, fixed_bytes, protect, set_properties, text
 
@@ -260,10 +265,11 @@ def _write_list(
     total: Row | None = None,
 ) -> None:
     """A header row, one row per item, frozen header and key columns, an autofilter; then the
-    ``total`` row in bold, if any."""
+    ``total`` row in bold, if any. Printed with the header row on every page."""
     widths = {column: spec.width for column, spec in enumerate(columns, start=1)}
     extent = (len(rows) + 1 + (total is not None), max(len(columns), len(total or ())))
     out.start(title, widths, extent, freeze)
+    set_print_layout(out.ws, list(widths.values()), header_row=1, key_columns=len(_UNIT_KEY))
     out.header([c.header for c in columns])
     for values in rows:
         if len(values) != len(columns):
@@ -277,9 +283,11 @@ def _write_list(
 def _write_stats(out: StreamedSheet, tables: Sequence[StatTable]) -> None:
     """Every table in turn: title, header, rows, total; one blank row between tables."""
     heights = [2 + len(t.rows) + (t.total is not None) for t in tables]
-    widths = [max(len(t.columns), *(len(r) for r in (*t.rows, t.total or ()))) for t in tables]
-    extent = (sum(heights) + len(tables) - 1, max(widths, default=1))
-    out.start(STATS_SHEET, _stats_widths(tables), extent)
+    columns = [max(len(t.columns), *(len(r) for r in (*t.rows, t.total or ()))) for t in tables]
+    extent = (sum(heights) + len(tables) - 1, max(columns, default=1))
+    widths = _stats_widths(tables)
+    out.start(STATS_SHEET, widths, extent)
+    set_print_layout(out.ws, [widths.get(c, DEFAULT_WIDTH) for c in range(1, extent[1] + 1)])
     for index, table in enumerate(tables):
         if index:
             out.append([])

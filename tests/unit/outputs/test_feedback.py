@@ -13,6 +13,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from pipeline.config import Config
 from pipeline.core.findings import ERROR, INFO, SEVERITY_LABELS, WARNING, Finding
@@ -21,6 +22,7 @@ from pipeline.intake.receive import SourceFile, receive
 from pipeline.intake.validate import Submission, validate
 from pipeline.outputs.xlsx import feedback
 from pipeline.outputs.xlsx.feedback import (
+    ADVICE,
     DETAILS_SHEET,
     FEEDBACK_SHEET,
     FILES_SHEET,
@@ -287,16 +289,31 @@ def test_clerk_report_lists_every_file_and_every_finding(tmp_path: Path, config:
     (tmp_path / "inbox" / "ghi-chu.txt").write_text("không phải bảng tính", encoding="utf-8")
     foreign = validate(receive(tmp_path / "inbox" / "ghi-chu.txt", "ghi-chu.txt"), config, YEAR)
     extra = Finding("duplicate-submission", WARNING, "nong-dan.xlsx", "", "", "Thông báo", "Gợi ý")
-    data = clerk_report_bytes([checked, foreign], [extra], config, YEAR)
+    data = clerk_report_bytes([foreign, checked], [extra], config, YEAR)
     workbook = _open(data)
     assert workbook.sheetnames == [FILES_SHEET, DETAILS_SHEET]
     unit = config.units.get(UNIT)
     assert unit is not None
-    assert list(workbook[FILES_SHEET].iter_rows(values_only=True)) == [
-        ("Tệp", "Mã đơn vị", "Tên đơn vị", "Kết quả", "Số lỗi", "Số cảnh báo", "SHA-256"),
-        ("nong-dan.xlsx", UNIT, unit.name, "Trả lại", 1, 1, checked.source.sha256),
-        ("ghi-chu.txt", None, None, "Trả lại", 1, 0, foreign.source.sha256),
+    header, *rows = workbook[FILES_SHEET].iter_rows(values_only=True)
+    assert header == (
+        "Mã đơn vị",
+        "Tên đơn vị",
+        "Tệp",
+        "Ngày nhận",
+        "Số ngày trễ",
+        "Kết quả",
+        "Số lỗi",
+        "Số cảnh báo",
+        "SHA-256",
+    )
+    late = config.year(YEAR).days_late(checked.source.received_at.date())
+    # The unit's file first, the file of no unit last; when received is checked below.
+    assert [r[:3] + r[4:] for r in rows] == [
+        (UNIT, unit.name, "nong-dan.xlsx", late, "Trả lại", 1, 1, checked.source.sha256),
+        (None, None, "ghi-chu.txt", None, "Trả lại", 1, 0, foreign.source.sha256),
     ]
+    received = [checked.source.received_at, foreign.source.received_at]
+    assert all(abs(r[3] - moment) < dt.timedelta(seconds=1) for r, moment in zip(rows, received, strict=True))
     header, *rows = workbook[DETAILS_SHEET].iter_rows(values_only=True)
     assert header == ("Tệp", "Mã đơn vị", "Mức độ", "Mã lỗi", "Sheet", "Ô", "Nội dung", "Cách khắc phục")
     findings = [*checked.findings, *foreign.findings, extra]
@@ -306,7 +323,78 @@ def test_clerk_report_lists_every_file_and_every_finding(tmp_path: Path, config:
     details = workbook[DETAILS_SHEET]
     assert (details.freeze_panes, details.auto_filter.ref) == ("A2", "A1:H5")
     assert details["A1"].font.bold
-    assert data == clerk_report_bytes([checked, foreign], [extra], config, YEAR)
+    assert data == clerk_report_bytes([foreign, checked], [extra], config, YEAR)
+
+
+def _received(name: str, unit: str, moment: dt.datetime) -> Submission:
+    """A file of ``unit`` (blank: of no unit) received at ``moment``."""
+    sub = _submission(name, unit, name.encode())
+    return replace(sub, source=replace(sub.source, received_at=moment))
+
+
+def test_clerk_report_lists_files_by_unit_with_when_they_came(config: Config) -> None:
+    deadline = config.year(YEAR).deadline
+    late = dt.datetime.combine(deadline + dt.timedelta(days=3), dt.time(8, 15))
+    on_time = dt.datetime.combine(deadline, dt.time(16, 40))
+    files = [
+        _received("ghi-chu.txt", "", on_time),
+        _received("hnd-sua.xlsx", "HND", late),
+        _received("la.xlsx", "ZZ-LA", on_time),  # a unit not in units.yaml
+        _received("hnd.xlsx", "HND", on_time),
+        _received("kp.xlsx", "KP-BD02", late),
+    ]
+    rows = list(_open(clerk_report_bytes(files, [], config, YEAR))[FILES_SHEET].iter_rows(min_row=2, values_only=True))
+    # Units in the order of units.yaml (KP-BD02 before HND), then units not configured, then no unit;
+    # a unit's files in the order received.
+    assert [(r[0], r[2], r[3], r[4]) for r in rows] == [
+        ("KP-BD02", "kp.xlsx", late, 3),
+        ("HND", "hnd.xlsx", on_time, 0),
+        ("HND", "hnd-sua.xlsx", late, 3),
+        ("ZZ-LA", "la.xlsx", on_time, 0),
+        (None, "ghi-chu.txt", on_time, None),
+    ]
+    assert rows[0][-1] == files[4].source.sha256  # the hash last
+
+
+def test_clerk_report_shows_received_times_and_a_narrow_hash(config: Config) -> None:
+    moment = dt.datetime(YEAR, 11, 20, 9, 5)
+    ws = _open(clerk_report_bytes([_received("hnd.xlsx", "HND", moment)], [], config, YEAR))[FILES_SHEET]
+    assert ws["D2"].number_format == "dd/mm/yyyy hh:mm"
+    assert ws["I1"].value == "SHA-256"
+    widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, ws.max_column + 1)]
+    assert widths[-1] <= widths[0] < widths[2]  # the hash no wider than the unit's code, narrower than the file's name
+    assert ws["I2"].value == hashlib.sha256(b"hnd.xlsx").hexdigest()  # whole, for the archive
+
+
+def _with_calendar(config: Config, **changes: Any) -> Config:
+    """``config`` with the calendar of YEAR changed (``None``: no calendar for YEAR)."""
+    if changes.get("year") is None and "year" in changes:
+        return replace(config, calendar={y: c for y, c in config.calendar.items() if y != YEAR})
+    return replace(config, calendar={**config.calendar, YEAR: replace(config.year(YEAR), **changes)})
+
+
+def _advice(data: bytes) -> str:
+    return str(_open(data)[FEEDBACK_SHEET].cell(TABLE_ROW - 3, 1).value)
+
+
+def test_a_rejected_file_is_to_be_sent_back_by_the_calendars_date(
+    config: Config, sent: bytes, checked: Submission
+) -> None:
+    configured = _with_calendar(config, corrections_deadline=dt.date(YEAR, 12, 2))
+    assert _advice(unit_feedback_bytes(sent, checked, configured)).endswith("gửi lại cho phường trước ngày 02/12/2026.")
+    # No date for corrections: the units' deadline in force, the date the feedback mail names too.
+    fallback = _with_calendar(config, corrections_deadline=None, units_deadline=dt.date(YEAR, 11, 28))
+    assert _advice(unit_feedback_bytes(sent, checked, fallback)).endswith("trước ngày 28/11/2026.")
+    # The date is that of the cycle the copy is made in (2027 has no date for corrections).
+    assert _advice(unit_feedback_bytes(sent, checked, config, YEAR + 1)).endswith("trước ngày 25/11/2027.")
+
+
+def test_without_a_calendar_or_once_accepted_the_advice_names_no_date(
+    config: Config, sent: bytes, checked: Submission
+) -> None:
+    assert _advice(unit_feedback_bytes(sent, checked, _with_calendar(config, year=None))) == ADVICE[False]
+    accepted = replace(checked, findings=tuple(f for f in checked.findings if f.severity != ERROR))
+    assert _advice(unit_feedback_bytes(sent, accepted, config)) == ADVICE[True]
 
 
 # --------------------------------------------------------------------------- the cycle
@@ -360,7 +448,7 @@ def test_feedback_of_a_unit_that_fixed_everything_is_removed(workspace: tuple[Pa
 def test_a_file_that_cannot_be_annotated_is_still_in_the_clerk_report(
     workspace: tuple[Path, Config], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(original: bytes, submission: Submission, config: Config) -> bytes:
+    def refuse(original: bytes, submission: Submission, config: Config, cycle: int | None = None) -> bytes:
         raise CannotAnnotate(submission.source.name)
 
     monkeypatch.setattr(feedback, "unit_feedback_bytes", refuse)

@@ -25,6 +25,7 @@ from pipeline.intake.validate import validate
 from pipeline.outputs.xlsx.template import (
     PrefilledItem,
     build_template,
+    instructions,
     prefill_from_register,
     template_bytes,
     write_templates,
@@ -134,7 +135,11 @@ def test_instructions_are_filled_in(wb: Any, config: Config, unit: Unit) -> None
     assert f"{unit.name} (mã {unit.code})" in text
     assert config.organization.collecting_board in text
     assert "{" not in text
-    assert ws.column_dimensions["A"].width >= 100
+    # One column, as wide as a portrait page allows; a line longer than it wraps in a taller row.
+    assert ws.column_dimensions["A"].width == instructions.WIDTH
+    long_rows = [c.row for c in ws["A"] if isinstance(c.value, str) and len(c.value) > 1.5 * instructions.WIDTH]
+    assert long_rows
+    assert all(ws.row_dimensions[row].height >= 30 for row in long_rows)
 
 
 # --------------------------------------------------------------------------- layout

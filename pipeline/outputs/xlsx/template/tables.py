@@ -5,13 +5,15 @@ expects it: heading, help line, a header row of the schema's labels (orange when
 with its help as a comment), then prepared input rows from the first data row, each column in its
 field's display and with its field's validation. The prefilled rows (:func:`.prefill.prefilled_rows`)
 come first, the ward's values grey and locked, their blank cells still inputs, and at least
-:data:`SPARE_ROWS` empty rows follow them, beyond the schema's rows if need be. The header row is
-frozen; the sheet is protected without a password; columns and rows may be resized.
+:data:`SPARE_ROWS` empty rows follow them, beyond the schema's rows if need be. The header row and
+the prefilled rows are tall enough for their wrapped text. The header row is frozen and repeated
+on every printed page, the sheet fitted to the page width (:mod:`..printing`, the item's code and
+name repeated on each page across when it is split); it is protected without a password;
+columns and rows may be resized.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ....config import Field, Sheet
 from ....core import layout
+from ..printing import fit_row, set_print_layout
 from ..workbook import protect
 from .looks import HEADER, REQUIRED_HEADER, Styles, header_cell, input_look, nfc, prefilled_look, write_heading
 from .validation import REQUIRED_NOTE, validation_of
@@ -35,6 +38,11 @@ _PREFILLED_ROWS_HELP = (
     " Dòng {rows}: mục đang thực hiện từ năm trước, các ô màu xám do phường ghi sẵn, không sửa; "
     "hãy điền các cột còn lại. Mục mới ghi từ dòng {next}."
 )
+# The header row is at least two lines tall.
+_HEADER_HEIGHT = 30.0
+# Printed across several pages, each page repeats the columns up to the item's name, if it is
+# among the first ones (a model's code and name).
+_KEY_FIELD, _MAX_KEY_COLUMNS = "name", 3
 
 
 def write_table(
@@ -56,8 +64,10 @@ def write_table(
             validation.add(f"{letter}{layout.FIRST_DATA_ROW}:{letter}{last_row}")
             ws.add_data_validation(validation)
     _write_prefilled(ws, styles, sheet, prefilled)
-    ws.row_dimensions[layout.HEADER_ROW].height = _header_height(sheet.fields)
+    fit_row(ws, layout.HEADER_ROW, [(f.label, f.width) for f in sheet.fields], bold=True, least=_HEADER_HEIGHT)
     ws.freeze_panes = f"A{layout.FIRST_DATA_ROW}"
+    widths = [f.width for f in sheet.fields]
+    set_print_layout(ws, widths, header_row=layout.HEADER_ROW, key_columns=key_columns(sheet))
     protect(ws, allow_resizing=True)
 
 
@@ -97,6 +107,15 @@ def _write_prefilled(ws: Worksheet, styles: Styles, sheet: Sheet, rows: Sequence
             if value is not None:
                 cell = ws.cell(row=row, column=column, value=nfc(value) if isinstance(value, str) else value)
                 styles.apply(cell, look)
+    for row, values in enumerate(rows, start=layout.FIRST_DATA_ROW):
+        texts = [(v, f.width) for f in sheet.fields if isinstance(v := values.get(f.key), str)]
+        fit_row(ws, row, texts)
+
+
+def key_columns(sheet: Sheet) -> int:
+    """The columns that tell the items apart on every printed page across: up to the name."""
+    keys = [f.key for f in sheet.fields[:_MAX_KEY_COLUMNS]]
+    return keys.index(_KEY_FIELD) + 1 if _KEY_FIELD in keys else 0
 
 
 def _header_comment(field: Field) -> str:
@@ -105,9 +124,3 @@ def _header_comment(field: Field) -> str:
     if field.required:
         lines.append(f"{REQUIRED_NOTE}.")
     return "\n".join(lines)
-
-
-def _header_height(fields: tuple[Field, ...]) -> float:
-    """A header row tall enough for the longest wrapped label (about 15 points a line)."""
-    lines = max(math.ceil(len(f.label) / max(f.width - 2, 4)) for f in fields)
-    return max(30.0, 15.0 * lines + 6)
