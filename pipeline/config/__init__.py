@@ -32,9 +32,9 @@ from .criteria import (
 )
 from .load import Config, load_config, load_mail_settings
 from .mail import MAIL_KINDS, MailServer, MailSettings, MailTemplate
-from .narrative import Narrative
 from .node import ConfigError, Node, load_yaml
 from .organization import ChartFormat, DocumentFormat, Organization, ReportSpec
+from .plan import Plan, PlanDocument
 from .template import DATE_MAX, DATE_MIN, FIELD_TYPES, Field, Sheet
 from .units import Unit
 
@@ -63,9 +63,10 @@ __all__ = [
     "MailServer",
     "MailSettings",
     "MailTemplate",
-    "Narrative",
     "Node",
     "Organization",
+    "Plan",
+    "PlanDocument",
     "ReportSpec",
     "Rule",
     "Sheet",

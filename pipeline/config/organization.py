@@ -1,7 +1,7 @@
 """config/organization.yaml: who issues the reports, how they are signed and laid out -> :class:`Organization`.
 
 Contract: every required heading, the signature, the "province" and "standing" reports and the
-page format are there; the charts fit between the A4 margins; ``level`` is "ward" or "province".
+page format are there (``plan`` is optional, read by :mod:`.plan`); the charts fit between the A4 margins; ``level`` is "ward" or "province".
 :func:`parse_organization` raises :class:`~pipeline.config.node.ConfigError` (file and key path)
 on the first fault.
 """
@@ -9,9 +9,10 @@ on the first fault.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .node import Node
+from .plan import Plan, parse_plan
 
 A4_WIDTH_MM = 210.0  # the reports' page width (organization.yaml gives the margins)
 WARD, PROVINCE = "ward", "province"
@@ -68,6 +69,8 @@ class Organization:
     level: str = "ward"
     # Who speaks in the reports ("Đảng ủy phường Bình Định báo cáo ..."); default "Đảng ủy <ward_name>".
     author: str = ""
+    # The movement's plan: basis documents, the round, next year's tasks (config/plan.py).
+    plan: Plan = field(default_factory=Plan)
 
     @property
     def reporter(self) -> str:
@@ -92,7 +95,7 @@ def parse_organization(root: Node) -> Organization:
             "reports",
             "document",
         ),
-        ("document_number", "charts", "level", "author"),
+        ("document_number", "charts", "level", "author", "plan"),
     )
     sig = m["signature"].mapping(("on_behalf", "position", "name"))
     doc = m["document"].mapping(("font", "body_size", "margins_mm"))
@@ -120,6 +123,7 @@ def parse_organization(root: Node) -> Organization:
         ),
         charts=_charts(m["charts"], margins) if "charts" in m else ChartFormat(),
         level=m["level"].one_of(LEVELS) if "level" in m else WARD,
+        plan=parse_plan(m["plan"]) if "plan" in m else Plan(),
     )
 
 

@@ -28,7 +28,6 @@ from tests.support.docxtext import table_grid
 YEAR = 2026
 DATE = dt.date(2026, 12, 5)
 FONT_SLOTS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
-PLACEHOLDER = "[Nội dung này do Ban Xây dựng Đảng bổ sung trước khi trình ký (hoặc ghi vào config/narrative.yaml).]"
 
 
 # --------------------------------------------------------------------------- data
@@ -227,13 +226,6 @@ def test_tables_have_borders_and_widths_on_every_cell(reports: dict[str, Any]) -
             assert all(cell._tc.tcPr.find(qn("w:tcW")).get(qn("w:type")) == "dxa" for cell in row.cells)
 
 
-def test_placeholders_for_the_parts_people_write(reports: dict[str, Any]) -> None:
-    texts = _texts(reports["province"])
-    for heading in ("III. ĐÁNH GIÁ CHUNG", "IV. NHIỆM VỤ NĂM 2027", "V. ĐỀ XUẤT, KIẾN NGHỊ"):
-        assert texts[texts.index(heading) + 1] == PLACEHOLDER
-    assert PLACEHOLDER not in texts[: texts.index("III. ĐÁNH GIÁ CHUNG")]
-
-
 def test_province_appendix_lists_every_model(reports: dict[str, Any], stats: Statistics) -> None:
     doc = reports["province"]
     texts = _texts(doc)
@@ -301,14 +293,6 @@ def test_standing_proposals_table(reports: dict[str, Any]) -> None:
     ]
     assert [row[6] for row in grid[1:]] == ["Công nhận", "Nhân rộng", "Biểu dương", "Khen thưởng"]
     assert grid[4][3] == "Điển hình cá nhân"
-
-
-def test_standing_unit_opinions_grouped_and_prefixed(reports: dict[str, Any]) -> None:
-    texts = _texts(reports["standing"])
-    assert texts[texts.index("a) Ưu điểm") + 1] == "- Chi bộ khu phố Liêm Định: Chi ủy sâu sát, Nhân dân đồng tình."
-    assert texts[texts.index("b) Hạn chế, nguyên nhân") + 1] == "- Chi bộ khu phố Kim Châu: Kinh phí còn hạn chế."
-    at = texts.index("c) Kiến nghị, đề xuất")
-    assert texts[at + 1 : at + 3] == ["- Ủy ban Mặt trận Tổ quốc Việt Nam phường: Đề nghị hỗ trợ kinh phí.", ""]
 
 
 def test_standing_without_issues_proposals_or_opinions(config: Config) -> None:
@@ -456,25 +440,6 @@ def test_column_widths_fill_the_text_area_and_keep_numbers_whole() -> None:
     assert sum(widths) == pytest.approx(165.0)
     assert widths[1] > len("1.234.567.890") * 12 * 0.5 * 25.4 / 72  # the longest number fits on one line
     assert widths[0] > widths[2]
-
-
-def test_the_parts_people_wrote_replace_the_placeholders(
-    config: Config, stats: Statistics, data: Consolidation
-) -> None:
-    from pipeline.config import Narrative
-
-    written = Narrative(
-        {
-            "assessment": ("Ưu điểm: các đơn vị vào cuộc tích cực.", "Hạn chế: kinh phí còn ít."),
-            "tasks": ("Nhân rộng mô hình camera an ninh.",),
-        }
-    )
-    configured = dataclasses.replace(config, narratives={2026: written})
-    texts = _texts(docx.Document(io.BytesIO(report_bytes("province", stats, data, configured, None))))
-    start = texts.index("III. ĐÁNH GIÁ CHUNG")
-    assert texts[start + 1 : start + 3] == ["Ưu điểm: các đơn vị vào cuộc tích cực.", "Hạn chế: kinh phí còn ít."]
-    assert texts[texts.index("IV. NHIỆM VỤ NĂM 2027") + 1] == "Nhân rộng mô hình camera an ninh."
-    assert texts[texts.index("V. ĐỀ XUẤT, KIẾN NGHỊ") + 1] == PLACEHOLDER
 
 
 # --------------------------------------------------------------------------- format read back from the XML
