@@ -37,6 +37,7 @@ from .tables import TableBodies
 
 TITLE = "NỘI DUNG CÁC PHẦN I, III, IV, V CỦA BÁO CÁO KẾT QUẢ THỰC HIỆN PHONG TRÀO THI ĐUA “DÂN VẬN KHÉO” NĂM {year}"
 BLANK_ROWS = 2
+ACTIVITY_WIDTHS_MM = (40.0, 45.0)  # kind, number and date; the content takes the rest
 
 
 def narrative_bytes(text: NarrativeText, config: Config, year: int, source: str = "") -> bytes:
@@ -52,7 +53,9 @@ def narrative_bytes(text: NarrativeText, config: Config, year: int, source: str 
         fmt.add_paragraph(doc, part_heading(key, year), font, fmt.HEADING)
         _lines(doc, font, text.part(key))
         if key == LEADERSHIP:
-            add_data_table(doc, font, _activities_table(text.activities), fmt.text_width_mm(org.document), bodies)
+            width = fmt.text_width_mm(org.document)
+            widths = (*ACTIVITY_WIDTHS_MM, width - sum(ACTIVITY_WIDTHS_MM))
+            add_data_table(doc, font, _activities_table(text.activities), width, bodies, widths)
             fmt.add_paragraph(doc, "", font)
     fixed = dt.datetime(year, 12, 1)
     fmt.set_core_properties(doc, org.issuing_body, f"Nội dung các phần I, III, IV, V của báo cáo năm {year}", fixed)
