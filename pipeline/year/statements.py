@@ -4,7 +4,7 @@ Contract: :func:`unit_statements` takes what each unit wrote under one question 
 :func:`group_statements` merges the statements that say the same: equal once folded (case,
 spacing, Unicode form, tone placement, diacritics, punctuation) or near-identical (a
 :class:`difflib.SequenceMatcher` ratio of at least :data:`NEAR` on the folded text, against the
-group's first statement). A unit's answer is one statement, or several when it is a list (lines
+group's first statement; looked for while there are at most :data:`NEAR_LIMIT` distinct ones). A unit's answer is one statement, or several when it is a list (lines
 after the first that open with a dash, a bullet or a number). Each group keeps the wording used
 most often (the earliest on a tie), the units that said it, each once, in the order given; groups
 come by how many units said them, then in the order first said. Deterministic; no statement is
@@ -27,6 +27,9 @@ from .consolidate import UnitStatus
 # Folded statements at least this similar are one statement ("Đề nghị hỗ trợ kinh phí" and "Đề nghị
 # hỗ trợ thêm kinh phí": 0.90; "Kinh phí còn hạn chế" and "Kinh phí hoạt động còn hạn chế": 0.80).
 NEAR = 0.9
+# Near-identical statements are looked for among this many distinct ones at most: the comparison is
+# pairwise (a ward has some 40-70 units, three questions each; 5,400 distinct statements took 44 s).
+NEAR_LIMIT = 400
 _LIST_MARK = re.compile(r"^\s*(?:[-+*•●▪◦·–—]|\d{1,2}[.)]|[a-zđ]\))\s*")
 _CLOSING = " .;,:"
 
@@ -74,26 +77,42 @@ def split_answer(value: object) -> list[str]:
 
 def group_statements(statements: Iterable[tuple[str, str]]) -> list[StatementGroup]:
     """``(unit, statement)`` pairs -> the groups of statements that say the same (see the module)."""
-    keys: list[str] = []  # each group's key: its first statement, folded
+    keys: list[str] = []  # the folded statements, in the order first said
     wordings: list[Counter[str]] = []
-    units: list[dict[str, None]] = []  # an ordered set
+    units: list[dict[str, int]] = []  # unit -> where it first said it
     exact: dict[str, int] = {}
-    for unit, statement in statements:
+    for position, (unit, statement) in enumerate(statements):
         key = unaccented(statement)
-        index = exact.get(key)
-        if index is None:
-            index = _near_group(key, keys)
-            if index is None:
-                index = len(keys)
-                keys.append(key)
-                wordings.append(Counter())
-                units.append({})
-            exact[key] = index
+        if key not in exact:
+            exact[key] = len(keys)
+            keys.append(key)
+            wordings.append(Counter())
+            units.append({})
+        index = exact[key]
         wordings[index][statement] += 1
-        units[index][unit] = None
-    groups = [StatementGroup(_most_used(w), tuple(u)) for w, u in zip(wordings, units, strict=True)]
+        units[index].setdefault(unit, position)
+    merged = _merge_near(keys, wordings, units) if len(keys) <= NEAR_LIMIT else range(len(keys))
+    groups = [
+        StatementGroup(_most_used(wordings[i]), tuple(sorted(units[i], key=units[i].__getitem__))) for i in merged
+    ]
     order = sorted(range(len(groups)), key=lambda i: (-groups[i].count, i))
     return [groups[i] for i in order]
+
+
+def _merge_near(keys: list[str], wordings: list[Counter[str]], units: list[dict[str, int]]) -> list[int]:
+    """Each statement merged into the first earlier group it is near-identical to (compared with the
+    group's first statement); the groups left, in the order first said."""
+    roots: list[int] = []
+    for index, key in enumerate(keys):
+        found = _near_group(key, [keys[root] for root in roots])
+        if found is None:
+            roots.append(index)
+            continue
+        root = roots[found]
+        wordings[root].update(wordings[index])
+        for unit, position in units[index].items():
+            units[root][unit] = min(position, units[root].get(unit, position))
+    return roots
 
 
 def _near_group(key: str, keys: list[str]) -> int | None:

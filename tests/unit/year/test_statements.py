@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.config import Config
+from pipeline.year import statements
 from pipeline.year.consolidate import ON_TIME
 from pipeline.year.statements import NEAR, StatementGroup, group_statements, split_answer, unit_statements
 from tests.support.builder import unit_of, unit_status
@@ -99,3 +100,18 @@ def test_unit_statements_of_a_question(config: Config) -> None:
         "- Mở lớp tập huấn (Chi bộ khu phố Kim Châu).",
     ]
     assert unit_statements(units, "shortcomings") == []
+
+
+def test_merged_groups_list_their_units_in_the_order_they_spoke() -> None:
+    groups = _groups(
+        ("A", "Đề nghị hỗ trợ kinh phí"), ("B", "Đề nghị hỗ trợ thêm kinh phí"), ("C", "đề nghị hỗ trợ kinh phí")
+    )
+    assert groups == [("Đề nghị hỗ trợ kinh phí", ("A", "B", "C"))]
+
+
+def test_past_the_limit_only_equal_statements_are_merged(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(statements, "NEAR_LIMIT", 1)
+    groups = _groups(
+        ("A", "Đề nghị hỗ trợ kinh phí"), ("B", "Đề nghị hỗ trợ thêm kinh phí"), ("C", "đề nghị hỗ trợ kinh phí")
+    )
+    assert groups == [("Đề nghị hỗ trợ kinh phí", ("A", "C")), ("Đề nghị hỗ trợ thêm kinh phí", ("B",))]
