@@ -19,8 +19,8 @@ where it is archived like every received file. Contract:
   dropped, a paragraph in a heading style (or one of part III's sub-headings by its text) is a
   sub-heading, a list paragraph gets a leading dash, text is NFC without characters XML cannot
   hold, tracked deletions left out. Text before the first heading (the title, the instructions) is
-  never read. A part with no text, or a missing activities table, is left to the pre-draft
-  (``narrative-part-missing``); another table is not used (``narrative-table-ignored``).
+  never read. A part with no text (sub-headings aside), or a missing activities table, is left to
+  the pre-draft (``narrative-part-missing``); another table is not used (``narrative-table-ignored``).
 """
 
 from __future__ import annotations
@@ -220,7 +220,8 @@ def _read_parts(source: SourceFile, blocks: list[_Paragraph | list[list[str]]], 
         elif current is not None and block.text:
             lines[current].append(_line(block))
     for key in PARTS:
-        if not lines[key]:
+        if all(line.subheading for line in lines[key]):  # nothing written, sub-headings aside
+            lines[key] = []
             findings.append(finding("narrative-part-missing", file=source.name, part=part_heading(key, year)))
     if activities is None:
         findings.append(finding("narrative-part-missing", file=source.name, part=ACTIVITIES_LABEL))
