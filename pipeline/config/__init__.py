@@ -32,9 +32,9 @@ from .criteria import (
 )
 from .load import Config, load_config, load_mail_settings
 from .mail import MAIL_KINDS, MailServer, MailSettings, MailTemplate
-from .narrative import Narrative
 from .node import ConfigError, Node, load_yaml
 from .organization import ChartFormat, DocumentFormat, Issuer, Organization, ReportSpec, Signature
+from .plan import Plan, PlanDocument
 from .template import DATE_MAX, DATE_MIN, FIELD_TYPES, Field, Sheet
 from .units import Unit
 
@@ -64,9 +64,10 @@ __all__ = [
     "MailServer",
     "MailSettings",
     "MailTemplate",
-    "Narrative",
     "Node",
     "Organization",
+    "Plan",
+    "PlanDocument",
     "ReportSpec",
     "Rule",
     "Sheet",

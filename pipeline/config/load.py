@@ -2,8 +2,8 @@
 
 Contract: this is the only module of the stage that reads files; each file is parsed by its own
 module. The order is fixed (criteria, template, the proposals of criteria.yaml against the
-template's list, units, organization, calendar, the installation's secret, narrative, mail, the
-upward key), so a config broken in several places always reports the same first error.
+template's list, units, organization, calendar, the installation's secret, mail, the upward
+key), so a config broken in several places always reports the same first error.
 mail.yaml and the upward key are optional; every other file must be there.
 """
 
@@ -17,7 +17,6 @@ from ..core.upward import UpwardKey
 from .calendar import YearCalendar, parse_calendar
 from .criteria import Criteria, parse_criteria
 from .mail import MailSettings, parse_mail
-from .narrative import Narrative, parse_narratives
 from .node import ConfigError, Node, load_yaml
 from .organization import Organization, parse_organization
 from .template import TemplateSchema, parse_template
@@ -33,13 +32,9 @@ class Config:
     template: TemplateSchema
     criteria: Criteria
     secret: bytes = field(repr=False, default=b"")
-    narratives: Mapping[int, Narrative] = field(default_factory=dict)
     mail: MailSettings = field(default_factory=MailSettings)
     # The key the level above issued to sign this installation's summary (pipeline/core/upward.py).
     upward: UpwardKey | None = field(repr=False, default=None)
-
-    def narrative(self, year: int) -> Narrative:
-        return self.narratives.get(year, Narrative({}))
 
     def year(self, year: int) -> YearCalendar:
         """The calendar of ``year``; a year missing from calendar.yaml is a config error."""
@@ -72,7 +67,6 @@ def load_config(root: Path) -> Config:
         template=template,
         criteria=criteria,
         secret=_secret(root),
-        narratives=parse_narratives(node("narrative.yaml")),
         mail=load_mail_settings(folder),
         upward=_upward_key(root),
     )

@@ -1,8 +1,9 @@
 """config/organization.yaml: who issues the reports, how they are signed and laid out -> :class:`Organization`.
 
 Contract: every required heading, the "province" and "standing" reports (each with the body that
-issues it and its signer) and the page format are there; "T/M" (on behalf of) names a collective
-body (Hướng dẫn 36-HD/VPTW: never a board or a person); the charts fit between the A4 margins;
+issues it and its signer) and the page format are there (``plan`` is optional, read by
+:mod:`.plan`); "T/M" (on behalf of) names a collective body (Hướng dẫn 36-HD/VPTW: never a board
+or a person); the charts fit between the A4 margins;
 ``level`` is "ward" or "province". :func:`parse_organization` raises
 :class:`~pipeline.config.node.ConfigError` (file and key path) on the first fault. A signer's name
 may be left empty until the reports are built: :meth:`Organization.require_signers` then raises.
@@ -11,9 +12,10 @@ may be left empty until the reports are built: :meth:`Organization.require_signe
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .node import ConfigError, Node
+from .plan import Plan, parse_plan
 
 A4_WIDTH_MM = 210.0  # the reports' page width (organization.yaml gives the margins)
 WARD, PROVINCE = "ward", "province"
@@ -90,6 +92,8 @@ class Organization:
     level: str = "ward"
     # Who speaks in the reports ("Đảng ủy phường Bình Định báo cáo ..."); default "Đảng ủy <ward_name>".
     author: str = ""
+    # The movement's plan: basis documents, the round, next year's tasks (config/plan.py).
+    plan: Plan = field(default_factory=Plan)
 
     @property
     def reporter(self) -> str:
@@ -109,7 +113,7 @@ class Organization:
 def parse_organization(root: Node) -> Organization:
     m = root.mapping(
         ("party_name", "ward_name", "place", "collecting_board", "reports", "document"),
-        ("charts", "level", "author"),
+        ("charts", "level", "author", "plan"),
     )
     doc = m["document"].mapping(("font", "body_size", "margins_mm"))
     margins = doc["margins_mm"].mapping(("top", "bottom", "left", "right"))
@@ -131,6 +135,7 @@ def parse_organization(root: Node) -> Organization:
         ),
         charts=_charts(m["charts"], margins) if "charts" in m else ChartFormat(),
         level=m["level"].one_of(LEVELS) if "level" in m else WARD,
+        plan=parse_plan(m["plan"]) if "plan" in m else Plan(),
     )
 
 

@@ -76,3 +76,21 @@ def fold(text: str) -> str:
 
 def _new_tone(match: re.Match[str]) -> str:
     return _OLD_TONE[match.group()]
+
+
+# What XML 1.0 cannot hold (control characters, lone surrogates, U+FFFE/U+FFFF): text going into a
+# Word document, or read out of one, is kept free of them.
+_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def unaccented(text: str) -> str:
+    """A folded key without diacritics, punctuation or runs of spaces: "Kinh phí còn hạn chế." ->
+    "kinh phi con han che" (for comparing statements people typed with and without marks)."""
+    decomposed = unicodedata.normalize("NFD", fold(text).replace("đ", "d"))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())

@@ -23,3 +23,8 @@ def long_date(day: dt.date) -> str:
 def short_date(day: dt.date) -> str:
     """``05/12/2026``."""
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def plain_date(day: dt.date) -> str:
+    """``26/8/2025``: how a document's date is cited after its number ("Kế hoạch số … ngày 26/8/2025")."""
+    return f"{day.day}/{day.month}/{day.year}"

@@ -1,11 +1,14 @@
-"""Reading one file: a received path -> a unit's submission, a ward's summary or the council's workbook.
+"""Reading one file: a received path -> a unit's submission, a ward's summary, the council's
+workbook or the clerk's document of the reports' written parts.
 
 Contract: whatever goes wrong inside becomes a finding (``unexpected-error``), never an exception,
-so one unit's file never stops the ward's run. A file is read as what its hidden ``_meta`` says:
-the steering committee's council workbook (:mod:`.council`) or a unit's filled template
-(:mod:`.validate`); with a province-level config every file is a ward's summary
+so one unit's file never stops the ward's run. A Word document is read as the clerk's document
+(:mod:`.narrative`), at any level. A workbook is read as what its hidden ``_meta`` says: the
+steering committee's council workbook (:mod:`.council`) or a unit's filled template
+(:mod:`.validate`); with a province-level config every workbook is a ward's summary
 (:mod:`.ward_summary`). The run's reading processes call :func:`read_file`; ``dvk check`` calls
-:func:`check_file`, which never takes a file for the council's.
+:func:`check_file`, which takes every file for a unit's (or a ward's) and never for the council's
+or the clerk's.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 from ..config import Config
 from ..core.findings import finding
 from .council import CouncilFile, is_council, read_council
+from .narrative import NarrativeFile, read_narrative
 from .receive import Received, SourceFile, receive
 from .validate import Submission, validate
 from .ward_summary import read_ward_summary
@@ -44,10 +48,13 @@ def read_file(
     year: int,
     received_at: dt.datetime | None = None,
     known_codes: Mapping[str, str] | None = None,
-) -> Submission | CouncilFile:
-    """Receive one file and read it as what its ``_meta`` says: the council's workbook or a unit's."""
+) -> Submission | CouncilFile | NarrativeFile:
+    """Receive one file and read it as what it is: the clerk's document (a Word document), the
+    council's workbook or a unit's (what its ``_meta`` says)."""
     try:
         received = receive(path, name, received_at)
+        if received.document:
+            return read_narrative(received, year)
         if not config.organization.is_province and is_council(received):
             return read_council(received, config, year)
         return _submission(received, config, year, known_codes)

@@ -81,11 +81,15 @@ class RawWorkbook:
 
 @dataclass(frozen=True)
 class Received:
-    """What intake made of one file: a workbook to validate, or the findings that stop it."""
+    """What intake made of one file: a workbook to validate, or the findings that stop it.
+
+    A Word document (.docx) is no workbook; its bytes are kept in ``document`` for the reader of
+    the clerk's document of the reports' written parts (:mod:`.narrative`)."""
 
     source: SourceFile
     workbook: RawWorkbook | None
     findings: tuple[Finding, ...]
+    document: bytes = field(default=b"", repr=False)
 
 
 def discover(inbox: Path) -> list[Path]:
@@ -126,6 +130,9 @@ def receive(path: Path, display_name: str, received_at: dt.datetime | None = Non
         return Received(source, None, (finding("not-a-workbook", file=display_name, detail=problem),))
     if _is_encrypted(data, package):
         return Received(source, None, (finding("encrypted-file", file=display_name),))
+    if package is not None and _is_word_document(package.names):
+        detail = "đây là văn bản Word (.docx), không phải bảng tính"
+        return Received(source, None, (finding("not-a-workbook", file=display_name, detail=detail),), data)
     try:
         sheets = tuple(_read_sheets(data, package))
     except BaseException as exc:  # the reader's many error types, and its panics, all mean "unreadable"
@@ -271,7 +278,7 @@ def _zip_problem(data: bytes) -> tuple[str, _Zip | None]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
             names = frozenset(info.filename for info in infos)
-            if "xl/workbook.xml" not in names and "content.xml" not in names and "xl/workbook.bin" not in names:
+            if not _has_sheets(names) and not _is_word_document(names):
                 return "tệp nén không chứa bảng tính", None
             total = sum(info.file_size for info in infos)
             packed = sum(info.compress_size for info in infos) or 1
@@ -281,6 +288,19 @@ def _zip_problem(data: bytes) -> tuple[str, _Zip | None]:
     except (zipfile.BadZipFile, OSError, ValueError):
         return _DAMAGED, None
     return ("", _Zip(names, parts)) if parts is not None else (_DAMAGED, None)
+
+
+WORD_DOCUMENT_PART = "word/document.xml"
+
+
+def _has_sheets(names: frozenset[str]) -> bool:
+    return "xl/workbook.xml" in names or "content.xml" in names or "xl/workbook.bin" in names
+
+
+def _is_word_document(names: frozenset[str]) -> bool:
+    """A Word package (.docx) and no spreadsheet: it passes the same size checks, then goes to the
+    document's reader instead of the workbook's."""
+    return WORD_DOCUMENT_PART in names and not _has_sheets(names)
 
 
 def _inflate_check(data: bytes, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> dict[str, bytes] | None:

@@ -8,7 +8,9 @@ write again belongs to a unit that has since fixed everything, and is removed.
 
 A year is tracked in one order wherever it is processed (a run, ``dvk council``, ``dvk rebuild``):
 the council's decisions of the year are set aside, the units' files are tracked, then the
-council's workbooks of the year are applied again (:func:`_track`).
+council's workbooks of the year are applied again (:func:`_track`). The reports' written parts are
+pre-drafted from the year's figures and taken over by the clerk's document received last
+(:mod:`pipeline.year.narrative`); the document is issued again, as the reports print it, with them.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from ..core.findings import Finding, has_errors
 from ..core.ooxml import atomic_write, atomic_write_all
 from ..core.paths import WorkspacePaths
 from ..intake.council import CouncilFile
+from ..intake.narrative import NarrativeFile, NarrativeText
 from ..intake.read import check_file
 from ..intake.receive import file_extension
 from ..intake.validate import Submission, in_order_received
@@ -75,18 +78,31 @@ class RunResult:
     outputs: tuple[Path, ...]
     changes: tuple[Change, ...] = ()
     councils: tuple[CouncilResult, ...] = ()
+    narratives: tuple[NarrativeFile, ...] = ()  # the clerk's documents of the year, in ledger order
+    narrative_used: str = ""  # the one the reports' written parts come from ("": the pre-draft)
 
     @property
     def findings(self) -> tuple[Finding, ...]:
-        """Every finding of the run: per unit file, the consolidation's own, then the council files'."""
+        """Every finding of the run: per unit file, the consolidation's own, then the council files'
+        and the clerk's documents'."""
         units = tuple(f for s in self.submissions for f in s.findings) + self.consolidation.findings
-        return units + tuple(f for c in self.councils for f in c.findings)
+        return (
+            units
+            + tuple(f for c in self.councils for f in c.findings)
+            + tuple(f for n in self.narratives for f in n.findings)
+        )
 
     @property
     def failed(self) -> bool:
-        """A unit file is rejected and not yet replaced, or a council file was rejected or has a
-        decision not recorded."""
-        return bool(self.pending_rejections()) or any(not c.accepted or has_errors(c.findings) for c in self.councils)
+        """A unit file is rejected and not yet replaced, a council file was rejected or has a
+        decision not recorded, or a clerk's document was refused and none was taken after it."""
+        councils = any(not c.accepted or has_errors(c.findings) for c in self.councils)
+        return bool(self.pending_rejections()) or councils or bool(self.refused_narratives())
+
+    def refused_narratives(self) -> list[NarrativeFile]:
+        """The clerk's documents refused (another year's) after the last one taken."""
+        taken = [index for index, n in enumerate(self.narratives) if n.taken]
+        return [n for n in self.narratives[taken[-1] + 1 if taken else 0 :] if not n.taken]
 
     def pending_rejections(self) -> list[Submission]:
         """Rejected files still waiting for action: not followed by an accepted file of the same unit."""
@@ -120,6 +136,17 @@ class RunResult:
             "missing": [u.unit.code for u in units if u.status == MISSING],
             "changes": [c.as_dict() for c in self.changes],
             "council": [c.as_dict() for c in self.councils],
+            "narrative": {
+                "used": self.narrative_used,
+                "files": [
+                    {
+                        "file": n.source.name,
+                        "verdict": "accepted" if n.taken else "rejected",
+                        "findings": [f.as_dict() for f in n.findings],
+                    }
+                    for n in self.narratives
+                ],
+            },
             "outputs": [_relative(p, root) for p in self.outputs],
         }
 
@@ -152,11 +179,14 @@ def run_consolidation(
         data = dataclasses.replace(data, findings=data.findings + tuple(notes))
         earlier = _earlier_figures(run)
         from ..year.council import decision_counts
+        from ..year.narrative import draft_narrative, effective_narrative
 
         stats = statistics(data, config, earlier.get(year - 1), decision_counts(run.register, year), earlier)
-        outputs = _write_outputs(run, report_date, submissions, data, stats)
+        narrative, used = effective_narrative(draft_narrative(stats, data, config), cycle.narratives)
+        source = used.source.name if used is not None else ""
+        outputs = _write_outputs(run, report_date, submissions, data, stats, (narrative, source))
     changes = tuple(resubmission_changes(submissions))
-    return RunResult(year, tuple(submissions), data, outputs, changes, tuple(councils))
+    return RunResult(year, tuple(submissions), data, outputs, changes, tuple(councils), tuple(cycle.narratives), source)
 
 
 def _track(
@@ -187,9 +217,17 @@ def _year_figures(run: YearRun) -> Mapping[str, float]:
 
 
 def _write_outputs(
-    run: YearRun, report_date: dt.date | None, submissions: list[Submission], data: Consolidation, stats: Statistics
+    run: YearRun,
+    report_date: dt.date | None,
+    submissions: list[Submission],
+    data: Consolidation,
+    stats: Statistics,
+    written: tuple[NarrativeText, str],
 ) -> tuple[Path, ...]:
-    from ..core.paths import CLERK_FILE, FEEDBACK_FOLDER, SUMMARY_FILE
+    """Every output of the year; ``written`` is the reports' written parts and the name of the
+    clerk's file they come from ("" for the pre-draft)."""
+    from ..core.paths import CLERK_FILE, FEEDBACK_FOLDER, NARRATIVE_FILE, SUMMARY_FILE
+    from ..outputs.docx.narrative import narrative_bytes
     from ..outputs.docx.report import report_bytes, report_file_name
     from ..outputs.xlsx.feedback import clerk_report_bytes
     from ..outputs.xlsx.summary import summary_bytes
@@ -205,11 +243,16 @@ def _write_outputs(
             lambda: summary_bytes(stats, data, all_findings, config),
         )
     }
+    narrative, source = written
     for kind in ("province", "standing"):
         builders[report_file_name(kind, config, year)] = (
-            inputs_digest(shared, kind, report_date),
-            functools.partial(report_bytes, kind, stats, data, config, report_date),
+            inputs_digest(shared, kind, report_date, narrative),
+            functools.partial(report_bytes, kind, stats, data, config, report_date, narrative),
         )
+    builders[NARRATIVE_FILE.format(year=year)] = (
+        inputs_digest(settings, "narrative", narrative, source, year),
+        functools.partial(narrative_bytes, narrative, config, year, source),
+    )
     builders[CLERK_FILE.format(year=year)] = (
         inputs_digest(settings, "clerk", submissions, data.findings, year),
         lambda: clerk_report_bytes(submissions, data.findings, config, year),

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..intake.council import CouncilFile
+from ..intake.narrative import NarrativeFile
 from ..intake.read import read_file, reader_died
 from ..intake.validate import Submission
 from .lifeline import die_with_parent
@@ -43,7 +44,7 @@ __all__ = ["MAX_WORKERS", "POOL_MIN_FILES", "ReadJob", "ReadPool"]
 POOL_MIN_FILES = 64
 MAX_WORKERS = 4
 ReadJob = tuple[Path, str, dt.datetime | None]  # a file, the name it is read as, its received-at
-Read = Submission | CouncilFile
+Read = Submission | CouncilFile | NarrativeFile
 
 
 def worker_count() -> int:
@@ -91,7 +92,7 @@ class ReadPool:
 
     def take(self, sha256: str, name: str) -> tuple[Submission, bytes] | None:
         """The prefetched submission of ``name`` and its pickle, if what was read had the content
-        ``sha256``; None when it had another, was a council workbook, or was lost with a worker
+        ``sha256``; None when it had another, was a council workbook or the clerk's document, or was lost with a worker
         that died (the caller reads the archived copy with :meth:`read_here`)."""
         future = self._prefetched.pop(name, None)
         if future is None:

@@ -8,7 +8,9 @@ override it (``dvk received``) for paper or late-scanned cases. A year's submiss
 from the archived copies of the files received in that year's cycle, whatever the inbox holds now.
 A file whose hidden ``_meta`` says it is the steering committee's council workbook is read as
 such (:mod:`pipeline.intake.council`), before and instead of unit validation, and kept apart from the units'
-submissions: its decisions are applied, and its verdict noted, after the year is tracked.
+submissions: its decisions are applied, and its verdict noted, after the year is tracked. A Word
+document is read as the clerk's document of the reports' written parts (:mod:`pipeline.intake.narrative`) and
+kept apart too, its verdict noted at once; one that is not ours is a rejected submission.
 A saved message (``.eml``, ``.mbox``) is opened by :mod:`pipeline.mail.inbound`: its spreadsheet attachments are
 the received files, received at the message's Date.
 With a province-level config every file is read as a ward's summary (:mod:`pipeline.intake.ward_summary`) instead.
@@ -26,11 +28,12 @@ from pathlib import Path
 
 from ..core.ooxml import WriteBatch
 from ..intake.council import CouncilFile
+from ..intake.narrative import NarrativeFile
 from ..intake.read import check_file, crashed
 from ..intake.receive import SourceFile, discover, file_extension
 from ..intake.validate import Submission, check_codes
 from ..mail.inbound import check_sender, ingest_mail, is_mail_file
-from ..register import FileEntry, archive_path, sidecar_path, write_sidecar
+from ..register import FileEntry, Register, archive_path, sidecar_path, write_sidecar
 from ..register.year_run import YearRun
 from .cache import SubmissionCache, open_submission_cache
 from .filestate import KnownHashes, key_of
@@ -118,10 +121,12 @@ def _ingest_mail(run: YearRun, path: Path, name: str) -> list[Submission]:
 
 @dataclass(frozen=True)
 class Cycle:
-    """The files of a year's cycle as read: the units' submissions and the council's workbooks."""
+    """The files of a year's cycle as read: the units' submissions, the council's workbooks and the
+    clerk's documents of the reports' written parts, each in ledger order."""
 
     submissions: list[Submission] = field(default_factory=list)
     councils: list[CouncilFile] = field(default_factory=list)
+    narratives: list[NarrativeFile] = field(default_factory=list)
 
 
 def read_cycle_files(run: YearRun, progress: Progress | None = None, pool: ReadPool | None = None) -> Cycle:
@@ -143,6 +148,10 @@ def read_cycle_files(run: YearRun, progress: Progress | None = None, pool: ReadP
             if isinstance(read, CouncilFile):
                 cycle.councils.append(read)
                 continue
+            if isinstance(read, NarrativeFile):
+                _note_narrative(register, entry.sha256, read)
+                cycle.narratives.append(read)
+                continue
             read = check_codes(read, known, config)
             read = check_sender(read, register.mail_origin(entry.sha256), config)
             verdict = "accepted" if read.accepted else "rejected"
@@ -154,7 +163,7 @@ def read_cycle_files(run: YearRun, progress: Progress | None = None, pool: ReadP
 
 def _read_entries(
     root: Path, entries: list[FileEntry], cache: SubmissionCache, pool: ReadPool, progress: Progress | None
-) -> Iterator[tuple[FileEntry, Submission | CouncilFile]]:
+) -> Iterator[tuple[FileEntry, Submission | CouncilFile | NarrativeFile]]:
     """The archived files read (item codes not yet checked), in ledger order, each as soon as it is
     read: from the cache when a content was read before under the same name, code and
     configuration; from the pool's prefetch when it read this content under this name while ingest
@@ -169,7 +178,9 @@ def _read_entries(
     with contextlib.closing(pool.read_all(jobs)) as fresh:  # closed: the workers stop with the last file
         for entry, known, prefetched in zip(entries, cached, early, strict=True):
             if isinstance(known, Submission):
-                read: Submission | CouncilFile = dataclasses.replace(known, source=_archived_source(root, entry, known))
+                read: Submission | CouncilFile | NarrativeFile = dataclasses.replace(
+                    known, source=_archived_source(root, entry, known)
+                )
             else:
                 read, pickled = _new_reading(root, entry, pool) if prefetched else next(fresh)
                 if isinstance(read, Submission) and read.source.sha256 == entry.sha256:
@@ -180,7 +191,15 @@ def _read_entries(
             yield entry, read
 
 
-def _new_reading(root: Path, entry: FileEntry, pool: ReadPool) -> tuple[Submission | CouncilFile, bytes | None]:
+def _note_narrative(register: Register, sha256: str, read: NarrativeFile) -> None:
+    """The clerk's document's verdict in the ledger: accepted when it is ours, of the year."""
+    findings = [f.as_dict() for f in read.findings]
+    register.set_verdict(sha256, "", read.year, "", "accepted" if read.taken else "rejected", findings)
+
+
+def _new_reading(
+    root: Path, entry: FileEntry, pool: ReadPool
+) -> tuple[Submission | CouncilFile | NarrativeFile, bytes | None]:
     """The prefetched reading of a file, as if read from its archived copy; when the prefetch read
     other content (the file was replaced meanwhile), the archived copy read here."""
     taken = pool.take(entry.sha256, entry.first_name)

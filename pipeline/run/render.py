@@ -55,6 +55,8 @@ def render_summary(result: RunResult) -> str:
     parts = [f"Kết quả tổng hợp năm {result.year}", "", _files_table(result)]
     if result.councils:
         parts += ["", *map(_council_line, result.councils)]
+    if result.narratives:
+        parts += ["", *_narrative_lines(result)]
     chase = [u for u in result.consolidation.units if u.status in (LATE, REJECTED, MISSING) or u.below_minimum]
     if chase:
         rows = [
@@ -107,6 +109,20 @@ def _council_line(council: CouncilResult) -> str:
         return line + "."
     listing = ", xem tất cả bằng dvk consolidate --json" if len(errors) > 1 else ""
     return f"{line}; {len(errors)} lỗi, các dòng có lỗi chưa được ghi{listing}. Lỗi đầu tiên: {first}"
+
+
+def _narrative_lines(result: RunResult) -> list[str]:
+    """The clerk's document the reports' written parts come from, and each one refused, with why."""
+    lines = []
+    used = next((n for n in reversed(result.narratives) if n.taken), None)
+    if used is not None:
+        line = f"Tệp nội dung báo cáo “{used.source.name}”: đã dùng cho các phần I, III, IV, V của báo cáo"
+        warnings = [f for f in used.findings if f.severity == "warning"]
+        extra = f" (và {len(warnings) - 1} cảnh báo khác)" if len(warnings) > 1 else ""
+        lines.append(line + (f"; cảnh báo: {warnings[0].message}{extra}" if warnings else "."))
+    for refused in result.refused_narratives():
+        lines.append(f"Tệp nội dung báo cáo “{refused.source.name}”: bị trả lại. {refused.findings[0].message}")
+    return lines
 
 
 def _files_table(result: RunResult) -> str:

@@ -78,14 +78,20 @@ DEMO_SIGNER = "Nguyễn Thị Thanh Hương"
 
 
 def name_unnamed_signers(config_folder: Path, name: str = DEMO_SIGNER) -> None:
-    """Give every report of ``config_folder/organization.yaml`` whose signer has no name ``name``."""
-
-    def fill(organization: dict[str, Any]) -> None:
-        for spec in organization["reports"].values():
-            if not spec["signature"].get("name"):
-                spec["signature"]["name"] = name
-
-    edit_yaml(config_folder / "organization.yaml", fill)
+    """Give every report of ``config_folder/organization.yaml`` whose signer has no name ``name``,
+    in the text itself (its comments and layout kept: the clerk may read the demo's config)."""
+    path = config_folder / "organization.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    signature_indent = None
+    for index, line in enumerate(lines):
+        indent = len(line) - len(line.lstrip())
+        if line.strip() == "signature:":
+            signature_indent = indent
+        elif signature_indent is not None and line.strip() and indent <= signature_indent:
+            signature_indent = None
+        elif signature_indent is not None and line.strip() in ("name:", 'name: ""', "name: ''"):
+            lines[index] = f"{line[:indent]}name: {name}\n"
+    atomic_write(path, "".join(lines).encode("utf-8"))
 
 
 def edit_yaml(path: Path, change: Callable[[dict[str, Any]], None]) -> None:

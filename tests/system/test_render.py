@@ -25,7 +25,7 @@ from tests.support.render import needs_renderer, page_count, pdf_text, to_pdf
 pytestmark = needs_renderer
 DATE = dt.date(2026, 12, 5)
 # Pages of the scenario's reports as LibreOffice lays them out, with room for font metrics.
-PAGES = {"province": (5, 10), "standing": (3, 6)}
+PAGES = {"province": (8, 14), "standing": (3, 7)}  # the province appendix is landscape
 HEADINGS = {
     "province": [
         "ĐẢNG BỘ TỈNH GIA LAI ĐẢNG ỦY PHƯỜNG BÌNH ĐỊNH",
@@ -102,3 +102,14 @@ def test_the_page_with_the_signature_also_holds_body_text(pdfs: dict[str, Path],
     pages = [" ".join(pdf_text(pdfs[kind], n, n).split()) for n in range(1, page_count(pdfs[kind]) + 1)]
     (signed,) = [page for page in pages if "Nơi nhận:" in page]
     assert "Trên đây là báo cáo kết quả" in signed
+
+
+# What a report never shows its reader: a bracketed note for the clerk, a path, a config key, a
+# placeholder name, a word about the tool.
+NOT_FOR_THE_READER = ("[", "]", "config", ".yaml", ".xlsx", "inbox", "outbox", "narrative", "dvk", "Họ và tên người ký")
+
+
+@pytest.mark.parametrize("kind", ["province", "standing"])
+def test_no_note_path_key_or_placeholder_reaches_the_reader(pdfs: dict[str, Path], kind: str) -> None:
+    text = " ".join(pdf_text(pdfs[kind]).split())
+    assert [word for word in NOT_FOR_THE_READER if word.lower() in text.lower()] == []

@@ -7,9 +7,11 @@ whether the province report's extras (tables, charts, references to the appendix
 number comes from the statistics, except the per-item lines of the best-scored models (their own
 figures, read from the consolidation as they are). Charts come from
 :mod:`pipeline.outputs.docx.charts` (matplotlib is loaded only when one is drawn), captioned
-"Biểu đồ 1, 2, ..." in document order. The parts people must write (overall assessment, next
-year's tasks, proposals) come from ``config/narrative.yaml``, or a marked placeholder: never
-invented prose.
+"Biểu đồ 1, 2, ..." in document order. The parts people write (part I's opening and the
+leadership's own activities, the overall assessment, next year's tasks, the proposals) come from
+the writer's :class:`~pipeline.intake.narrative.NarrativeText`: the clerk's document, or the
+pre-draft (:mod:`pipeline.year.narrative`); each paragraph in the report's own styles, a
+sub-heading with nothing under it left out.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import string
 from collections.abc import Sequence
 
 from ...core.lifecycle import EVENT_LABELS
+from ...core.textnorm import unaccented
 from ...core.vnformat import number
+from ...intake.narrative import ACTIVITY_KINDS, ASSESSMENT, LEADERSHIP, PROPOSALS, TASKS, Activity, Line, part_title
 from ...year.consolidate import Item
 from ...year.item_tables import EVALUATION_EVENTS, REWARD_EVENTS, outcome_key
 from . import style as fmt
@@ -39,7 +43,12 @@ def intro(r: ReportWriter) -> None:
 
 
 def leadership(r: ReportWriter, appendix: bool) -> None:
-    r.heading("I. CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO")
+    r.heading(f"I. {part_title(LEADERSHIP, r.year)}")
+    written_lines(r, r.narrative.part(LEADERSHIP))
+    if r.narrative.activities:
+        r.para("Các hoạt động lãnh đạo, chỉ đạo đã thực hiện:", fmt.WRITTEN)
+    for activity in r.narrative.activities:
+        r.para(activity_line(activity), fmt.WRITTEN)
     tails = [
         f"đã có {r.n('units_submitted')} đơn vị gửi báo cáo ({r.n('units_on_time')} đúng hạn, {r.n('units_late')} trễ hạn)"
     ]
@@ -234,28 +243,45 @@ def _outcome_list(r: ReportWriter, source: str, events: Sequence[str]) -> str:
 _OUTCOME_NOUNS = (("models", "mô hình"), ("exemplars", "điển hình"))
 
 
-# --------------------------------------------------------------------------- III-V (province): written by people
+# --------------------------------------------------------------------------- the parts people write
 
 
-def narrative_parts(r: ReportWriter) -> None:
-    """III-V of the province report: the paragraphs people wrote for the year, or a placeholder each."""
-    narrative = r.config.narrative(r.year)
-    parts = (
-        ("III. ĐÁNH GIÁ CHUNG", "assessment"),
-        (f"IV. NHIỆM VỤ NĂM {r.year + 1}", "tasks"),
-        ("V. ĐỀ XUẤT, KIẾN NGHỊ", "proposals"),
-    )
-    for title, key in parts:
-        r.heading(title)
-        for paragraph in narrative.part(key) or ():
-            r.para(paragraph)
-        if not narrative.part(key):
-            _placeholder(r)
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII")
 
 
-def _placeholder(r: ReportWriter) -> None:
-    r.para(
-        f"[Nội dung này do {r.org.collecting_board} bổ sung trước khi trình ký (hoặc ghi vào config/narrative.yaml).]",
-        italic=True,
-        highlight=True,
-    )
+def written_parts(r: ReportWriter, first: int) -> None:
+    """III-V of the province report: the overall assessment, next year's tasks, the proposals,
+    numbered from ``first``; a part with nothing to print is left out and the numbering follows."""
+    number_ = first
+    for key in (ASSESSMENT, TASKS, PROPOSALS):
+        lines = r.narrative.part(key)
+        if all(line.subheading for line in lines):
+            continue
+        r.heading(f"{_ROMAN[number_ - 1]}. {part_title(key, r.year)}")
+        written_lines(r, lines)
+        number_ += 1
+
+
+def written_lines(r: ReportWriter, lines: Sequence[Line]) -> None:
+    """Each paragraph in the report's style: a sub-heading bold, left out when nothing follows it."""
+    for index, line in enumerate(lines):
+        if not line.subheading:
+            r.para(line.text, fmt.WRITTEN)
+        elif index + 1 < len(lines) and not lines[index + 1].subheading:
+            r.subheading(line.text)
+
+
+# The verb a leadership activity of each kind opens with, unless its content says it already.
+_ACTIVITY_VERBS = {
+    unaccented(kind): "Ban hành" if index == 0 else "Tổ chức" for index, kind in enumerate(ACTIVITY_KINDS)
+}
+
+
+def activity_line(activity: Activity) -> str:
+    """``- Ban hành Kế hoạch về … (số 12-KH/ĐU, ngày 15/9/2025).`` from a row of the activities table."""
+    content = activity.content.rstrip(" .;,")
+    verb = _ACTIVITY_VERBS.get(unaccented(activity.kind), "")
+    if verb and not unaccented(content).startswith(unaccented(verb)):
+        content = f"{verb} {content}"
+    reference = activity.reference.strip(" ()")
+    return f"- {content[:1].upper()}{content[1:]}" + (f" ({reference})." if reference else ".")

@@ -4,17 +4,17 @@ Contract: three parts, each numbered by its caller: :func:`unit_issues` (the uni
 report was sent back, missing, or short of their minimum of models), :func:`proposed_items` (every
 model and exemplary item a unit proposed for recognition, reward, replication or removal, in the
 template's order of proposals, with the unit's own score and stated results as reasons) and
-:func:`unit_opinions` (the units' strengths, shortcomings and requests as they wrote them). The
-lists come from the consolidation as it is; the counts from the statistics.
+:func:`unit_opinions` (the units' strengths, shortcomings and requests, the same statements
+merged with how many units and which said each: :mod:`pipeline.year.statements`). The lists come
+from the consolidation as it is; the counts from the statistics.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from ...core.vnformat import number
 from ...year.consolidate import LATE, MISSING, REJECTED, Item, UnitStatus
 from ...year.stat_table import StatTable
+from ...year.statements import unit_statements
 from .writer import ReportWriter
 
 NO_PROPOSAL = "Không đề nghị"
@@ -106,21 +106,11 @@ def unit_opinions(r: ReportWriter, number_: str) -> None:
     r.subheading(f"{number_} Ý kiến, kiến nghị của các đơn vị")
     sheet = r.config.template.sheet("unit")
     labels = {f.key: f.label for f in sheet.fields}
-    groups = [(labels.get(key, key), _answers(r.data.units, key)) for key in ANSWER_KEYS]
-    groups = [(label, lines) for label, lines in groups if lines]
-    for letter, (label, lines) in zip("abcdefgh", groups, strict=False):
+    answered = [(labels.get(key, key), unit_statements(r.data.units, key)) for key in ANSWER_KEYS]
+    answered = [(label, groups) for label, groups in answered if groups]
+    for letter, (label, groups) in zip("abcdefgh", answered, strict=False):
         r.para(f"{letter}) {label}", italic=True)
-        for line in lines:
-            r.para(line)
-    if not groups:
+        for group in groups:
+            r.para(group.line())
+    if not answered:
         r.para("Các đơn vị không nêu ưu điểm, hạn chế hoặc kiến nghị trong báo cáo.")
-
-
-def _answers(units: Sequence[UnitStatus], key: str) -> list[str]:
-    """One line per unit that answered ``key``, the unit's text on one line."""
-    lines = []
-    for status in units:
-        text = " ".join(str(status.answers.get(key) or "").split())
-        if text:
-            lines.append(f"- {status.unit.name}: {text}")
-    return lines

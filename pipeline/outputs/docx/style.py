@@ -57,6 +57,9 @@ CAPTION = "DVK Caption"
 # Body text kept on the page of what follows it: a lead-in before its table or list, the closing
 # paragraph before the signature block.
 LEAD_IN = "DVK Lead-in"
+# Body text the ward wrote (its own document, or the pre-draft it left as it was): set as the body,
+# in a style of its own so that a reader of the file can tell the ward's words from the figures.
+WRITTEN = "DVK Written"
 
 
 # --------------------------------------------------------------------------- document and styles
@@ -136,6 +139,7 @@ PARAGRAPH_STYLES = (
     ParagraphStyleSpec(TABLE_TEXT, TABLE_TEXT_PT, indent=False, spacing=2, alignment=WD_ALIGN_PARAGRAPH.LEFT),
     ParagraphStyleSpec(CAPTION, bold=True, indent=False, keep_with_next=True, alignment=WD_ALIGN_PARAGRAPH.CENTER),
     ParagraphStyleSpec(LEAD_IN, keep_with_next=True),
+    ParagraphStyleSpec(WRITTEN),
 )
 
 

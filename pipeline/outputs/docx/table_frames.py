@@ -52,22 +52,26 @@ def add_layout_table(container: Container, widths_mm: Sequence[float]) -> Any:
     return table
 
 
-def add_data_table(doc: Doc, font: str, data: StatTable, width_mm: float, bodies: TableBodies) -> Any:
+def add_data_table(
+    doc: Doc, font: str, data: StatTable, width_mm: float, bodies: TableBodies, widths_mm: Sequence[float] = ()
+) -> Any:
     """``data`` as a bordered table: bold header repeated on every page, numbers right-aligned in
     Vietnamese format; its title is not written here.
 
     Columns named ``"<group>: <name>"`` get a two-row header: the group once over its columns,
     the names under it; the other columns span both rows. A two-row header is written here with
     python-docx (its merges); a one-row header and the body rows (never split across pages, the
-    total last and bold; a table of up to :data:`KEPT_ROWS` rows kept whole on one page) are left to ``bodies``, which writes them as text when the package is
-    written (:mod:`pipeline.outputs.docx.tables`)."""
+    total last and bold; a table of up to :data:`KEPT_ROWS` rows kept whole on one page) are left
+    to ``bodies``, which writes them as text when the package is written
+    (:mod:`pipeline.outputs.docx.tables`). ``widths_mm``, when given, are the columns' widths (a
+    table to fill in by hand has no content to size them by)."""
     columns, total = data.columns, data.total
     body = [*data.rows, *([total] if total else [])]
     size = TABLE_TEXT_PT  # one size for every table (12 pt): a wide table gets narrower columns
     kept = len(body) <= KEPT_ROWS
     grouped = [_split_header(c) for c in columns]
     header_rows = 2 if any(sub for _, sub in grouped) else 1
-    widths = column_widths([sub or top for top, sub in grouped], body, width_mm, size)
+    widths = list(widths_mm) or column_widths([sub or top for top, sub in grouped], body, width_mm, size)
     table = doc.add_table(rows=0 if header_rows == 1 else header_rows, cols=len(columns))
     _set_table_frame(table, widths, border="single")
     style_id = paragraph_style_id(doc.part, TABLE_TEXT)

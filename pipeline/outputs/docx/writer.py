@@ -1,8 +1,10 @@
 """What every part of a report writes through: the document being written and its inputs.
 
 Contract: a :class:`ReportWriter` holds the python-docx document, the year's statistics and
-consolidation, the configuration, the issuing date (``None``: not yet known), which report it is
-and the data tables' body rows still to be written (:class:`pipeline.outputs.docx.tables.TableBodies`). Its methods
+consolidation, the configuration, the issuing date (``None``: not yet known), which report it is,
+the data tables' body rows still to be written (:class:`pipeline.outputs.docx.tables.TableBodies`)
+and the written parts (:class:`pipeline.intake.narrative.NarrativeText`: the clerk's, or the
+pre-draft). Its methods
 write a paragraph in one of the styles of :mod:`pipeline.outputs.docx.style`, a heading, a
 subheading, or a statistics table under its caption; :attr:`ReportWriter.when` is the issuing date
 as the report writes it. The writer is frozen: the parts of the report only add to its document.
@@ -16,6 +18,7 @@ from typing import Any
 
 from ...config import Config, Organization, ReportSpec
 from ...core.vnformat import long_date, number
+from ...intake.narrative import NarrativeText
 from ...year.consolidate import Consolidation
 from ...year.stat_table import StatTable
 from ...year.stats import Statistics
@@ -37,6 +40,7 @@ class ReportWriter:
     date: dt.date | None
     kind: str  # "province" or "standing"
     tables: TableBodies = field(default_factory=TableBodies)
+    narrative: NarrativeText = field(default_factory=NarrativeText)
 
     @property
     def org(self) -> Organization:

@@ -19,6 +19,7 @@ from pipeline.config import (
     ConfigError,
     Exemption,
     Node,
+    Plan,
     load_config,
 )
 from tests.support.builder import copy_config
@@ -562,18 +563,20 @@ def test_unit_dates_are_read(root: Path) -> None:
     assert len(units.active_on(dt.date(2025, 11, 25))) == 39
 
 
-def test_narrative_parts_are_read_and_checked(tmp_path: Path) -> None:
-    copy_config(tmp_path)
-    path = tmp_path / "config" / "narrative.yaml"
-    path.write_text(
-        "years:\n  2026:\n    assessment: |\n      Đoạn một\n      tiếp theo.\n\n      Đoạn hai.\n"
-        "    tasks: [Nhiệm vụ một, '']\n",
-        encoding="utf-8",
+def test_the_plan_is_read_optional_and_checked(root: Path) -> None:
+    plan = load_config(root).organization.plan
+    assert plan.round == "giai đoạn 2026 – 2031" and len(plan.tasks) == 6
+    assert plan.basis[0].reference == (
+        "Kế hoạch số 04-KH/BTGDVTU ngày 26/8/2025 của Ban Tuyên giáo và Dân vận Tỉnh ủy "
+        "về tiếp tục đẩy mạnh thực hiện Phong trào thi đua “Dân vận khéo”"
     )
-    narrative = load_config(tmp_path).narrative(2026)
-    assert narrative.part("assessment") == ("Đoạn một tiếp theo.", "Đoạn hai.")
-    assert narrative.part("tasks") == ("Nhiệm vụ một",)
-    assert narrative.part("proposals") == () and load_config(tmp_path).narrative(2030).part("tasks") == ()
-    path.write_text("years:\n  2026:\n    danh_gia: x\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"config/narrative.yaml: khóa “years.2026”: khóa không được biết: danh_gia"):
-        load_config(tmp_path)
+    assert plan.basis[1].reference == "Hướng dẫn số 15-HD/BTGDVTU ngày 11/9/2025 của Ban Tuyên giáo và Dân vận Tỉnh ủy"
+    assert [(d.kind, d.symbol, d.date, d.number_and_date) for d in plan.documents] == [("Kế hoạch", "", None, "")]
+    own = "  documents:\n    - kind: Kế hoạch\n"
+    _edit(root, "organization.yaml", own, own + "      symbol: 12-KH/ĐU\n      date: 2025-09-15\n")
+    assert load_config(root).organization.plan.documents[0].number_and_date == "số 12-KH/ĐU, ngày 15/9/2025"
+    _edit(root, "organization.yaml", "      date: 2025-09-15", "      date: 15/9/2025")
+    assert "khóa “plan.documents[0].date”: phải là một ngày dạng YYYY-MM-DD" in _refused(root)
+    path = root / "config" / "organization.yaml"
+    path.write_text(path.read_text(encoding="utf-8").split("\nplan:")[0] + "\n", encoding="utf-8")
+    assert load_config(root).organization.plan == Plan()

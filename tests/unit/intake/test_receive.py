@@ -91,9 +91,17 @@ FOREIGN = [
     pytest.param(lambda t, b: t[: len(t) // 2], "tải về không trọn vẹn", id="truncated-template"),
     pytest.param(lambda t, b: ZIP_MAGIC + bytes(100), "tải về không trọn vẹn", id="zip-magic-only"),
     pytest.param(
-        lambda t, b: _zip({"word/document.xml": b"<w:document/>", "[Content_Types].xml": b"<Types/>"}),
+        lambda t, b: _zip({"ppt/presentation.xml": b"<p:presentation/>", "[Content_Types].xml": b"<Types/>"}),
         "tệp nén không chứa bảng tính",
         id="zip-without-workbook",
+    ),
+    pytest.param(
+        lambda t, b: _zip({"word/document.xml": b"<w:document/>", "[Content_Types].xml": b"<Types/>"}),
+        "đây là văn bản Word (.docx), không phải bảng tính",
+        id="word-document",
+    ),
+    pytest.param(
+        lambda t, b: _zip({"word/document.xml": bytes(10 * MB)}), "nghi là tệp độc hại", id="word-document-bomb"
     ),
     pytest.param(lambda t, b: b, "nghi là tệp độc hại", id="zip-bomb-300-mb"),
     pytest.param(

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from pipeline.config import Config
 from pipeline.core.findings import ERROR, INFO, SEVERITY_LABELS, WARNING, Finding
-from pipeline.core.paths import CLERK_FILE, FEEDBACK_FOLDER
+from pipeline.core.paths import CLERK_FILE, FEEDBACK_FOLDER, NARRATIVE_FILE
 from pipeline.intake.receive import SourceFile, receive
 from pipeline.intake.validate import Submission, validate
 from pipeline.outputs.xlsx import feedback
@@ -427,7 +427,11 @@ def test_consolidation_writes_the_feedback_and_removes_stale_copies(workspace: t
     root, config = workspace
     before = _hashes(root / "inbox")
     outputs = _run(root, config)
-    assert outputs[3:] == [CLERK_FILE.format(year=YEAR), f"{FEEDBACK_FOLDER}/{UNIT}.xlsx"]
+    assert outputs[3:] == [
+        NARRATIVE_FILE.format(year=YEAR),
+        CLERK_FILE.format(year=YEAR),
+        f"{FEEDBACK_FOLDER}/{UNIT}.xlsx",
+    ]
     folder = root / "outbox" / str(YEAR) / FEEDBACK_FOLDER
     assert sorted(p.name for p in folder.iterdir()) == ["HND.xlsx", "ghi-chu.txt"]
     workbook = openpyxl.load_workbook(folder / "HND.xlsx")
@@ -441,7 +445,7 @@ def test_feedback_of_a_unit_that_fixed_everything_is_removed(workspace: tuple[Pa
     _run(root, config)
     drop_file(root, "nong-dan.xlsx", filled_template(config, UNIT, _answers(config)))
     outputs = _run(root, config)
-    assert outputs[3:] == [CLERK_FILE.format(year=YEAR)]
+    assert outputs[3:] == [NARRATIVE_FILE.format(year=YEAR), CLERK_FILE.format(year=YEAR)]
     assert [p.name for p in (root / "outbox" / str(YEAR) / FEEDBACK_FOLDER).iterdir()] == ["ghi-chu.txt"]
 
 
@@ -454,6 +458,6 @@ def test_a_file_that_cannot_be_annotated_is_still_in_the_clerk_report(
     monkeypatch.setattr(feedback, "unit_feedback_bytes", refuse)
     root, config = workspace
     outputs = _run(root, config)
-    assert outputs[3:] == [CLERK_FILE.format(year=YEAR)]
+    assert outputs[3:] == [NARRATIVE_FILE.format(year=YEAR), CLERK_FILE.format(year=YEAR)]
     report = openpyxl.load_workbook(root / "outbox" / str(YEAR) / CLERK_FILE.format(year=YEAR))
     assert ("nong-dan.xlsx", "wrong-type") in {(r[0], r[3]) for r in report[DETAILS_SHEET].iter_rows(values_only=True)}

@@ -165,9 +165,11 @@ def test_summary_of_the_run(workspace: tuple[Path, Config]) -> None:
         "outbox/2026/tong-hop-2026.xlsx",
         "outbox/2026/bao-cao-tinh-2026.docx",
         "outbox/2026/bao-cao-thuong-truc-2026.docx",
+        "outbox/2026/noi-dung-bao-cao-2026.docx",
         "outbox/2026/ket-qua-kiem-tra-2026.xlsx",
         "outbox/2026/phan-hoi/HND.xlsx",
     ]
+    assert summary["narrative"] == {"used": "", "files": []}
 
 
 def _sheet_rows(path: Path, title: str) -> list[tuple[Any, ...]]:
