@@ -35,7 +35,7 @@ from .mail import MAIL_KINDS, MailServer, MailSettings, MailTemplate
 from .narrative import Narrative
 from .node import ConfigError, Node, load_yaml
 from .organization import ChartFormat, DocumentFormat, Organization, ReportSpec
-from .template import DATE_MAX, DATE_MIN, FIELD_TYPES, Field, Sheet
+from .template import DATE_MAX, DATE_MIN, FIELD_TYPES, Field, Sheet, TemplateSchema
 from .units import Unit
 
 __all__ = [
@@ -69,6 +69,7 @@ __all__ = [
     "ReportSpec",
     "Rule",
     "Sheet",
+    "TemplateSchema",
     "Unit",
     "YearCalendar",
     "load_config",

@@ -11,11 +11,11 @@ the steering committee's council workbook (:mod:`.council`) or a unit's filled t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from pathlib import Path
 
 from ..config import Config
 from ..core.findings import finding
+from ..register import KnownItems
 from .council import CouncilFile, is_council, read_council
 from .receive import Received, SourceFile, receive
 from .validate import Submission, validate
@@ -28,11 +28,11 @@ def check_file(
     config: Config,
     year: int,
     received_at: dt.datetime | None = None,
-    known_codes: Mapping[str, str] | None = None,
+    known: KnownItems | None = None,
 ) -> Submission:
     """Receive and validate one file; whatever goes wrong inside becomes a finding, not a crash."""
     try:
-        return _submission(receive(path, name, received_at), config, year, known_codes)
+        return _submission(receive(path, name, received_at), config, year, known)
     except Exception as exc:  # a bug must not stop the other forty units' run
         return crashed(path, name, received_at, exc)
 
@@ -43,23 +43,23 @@ def read_file(
     config: Config,
     year: int,
     received_at: dt.datetime | None = None,
-    known_codes: Mapping[str, str] | None = None,
+    known: KnownItems | None = None,
 ) -> Submission | CouncilFile:
     """Receive one file and read it as what its ``_meta`` says: the council's workbook or a unit's."""
     try:
         received = receive(path, name, received_at)
         if not config.organization.is_province and is_council(received):
             return read_council(received, config, year)
-        return _submission(received, config, year, known_codes)
+        return _submission(received, config, year, known)
     except Exception as exc:  # as in check_file
         return crashed(path, name, received_at, exc)
 
 
-def _submission(received: Received, config: Config, year: int, known_codes: Mapping[str, str] | None) -> Submission:
+def _submission(received: Received, config: Config, year: int, known: KnownItems | None) -> Submission:
     """A ward's summary at the province, a unit's filled template at the ward."""
     if config.organization.is_province:
         return read_ward_summary(received, config, year)
-    return validate(received, config, year, known_codes)
+    return validate(received, config, year, known)
 
 
 def crashed(path: Path, name: str, received_at: dt.datetime | None, exc: Exception) -> Submission:
