@@ -101,11 +101,11 @@ def council(ws: Workspace, year: int) -> None:
 @click.pass_obj
 def check(ws: Workspace, year: int, files: tuple[Path, ...], as_json: bool) -> None:
     """Kiểm tra các tệp FILES (không tổng hợp) và in các phát hiện."""
-    from ..run.cycle import check_file
+    from ..run.cycle import check_files
     from ..run.render import render_check
 
     with ws.reading(year) as config:
-        submissions = [check_file(path, path.name, config, year) for path in files]
+        submissions = check_files(ws.root, config, year, files)
     click.echo(_check_json(year, submissions) if as_json else render_check(submissions))
     sys.exit(0 if all(s.accepted for s in submissions) else 1)
 

@@ -35,7 +35,7 @@ from .mail import MAIL_KINDS, MailServer, MailSettings, MailTemplate
 from .node import ConfigError, Node, load_yaml
 from .organization import ChartFormat, DocumentFormat, Issuer, Organization, ReportSpec, Signature
 from .plan import Plan, PlanDocument
-from .template import DATE_MAX, DATE_MIN, FIELD_TYPES, Field, Sheet
+from .template import DATE_MAX, DATE_MIN, FIELD_TYPES, Field, Sheet, TemplateSchema
 from .units import Unit
 
 __all__ = [
@@ -72,6 +72,7 @@ __all__ = [
     "Rule",
     "Sheet",
     "Signature",
+    "TemplateSchema",
     "Unit",
     "YearCalendar",
     "load_config",

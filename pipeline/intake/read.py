@@ -14,11 +14,11 @@ or the clerk's.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from pathlib import Path
 
 from ..config import Config
 from ..core.findings import finding
+from ..register import KnownItems
 from .council import CouncilFile, is_council, read_council
 from .narrative import NarrativeFile, read_narrative
 from .receive import Received, SourceFile, receive
@@ -32,11 +32,11 @@ def check_file(
     config: Config,
     year: int,
     received_at: dt.datetime | None = None,
-    known_codes: Mapping[str, str] | None = None,
+    known: KnownItems | None = None,
 ) -> Submission:
     """Receive and validate one file; whatever goes wrong inside becomes a finding, not a crash."""
     try:
-        return _submission(receive(path, name, received_at), config, year, known_codes)
+        return _submission(receive(path, name, received_at), config, year, known)
     except Exception as exc:  # a bug must not stop the other forty units' run
         return crashed(path, name, received_at, exc)
 
@@ -47,7 +47,7 @@ def read_file(
     config: Config,
     year: int,
     received_at: dt.datetime | None = None,
-    known_codes: Mapping[str, str] | None = None,
+    known: KnownItems | None = None,
 ) -> Submission | CouncilFile | NarrativeFile:
     """Receive one file and read it as what it is: the clerk's document (a Word document), the
     council's workbook or a unit's (what its ``_meta`` says)."""
@@ -57,16 +57,16 @@ def read_file(
             return read_narrative(received, year)
         if not config.organization.is_province and is_council(received):
             return read_council(received, config, year)
-        return _submission(received, config, year, known_codes)
+        return _submission(received, config, year, known)
     except Exception as exc:  # as in check_file
         return crashed(path, name, received_at, exc)
 
 
-def _submission(received: Received, config: Config, year: int, known_codes: Mapping[str, str] | None) -> Submission:
+def _submission(received: Received, config: Config, year: int, known: KnownItems | None) -> Submission:
     """A ward's summary at the province, a unit's filled template at the ward."""
     if config.organization.is_province:
         return read_ward_summary(received, config, year)
-    return validate(received, config, year, known_codes)
+    return validate(received, config, year, known)
 
 
 def crashed(path: Path, name: str, received_at: dt.datetime | None, exc: Exception) -> Submission:

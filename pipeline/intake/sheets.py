@@ -197,6 +197,7 @@ def read_form(raw: RawSheet, sheet: Sheet, out: Collector) -> dict[str, Any]:
     exact = {folded: r for r, (_, folded) in found.items()}
     relaxed = {loose(text): r for r, text in labels.items() if text}
     answers: dict[str, Any] = {}
+    where: dict[str, str] = {}
     for spec in sheet.fields:
         row = exact.get(fold(spec.label))
         if row is None and (row := relaxed.get(loose(spec.label))) is not None:
@@ -205,10 +206,19 @@ def read_form(raw: RawSheet, sheet: Sheet, out: Collector) -> dict[str, Any]:
         if row is None:
             out.add("header-changed", sheet=sheet.title, label=spec.label)
             continue
-        cell = cells.address(row, layout.FORM_VALUE_COLUMN)
+        cell = where[spec.key] = cells.address(row, layout.FORM_VALUE_COLUMN)
         font = raw.legacy_fonts.get((row, layout.FORM_VALUE_COLUMN))
         answers[spec.key] = parse_cell(raw.cell(row, layout.FORM_VALUE_COLUMN), spec, sheet.title, cell, out, font)
+    _required_if(sheet, answers, where, out)
     return answers
+
+
+def _required_if(sheet: Sheet, answers: Mapping[str, Any], where: Mapping[str, str], out: Collector) -> None:
+    """A field required when its yes/no condition is answered "Có" (``required_if``), left blank."""
+    for spec in sheet.fields:
+        condition_met = spec.required_if and answers.get(spec.required_if) is True
+        if condition_met and spec.key in where and answers.get(spec.key) is None:
+            out.add("missing-value", sheet=sheet.title, cell=where[spec.key], label=spec.label)
 
 
 def form_cell(sheet: Sheet, key: str) -> str:

@@ -5,6 +5,17 @@ file name. Sheets are found by title and columns by their header text (tolerant 
 and Unicode form), so a moved column is still read right. Every cell is parsed by the type its
 field declares; all findings are collected and sorted, not only the first. A submission is
 accepted when it has no finding of severity ``error``.
+
+A workbook is read by the schema of the template version it was issued with: an earlier version
+that config/template.yaml still reads is read without the fields added since (they are absent,
+not missing; ``earlier-template-version`` records it); any other version is refused.
+
+With what the register knows (:class:`~pipeline.register.KnownItems`), item codes are checked
+(issued, and to this unit) and so is each row's proposal against its item's life-cycle state
+(``proposal-not-allowed-for-state``): the state before the year from the register for an item of an
+earlier year (by code, else by name, as tracking matches it), else "newly registered" for a model
+row whose status says so; a row whose state is unknown (continuing, not in the register) is not
+judged. These checks are added by :func:`check_codes` to a submission read without them.
 """
 
 from __future__ import annotations
@@ -13,13 +24,15 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from ..config import Config, Unit
+from ..config import NEW_ITEM, Config, Sheet, TemplateSchema, Unit, outcome_reachable
 from ..core import layout, vnformat
 from ..core.findings import Finding, has_errors, sorted_findings
 from ..core.identity import verify
+from ..core.lifecycle import PROPOSAL_EVENTS, STATE_LABELS
 from ..core.textnorm import fold
+from ..register import KnownItems
 from . import cells
 from .receive import RawWorkbook, Received, SourceFile
 from .sheets import Collector, Record, form_cell, locate_sheets, read_form, read_table
@@ -49,28 +62,29 @@ def in_order_received(submissions: Iterable[Submission]) -> list[Submission]:
     return sorted(submissions, key=lambda s: s.source.received_at)
 
 
-def validate(received: Received, config: Config, year: int, known_codes: Mapping[str, str] | None = None) -> Submission:
+def validate(received: Received, config: Config, year: int, known: KnownItems | None = None) -> Submission:
     """Check one received file against the schema of ``year``.
 
-    ``known_codes`` (item code -> owning unit, from the register) enables the code checks."""
+    ``known`` (what the register knows of the items) enables the code and proposal checks."""
     source = received.source
     out = Collector(source.name, list(received.findings))
     meta = _identity(received.workbook, config, year, out) if received.workbook else None
     forms: dict[str, dict[str, Any]] = {}
     tables: dict[str, tuple[Record, ...]] = {}
     if meta is not None and received.workbook is not None:
-        located = locate_sheets(received.workbook, config.template.sheets, out)
-        for sheet in config.template.sheets:
+        schema = config.template.for_version(meta["template_version"])
+        located = locate_sheets(received.workbook, schema.sheets, out)
+        for sheet in schema.sheets:
             if sheet.key not in located:
                 continue
             if sheet.kind == "form":
                 forms[sheet.key] = read_form(located[sheet.key], sheet, out)
             else:
                 tables[sheet.key] = read_table(located[sheet.key], sheet, out)
-        _check_visible_identity(forms.get("unit", {}), meta, config, out)
-        _check_rows(tables, config, out)
-        if known_codes is not None:
-            _check_codes(tables, meta["unit_code"], known_codes, config, out)
+        _check_visible_identity(forms.get("unit", {}), meta, schema, out)
+        _check_rows(tables, schema, config, out)
+        if known is not None:
+            _check_register(tables, meta["unit_code"], known, schema, config, out)
     order = tuple(s.title for s in config.template.sheets)
     return submission_of(source, meta, forms, tables, sorted_findings(out.items, order))
 
@@ -94,14 +108,18 @@ def submission_of(
     )
 
 
-def check_codes(submission: Submission, known_codes: Mapping[str, str] | None, config: Config) -> Submission:
-    """``submission`` (validated without ``known_codes``) with the register's item-code checks added:
-    the same submission :func:`validate` gives with them (a cached submission stays valid while the
-    register grows)."""
-    if known_codes is None or not submission.unit_code:
+def check_codes(submission: Submission, known: KnownItems | None, config: Config) -> Submission:
+    """``submission`` (validated without ``known``) with the register's checks added (item codes,
+    proposals against the items' states): the same submission :func:`validate` gives with them (a
+    cached submission stays valid while the register grows). A ward's summary read at a province
+    is left as it is: its codes are the ward's own (dropped) and its proposals the ward accepted."""
+    if known is None or not submission.unit_code or config.organization.is_province:
+        return submission
+    if not config.template.reads(submission.template_version):
         return submission
     out = Collector(submission.source.name, list(submission.findings))
-    _check_codes(submission.tables, submission.unit_code, known_codes, config, out)
+    schema = config.template.for_version(submission.template_version)
+    _check_register(submission.tables, submission.unit_code, known, schema, config, out)
     if len(out.items) == len(submission.findings):
         return submission
     order = tuple(s.title for s in config.template.sheets)
@@ -144,12 +162,23 @@ def _identity(workbook: RawWorkbook, config: Config, year: int, out: Collector) 
         else None,
         ("wrong-year", {"found": meta["year"], "expected": year}) if meta["year"] != str(year) else None,
         ("old-template-version", {"found": meta["template_version"], "expected": config.template.version})
-        if meta["template_version"] != config.template.version
+        if not config.template.reads(meta["template_version"])
         else None,
     ]
     for code, params in (p for p in problems if p):
         out.add(code, **params)
-    return None if any(problems) else meta
+    if any(problems):
+        return None
+    if meta["template_version"] != config.template.version:
+        _note_earlier_version(config.template, meta["template_version"], out)
+    return meta
+
+
+def _note_earlier_version(template: TemplateSchema, version: str, out: Collector) -> None:
+    """An earlier version still read: say which fields it does not have."""
+    added = template.added_since(version)
+    sheets = "; ".join(dict.fromkeys(f"“{sheet.title}”" for sheet, _ in added)) or "không sheet nào"
+    out.add("earlier-template-version", found=version, expected=template.version, count=len(added), sheets=sheets)
 
 
 def inactive_period(unit: Unit, deadline: dt.date) -> str:
@@ -163,12 +192,12 @@ def inactive_period(unit: Unit, deadline: dt.date) -> str:
 
 
 def _check_visible_identity(
-    answers: Mapping[str, Any], meta: Mapping[str, str], config: Config, out: Collector
+    answers: Mapping[str, Any], meta: Mapping[str, str], schema: TemplateSchema, out: Collector
 ) -> None:
     """The unit code shown on the unit sheet must still be the one the template was issued for."""
     shown = answers.get("unit_code")
     if shown is not None and shown != meta["unit_code"]:
-        sheet = config.template.sheet("unit")
+        sheet = schema.sheet("unit")
         cell = form_cell(sheet, "unit_code")
         out.add("identity-mismatch", sheet=sheet.title, cell=cell, shown=shown, issued=meta["unit_code"])
 
@@ -176,10 +205,12 @@ def _check_visible_identity(
 # --------------------------------------------------------------------------- across rows
 
 
-def _check_rows(tables: Mapping[str, tuple[Record, ...]], config: Config, out: Collector) -> None:
+def _check_rows(
+    tables: Mapping[str, tuple[Record, ...]], schema: TemplateSchema, config: Config, out: Collector
+) -> None:
     """Checks that need a whole sheet: duplicated rows, proposals the scores do not support."""
     for key, records in tables.items():
-        sheet = config.template.sheet(key)
+        sheet = schema.sheet(key)
         _duplicates(records, sheet.title, out)
         score_keys = [f.key for f in sheet.score_fields()]
         if score_keys and "proposal" in {f.key for f in sheet.fields}:
@@ -220,20 +251,95 @@ def _proposal_consistency(record: Record, score_keys: list[str], title: str, con
         )
 
 
-def _check_codes(
-    tables: Mapping[str, tuple[Record, ...]], unit: str, known: Mapping[str, str], config: Config, out: Collector
+def _check_register(
+    tables: Mapping[str, tuple[Record, ...]],
+    unit: str,
+    known: KnownItems,
+    schema: TemplateSchema,
+    config: Config,
+    out: Collector,
 ) -> None:
-    """An item code must be one the register issued, to this unit."""
+    """The checks against the register: item codes, then proposals against the items' states."""
     for key, records in tables.items():
-        title = config.template.sheet(key).title
+        sheet = schema.sheet(key)
+        rows = _Rows(unit, key, sheet.title, _new_status(sheet), _proposals(sheet))
         for record in records:
-            code = record.values.get("code")
-            if not code:
-                continue
-            owner = known.get(str(code))
-            if owner is None:
-                out.add("unknown-model-code", sheet=title, cell=record.cells["code"], item_code=code)
-            elif owner != unit:
-                owner_unit = config.units.get(owner)
-                name = owner_unit.name if owner_unit else owner
-                out.add("code-of-another-unit", sheet=title, cell=record.cells["code"], item_code=code, owner=name)
+            if _check_code(record, unit, known, sheet.title, config, out):
+                _check_proposal(record, rows, known, out)
+
+
+def _check_code(record: Record, unit: str, known: KnownItems, title: str, config: Config, out: Collector) -> bool:
+    """An item code must be one the register issued, to this unit; whether the row's code is fine."""
+    code = record.values.get("code")
+    if not code:
+        return True
+    owner = known.owners.get(str(code))
+    if owner is None:
+        out.add("unknown-model-code", sheet=title, cell=record.cells["code"], item_code=code)
+    elif owner != unit:
+        owner_unit = config.units.get(owner)
+        name = owner_unit.name if owner_unit else owner
+        out.add("code-of-another-unit", sheet=title, cell=record.cells["code"], item_code=code, owner=name)
+    return owner == unit
+
+
+class _Rows(NamedTuple):
+    """What the proposal check needs of a sheet: the unit, the kind of item, the title, the status
+    that says a row is new (None: no status column) and the proposal choices that name a move."""
+
+    unit: str
+    kind: str
+    title: str
+    new_status: str | None
+    proposals: tuple[str, ...]
+
+
+def _new_status(sheet: Sheet) -> str | None:
+    """The status that says a row is registered this year: the first choice of the sheet's
+    ``status`` column ("Mới đăng ký"), as for the statistics; None for a sheet without one."""
+    status = next((f for f in sheet.fields if f.key == "status" and f.choices), None)
+    return status.choices[0] if status else None
+
+
+def _proposals(sheet: Sheet) -> tuple[str, ...]:
+    """The sheet's proposal choices that the life-cycle table knows ("Không đề nghị" among them)."""
+    proposal = next((f for f in sheet.fields if f.key == "proposal"), None)
+    return tuple(p for p in proposal.choices if p in PROPOSAL_EVENTS) if proposal else ()
+
+
+def _check_proposal(record: Record, rows: _Rows, known: KnownItems, out: Collector) -> None:
+    """The row's proposal must be a move the life-cycle table allows from its item's state."""
+    proposal = str(record.values.get("proposal") or "")
+    event = PROPOSAL_EVENTS.get(proposal)
+    if event is None:
+        return  # no proposal, "Không đề nghị", or a choice the table does not know
+    state, where = _row_state(record, rows, known)
+    if state is None or outcome_reachable(state, event):
+        return
+    allowed = (p for p in rows.proposals if (e := PROPOSAL_EVENTS[p]) is None or outcome_reachable(state, e))
+    out.add(
+        "proposal-not-allowed-for-state",
+        sheet=rows.title,
+        cell=record.cells["proposal"],
+        name=record.values.get("name") or "",
+        where=where,
+        proposal=proposal,
+        allowed="; ".join(f"“{p}”" for p in allowed),
+    )
+
+
+def _row_state(record: Record, rows: _Rows, known: KnownItems) -> tuple[str | None, str]:
+    """The state a row's proposal acts on and where that is known from, in words; None when unknown:
+    the register's state before the year for an item of an earlier year, else a new model's."""
+    code, name = (str(record.values.get(key) or "") for key in ("code", "name"))
+    noun = _NOUNS.get(rows.kind, "mục")
+    found = known.state_of(rows.unit, rows.kind, code, name)
+    if found is not None:
+        return found[1], f"theo sổ theo dõi, {noun} {found[0]} đang ở trạng thái “{STATE_LABELS[found[1]]}”"
+    status = record.values.get("status")
+    if rows.new_status is not None and status == rows.new_status:
+        return NEW_ITEM, f"cột “Tình trạng” ghi “{status}”: {noun} mới đăng ký năm nay"
+    return None, ""
+
+
+_NOUNS = {"models": "mô hình", "collectives": "điển hình", "individuals": "điển hình"}

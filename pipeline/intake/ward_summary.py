@@ -15,7 +15,12 @@ units in ``config/units.yaml``) the inbox receives the wards' ``tong-hop-<year>.
   unit's sheet (header text), so each item keeps its fields, status and figures and its row in the
   ward's file (the provenance the province's own summary shows). The ward's item codes are
   dropped: codes are issued per register, and two wards' "MH-2026-001" are different items; the
-  province's register gives its own. The activity figures are the sum of the ward's unit rows.
+  province's register gives its own. The activity figures are the sum of the ward's unit rows
+  over the counted fields (numbers; a yes/no field counts its "Có" answers, and a whole number in
+  its column, a lower level's count, is added as it is); text and date fields are left out.
+* A summary is read by the schema of the template version in its ``_meta`` when this province's
+  config reads that version (an earlier one lacks the fields added since); otherwise by the
+  current schema, whose extra columns the reader ignores.
 * From there on the province runs the ward's code path unchanged: consolidation (the ward is the
   unit), tracking, statistics, the summary (itself a valid summary for the level above) and the
   reports.
@@ -23,15 +28,17 @@ units in ``config/units.yaml``) the inbox receives the wards' ``tong-hop-<year>.
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 from collections.abc import Mapping
 from typing import Any
 
-from ..config import Config
+from ..config import Config, Field, Sheet
 from ..core import layout
 from ..core.findings import sorted_findings
 from ..core.layout import ITEM_SHEETS, TOTAL_LABEL
 from ..core.upward import content_digest, derive_key, summary_signature
+from . import cells
 from .receive import RawWorkbook, Received
 from .sheets import Collector, Record, read_table
 from .validate import Submission, inactive_period, read_meta, submission_of
@@ -58,8 +65,10 @@ def read_ward_summary(received: Received, config: Config, year: int) -> Submissi
     tables: dict[str, tuple[Record, ...]] = {}
     forms: dict[str, dict[str, Any]] = {}
     if meta is not None and workbook is not None:
-        tables = {kind: _items(workbook, kind, config, out) for kind in ITEM_SHEETS}
-        forms = {"activities": _activity_totals(workbook, config, out)}
+        version = meta["template_version"]
+        schema = config.template.for_version(version) if config.template.reads(version) else config.template
+        tables = {kind: _items(workbook, schema.sheet(kind), out) for kind in ITEM_SHEETS}
+        forms = {"activities": _activity_totals(workbook, schema.sheet("activities"), out)}
     order = tuple(config.template.sheet(kind).title for kind in (*ITEM_SHEETS, "activities"))
     return submission_of(source, meta, forms, tables, sorted_findings(out.items, order))
 
@@ -105,9 +114,8 @@ def _identity_problem(
     return None
 
 
-def _items(workbook: RawWorkbook, kind: str, config: Config, out: Collector) -> tuple[Record, ...]:
+def _items(workbook: RawWorkbook, sheet: Sheet, out: Collector) -> tuple[Record, ...]:
     """The summary's rows of one item sheet, read by the schema; the ward's own codes left out."""
-    sheet = config.template.sheet(kind)
     raw = workbook.sheet(sheet.title)
     if raw is None:
         out.add("missing-sheet", sheet=sheet.title)
@@ -118,16 +126,37 @@ def _items(workbook: RawWorkbook, kind: str, config: Config, out: Collector) -> 
     )
 
 
-def _activity_totals(workbook: RawWorkbook, config: Config, out: Collector) -> dict[str, Any]:
-    """The ward's activity figures: the sum over its units' rows (the total row left out)."""
-    sheet = config.template.sheet("activities")
+def _activity_totals(workbook: RawWorkbook, sheet: Sheet, out: Collector) -> dict[str, Any]:
+    """The ward's activity figures: each counted field's sum over its units' rows (the total row
+    left out). Nothing is required: a unit on an earlier template left the newer columns blank."""
     raw = workbook.sheet(sheet.title)
     if raw is None:
         out.add("missing-sheet", sheet=sheet.title)
         return {}
-    rows = [r for r in read_table(raw, sheet, out) if raw.cell(r.row, 1) != TOTAL_LABEL]
-    return {f.key: sum(_number(r.values.get(f.key)) for r in rows) for f in sheet.fields}
+    counted = tuple(_as_count(f) for f in sheet.fields if f.adds_up)
+    view = dataclasses.replace(sheet, fields=counted)
+    rows = [r for r in read_table(raw, view, out) if raw.cell(r.row, 1) != TOTAL_LABEL]
+    return {f.key: sum(_count(r.values.get(f.key)) for r in rows) for f in counted}
 
 
-def _number(value: Any) -> int | float:
+def _as_count(spec: Field) -> Field:
+    """A counted field as a summary's column holds it: optional; a yes/no column read as text, since
+    it holds "Có"/"Không" at a ward's level and a count at the levels above."""
+    if spec.type == "boolean":
+        return dataclasses.replace(spec, type="text", required=False, max_length=None)
+    return dataclasses.replace(spec, required=False)
+
+
+def _count(value: Any) -> int | float:
+    """A summary cell as it adds up: a number as it is, "Có" as one, a count typed as text as that number."""
+    if isinstance(value, str):
+        parsed = cells.parse_boolean(value, _YES_NO)
+        if not parsed.problems:
+            return int(bool(parsed.value))
+        number = cells.parse_number(value, _COUNT)
+        return number.value if not number.problems and number.value is not None else 0
     return value if isinstance(value, int | float) and not isinstance(value, bool) else 0
+
+
+_YES_NO = Field("yes_no", "", "boolean")
+_COUNT = Field("count", "", "number", min=0)

@@ -3,9 +3,10 @@ of received files, their archive in ``outbox/luu-tru/`` and the register's backu
 
 The stages import the register's public names from this package; the modules inside are its own:
 ``store`` (the SQLite store: schema, :class:`Register`, opening), ``tracked_year`` (a tracked year
-read and written in bulk), ``backups``, ``archive`` (the sidecars and records ``dvk rebuild`` reads)
-and ``paths`` (where all of these lie in a workspace). ``year_run`` (a run over one year: the
-workspace, config, year, moment and open register as one value) is imported from its module.
+read and written in bulk), ``known`` (what validation checks item codes and proposals against),
+``backups``, ``archive`` (the sidecars and records ``dvk rebuild`` reads) and ``paths`` (where all
+of these lie in a workspace). ``year_run`` (a run over one year: the workspace, config, year,
+moment and open register as one value) is imported from its module.
 """
 
 from .archive import (
@@ -18,6 +19,7 @@ from .archive import (
     write_sidecar,
 )
 from .backups import backups_to_drop
+from .known import KnownItems, known_items
 from .paths import ARCHIVE_FOLDER, BACKUP_FOLDER, REGISTER_FILE, archive_path, sidecar_path
 from .store import FileEntry, ItemEntry, Register, open_new_register, open_register
 from .tracked_year import EventRow, ItemRow, YearChanges, YearRow, YearSnapshot, values_digest, values_json
@@ -30,12 +32,14 @@ __all__ = [
     "FileEntry",
     "ItemEntry",
     "ItemRow",
+    "KnownItems",
     "Register",
     "YearChanges",
     "YearRow",
     "YearSnapshot",
     "archive_path",
     "backups_to_drop",
+    "known_items",
     "open_new_register",
     "open_register",
     "read_import_sidecars",

@@ -33,7 +33,7 @@ from ..intake.read import check_file, crashed
 from ..intake.receive import SourceFile, discover, file_extension
 from ..intake.validate import Submission, check_codes
 from ..mail.inbound import check_sender, ingest_mail, is_mail_file
-from ..register import FileEntry, Register, archive_path, sidecar_path, write_sidecar
+from ..register import FileEntry, Register, archive_path, known_items, sidecar_path, write_sidecar
 from ..register.year_run import YearRun
 from .cache import SubmissionCache, open_submission_cache
 from .filestate import KnownHashes, key_of
@@ -136,10 +136,8 @@ def read_cycle_files(run: YearRun, progress: Progress | None = None, pool: ReadP
     Each file's verdict is noted as soon as it is read, in ledger order, while the reading workers
     go on with the next files (not all at the end, when they would have nothing left to do).
     ``pool`` is the run's read pool when ingest already handed it the new files (:mod:`.readpool`)."""
-    from ..year.tracking import known_codes
-
     root, register, config, year = run.root, run.register, run.config, run.year
-    known = known_codes(register)
+    known = known_items(register, year)
     cycle = Cycle()
     with contextlib.ExitStack() as stack:
         cache = stack.enter_context(open_submission_cache(root, config, year))

@@ -180,7 +180,7 @@ def sample_answers(
         "individuals": [
             _exemplar(config, "individuals", unit, rng, person) for person in rng.sample(PEOPLE, rng.randint(0, 2))
         ],
-        "activities": _activities(rng),
+        "activities": _activities(unit, year, rng),
     }
     if with_errors:
         _plant_errors(answers)
@@ -242,7 +242,10 @@ def _model(config: Config, unit: Unit, year: int, rng: random.Random, name: str,
         "person_in_charge": rng.choice(PEOPLE),
     }
     values.update(_scores(config, "models", rng))
-    values["proposal"] = _consistent_proposal(config, values, ("Công nhận", "Công nhận lại", "Nhân rộng"), rng)
+    # A model registered this year can only be recognised; re-recognition and replication are for
+    # one recognised before (the life-cycle table; validation refuses anything else).
+    wishes = ("Công nhận", "Công nhận lại", "Nhân rộng") if continuing else ("Công nhận",)
+    values["proposal"] = _consistent_proposal(config, values, wishes, rng)
     return values
 
 
@@ -274,10 +277,10 @@ def _scores(config: Config, kind: str, rng: random.Random) -> dict[str, float]:
     return {f.key: float(round((f.max or 0) * rng.uniform(0.55, 1.0))) for f in sheet.score_fields()}
 
 
-def _activities(rng: random.Random) -> dict[str, int]:
+def _activities(unit: Unit, year: int, rng: random.Random) -> dict[str, Any]:
     received = rng.randint(0, 25)
     arising = rng.randint(0, 2)
-    return {
+    answers: dict[str, Any] = {
         "dialogues": rng.randint(1, 4),
         "petitions_received": received,
         "petitions_resolved": rng.randint(0, received),
@@ -286,11 +289,60 @@ def _activities(rng: random.Random) -> dict[str, int]:
         "hotspots_arising": arising,
         "hotspots_resolved": arising,
     }
+    answers.update(_plan_activities(unit, year, rng, answers))
+    return answers
+
+
+# The kinds of hot spot, weighted as wards report them (site clearance and land most often).
+HOTSPOT_KINDS = {
+    "hotspots_compensation": 4,
+    "hotspots_land_disputes": 4,
+    "hotspots_resettlement": 1,
+    "hotspots_ethnic_religious": 1,
+    "hotspots_other": 2,
+}
+FRONT_GROUP = "mttq-doan-the"
+
+
+def _plan_activities(unit: Unit, year: int, rng: random.Random, answers: Answers) -> dict[str, Any]:
+    """The fields of template 2026.2, consistent with the older ones: the training split adds up to
+    the staff trained, the hot spots by kind to those resolved; the Front and the mass organisations
+    supervise and criticise; the People's Committee's party cell runs the dedicated pages."""
+    higher = rng.randint(0, int(answers["staff_trained"]))
+    kinds = rng.choices(list(HOTSPOT_KINDS), list(HOTSPOT_KINDS.values()), k=int(answers["hotspots_resolved"]))
+    front = unit.group == FRONT_GROUP
+    committee = "Ủy ban nhân dân" in unit.name
+    values: dict[str, Any] = {
+        "training_higher_staff": higher,
+        "training_own_courses": 1 if answers["staff_trained"] > higher else 0,
+        "training_own_staff": int(answers["staff_trained"]) - higher,
+        "dedicated_pages": rng.randint(1, 2) if committee else 0,
+        "dedicated_columns": rng.randint(2, 5) if committee else rng.choice([0, 0, 0, 1]),
+        **{kind: kinds.count(kind) for kind in HOTSPOT_KINDS},
+        "supervisions": rng.randint(1, 6) if front else 0,
+        "social_criticisms": rng.randint(0, 3) if front else 0,
+        "own_plan": rng.random() < 0.85,
+    }
+    if values["own_plan"]:
+        values["own_plan_number"] = f"{rng.randint(1, 30):02d}-KH/{_issuer(unit)}"
+        values["own_plan_date"] = dt.date(year, rng.randint(1, 3), rng.randint(1, 28))
+    return values
+
+
+def _issuer(unit: Unit) -> str:
+    """The issuer's abbreviation in a plan's number: ĐU (party committee), CB (party cell) or the unit's code."""
+    if unit.group == FRONT_GROUP:
+        return unit.code
+    return "ĐU" if unit.name.startswith("Đảng bộ") else "CB"
 
 
 def _plant_errors(answers: dict[str, Any]) -> None:
-    """The mistakes units make: a missing required value, money in words, a typed-over list."""
+    """The mistakes units make: a missing required value, money in words, a typed-over list, a new
+    model proposed for re-recognition."""
     model = answers["models"][0]
+    answers["models"].append(
+        {**model, "name": f"{model['name']} (mở rộng)", "status": "Mới đăng ký", "proposal": "Công nhận lại"}
+    )
     model["name"] = None
     model["budget_vnd"] = "1,5 triệu"
     model["field"] = "Kinh tế - xã hội"

@@ -8,9 +8,10 @@ Units: the consolidation lists the units expected in the year (those that exist 
 Exempt units are listed and shown in their own column, but ``units_expected`` (the units asked to
 report) leaves them out, so that expected = submitted + rejected + missing.
 
-This module is the entry point: :func:`statistics` computes the figures, the units' timeliness,
-the activities and the comparison with last year, and takes the tables of the items from
-:mod:`.item_tables`; the table type is :mod:`.stat_table`'s, the items' columns :mod:`.item_index`'s.
+This module is the entry point: :func:`statistics` computes the figures, the units' timeliness
+and the comparison with last year, and takes the tables of the items from :mod:`.item_tables` and
+the activity figures and table from :mod:`.activities`; the table type is :mod:`.stat_table`'s,
+the items' columns :mod:`.item_index`'s.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..config import Config
+from .activities import activities_table, activity_figures
 from .consolidate import EXEMPT, LATE, MISSING, ON_TIME, REJECTED, Consolidation, UnitStatus
 from .item_index import RESOURCE_KEYS, ItemIndex, status_choices
 from .item_tables import (
@@ -44,6 +46,32 @@ from .stat_table import Cell, StatTable, with_total
 
 @dataclass(frozen=True)
 class Statistics:
+    """The year's figures (named numbers) and tables.
+
+    Figures of the units' "Hoạt động" sheet (:mod:`.activities`), one pair per counted field of the
+    sheet in config/template.yaml: ``activity_<key>`` (the sum over the units; for a yes/no field
+    the number of units that answered "Có") and ``activity_reported_<key>`` (the number of units
+    whose report carries the field: 0 for a field their template version did not have). The
+    plan's fields of template 2026.2:
+
+    - hot spots prevented or resolved, by kind: ``activity_hotspots_compensation`` (bồi thường,
+      giải phóng mặt bằng), ``activity_hotspots_resettlement`` (tái định cư),
+      ``activity_hotspots_land_disputes`` (tranh chấp đất đai), ``activity_hotspots_ethnic_religious``
+      (dân tộc, tôn giáo), ``activity_hotspots_other``; beside the older ``activity_hotspots_arising``
+      and ``activity_hotspots_resolved``;
+    - training by who ran it: ``activity_training_higher_staff`` (staff sent to courses of the
+      higher level), ``activity_training_own_courses`` and ``activity_training_own_staff`` (courses
+      the unit ran, and the staff trained there); beside the older total ``activity_staff_trained``;
+    - information: ``activity_dedicated_pages`` (chuyên trang), ``activity_dedicated_columns``
+      (chuyên mục); beside the older ``activity_propaganda_items`` (tin, bài);
+    - Mặt trận and organisations: ``activity_supervisions`` (giám sát),
+      ``activity_social_criticisms`` (phản biện xã hội);
+    - the unit's own plan: ``activity_own_plan`` (units that issued one), out of
+      ``activity_reported_own_plan`` (units that answered; at a province, the wards' summaries
+      that carry the field); its number and date are text and date fields, listed per unit in
+      ``tong-hop`` only.
+    """
+
     year: int
     figures: Mapping[str, float]
     tables: tuple[StatTable, ...]
@@ -111,7 +139,7 @@ def statistics(
         resources_table(index, config),
         classification_table(index, config),
         proposals_table(index, config),
-        _activities(data, config, previous),
+        activities_table(data.year, figures, config, previous),
         model_list_table(index),
         units_by_field_table(index, config),
         exemplars_table(index, config),
@@ -163,13 +191,12 @@ def _figures(data: Consolidation, config: Config, index: ItemIndex) -> dict[str,
     figures["exemplars_total"] = figures["collectives_total"] + figures["individuals_total"]
     for key in RESOURCE_KEYS:
         figures[key] = index.total("models", key)
-    for spec in config.template.sheet("activities").fields:
-        figures[f"activity_{spec.key}"] = sum(float(a.get(spec.key) or 0) for a in data.activities.values())
+    figures.update(activity_figures(data.activities, config))
     figures.update(breakdown_figures(index, config))
     return figures
 
 
-# --------------------------------------------------------------------------- the units and their activities
+# --------------------------------------------------------------------------- the units
 
 
 def _units_table(data: Consolidation, config: Config) -> StatTable:
@@ -194,19 +221,3 @@ def _units_table(data: Consolidation, config: Config) -> StatTable:
 
 def _status_count(members: Sequence[UnitStatus], status: str) -> int:
     return sum(1 for u in members if u.status == status)
-
-
-def _activities(data: Consolidation, config: Config, previous: Mapping[str, float] | None = None) -> StatTable:
-    """The plan's activity figures; with ``previous`` also last year's and the change."""
-    rows: list[tuple[Cell, ...]] = []
-    for spec in config.template.sheet("activities").fields:
-        now = int(sum(float(a.get(spec.key) or 0) for a in data.activities.values()))
-        if previous is None:
-            rows.append((spec.label, now))
-        else:
-            before = int(previous.get(f"activity_{spec.key}", 0))
-            rows.append((spec.label, before, now, now - before))
-    columns: tuple[str, ...] = ("Nội dung", "Số lượng")
-    if previous is not None:
-        columns = ("Nội dung", f"Năm {data.year - 1}", f"Năm {data.year}", "Tăng (+), giảm (-)")
-    return StatTable("activities", "Kết quả công tác dân vận", columns, tuple(rows))

@@ -47,11 +47,6 @@ class Change:
         }
 
 
-def known_codes(register: Register) -> dict[str, str]:
-    """Every item code with the unit that owns it (for validation)."""
-    return dict(register.db.execute("SELECT code, unit FROM items").fetchall())
-
-
 def track_year(
     register: Register, data: Consolidation, submissions: Sequence[Submission], config: Config
 ) -> tuple[Consolidation, list[Finding]]:

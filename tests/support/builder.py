@@ -7,7 +7,8 @@ Each function builds one thing and they compose:
   (``copy_workspace``), and what must never change in an inbox (``inbox_state``);
 - a unit's workbook: its template as issued (``issued_template``), filled from Python answers
   (``filled_template``) or from the demo's realistic answers (``sample_workbook``), models with
-  chosen scores (``scored_models``);
+  chosen scores (``scored_models``), answers of the "Hoạt động" sheet of each field's type
+  (``activity_answers``), a template of an earlier version (``earlier_config``);
 - a file at a path or in ``inbox/`` with a given received time, which is its modification time
   (``received_at``, ``write_file``, ``drop_file``, ``drop_workbook``, ``morning_of``), and a
   workspace of sample units (``sample_workspace``);
@@ -164,6 +165,28 @@ def scored_models(year: int, *names: str, scores: Mapping[str, int] = GOOD_SCORE
         }
         for name in names
     ]
+
+
+def activity_answers(config: Config, value: int = 1, step: int = 0) -> dict[str, Any]:
+    """An answer for every field of the "Hoạt động" sheet, each of its type: the n-th number field
+    ``value + n * step``, yes/no "Có" (so the plan's number and date are given too)."""
+    answers: dict[str, Any] = {}
+    for index, spec in enumerate(config.template.sheet("activities").fields):
+        if spec.type == "boolean":
+            answers[spec.key] = True
+        elif spec.type == "date":
+            answers[spec.key] = dt.date(YEAR, 1, 15)
+        elif spec.type == "text":
+            answers[spec.key] = "05-KH/CB"
+        else:
+            answers[spec.key] = value + index * step
+    return answers
+
+
+def earlier_config(config: Config, version: str) -> Config:
+    """``config`` as the installation was when it issued templates of the earlier ``version``: the
+    same secret, the schema without the fields added since."""
+    return dataclasses.replace(config, template=config.template.for_version(version))
 
 
 # --------------------------------------------------------------------------- files received
@@ -363,8 +386,7 @@ def report_consolidation(config: Config) -> Consolidation:
             item(config, "individuals", u["KP-BD01"], "Trần Văn An", 55),
         ),
     }
-    keys = [f.key for f in config.template.sheet("activities").fields]
-    activities = {code: {k: i + 1 for i, k in enumerate(keys)} for code in ("KP-BD01", "MTTQ", "HLHPN")}
+    activities = {code: activity_answers(config, 1, 1) for code in ("KP-BD01", "MTTQ", "HLHPN")}
     return Consolidation(YEAR, units, items, activities, ())
 
 

@@ -156,7 +156,8 @@ class Recount:
         return float(sum(m.values.get(key) or 0 for m in (self.models if models is None else models)))
 
     def activity(self, key: str) -> float:
-        return float(sum(u.activities.get(key) or 0 for u in self.units))
+        """The units' answers added up; a yes/no answer counts a unit ("Có" or True)."""
+        return float(sum(_counted(u.activities.get(key)) for u in self.units))
 
     def proposed(self, label: str, kinds: Sequence[str]) -> int:
         return sum(1 for kind in kinds for e in self.of(kind) if proposal(e) == label)
@@ -272,16 +273,18 @@ class Recount:
         }
 
     def _activities_table(self) -> Table:
-        specs = self.config.template.sheet("activities").fields
+        """The fields that add up (numbers; a yes/no answer as a count of units), texts and dates left out."""
+        specs = [s for s in self.config.template.sheet("activities").fields if s.type in COUNTED_TYPES]
+        label = {s.key: f"{s.label} (số đơn vị)" if s.type == "boolean" else s.label for s in specs}
         if self.before is None:
             return Table(
                 "Kết quả công tác dân vận",
                 ("Nội dung", "Số lượng"),
-                tuple((s.label, self.activity(s.key)) for s in specs),
+                tuple((label[s.key], self.activity(s.key)) for s in specs),
             )
         rows = [
             (
-                s.label,
+                label[s.key],
                 self.before.activity(s.key),
                 self.activity(s.key),
                 self.activity(s.key) - self.before.activity(s.key),
@@ -525,3 +528,12 @@ def _change_words(change: tuple[int, ...]) -> str:
         return ""
     (n,) = change
     return " (không đổi)" if n == 0 else f" ({'tăng' if n > 0 else 'giảm'} {abs(n)})"
+
+
+COUNTED_TYPES = ("integer", "number", "boolean")
+
+
+def _counted(answer: Any) -> float:
+    if answer is True or answer == "Có":
+        return 1.0
+    return float(answer) if isinstance(answer, int | float) and not isinstance(answer, bool) else 0.0

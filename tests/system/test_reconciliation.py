@@ -30,7 +30,7 @@ import yaml
 
 from pipeline.config import Config, load_config
 from pipeline.run.cycle import RunResult, run_consolidation
-from tests.support.builder import drop_workbook, morning_of, new_workspace
+from tests.support.builder import activity_answers, drop_workbook, morning_of, new_workspace
 from tests.support.docxtext import data_tables, figure_paragraphs
 from tests.support.recount import EXEMPT, LATE, MISSING, ON_TIME, REJECTED, Entry, Recount, Standing, Table
 
@@ -62,13 +62,9 @@ def _exemplar(config: Config, kind: str, name: str, field_: str, share: float, p
     return {**values, **_scores(config, kind, share)}
 
 
-def _activities(config: Config, base: int) -> dict[str, int]:
-    return {f.key: base + index for index, f in enumerate(config.template.sheet("activities").fields)}
-
-
 def _answers(config: Config, year: int, base: int, **sheets: Any) -> dict[str, Any]:
     unit = {"preparer": "Trần Văn Minh", "report_date": dt.date(year, 11, 18), **sheets.pop("unit", {})}
-    return {"unit": unit, "activities": _activities(config, base), **sheets}
+    return {"unit": unit, "activities": activity_answers(config, base, 1), **sheets}
 
 
 def _files_2025(config: Config) -> list[tuple[str, str, dt.date, dict[str, Any]]]:
@@ -110,12 +106,12 @@ def _files_2026(config: Config) -> list[tuple[str, str, dt.date, dict[str, Any]]
             collectives=[_exemplar(config, "collectives", "Tổ tự quản Liêm Định", KT, 0.8, "Biểu dương")],
             unit={"strengths": "Nhân dân đồng tình."})),
         ("TH-NK01", "2026/nk01.xlsx", dt.date(2026, 11, 27), _answers(config, 2026, 5, models=[
-            _model(config, "Kho lúa cộng đồng", KT, NEW, 0.8, proposal="Nhân rộng", land_m2=300.0,
+            _model(config, "Kho lúa cộng đồng", KT, NEW, 0.8, proposal="Công nhận", land_m2=300.0,
                    labour_days=20.0),
         ], individuals=[_exemplar(config, "individuals", "Nguyễn Văn Ba", CT, 0.95, "Khen thưởng")])),
         ("MTTQ", "2026/mttq.xlsx", dt.date(2026, 11, 24), _answers(config, 2026, 6, models=[
             _model(config, "Tổ hòa giải", CT, CONTINUING, 0.4, proposal="Đưa ra khỏi danh sách"),
-            _model(config, "Bữa cơm nghĩa tình", VH, CONTINUING, 0.9, proposal="Công nhận lại", people_reached=75),
+            _model(config, "Bữa cơm nghĩa tình", VH, CONTINUING, 0.9, proposal="Công nhận", people_reached=75),
             _model(config, "Ngày Chủ nhật xanh", VH, NEW, 0.75, budget_vnd=2_000_000),
         ])),
         ("HLHPN", "2026/hlhpn.xlsx", dt.date(2026, 11, 25), _answers(config, 2026, 7, models=[

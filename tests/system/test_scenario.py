@@ -34,7 +34,7 @@ from pipeline.outputs.xlsx.council import COLUMNS, COUNCIL_SHEET, NO_DECISION
 from pipeline.register import REGISTER_FILE, open_register
 from pipeline.run.cycle import RunResult, run_consolidation
 from pipeline.tools.demo import fill_workbook
-from tests.support.builder import drop_file, filled_template, morning_of, new_workspace
+from tests.support.builder import activity_answers, drop_file, filled_template, morning_of, new_workspace
 
 KT, VH, CT = "Kinh tế", "Văn hóa - xã hội", "Xây dựng hệ thống chính trị"
 NEW, CONTINUING = "Mới đăng ký", "Tiếp tục thực hiện"
@@ -87,7 +87,7 @@ def _answers(config: Config, year: int, models: list[dict[str, Any]]) -> dict[st
     return {
         "unit": {"preparer": "Trần Văn Minh", "report_date": dt.date(year, 11, 18)},
         "models": models,
-        "activities": {f.key: 2 for f in config.template.sheet("activities").fields},
+        "activities": activity_answers(config, 2),
     }
 
 

@@ -12,7 +12,9 @@ Contract:
 Sheets, in order: "Đơn vị" (one row per configured unit with its status and its target),
 "Mô hình", "Điển hình tập thể", "Điển hình cá nhân" (one row per consolidated item: the unit,
 one column per schema field headed by the schema label, the self-assessed score and class, then
-the file, sheet and row the item came from), "Hoạt động" (one row per unit, then a total row),
+the file, sheet and row the item came from), "Hoạt động" (one row per unit, a yes/no answer as
+"Có"/"Không"; then a total row: the sums, and for a yes/no field the number of units that answered
+"Có", as :mod:`pipeline.year.activities` counts them; text and date fields have no total),
 "Thống kê" (every statistics table in turn) and "Phát hiện" (every finding given).
 
 Cells hold values only, never formulas: nothing needs recalculating, and a text a unit typed as
@@ -43,6 +45,7 @@ from ...core import layout
 from ...core.findings import SEVERITY_LABELS, Finding
 from ...core.layout import ITEM_SHEETS, TOTAL_LABEL
 from ...core.upward import ContentDigest
+from ...year.activities import total
 from ...year.consolidate import LATE, ON_TIME, Consolidation, Item, UnitStatus
 from ...year.stat_table import StatTable
 from ...year.stats import Statistics
@@ -229,11 +232,11 @@ def _activity_rows(data: Consolidation, sheet: Sheet) -> list[Row]:
     return rows
 
 
-def _total_row(rows: Sequence[Row], first: int) -> Row:
-    """The label, blanks up to column ``first``, then the sum of each column from there."""
-    width = len(rows[0]) if rows else first
-    sums = (sum((v for v in (row[i] for row in rows) if _is_number(v)), 0) for i in range(first, width))
-    return (TOTAL_LABEL, *([None] * (first - 1)), *sums)
+def _activity_total(data: Consolidation, sheet: Sheet, first: int) -> Row:
+    """The label, blanks up to column ``first``, then each counted field's total (none for text or dates)."""
+    answers = [data.activities[s.unit.code] for s in data.units if data.activities.get(s.unit.code)]
+    totals = (total(answers, f.key) if f.adds_up else None for f in sheet.fields)
+    return (TOTAL_LABEL, *([None] * (first - 1)), *totals)
 
 
 def _finding_row(item: Finding) -> Row:
@@ -253,7 +256,7 @@ def _write_activities(out: StreamedSheet, data: Consolidation, config: Config) -
     columns = (*_UNIT_KEY, *(Column(f.label, f.width) for f in sheet.fields))
     rows = _activity_rows(data, sheet)
     # Below the filtered range, so that sorting or filtering the units leaves the total in place.
-    _write_list(out, sheet.title, columns, rows, total=_total_row(rows, len(_UNIT_KEY)))
+    _write_list(out, sheet.title, columns, rows, total=_activity_total(data, sheet, len(_UNIT_KEY)))
 
 
 def _write_list(
@@ -308,10 +311,3 @@ def _stats_widths(tables: Sequence[StatTable]) -> dict[int, int]:
             fitted = min(max(map(len, map(str, values))) + 2, _STATS_MAX_WIDTH)
             widths[column] = max(widths.get(column, _STATS_MIN_WIDTH), fitted)
     return widths
-
-
-# --------------------------------------------------------------------------- cells
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)

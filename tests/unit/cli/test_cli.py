@@ -108,7 +108,7 @@ def test_consolidate_json_matches_the_run(root: Path) -> None:
     assert summary["accepted"] == ["MTTQ"]
     assert [(r["file"], r["unit"]) for r in summary["rejected"]] == [("b.xlsx", "CD")]
     codes = {f["code"] for f in summary["rejected"][0]["findings"] if f["severity"] == "error"}
-    assert codes == {"missing-value", "not-in-list", "wrong-type"}
+    assert codes == {"missing-value", "not-in-list", "wrong-type", "proposal-not-allowed-for-state"}
     assert len(summary["missing"]) == 37
     assert all((root / p).is_file() for p in summary["outputs"])
 

@@ -46,7 +46,7 @@ def test_shipped_config_loads(config: Config) -> None:
     assert len(config.units.groups) == 4
     assert config.units.origins == ("phường Bình Định (cũ)", "xã Nhơn Khánh (cũ)", "xã Nhơn Phúc (cũ)")
     assert tuple(s.key for s in config.template.sheets) == SHEET_KEYS
-    assert config.template.version == "2026.1"
+    assert (config.template.version, config.template.earlier_versions) == ("2026.2", ("2026.1",))
     assert config.year(2026).units_deadline.isoformat() == "2026-11-25"
     assert set(config.organization.reports) >= {"province", "standing"}
 
@@ -268,6 +268,46 @@ def test_a_copied_config_loads(root: Path) -> None:
             "sheets",
             "thiếu sheet có key “activities”",
             id="required-sheet-missing",
+        ),
+        pytest.param(
+            "template.yaml",
+            '        since: "2026.2"\n',
+            '        since: "2027.1"\n',
+            "sheets[4].fields[7].since",
+            "“2027.1” không hợp lệ; cho phép: 2026.1, 2026.2",
+            id="field-since-an-unknown-version",
+        ),
+        pytest.param(
+            "template.yaml",
+            'earlier_versions: ["2026.1"]',
+            'earlier_versions: ["2026.1", "2026.2"]',
+            "earlier_versions",
+            "trùng phiên bản hiện hành “2026.2”",
+            id="earlier-versions-naming-the-current-one",
+        ),
+        pytest.param(
+            "template.yaml",
+            "        required_if: own_plan\n",
+            "        required_if: dialogues\n",
+            "sheets[4].fields[20].required_if",
+            "“dialogues” phải là key của một cột dạng boolean",
+            id="required-if-not-a-yes-no-field",
+        ),
+        pytest.param(
+            "template.yaml",
+            '        required_if: own_plan\n        since: "2026.2"\n',
+            "        required_if: own_plan\n",
+            "sheets[4].fields[20].required_if",
+            "cột “own_plan” có “since” mới hơn cột này",
+            id="required-if-on-a-field-older-than-its-condition",
+        ),
+        pytest.param(
+            "template.yaml",
+            MODEL_FIELD,
+            MODEL_FIELD + "        required_if: status\n",
+            "sheets[1].fields[2].required_if",
+            "chỉ dùng trong sheet dạng form",
+            id="required-if-in-a-table",
         ),
         pytest.param(
             "units.yaml",

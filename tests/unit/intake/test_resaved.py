@@ -2,7 +2,8 @@
 
 The fixtures under tests/fixtures/resaved/ are made by tests/fixtures/make_resaved.py (LibreOffice
 is not needed to run these tests). They were issued with a fixed test secret, which the workspace
-of these tests uses as its installation secret.
+of these tests uses as its installation secret, and with template 2026.1: real files of an earlier
+version, read without the fields added since (``earlier-template-version``, no error).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from tests.support.builder import copy_config
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "resaved"
 TEST_SECRET = b"dvk test fixtures, not a real installation secret"
 YEAR = 2026
+EARLIER = ("earlier-template-version", "info", "", "")
 
 
 @pytest.fixture(scope="module")
@@ -48,16 +50,18 @@ def _typed(submission: Submission) -> tuple[Any, ...]:
 
 def test_the_original_is_accepted(fixture_config: Config) -> None:
     original = _submit(fixture_config, "filled.xlsx")
-    assert (original.unit_code, original.accepted, original.findings) == ("KP-BD01", True, ())
+    assert (original.unit_code, original.accepted, original.template_version) == ("KP-BD01", True, "2026.1")
+    assert [(f.code, f.severity, f.sheet, f.cell) for f in original.findings] == [EARLIER]
     assert [len(original.tables[k]) for k in ("models", "collectives", "individuals")] == [2, 1, 0]
+    assert set(original.forms["activities"]) == {f.key for f in fixture_config.template.sheet("activities").fields[:7]}
 
 
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        pytest.param("filled-lo.xls", [("other-format", "info", "", "")], id="xls"),
-        pytest.param("filled-lo.ods", [("other-format", "info", "", "")], id="ods"),
-        pytest.param("filled-lo.xlsx", [], id="xlsx"),
+        pytest.param("filled-lo.xls", [EARLIER, ("other-format", "info", "", "")], id="xls"),
+        pytest.param("filled-lo.ods", [EARLIER, ("other-format", "info", "", "")], id="ods"),
+        pytest.param("filled-lo.xlsx", [EARLIER], id="xlsx"),
     ],
 )
 def test_a_resaved_workbook_reads_as_the_original(

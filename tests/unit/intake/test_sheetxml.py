@@ -17,6 +17,7 @@ from pipeline.intake.encodings import encode
 from pipeline.intake.receive import receive
 from pipeline.intake.sheetxml import UnsafeXml, sheet_extras
 from pipeline.intake.validate import validate
+from tests.support.builder import activity_answers
 
 UNIT = "MTTQ"
 
@@ -29,31 +30,19 @@ def _edited(data: bytes, edit: Callable[[Any], None]) -> bytes:
     return out.getvalue()
 
 
-def _model_answers(name: str) -> dict[str, Any]:
+def _model_answers(config: Config, name: str) -> dict[str, Any]:
     scores = {f"score_{k}": 5 for k in ("cu_the", "lanh_dao", "luc_luong", "ket_qua", "dong_thuan", "ben_vung")}
     model = {"name": name, "field": "Kinh tế", "status": "Mới đăng ký", "start_year": 2026, "proposal": "Không đề nghị"}
-    activities = dict.fromkeys(
-        (
-            "dialogues",
-            "petitions_received",
-            "petitions_resolved",
-            "staff_trained",
-            "propaganda_items",
-            "hotspots_arising",
-            "hotspots_resolved",
-        ),
-        1,
-    )
     return {
         "unit": {"preparer": "Lê Văn A", "report_date": "20/11/2026"},
         "models": [{**model, **scores}],
-        "activities": activities,
+        "activities": activity_answers(config),
     }
 
 
-def test_formulas_without_cached_values_are_found(filled_workbook: Callable[..., bytes]) -> None:
+def test_formulas_without_cached_values_are_found(config: Config, filled_workbook: Callable[..., bytes]) -> None:
     data = _edited(
-        filled_workbook(UNIT, _model_answers("Mô hình A")), lambda wb: wb["Hoạt động"].__setitem__("B5", "=1+1")
+        filled_workbook(UNIT, _model_answers(config, "Mô hình A")), lambda wb: wb["Hoạt động"].__setitem__("B5", "=1+1")
     )
     extras = sheet_extras(data)
     assert extras["Hoạt động"].special == {(5, 2): FormulaWithoutValue("=1+1")}
@@ -67,7 +56,7 @@ def test_legacy_font_cells_are_found_and_converted(
         cell.value = encode("Ủy ban nhân dân với tuyến đường hoa", "tcvn3")
         cell.font = Font(name=".VnTime")
 
-    data = _edited(filled_workbook(UNIT, _model_answers("tạm")), type_in_vntime)
+    data = _edited(filled_workbook(UNIT, _model_answers(config, "tạm")), type_in_vntime)
     assert sheet_extras(data)["Mô hình"].legacy_fonts == {(4, 2): ".VnTime"}
     path = tmp_path / "vntime.xlsx"
     path.write_bytes(data)
@@ -76,10 +65,10 @@ def test_legacy_font_cells_are_found_and_converted(
     assert sub.tables["models"][0].values["name"] == "Ủy ban nhân dân với tuyến đường hoa"
 
 
-def test_a_dtd_in_sheet_xml_is_refused(tmp_path: Path, filled_workbook: Callable[..., bytes]) -> None:
+def test_a_dtd_in_sheet_xml_is_refused(tmp_path: Path, config: Config, filled_workbook: Callable[..., bytes]) -> None:
     import zipfile
 
-    source = zipfile.ZipFile(io.BytesIO(filled_workbook(UNIT, _model_answers("Mô hình A"))))
+    source = zipfile.ZipFile(io.BytesIO(filled_workbook(UNIT, _model_answers(config, "Mô hình A"))))
     out = io.BytesIO()
     bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
     with zipfile.ZipFile(out, "w") as target:
@@ -93,8 +82,8 @@ def test_a_dtd_in_sheet_xml_is_refused(tmp_path: Path, filled_workbook: Callable
         sheet_extras(out.getvalue())
 
 
-def test_error_cells_keep_their_error_text(filled_workbook: Callable[..., bytes]) -> None:
-    data = filled_workbook(UNIT, _model_answers("Mô hình A"))
+def test_error_cells_keep_their_error_text(config: Config, filled_workbook: Callable[..., bytes]) -> None:
+    data = filled_workbook(UNIT, _model_answers(config, "Mô hình A"))
     import zipfile
 
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -124,7 +113,7 @@ def test_only_the_font_tells_a_short_tcvn3_word(
             cell.font = Font(name=font)
 
     path = tmp_path / "area.xlsx"
-    path.write_bytes(_edited(filled_workbook(UNIT, _model_answers("Mô hình A")), type_area))
+    path.write_bytes(_edited(filled_workbook(UNIT, _model_answers(config, "Mô hình A")), type_area))
     sub = validate(receive(path, path.name), config, 2026)
     assert sub.tables["models"][0].values["area"] == expected
     assert [(f.code, f.cell) for f in sub.findings] == ([("legacy-encoding", "F4")] if font else [])

@@ -33,6 +33,25 @@ COLLECTIVES = "Điển hình tập thể"
 ACTIVITIES = "Hoạt động"
 
 # A careful unit's answers, {sheet key: {field: value} or [rows]}, as demo.fill_workbook takes them.
+# The "Hoạt động" fields of template 2026.2 (the ward's plan): training, pages and columns, hot
+# spots by kind, supervision and social criticism, the unit's own plan.
+PLAN_ACTIVITIES: dict[str, Any] = {
+    "training_higher_staff": 2,
+    "training_own_courses": 1,
+    "training_own_staff": 4,
+    "dedicated_pages": 0,
+    "dedicated_columns": 1,
+    "hotspots_compensation": 1,
+    "hotspots_resettlement": 0,
+    "hotspots_land_disputes": 0,
+    "hotspots_ethnic_religious": 0,
+    "hotspots_other": 0,
+    "supervisions": 0,
+    "social_criticisms": 0,
+    "own_plan": "Có",
+    "own_plan_number": "05-KH/CB",
+    "own_plan_date": dt.date(2026, 1, 15),
+}
 ANSWERS: dict[str, Any] = {
     "unit": {
         "preparer": "Nguyễn Thị Hoa",
@@ -99,6 +118,7 @@ ANSWERS: dict[str, Any] = {
         "propaganda_items": 20,
         "hotspots_arising": 1,
         "hotspots_resolved": 1,
+        **PLAN_ACTIVITIES,
     },
 }
 
@@ -212,7 +232,7 @@ def test_filled_template_is_accepted_with_typed_values(tmp_path: Path, config: C
     assert models[1].values["proposal"] == "Công nhận lại"
     assert [r.values["name"] for r in sub.tables["collectives"]] == ["Tổ hòa giải khu phố Liêm Định"]
     assert sub.tables["individuals"] == ()
-    assert sub.forms["activities"] == ANSWERS["activities"]
+    assert sub.forms["activities"] == {**ANSWERS["activities"], "own_plan": True}  # "Có" read as yes
 
 
 def test_a_rows_cells_are_its_values_addresses_and_repeated_texts_are_kept_once(

@@ -137,10 +137,14 @@ def test_every_ward_summary_is_accepted_and_the_wards_are_the_units(rollup: Roll
 def test_province_figures_are_the_sums_of_the_wards(rollup: Rollup) -> None:
     province = statistics(rollup.result.consolidation, rollup.config).figures
     wards = [statistics(r.consolidation, rollup.ward_configs[w]).figures for w, r in rollup.wards.items()]
-    keys = [*ADDITIVE, *RESOURCE_KEYS, *(k for k in province if k.startswith("activity_"))]
+    counted = [k for k in province if k.startswith("activity_") and not k.startswith("activity_reported_")]
+    keys = [*ADDITIVE, *RESOURCE_KEYS, *counted]
     assert province["models_total"] > 0
     for key in keys:
         assert province[key] == pytest.approx(sum(w[key] for w in wards)), key
+    # "Có" answers of the wards' units add up; what reports carry a field counts the wards' summaries.
+    assert province["activity_own_plan"] == sum(w["activity_own_plan"] for w in wards) > 0
+    assert province["activity_reported_own_plan"] == len(WARDS)
 
 
 def test_province_models_by_ward_field_and_kind_match_the_ward_summaries(rollup: Rollup) -> None:
@@ -190,6 +194,10 @@ def test_province_summary_is_itself_a_valid_summary_for_the_next_level(rollup: R
     result = run_consolidation(national, config, YEAR, None, now=dt.datetime(YEAR, 12, 10, 17))
     assert [s.unit_code for s in result.submissions if s.accepted] == ["TINH-GL"]
     assert len(result.consolidation.models) == len(rollup.result.consolidation.models)
+    # The province's column of a yes/no field holds each ward's count: added up as it is.
+    national_figures = statistics(result.consolidation, config).figures
+    province_figures = statistics(rollup.result.consolidation, rollup.config).figures
+    assert national_figures["activity_own_plan"] == province_figures["activity_own_plan"] > 0
 
 
 def test_year_on_year_comes_from_the_province_register(rollup: Rollup, tmp_path: Path) -> None:
@@ -213,6 +221,27 @@ def test_year_on_year_comes_from_the_province_register(rollup: Rollup, tmp_path:
     compared = next(row for row in rows[start:] if row[0] == "Tổng số mô hình")
     this_year = len(rollup.result.consolidation.models)
     assert last_year > 0 and compared[1:4] == (last_year, this_year, this_year - last_year)
+
+
+def test_summaries_of_an_earlier_template_are_read_by_a_province_on_a_newer_one(rollup: Rollup, tmp_path: Path) -> None:
+    """The province's template gained a field since the wards' summaries were made: they are read
+    without it (no missing column), and its figure is 0 with no report carrying it."""
+    root = _province_copy(rollup, tmp_path / "tinh")
+    schema = root / "config" / "template.yaml"
+    text = schema.read_text(encoding="utf-8").replace('version: "2026.2"\nearlier_versions: ["2026.1"]', "")
+    newer = 'version: "2026.3"\nearlier_versions: ["2026.1", "2026.2"]\n' + text
+    added = "      - {key: forums, label: Số diễn đàn với Nhân dân, type: integer, required: true, since: '2026.3'}\n"
+    schema.write_text(newer + added, encoding="utf-8")
+    config = load_config(root)
+    assert config.template.version == "2026.3"
+    for ward in WARDS:
+        _send(rollup.summary_of(ward), root, f"{ward}.xlsx")
+    result = _run_province(root, config)
+    assert sorted(s.unit_code for s in result.submissions if s.accepted) == sorted(WARDS)
+    figures = statistics(result.consolidation, config).figures
+    before = statistics(rollup.result.consolidation, rollup.config).figures
+    assert (figures["activity_forums"], figures["activity_reported_forums"]) == (0, 0)
+    assert figures["activity_own_plan"] == before["activity_own_plan"] > 0
 
 
 # --------------------------------------------------------------------------- refusals

@@ -19,7 +19,7 @@ from pipeline.config import Config
 from pipeline.register import archive_path, open_register
 from pipeline.run.cycle import RunResult, rebuild, run_consolidation, year_status
 from pipeline.year.consolidate import LATE, ON_TIME, UnitStatus
-from tests.support.builder import drop_file, filled_template, new_workspace
+from tests.support.builder import activity_answers, drop_file, filled_template, new_workspace
 
 YEAR = 2026
 NOW = dt.datetime(2026, 12, 11, 8, 0)
@@ -33,7 +33,7 @@ def _workbook(config: Config, code: str) -> bytes:
     answers = {
         "unit": {"preparer": "Phạm Văn An", "report_date": dt.date(YEAR, 11, 20)},
         "models": [model],
-        "activities": {f.key: 1 for f in config.template.sheet("activities").fields},
+        "activities": activity_answers(config, 1),
     }
     return filled_template(config, code, answers)
 

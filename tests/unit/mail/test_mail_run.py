@@ -23,7 +23,7 @@ from pipeline.mail.smtp import Pace
 from pipeline.register import ARCHIVE_FOLDER, REGISTER_FILE
 from pipeline.run.cycle import run_consolidation
 from pipeline.run.mail_run import DRAFTED, FAILED, run_mail
-from tests.support.builder import copy_config, drop_file, filled_template, new_workspace
+from tests.support.builder import activity_answers, copy_config, drop_file, filled_template, new_workspace
 from tests.support.smtpserver import LOGIN, PASSWORD, LoopbackServer, Mailbox, free_port
 
 REPO = Path(__file__).parents[3]
@@ -227,7 +227,7 @@ def _answers(config: Config, score: float = 10.0) -> dict[str, Any]:
     scores[first] = score  # above the maximum when ``score`` is: an error
     model = {"name": "Camera an ninh", "field": "Kinh tế", "status": "Mới đăng ký", "start_year": 2026}
     model.update(proposal="Không đề nghị", **scores)
-    activities = {f.key: 1 for f in config.template.sheet("activities").fields}
+    activities = activity_answers(config, 1)
     return {
         "unit": {"preparer": "Lê Thị Lan", "report_date": dt.date(YEAR, 11, 20)},
         "models": [model],

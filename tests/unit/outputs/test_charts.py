@@ -25,7 +25,7 @@ from pipeline.outputs.docx.report import report_bytes
 from pipeline.run.cycle import run_consolidation
 from pipeline.year.consolidate import LATE, ON_TIME, Consolidation, Item, UnitStatus
 from pipeline.year.stats import Statistics, statistics
-from tests.support.builder import copy_config, drop_workbook, morning_of, new_workspace
+from tests.support.builder import activity_answers, copy_config, drop_workbook, morning_of, new_workspace
 
 REPO = Path(__file__).parents[3]
 YEAR = 2026
@@ -495,7 +495,7 @@ def _drop(root: Path, config: Config, code: str, names: list[str], year: int) ->
     answers = {
         "unit": {"preparer": "Trần Văn Minh", "report_date": dt.date(year, 11, 20)},
         "models": models,
-        "activities": {f.key: 1 for f in config.template.sheet("activities").fields},
+        "activities": activity_answers(config, 1),
     }
     drop_workbook(root, config, code, answers, f"{code}-{year}.xlsx", morning_of(dt.date(year, 11, 20)), year)
 

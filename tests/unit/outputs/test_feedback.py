@@ -33,7 +33,7 @@ from pipeline.outputs.xlsx.feedback import (
     unit_feedback_bytes,
 )
 from pipeline.run.cycle import run_consolidation
-from tests.support.builder import drop_file, filled_template, new_workspace
+from tests.support.builder import activity_answers, drop_file, filled_template, new_workspace
 
 YEAR = 2026
 UNIT = "HND"
@@ -48,7 +48,7 @@ def _answers(config: Config, **model: Any) -> dict[str, Any]:
     values = {"name": "Nông dân liên kết", "field": "Kinh tế", "status": "Mới đăng ký", "start_year": YEAR}
     values.update(proposal="Không đề nghị", **scores)
     values.update(model)
-    activities = {f.key: 1 for f in config.template.sheet("activities").fields}
+    activities = activity_answers(config, 1)
     unit = {"preparer": "Nguyễn Thị Hoa", "report_date": dt.date(YEAR, 11, 20)}
     return {"unit": unit, "models": [values], "activities": activities}
 

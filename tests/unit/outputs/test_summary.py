@@ -18,6 +18,7 @@ from pipeline.core.paths import SUMMARY_FILE
 from pipeline.outputs.xlsx.summary import build_summary, summary_bytes
 from pipeline.year.consolidate import LATE, MISSING, ON_TIME, Consolidation, Item, UnitStatus
 from pipeline.year.stats import statistics
+from tests.support.builder import activity_answers
 
 YEAR = 2026
 RECEIVED = dt.date(2026, 11, 28)
@@ -58,8 +59,8 @@ def _status(unit: Unit, status: str, days_late: int = 0, models: int = 0) -> Uni
     return UnitStatus(unit, status, days_late, f"{unit.code}.xlsx" if submitted else "", received, models, {})
 
 
-def _activities(config: Config, base: int) -> dict[str, int]:
-    return {f.key: base + n for n, f in enumerate(config.template.sheet("activities").fields)}
+def _activities(config: Config, base: int) -> dict[str, Any]:
+    return activity_answers(config, base, 1)
 
 
 def _units(config: Config) -> tuple[Unit, Unit, Unit, Unit]:
@@ -216,10 +217,13 @@ def test_activities_total_row_is_the_sum(wb: Any, config: Config, data: Consolid
     assert header == ["Mã đơn vị", "Tên đơn vị", *(f.label for f in fields)]
     on_time, late, empty, _ = _units(config)
     assert [r[0] for r in rows] == [on_time.code, late.code, empty.code]  # config order, not dict order
-    sums = [sum(a[f.key] for a in data.activities.values()) for f in fields]
-    assert total == ["Tổng cộng", None, *sums]
+    counted = [f for f in fields if f.adds_up]
+    sums = {f.key: sum(int(a[f.key]) for a in data.activities.values()) for f in counted}  # "Có" counts one
+    assert total == ["Tổng cộng", None, *(sums.get(f.key) for f in fields)]
+    assert sums["own_plan"] == 3 and [f.key for f in fields if not f.adds_up] == ["own_plan_number", "own_plan_date"]
     stats = statistics(data, config)
-    assert sums == [stats.figures[f"activity_{f.key}"] for f in fields]
+    assert sums == {f.key: stats.figures[f"activity_{f.key}"] for f in counted}
+    assert rows[0][2 + [f.key for f in fields].index("own_plan")] == "Có"
     last = wb["Hoạt động"].max_row
     assert wb["Hoạt động"].cell(row=last, column=3).font.b
     assert wb["Hoạt động"].auto_filter.ref.endswith(str(last - 1))

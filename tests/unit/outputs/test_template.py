@@ -30,8 +30,9 @@ from pipeline.outputs.xlsx.template import (
     template_bytes,
     write_templates,
 )
-from pipeline.register import ItemEntry
+from pipeline.register import ItemEntry, KnownItems
 from pipeline.tools.demo import fill_workbook
+from tests.support.builder import activity_answers
 
 YEAR = 2026
 UNIT_CODES = ("KP-BD01", "MTTQ")
@@ -550,12 +551,12 @@ def test_filled_prefilled_template_is_accepted_with_its_codes(
     answers = {
         "unit": {"preparer": "Nguyễn Thị Hoa", "report_date": dt.date(YEAR, 11, 14)},
         "models": [evaluation, evaluation, new_model],
-        "activities": {f.key: 1 for f in config.template.sheet("activities").fields},
+        "activities": activity_answers(config, 1),
     }
     path = tmp_path / "bao-cao.xlsx"
     path.write_bytes(fill_workbook(prefilled_data, answers, config))
-    known = {item.code: PREFILL_UNIT for item in PREFILLED}
-    sub = validate(receive(path, path.name), config, YEAR, known_codes=known)
+    known = KnownItems({item.code: PREFILL_UNIT for item in PREFILLED})
+    sub = validate(receive(path, path.name), config, YEAR, known)
     assert sub.findings == ()
     assert sub.accepted
     models = sub.tables["models"]
@@ -568,7 +569,7 @@ def test_filled_prefilled_template_is_accepted_with_its_codes(
         ("Tiếp tục thực hiện", 2024),
         ("Tiếp tục thực hiện", 2025),
     ]
-    other = validate(receive(path, path.name), config, YEAR, known_codes={"MH-2025-001": "MTTQ"})
+    other = validate(receive(path, path.name), config, YEAR, KnownItems({"MH-2025-001": "MTTQ"}))
     assert [(f.code, f.cell) for f in other.findings] == [
         ("code-of-another-unit", "A4"),
         ("unknown-model-code", "A5"),

@@ -18,7 +18,7 @@ from pipeline.config import Config
 from pipeline.register import ARCHIVE_FOLDER, BACKUP_FOLDER, REGISTER_FILE, backups_to_drop, open_register
 from pipeline.register.backups import BACKUP_BUDGET, BACKUPS_ALWAYS_KEPT
 from pipeline.run.cycle import RunResult, rebuild, run_consolidation, year_status
-from tests.support.builder import drop_file, filled_template, morning_of, new_workspace
+from tests.support.builder import activity_answers, drop_file, filled_template, morning_of, new_workspace
 
 NOW = dt.datetime(2026, 11, 30, 8, 0)
 KT, VH = "Kinh tế", "Văn hóa - xã hội"
@@ -34,7 +34,7 @@ def _model(config: Config, name: str, field: str = KT, **extra: Any) -> dict[str
 
 
 def _answers(config: Config, models: list[dict[str, Any]]) -> dict[str, Any]:
-    activities = {f.key: 2 for f in config.template.sheet("activities").fields}
+    activities = activity_answers(config, 2)
     return {
         "unit": {"preparer": "Trần Văn Minh", "report_date": dt.date(2026, 11, 20)},
         "models": models,

@@ -18,7 +18,7 @@ from pipeline.config import Config, load_config
 from pipeline.core.paths import SUBMISSIONS_FILE
 from pipeline.intake.receive import receive
 from pipeline.intake.validate import check_codes, validate
-from pipeline.register import ARCHIVE_FOLDER
+from pipeline.register import ARCHIVE_FOLDER, KnownItems
 from pipeline.run.cache import config_fingerprint, inputs_digest, source_digest
 from pipeline.run.cycle import RunResult, run_consolidation
 from pipeline.tools.demo import sample_answers
@@ -156,7 +156,7 @@ def test_code_check_on_a_cached_submission_equals_validation_with_codes(config: 
     answers["models"][0]["code"] = "MH-2025-007"
     path = write_file(tmp_path / "unit.xlsx", filled_template(config, UNITS[0], answers))
     received = receive(path, path.name)
-    known = {"MH-2025-001": UNITS[0]}
+    known = KnownItems({"MH-2025-001": UNITS[0]})
     direct = validate(received, config, YEAR, known)
     later = check_codes(validate(received, config, YEAR, None), known, config)
     assert "unknown-model-code" in {f.code for f in direct.findings}

@@ -16,7 +16,7 @@ import pytest
 
 from pipeline.config import Config, load_config
 from pipeline.run.cycle import RunResult, run_consolidation
-from tests.support.builder import drop_workbook, new_workspace
+from tests.support.builder import activity_answers, drop_workbook, new_workspace
 
 REPO = Path(__file__).parents[3]
 YEAR = 2026
@@ -36,7 +36,7 @@ def _model(config: Config, name: str, field: str, status: str, **extra: Any) -> 
 
 
 def _answers(config: Config, models: list[dict[str, Any]], **sheets: Any) -> dict[str, Any]:
-    activities = {f.key: 1 for f in config.template.sheet("activities").fields}
+    activities = activity_answers(config, 1)
     return {
         "unit": {"preparer": "Nguyễn Thị Hoa", "report_date": dt.date(YEAR, 11, 20)},
         "models": models,

@@ -17,7 +17,7 @@ from pipeline.config import Config
 from pipeline.core.paths import NARRATIVE_FILE
 from pipeline.run.cycle import RunResult, rebuild, run_consolidation
 from pipeline.run.render import render_summary
-from tests.support.builder import drop_file, drop_workbook, morning_of, new_workspace
+from tests.support.builder import activity_answers, drop_file, drop_workbook, morning_of, new_workspace
 from tests.support.docxtext import document_text
 
 NOW = dt.datetime(2026, 11, 30, 8, 0)
@@ -42,7 +42,7 @@ def _unit(config: Config, strengths: str = "", requests: str = "") -> dict[str, 
             "requests": requests,
         },
         "models": [{**model, "proposal": "Không đề nghị", **scores}],
-        "activities": {f.key: 1 for f in config.template.sheet("activities").fields},
+        "activities": activity_answers(config),
     }
 
 

@@ -12,7 +12,7 @@ from pipeline.core.findings import Finding
 from pipeline.intake.receive import receive
 from pipeline.intake.validate import Submission, validate
 from pipeline.year.consolidate import Consolidation, consolidate
-from tests.support.builder import write_file
+from tests.support.builder import activity_answers, write_file
 
 YEAR = 2026
 MODELS = "Mô hình"
@@ -25,19 +25,11 @@ def _model(name: str) -> dict[str, Any]:
     return {"name": name, "field": "Quốc phòng - an ninh", "status": "Mới đăng ký", "start_year": 2026, **scores}
 
 
-def _answers(*model_names: str) -> dict[str, Any]:
+def _answers(config: Config, *model_names: str) -> dict[str, Any]:
     return {
         "unit": {"preparer": "Trần Văn Minh", "report_date": dt.date(2026, 11, 14)},
         "models": [{**_model(name), "proposal": "Công nhận"} for name in model_names],
-        "activities": {
-            "dialogues": 2,
-            "petitions_received": 5,
-            "petitions_resolved": 4,
-            "staff_trained": 3,
-            "propaganda_items": 8,
-            "hotspots_arising": 0,
-            "hotspots_resolved": 0,
-        },
+        "activities": activity_answers(config, 2),
     }
 
 
@@ -45,7 +37,7 @@ def _submission(
     tmp_path: Path, config: Config, fill: Callable[..., bytes], code: str, name: str, day: int, *models: str
 ) -> Submission:
     """``code``'s template filled with ``models``, received as ``name`` on ``day`` November, and validated."""
-    path = write_file(tmp_path / name, fill(code, _answers(*models)), dt.datetime(YEAR, 11, day, 9, 30))
+    path = write_file(tmp_path / name, fill(code, _answers(config, *models)), dt.datetime(YEAR, 11, day, 9, 30))
     submission = validate(receive(path, name), config, YEAR)
     assert submission.findings == () and submission.unit_code == code
     return submission

@@ -22,7 +22,7 @@ from pipeline.core.identity import verify
 from pipeline.outputs.xlsx.council import COUNCIL_SHEET, DECISION_CHOICES, NO_DECISION
 from pipeline.register import REGISTER_FILE, open_register
 from pipeline.run.cycle import RunResult, rebuild, run_consolidation, year_status
-from tests.support.builder import drop_file, drop_workbook, morning_of, new_workspace
+from tests.support.builder import activity_answers, drop_file, drop_workbook, morning_of, new_workspace
 
 NOW = dt.datetime(2026, 11, 30, 8, 0)
 LATER = dt.datetime(2026, 12, 20, 8, 0)
@@ -71,7 +71,7 @@ def _answers(config: Config, models: list[dict[str, Any]], collectives: list[dic
         "unit": {"preparer": "Trần Văn Minh", "report_date": dt.date(2026, 11, 20)},
         "models": models,
         "collectives": collectives,
-        "activities": {f.key: 2 for f in config.template.sheet("activities").fields},
+        "activities": activity_answers(config, 2),
     }
 
 

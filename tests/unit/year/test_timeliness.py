@@ -24,33 +24,24 @@ from pipeline.intake.receive import receive
 from pipeline.intake.validate import Submission, validate
 from pipeline.year.consolidate import EXEMPT, LATE, MISSING, ON_TIME, Consolidation, UnitStatus, consolidate
 from pipeline.year.stats import statistics
-from tests.support.builder import scored_models, write_file
+from tests.support.builder import activity_answers, scored_models, write_file
 
 YEAR = 2026
 FRIDAY, SATURDAY, SUNDAY = dt.date(2026, 11, 20), dt.date(2026, 11, 21), dt.date(2026, 11, 29)
 HOLIDAY_MONDAY = dt.date(2026, 11, 23)  # a day off declared for the test
 SCORES = {"cu_the": 9, "lanh_dao": 9, "luc_luong": 18, "ket_qua": 25, "dong_thuan": 13, "ben_vung": 13}
 MERGING = "Chi bộ đang sáp nhập vào Chi bộ khu phố Kim Châu"
-ACTIVITIES = (
-    "dialogues",
-    "petitions_received",
-    "petitions_resolved",
-    "staff_trained",
-    "propaganda_items",
-    "hotspots_arising",
-    "hotspots_resolved",
-)
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _answers(*model_names: str) -> dict[str, Any]:
+def _answers(config: Config, *model_names: str) -> dict[str, Any]:
     models = scored_models(YEAR, *model_names, scores=SCORES)
     return {
         "unit": {"preparer": "Nguyễn Thị Lan", "report_date": dt.date(YEAR, 11, 10)},
         "models": models,
-        "activities": dict.fromkeys(ACTIVITIES, 1),
+        "activities": activity_answers(config),
     }
 
 
@@ -59,7 +50,9 @@ def _submission(
 ) -> Submission:
     """``code``'s template filled with ``models``, received on ``received`` as ``<code>-<MMDD>.xlsx``, validated."""
     name = f"{code.lower()}-{received:%m%d}.xlsx"
-    path = write_file(tmp_path / name, fill(code, _answers(*models)), dt.datetime.combine(received, dt.time(9, 30)))
+    path = write_file(
+        tmp_path / name, fill(code, _answers(config, *models)), dt.datetime.combine(received, dt.time(9, 30))
+    )
     submission = validate(receive(path, name), config, YEAR)
     assert submission.accepted and submission.unit_code == code, submission.findings
     return submission
@@ -227,7 +220,7 @@ def test_a_unit_that_does_not_exist_on_the_deadline_is_not_expected(
 ) -> None:
     config = _with_unit(config, "KP-BD10", **dates)
     path = tmp_path / "kp-bd10-1120.xlsx"
-    path.write_bytes(filled_workbook("KP-BD10", _answers("Vườn hoa")))
+    path.write_bytes(filled_workbook("KP-BD10", _answers(config, "Vườn hoa")))
     gone = validate(receive(path, path.name), config, YEAR)
     kept = _submission(tmp_path, config, filled_workbook, "KP-BD01", dt.date(2026, 11, 20), "Đèn đường")
     assert [(f.code, f.severity, f.file) for f in gone.findings] == [("unit-not-active", "error", "kp-bd10-1120.xlsx")]

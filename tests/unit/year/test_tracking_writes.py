@@ -15,17 +15,16 @@ from pipeline.register import REGISTER_FILE, Register, open_register
 from pipeline.register.store import _highest_among
 from pipeline.year.consolidate import consolidate
 from pipeline.year.tracking import track_year
-from tests.support.builder import scored_models, write_file
+from tests.support.builder import activity_answers, scored_models, write_file
 
 YEAR = 2026
 NOW = dt.datetime(YEAR, 12, 1, 8, 0)
 SCORES = {"cu_the": 9, "lanh_dao": 9, "luc_luong": 18, "ket_qua": 25, "dong_thuan": 13, "ben_vung": 13}
 
 
-def _answers(*model_names: str) -> dict[str, Any]:
+def _answers(config: Config, *model_names: str) -> dict[str, Any]:
     models = scored_models(YEAR, *model_names, scores=SCORES)
-    activities = {"dialogues": 2, "petitions_received": 5, "petitions_resolved": 4, "staff_trained": 3}
-    activities |= {"propaganda_items": 8, "hotspots_arising": 0, "hotspots_resolved": 0}
+    activities = activity_answers(config, 2)
     unit = {"preparer": "Trần Văn Minh", "report_date": dt.date(YEAR, 11, 14)}
     return {"unit": unit, "models": models, "activities": activities}
 
@@ -33,7 +32,7 @@ def _answers(*model_names: str) -> dict[str, Any]:
 def _submission(
     folder: Path, fill: Callable[..., bytes], code: str, name: str, *models: str, config: Config
 ) -> Submission:
-    path = write_file(folder / name, fill(code, _answers(*models)), dt.datetime(YEAR, 11, 20, 9, 30))
+    path = write_file(folder / name, fill(code, _answers(config, *models)), dt.datetime(YEAR, 11, 20, 9, 30))
     submission = validate(receive(path, name), config, YEAR)
     assert submission.accepted and submission.unit_code == code
     return submission
