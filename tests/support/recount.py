@@ -398,6 +398,7 @@ class Recount:
             *self._proposed_sentence(EVALUATION),
             *self._proposed_sentence(REWARDS),
             self._activities_sentence(),
+            *self._plan_sentences(),
         ]
         if kind == "standing":
             lines += [*self._issues(), *self._proposal_count()]
@@ -455,8 +456,10 @@ class Recount:
         return sorted(self.models, key=lambda m: (-m.score, str(m.values.get("name") or "")))[:TOP_MODELS]
 
     def _model_line(self, model: Entry) -> str:
-        """A best model's line: its unit, field and score, then its own non-zero figures."""
-        parts = [text.format(vn(model.values[key])) for key, text in MODEL_FIGURES if model.values.get(key)]
+        """A best model's line: its unit, field and score, then its results as written and its own non-zero figures."""
+        results = " ".join(str(model.values.get("results") or "").split()).rstrip(" .;,")
+        parts = [results] if results else []
+        parts += [text.format(vn(model.values[key])) for key, text in MODEL_FIGURES if model.values.get(key)]
         about = f"{self.unit_of[model.unit].name}; lĩnh vực {model.values.get('field')}; {vn(model.score)} điểm"
         tail = f": {'; '.join(parts)}." if parts else "."
         return f"- Mô hình “{model.values.get('name')}” ({about}){tail}"
@@ -488,6 +491,31 @@ class Recount:
             f"{a['propaganda_items']} tin, bài tuyên truyền; phát sinh {a['hotspots_arising']} vụ việc có nguy cơ "
             f"thành “điểm nóng”, đã giải quyết {a['hotspots_resolved']} vụ việc."
         )
+
+    def _plan_sentences(self) -> list[str]:
+        """What the plan asks beyond the activities sentence, each when some unit reported its fields."""
+        a = {key: vn(self.activity(key)) for key in (s.key for s in self.config.template.sheet("activities").fields)}
+        reporting = sum(1 for u in self.units if u.activities.get("own_plan") is not None)
+        sentences = {
+            ("own_plan",): f"Có {a['own_plan']}/{reporting} cơ quan, đơn vị, địa phương ban hành kế hoạch thực "
+            "hiện Phong trào thi đua “Dân vận khéo” của đơn vị.",
+            ("training_higher_staff", "training_own_courses", "training_own_staff"): "Về bồi dưỡng, tập huấn: "
+            f"{a['training_higher_staff']} lượt cán bộ được cử tham gia các lớp do cấp trên tổ chức; các đơn vị tự "
+            f"tổ chức {a['training_own_courses']} lớp với {a['training_own_staff']} lượt cán bộ tham gia.",
+            ("dedicated_pages", "dedicated_columns"): f"Về thông tin, tuyên truyền: duy trì {a['dedicated_pages']} "
+            f"chuyên trang, {a['dedicated_columns']} chuyên mục về công tác dân vận, Phong trào thi đua “Dân vận khéo”.",
+            ("hotspots_compensation",): "Các vụ việc “điểm nóng” đã ngăn chặn, giải quyết theo lĩnh vực: bồi thường, "
+            f"giải phóng mặt bằng {a['hotspots_compensation']}; tái định cư {a['hotspots_resettlement']}; tranh chấp "
+            f"đất đai {a['hotspots_land_disputes']}; dân tộc, tôn giáo {a['hotspots_ethnic_religious']}; lĩnh vực "
+            f"khác {a['hotspots_other']}.",
+            ("supervisions", "social_criticisms"): "Mặt trận Tổ quốc và các tổ chức chính trị - xã hội đã tổ chức "
+            f"{a['supervisions']} cuộc giám sát, {a['social_criticisms']} cuộc phản biện xã hội.",
+        }
+        return [
+            text
+            for keys, text in sentences.items()
+            if all(any(u.activities.get(key) is not None for u in self.units) for key in keys)
+        ]
 
     def _issues(self) -> list[str]:
         """The standing report's lists of units late, sent back, missing and short of models."""

@@ -163,8 +163,11 @@ _MODEL_FIGURES = (
 
 
 def _model_line(model: Item) -> str:
+    """``- Mô hình “…” (unit; field; score): its outstanding results as the unit wrote them; its figures.``"""
     values = model.values
-    parts = [
+    results = " ".join(str(values.get("results") or "").split()).rstrip(" .;,")
+    parts = [results] if results else []
+    parts += [
         template.format(number(values[key]))
         for key, template in _MODEL_FIGURES
         if isinstance(values.get(key), int | float) and values[key]
@@ -196,10 +199,34 @@ _ACTIVITY_SENTENCE = (
 _ACTIVITY_KEYS = tuple(name for _, name, _, _ in string.Formatter().parse(_ACTIVITY_SENTENCE) if name)
 
 
+# What the plan asks the report to cover beyond that (template 2026.2): each sentence is written
+# only when some unit's report carried its fields (a template of an earlier version has none).
+PLAN_SENTENCES = (
+    "Có {own_plan}/{reported_own_plan} cơ quan, đơn vị, địa phương ban hành kế hoạch thực hiện Phong trào "
+    "thi đua “Dân vận khéo” của đơn vị.",
+    "Về bồi dưỡng, tập huấn: {training_higher_staff} lượt cán bộ được cử tham gia các lớp do cấp trên tổ chức; "
+    "các đơn vị tự tổ chức {training_own_courses} lớp với {training_own_staff} lượt cán bộ tham gia.",
+    "Về thông tin, tuyên truyền: duy trì {dedicated_pages} chuyên trang, {dedicated_columns} chuyên mục về công tác "
+    "dân vận, Phong trào thi đua “Dân vận khéo”.",
+    "Các vụ việc “điểm nóng” đã ngăn chặn, giải quyết theo lĩnh vực: bồi thường, giải phóng mặt bằng "
+    "{hotspots_compensation}; tái định cư {hotspots_resettlement}; tranh chấp đất đai {hotspots_land_disputes}; "
+    "dân tộc, tôn giáo {hotspots_ethnic_religious}; lĩnh vực khác {hotspots_other}.",
+    "Mặt trận Tổ quốc và các tổ chức chính trị - xã hội đã tổ chức {supervisions} cuộc giám sát, "
+    "{social_criticisms} cuộc phản biện xã hội.",
+)
+
+
 def other_activities(r: ReportWriter, number_: str, with_table: bool) -> None:
     r.subheading(f"{number_} Các hoạt động khác của công tác dân vận")
     if all(f"activity_{key}" in r.stats.figures for key in _ACTIVITY_KEYS):
         r.para(_ACTIVITY_SENTENCE.format(**{key: r.n(f"activity_{key}") for key in _ACTIVITY_KEYS}))
+    for sentence in PLAN_SENTENCES:
+        keys = [name for _, name, _, _ in string.Formatter().parse(sentence) if name]
+        reported = [
+            r.stats.figures.get(f"activity_reported_{key}", 0) for key in keys if not key.startswith("reported_")
+        ]
+        if all(f"activity_{key}" in r.stats.figures for key in keys) and all(reported):
+            r.para(sentence.format(**{key: r.n(f"activity_{key}") for key in keys}))
     if with_table:
         r.table(r.stats.table("activities"))
 

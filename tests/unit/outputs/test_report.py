@@ -204,12 +204,13 @@ def test_resources_sentence_in_vietnamese_number_format(reports: dict[str, Any])
     )
 
 
-def test_outstanding_models_are_the_top_five_with_nonzero_figures(reports: dict[str, Any]) -> None:
+def test_outstanding_models_are_the_top_five_with_their_results_and_nonzero_figures(reports: dict[str, Any]) -> None:
     lines = [t for t in _texts(reports["province"]) if t.startswith("- Mô hình “")]
     assert len(lines) == 5
     assert lines[0] == (
         "- Mô hình “Tuyến đường hoa nông thôn mới” (Chi bộ khu phố Liêm Định; lĩnh vực Kinh tế; 92 điểm): "
-        "350 người tham gia, hưởng lợi; kinh phí 15.000.000 đồng; xã hội hóa 2.500.000 đồng; 120 ngày công."
+        "Trồng 2 km hoa, Nhân dân đồng thuận; 350 người tham gia, hưởng lợi; kinh phí 15.000.000 đồng; "
+        "xã hội hóa 2.500.000 đồng; 120 ngày công."
     )
     assert "“Mái ấm tình thương”" in lines[1] and "“Ngày Chủ nhật xanh”" in lines[2]  # ties: by name
     assert lines[2].endswith("85 điểm).")
@@ -253,8 +254,9 @@ def test_every_figure_in_the_prose_equals_the_recount(reports: dict[str, Any], r
     """Each paragraph that states a figure is the recount's, in order, and no other paragraph states one."""
     expected = recount.paragraphs(kind)
     # Units, models below target, registration, 3 breakdowns, 5 best models, resources, 2 proposal
-    # sentences, activities; the standing report adds 4 lists of units and the proposals' count.
-    assert len(expected) == {"province": 15, "standing": 20}[kind]
+    # sentences, activities, the plan's 5 (own plans, training, information, hot spots, supervision);
+    # the standing report adds 4 lists of units and the proposals' count.
+    assert len(expected) == {"province": 20, "standing": 25}[kind]
     assert figure_paragraphs(reports[kind]) == expected
 
 
@@ -639,3 +641,13 @@ def test_appendix_tables_repeat_their_header_and_have_explicit_widths(reports: d
         assert all(w > 0 for w in widths), caption
         # the landscape text width: 297 mm less the 30 and 15 mm margins
         assert abs(sum(widths) - round(252 / 25.4 * 1440)) <= len(widths), caption
+
+
+def test_the_plans_sentences_are_left_out_when_no_report_carried_their_fields(
+    stats: Statistics, data: Consolidation, config: Config
+) -> None:
+    """Reports on templates older than 2026.2 carry no plan fields: no sentence prints their zeros."""
+    figures = {k: (0 if k.startswith("activity_reported_") else v) for k, v in stats.figures.items()}
+    body = _body(build_report("province", dataclasses.replace(stats, figures=figures), data, config, None))
+    assert "Về bồi dưỡng, tập huấn" not in body and "ban hành kế hoạch thực hiện" not in body
+    assert "Về bồi dưỡng, tập huấn: " in _body(build_report("province", stats, data, config, None))
