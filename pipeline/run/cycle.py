@@ -186,6 +186,10 @@ def run_consolidation(
         from ..year.narrative import draft_narrative, effective_narrative
 
         stats = statistics(data, config, earlier.get(year - 1), decision_counts(run.register, year), earlier)
+        from ..year.legacy_lists import review_figures
+
+        review = review_figures(run.register, config, year)  # the former units' models (kept, removed...)
+        stats = dataclasses.replace(stats, figures={**stats.figures, **review})
         narrative, used = effective_narrative(draft_narrative(stats, data, config), cycle.narratives)
         source = used.source.name if used is not None else ""
         outputs = _write_outputs(run, report_date, submissions, data, stats, (narrative, source))

@@ -358,3 +358,31 @@ def _import_row(register: Register, row: LegacyRow, origin: str, evidence: str) 
     values = {"name": row.name, "field": row.field, "start_year": row.start_year, "note": row.note}
     register.record_year(code, LEGACY_YEAR, evidence, row.row, {k: v for k, v in values.items() if v not in (None, "")})
     return code, True
+
+
+# --------------------------------------------------------------------------- the review, for the reports
+
+REVIEW_EVENTS = ("keep", "strengthen", "remove")
+
+
+def review_figures(register: Register, config: Config, year: int) -> dict[str, float]:
+    """Where the review of the former units' models stands by the end of ``year``: ``legacy_total``
+    (models imported for review), ``legacy_keep``, ``legacy_strengthen``, ``legacy_remove`` (the
+    steering committee's outcomes up to ``year``, the latest per model), ``legacy_pending`` (not yet
+    reviewed), and ``legacy_origin_<i>`` (models of the i-th former unit of config/units.yaml, by
+    the unit that reports them). Empty when no list was imported."""
+    rows = register.db.execute(
+        "SELECT i.unit, (SELECT r.event FROM events r WHERE r.code = i.code AND r.year <= ? AND r.event IN "
+        f"({', '.join('?' * len(REVIEW_EVENTS))}) ORDER BY r.year DESC, r.rowid DESC LIMIT 1) "
+        "FROM items i WHERE EXISTS (SELECT 1 FROM events e WHERE e.code = i.code AND e.event = ?) ORDER BY i.code",
+        (year, *REVIEW_EVENTS, EVENT),
+    ).fetchall()
+    if not rows:
+        return {}
+    origin_of = {unit.code: unit.origin for unit in config.units.units}
+    figures: dict[str, float] = {"legacy_total": len(rows), "legacy_pending": sum(1 for _, e in rows if e is None)}
+    for event in REVIEW_EVENTS:
+        figures[f"legacy_{event}"] = sum(1 for _, outcome in rows if outcome == event)
+    for index, origin in enumerate(config.units.origins):
+        figures[f"legacy_origin_{index}"] = sum(1 for unit, _ in rows if origin_of.get(unit) == origin)
+    return figures

@@ -446,6 +446,17 @@ def test_2026_council_decisions_reach_the_register_with_their_evidence(story: St
     ]
 
 
+def test_2026_reports_say_where_the_review_of_the_former_units_models_stands(story: Story) -> None:
+    """Three models of xã Nhơn Khánh (cũ) imported in 2025; the 2026 council kept one and removed one."""
+    for report in ("bao-cao-tinh-2026.docx", "bao-cao-thuong-truc-2026.docx"):
+        path = next(p for p in story.runs["2026-council"].outputs if p.name == report)
+        texts = [p.text for p in docx.Document(str(path)).paragraphs]
+        assert (
+            "Rà soát 3 mô hình của các xã, phường cũ (xã Nhơn Khánh (cũ) 3): Ban Chỉ đạo đã quyết định giữ lại 1, "
+            "đưa ra khỏi danh sách 1 mô hình; 1 mô hình đang tiếp tục rà soát."
+        ) in texts, report
+
+
 # --------------------------------------------------------------------------- 3. the 2027 templates
 
 

@@ -181,6 +181,7 @@ def evaluation(r: ReportWriter, number_: str, appendix: bool) -> None:
     r.para("Kết quả xếp loại theo điểm tự chấm của các đơn vị (chưa qua thẩm định):", fmt.LEAD_IN)
     r.table(r.stats.table("classification"))
     _outcome_sentences(r, EVALUATION_EVENTS)
+    _legacy_review(r)
     if appendix:
         r.para(f"Chi tiết tại {appendix_refs('evaluation')} kèm theo.")
     if appendix and r.stats.has_table("decisions"):
@@ -188,6 +189,29 @@ def evaluation(r: ReportWriter, number_: str, appendix: bool) -> None:
             f"Ban Chỉ đạo đã xem xét, quyết định đối với {r.n('decisions_total')} lượt mô hình, điển hình:", fmt.LEAD_IN
         )
         r.table(r.stats.table("decisions"))
+
+
+_REVIEW_OUTCOMES = (("keep", "giữ lại"), ("strengthen", "củng cố"), ("remove", "đưa ra khỏi danh sách"))
+
+
+def _legacy_review(r: ReportWriter) -> None:
+    """Where the review of the former units' models stands (when their lists were imported)."""
+    figures = r.stats.figures
+    if not figures.get("legacy_total"):
+        return
+    origins = [
+        f"{origin} {number(figures[f'legacy_origin_{index}'])}"
+        for index, origin in enumerate(r.config.units.origins)
+        if figures.get(f"legacy_origin_{index}")
+    ]
+    where = f" ({'; '.join(origins)})" if origins else ""
+    outcomes = [f"{label} {r.n(f'legacy_{event}')}" for event, label in _REVIEW_OUTCOMES if figures[f"legacy_{event}"]]
+    text = f"Rà soát {r.n('legacy_total')} mô hình của các xã, phường cũ{where}"
+    if outcomes:
+        text += f": Ban Chỉ đạo đã quyết định {', '.join(outcomes)} mô hình"
+    if figures["legacy_pending"]:
+        text += f"; {r.n('legacy_pending')} mô hình đang tiếp tục rà soát"
+    r.para(text + ".")
 
 
 _ACTIVITY_SENTENCE = (
