@@ -168,16 +168,12 @@ BY_FAMILY: Mapping[str, Mapping[str, tuple[str, ...]]] = {
 
 
 def statements(rng: random.Random, family: str) -> dict[str, str]:
-    """What a unit of ``family`` writes under each question: one or two sentences, or nothing."""
+    """What a unit of ``family`` writes under each question: one sentence, or nothing."""
     written: dict[str, str] = {}
     for key, empty in EMPTY.items():
         pool = COMMON[key] + BY_FAMILY[family][key]
-        if rng.random() < empty:
-            written[key] = ""
-        elif rng.random() < 0.25:
-            written[key] = "\n".join(f"- {s}" for s in rng.sample(pool, 2))
-        else:
-            written[key] = rng.choice(pool)
+        # One statement a cell: intake collapses a cell's line breaks, so a list would read as one.
+        written[key] = "" if rng.random() < empty else rng.choice(pool)
     return written
 
 
