@@ -151,15 +151,16 @@ def status(ws: Workspace, year: int) -> None:
 @click.pass_obj
 def demo(ws: Workspace, year: int, workspace: Path) -> None:
     """Chạy thử toàn bộ quy trình trên dữ liệu mẫu trong một thư mục tạm."""
-    from ..run.cycle import run_consolidation
     from ..run.render import render_summary
     from ..tools.demo import build_demo
+    from ..tools.demo_council import consolidate_demo
 
     # The demo rewrites its own folder (lock files included): the launching workspace's lock
     # keeps two demos started from it apart.
     with ws.writing("demo") as config:
         demo_config = build_demo(config, year, workspace)
-        result = run_consolidation(workspace, demo_config, year, None)  # the date is the clerk's to write
+        # Consolidated, decided by the steering committee, consolidated again (the date is the clerk's).
+        result = consolidate_demo(workspace, demo_config, year)
     click.echo(render_summary(result))
     click.echo(f"\nDữ liệu chạy thử: {workspace}/inbox (tệp đơn vị gửi), {workspace}/outbox/{year} (kết quả).")
 

@@ -74,10 +74,11 @@ def demo_rollup(ws: Workspace, year: int, workspace: Path, ward_demo: Path | Non
     """Chạy thử tổng hợp cấp tỉnh: ba phường tổng hợp, gửi bảng tổng hợp lên, tỉnh tổng hợp."""
     from ..run.cycle import run_consolidation
     from ..run.render import render_summary
+    from ..tools.demo_council import consolidate_demo
     from ..tools.demo_rollup import build_rollup_demo
 
     def consolidate_ward(root: Path, config: Config) -> None:
-        result = run_consolidation(root, config, year, None)
+        result = consolidate_demo(root, config, year, seed=config.organization.ward_name)
         click.echo(
             f"Phường, xã {config.organization.ward_name}: {len(result.outputs)} tệp kết quả trong {root}/outbox/{year}"
         )

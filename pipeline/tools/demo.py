@@ -24,48 +24,11 @@ from ..core import layout
 from ..core.errors import DvkError
 from ..core.ooxml import atomic_write
 from ..core.paths import WorkspacePaths
+from .demo_kinds import KINDS, RESIDENTIAL, Kind, unit_kind
+from .demo_words import GOALS, METHODS, RESULTS, People, statements
 
 MARKER = ".dvk-demo"
 Answers = Mapping[str, Any]
-
-MODEL_NAMES = {
-    "Kinh tế": [
-        "Chi hội phụ nữ tiết kiệm giúp nhau phát triển kinh tế",
-        "Tổ hợp tác sản xuất rau an toàn",
-        "Cựu chiến binh giúp nhau thoát nghèo bền vững",
-        "Nông dân liên kết tiêu thụ nông sản",
-        "Thanh niên khởi nghiệp với sản phẩm OCOP",
-    ],
-    "Văn hóa - xã hội": [
-        "Tuyến đường hoa, đường cây xanh sạch đẹp",
-        "Tổ tự quản vệ sinh môi trường khu dân cư",
-        "Mái ấm công đoàn cho đoàn viên khó khăn",
-        "Tủ sách pháp luật và khuyến học tại nhà văn hóa",
-        "Trạm y tế thân thiện với người dân",
-    ],
-    "Quốc phòng - an ninh": [
-        "Camera an ninh - mắt thần khu dân cư",
-        "Khu dân cư không có tội phạm và tệ nạn ma túy",
-        "Tổ liên gia tự quản an ninh trật tự",
-        "Dân quân tự vệ giúp dân khi thiên tai",
-    ],
-    "Xây dựng hệ thống chính trị": [
-        "Dân vận khéo trong vận động hiến đất mở rộng đường giao thông",
-        "Đảng viên phụ trách hộ gia đình",
-        "Một cửa thân thiện, giải quyết thủ tục đúng hẹn",
-        "Đối thoại định kỳ giữa bí thư chi bộ với Nhân dân",
-    ],
-}
-PEOPLE = [
-    "Nguyễn Thị Hoa",
-    "Trần Văn Minh",
-    "Lê Thị Thu Hà",
-    "Phạm Văn Hùng",
-    "Võ Thị Lan",
-    "Đặng Văn Tâm",
-    "Huỳnh Thị Mai",
-]
-POSITIONS = ["Bí thư chi bộ", "Phó Bí thư chi bộ", "Chủ tịch Hội", "Trưởng khu phố", "Bí thư Đoàn"]
 
 
 class DemoError(DvkError):
@@ -120,12 +83,15 @@ def build_demo(
     units = demo_config.units.units
     plan = _plan(units)
     templates = {path.stem: path for path in write_templates(demo_config, year, WorkspacePaths(workspace).outbox)}
+    # The ward's people, each in one unit only (drawn apart from the units' answers).
+    people = People(random.Random(f"{seed}{year}-people"), (DEMO_SIGNER,))
     for index, unit in enumerate(units):
         role = plan.get(unit.code, "on-time")
         if role == "missing":
             continue
+        names = unit_people(KINDS[unit_kind(unit)], people)
         rng = random.Random(f"{seed}{year}-{unit.code}")
-        answers = sample_answers(demo_config, unit, year, rng, with_errors=role == "errors")
+        answers = sample_answers(demo_config, unit, year, rng, with_errors=role == "errors", people=names)
         data = fill_workbook(templates[unit.code].read_bytes(), answers, demo_config)
         path = WorkspacePaths(workspace).inbox / f"{index + 1:02d}_{_file_name(unit, rng)}"
         atomic_write(path, data)
@@ -170,16 +136,30 @@ def _drop_foreign_file(path: Path, day: dt.date) -> None:
 
 
 def sample_answers(
-    config: Config, unit: Unit, year: int, rng: random.Random, with_errors: bool = False
+    config: Config,
+    unit: Unit,
+    year: int,
+    rng: random.Random,
+    with_errors: bool = False,
+    people: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """Realistic answers of ``unit`` for every sheet; ``with_errors`` plants typical mistakes."""
+    """Realistic answers of ``unit`` for every sheet, fitting its kind (:mod:`.demo_kinds`);
+    ``people`` are the names it may use (drawn for it when not given); ``with_errors`` plants
+    typical mistakes."""
+    kind = KINDS[unit_kind(unit)]
+    names = list(people) if people is not None else unit_people(kind, People(rng, (DEMO_SIGNER,)))
+    places = _places(config, unit)
+    chosen = _model_names(config, unit, kind, places, rng)
     answers: dict[str, Any] = {
-        "unit": _unit_answers(unit, year, rng),
-        "models": [_model(config, unit, year, rng, name, field) for name, field in _model_names(config, unit, rng)],
-        "collectives": [_exemplar(config, "collectives", unit, rng, "") for _ in range(rng.randint(0, 1))],
-        "individuals": [
-            _exemplar(config, "individuals", unit, rng, person) for person in rng.sample(PEOPLE, rng.randint(0, 2))
+        "unit": _unit_answers(kind, year, rng, names[0]),
+        "models": [
+            _model(config, unit, kind, year, rng, model, names[3 + index % 3]) for index, model in enumerate(chosen)
         ],
+        "collectives": [
+            _exemplar(config, "collectives", kind, rng, rng.choice(kind.collectives).format(place=rng.choice(places)))
+            for _ in range(rng.randint(0, 1))
+        ],
+        "individuals": [_exemplar(config, "individuals", kind, rng, p) for p in names[1 : 1 + rng.randint(0, 2)]],
         "activities": _activities(unit, year, rng),
     }
     if with_errors:
@@ -187,19 +167,23 @@ def sample_answers(
     return answers
 
 
-def _unit_answers(unit: Unit, year: int, rng: random.Random) -> dict[str, Any]:
+# Names a unit's answers use: its preparer, up to two exemplary individuals, up to three models' leads.
+PEOPLE_PER_UNIT = 6
+
+
+def unit_people(kind: Kind, people: People) -> list[str]:
+    """The names of one unit of ``kind``: women only in the Women's Union, mostly men in the armed forces."""
+    women = 1.0 if kind.female else 0.15 if kind.family == "armed" else 0.5
+    return people.draw(PEOPLE_PER_UNIT, women)
+
+
+def _unit_answers(kind: Kind, year: int, rng: random.Random, preparer: str) -> dict[str, Any]:
     return {
-        "preparer": rng.choice(PEOPLE),
-        "position": rng.choice(POSITIONS),
+        "preparer": preparer,
+        "position": rng.choice(kind.positions[:2]),
         "phone": f"09{rng.randint(10_000_000, 99_999_999)}",
         "report_date": dt.date(year, 11, rng.randint(10, 20)),
-        "strengths": "Cấp ủy quan tâm lãnh đạo; Nhân dân đồng tình, hưởng ứng các mô hình.",
-        "shortcomings": rng.choice(
-            ["", "Kinh phí thực hiện mô hình còn hạn chế.", "Một số hộ chưa tích cực tham gia."]
-        ),
-        "requests": rng.choice(
-            ["", "Đề nghị phường hỗ trợ kinh phí duy trì mô hình.", "Đề nghị tổ chức tập huấn cách xây dựng mô hình."]
-        ),
+        **statements(rng, kind.family),
     }
 
 
@@ -208,29 +192,50 @@ def _place(unit: Unit) -> str:
     return unit.name.replace("Chi bộ ", "").replace("Đảng bộ ", "")
 
 
-def _model_names(config: Config, unit: Unit, rng: random.Random) -> list[tuple[str, str]]:
-    """One to three distinct model names of a unit (named after its place, as units do)."""
+def _places(config: Config, unit: Unit) -> list[str]:
+    """Where a unit's models may be: its own area, or for a ward-level unit any residential area."""
+    if unit.group == RESIDENTIAL:
+        return [_place(unit)]
+    areas = [_place(u) for u in config.units.units if u.group == RESIDENTIAL]
+    return areas or [config.organization.ward_name]
+
+
+Chosen = tuple[str, str, str]  # a model's name, field and area
+
+
+def _model_names(config: Config, unit: Unit, kind: Kind, places: list[str], rng: random.Random) -> list[Chosen]:
+    """One to three distinct models of the unit's kind, named with their place where it fits."""
     fields = config.template.lists["fields"]
-    pool = [(name, field) for field, names in MODEL_NAMES.items() if field in fields for name in names]
-    pool += [
-        (f"Mô hình “Dân vận khéo” lĩnh vực {field.lower()}", field) for field in fields if field not in MODEL_NAMES
-    ]
-    chosen = rng.sample(pool, min(len(pool), rng.randint(1, 3)))
-    return [(f"{name} – {_place(unit)}", field) for name, field in chosen]
+    pool = [(name, field) for name, field in kind.models if field in fields]
+    pool = pool or [(f"Mô hình “Dân vận khéo” lĩnh vực {field.lower()}", field) for field in fields]
+    own = _place(unit) if unit.group in (RESIDENTIAL, "co-quan") else config.organization.ward_name
+    chosen = []
+    for name, field in rng.sample(pool, min(len(pool), rng.randint(1, 3))):
+        if "{place}" in name:
+            place = rng.choice(places)
+            chosen.append((name.format(place=place), field, place))
+        elif unit.group == RESIDENTIAL:
+            chosen.append((f"{name} – {own}", field, own))
+        else:
+            chosen.append((name, field, own))
+    return chosen
 
 
-def _model(config: Config, unit: Unit, year: int, rng: random.Random, name: str, field: str) -> dict[str, Any]:
+def _model(
+    config: Config, unit: Unit, kind: Kind, year: int, rng: random.Random, model: Chosen, lead: str
+) -> dict[str, Any]:
     statuses = config.template.lists["model_status"]
     continuing = rng.random() < 0.4
+    name, field, area = model
     values: dict[str, Any] = {
         "name": name,
         "field": field,
         "status": statuses[1] if continuing else statuses[0],
         "start_year": rng.randint(2019, year - 1) if continuing else year,
-        "area": _place(unit),
-        "target_group": rng.choice(["Hộ gia đình trong khu dân cư", "Hội viên, đoàn viên", "Nhân dân trên địa bàn"]),
-        "goals": "100% hộ gia đình tham gia; giảm 50% vụ việc phát sinh so với năm trước.",
-        "method": "Họp dân bàn bạc, phân công đảng viên phụ trách, kiểm tra định kỳ hằng tháng.",
+        "area": area,
+        "target_group": kind.target,
+        "goals": rng.choice(GOALS),
+        "method": rng.choice(METHODS),
         "lead_force": unit.name,
         "partners": "Mặt trận, các đoàn thể, Nhân dân",
         "budget_vnd": rng.randint(0, 50) * 1_000_000,
@@ -238,8 +243,8 @@ def _model(config: Config, unit: Unit, year: int, rng: random.Random, name: str,
         "labour_days": rng.randint(0, 400),
         "land_m2": rng.choice([0, 0, 0, 45.5, 120, 300]),
         "people_reached": rng.randint(20, 1500),
-        "results": "Mô hình duy trì đều đặn, được Nhân dân đồng tình hưởng ứng.",
-        "person_in_charge": rng.choice(PEOPLE),
+        "results": rng.choice(RESULTS),
+        "person_in_charge": lead,
     }
     values.update(_scores(config, "models", rng))
     # A model registered this year can only be recognised; re-recognition and replication are for
@@ -249,15 +254,13 @@ def _model(config: Config, unit: Unit, year: int, rng: random.Random, name: str,
     return values
 
 
-def _exemplar(config: Config, kind: str, unit: Unit, rng: random.Random, person: str) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "name": person or f"Tổ tự quản {_place(unit)}",
-        "field": rng.choice(config.template.lists["fields"]),
-        "achievements": "Tích cực vận động Nhân dân hiến đất, tham gia giữ gìn an ninh trật tự.",
-    }
-    if kind == "individuals":
-        values.update(birth_year=rng.randint(1955, 1995), position=rng.choice(POSITIONS))
-    values.update(_scores(config, kind, rng))
+def _exemplar(config: Config, sheet: str, kind: Kind, rng: random.Random, name: str) -> dict[str, Any]:
+    fields = config.template.lists["fields"]
+    own = [field for _, field in kind.models if field in fields] or list(fields)
+    values: dict[str, Any] = {"name": name, "field": rng.choice(own), "achievements": rng.choice(kind.achievements)}
+    if sheet == "individuals":
+        values.update(birth_year=rng.randint(1960, 1998), position=rng.choice(kind.positions))
+    values.update(_scores(config, sheet, rng))
     values["proposal"] = _consistent_proposal(config, values, ("Biểu dương", "Khen thưởng"), rng)
     return values
 
@@ -388,8 +391,6 @@ COLLECTIVE_KINDS = (
     "Tổ phụ nữ tiết kiệm",
     "Đội xung kích",
 )
-FAMILY_NAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Võ", "Đặng", "Huỳnh", "Bùi", "Đỗ", "Hồ")
-GIVEN_NAMES = ("Văn Hùng", "Thị Hoa", "Văn Minh", "Thị Lan", "Đức Tâm", "Thị Mai", "Quốc Bảo", "Thị Thu Hà")
 
 
 def sized_answers(
@@ -398,24 +399,24 @@ def sized_answers(
     """Answers with exactly ``models`` model rows and ``exemplars`` exemplary rows (collectives and
     individuals together), all names distinct within the unit: the large units of a benchmark."""
     answers = sample_answers(config, unit, year, rng)
+    kind = KINDS[unit_kind(unit)]
+    people = People(rng, (DEMO_SIGNER,))
     answers["models"] = [
-        _model(config, unit, year, rng, name, field) for name, field in _numbered_model_names(config, unit, rng, models)
+        _model(config, unit, kind, year, rng, model, people.draw(1)[0])
+        for model in _numbered_model_names(config, unit, kind, rng, models)
     ]
     collectives = rng.randint(0, exemplars)
     answers["collectives"] = [
-        _exemplar(config, "collectives", unit, rng, f"{kind} {_place(unit)}")
-        for kind in rng.sample(COLLECTIVE_KINDS, min(collectives, len(COLLECTIVE_KINDS)))
+        _exemplar(config, "collectives", kind, rng, f"{name} {_place(unit)}")
+        for name in rng.sample(COLLECTIVE_KINDS, min(collectives, len(COLLECTIVE_KINDS)))
     ]
-    people = rng.sample(
-        [f"{f} {g}" for f in FAMILY_NAMES for g in GIVEN_NAMES], exemplars - len(answers["collectives"])
-    )
-    answers["individuals"] = [_exemplar(config, "individuals", unit, rng, person) for person in people]
+    individuals = people.draw(exemplars - len(answers["collectives"]))
+    answers["individuals"] = [_exemplar(config, "individuals", kind, rng, person) for person in individuals]
     return answers
 
 
-def _numbered_model_names(config: Config, unit: Unit, rng: random.Random, count: int) -> list[tuple[str, str]]:
-    """``count`` distinct model names of a unit: the usual ones, numbered by residential group once used up."""
-    fields = config.template.lists["fields"]
-    pool = [(name, field) for field, names in MODEL_NAMES.items() if field in fields for name in names]
-    chosen = [pool[rng.randrange(len(pool))] for _ in range(count)]
-    return [(f"{name} – tổ {index + 1}, {_place(unit)}", field) for index, (name, field) in enumerate(chosen)]
+def _numbered_model_names(config: Config, unit: Unit, kind: Kind, rng: random.Random, count: int) -> list[Chosen]:
+    """``count`` distinct models of a unit: those of its kind, numbered by residential group."""
+    place = _place(unit)
+    chosen = [_model_names(config, unit, kind, [place], rng)[0] for _ in range(count)]
+    return [(f"{name} – tổ {index + 1}, {place}", field, area) for index, (name, field, area) in enumerate(chosen)]

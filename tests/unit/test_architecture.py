@@ -152,7 +152,7 @@ def test_relative_imports_are_resolved_as_python_does() -> None:
     assert any(i.module == "core.layout" and i.name == "" for i in writer)
     assert any(i.module == "intake.council" and i.name == "COLUMNS" for i in writer)
     cli = list(imports_of("cli.cycle_commands", PACKAGE / "cli" / "cycle_commands.py", modules))
-    assert any(i.module == "run.cycle" and i.name == "run_consolidation" for i in cli)  # inside a command
+    assert any(i.module == "run.cycle" and i.name == "issue_council" for i in cli)  # inside a command
 
 
 def test_the_reports_recount_takes_nothing_from_the_code_it_checks() -> None:
