@@ -31,7 +31,7 @@ from ..core import layout, vnformat
 from ..core.findings import Finding, has_errors, sorted_findings
 from ..core.identity import verify
 from ..core.lifecycle import PROPOSAL_EVENTS, STATE_LABELS
-from ..core.textnorm import fold
+from ..core.matching import match_key, stored_key
 from ..register import KnownItems
 from . import cells
 from .receive import RawWorkbook, Received, SourceFile
@@ -211,20 +211,22 @@ def _check_rows(
     """Checks that need a whole sheet: duplicated rows, proposals the scores do not support."""
     for key, records in tables.items():
         sheet = schema.sheet(key)
-        _duplicates(records, sheet.title, out)
+        _duplicates(records, key, sheet.title, out)
         score_keys = [f.key for f in sheet.score_fields()]
         if score_keys and "proposal" in {f.key for f in sheet.fields}:
             for record in records:
                 _proposal_consistency(record, score_keys, sheet.title, config, out)
 
 
-def _duplicates(records: tuple[Record, ...], title: str, out: Collector) -> None:
+def _duplicates(records: tuple[Record, ...], kind: str, title: str, out: Collector) -> None:
+    """Rows of one sheet that tracking would take for one item (two people of one name born in
+    different years are two rows, not one duplicated)."""
     first_row: dict[str, int] = {}
     for record in records:
         name = record.values.get("name")
         if not name:
             continue
-        key = fold(str(name))
+        key = stored_key(kind, record.values)
         if key in first_row:
             out.add("duplicate-row", sheet=title, cell=record.cells["name"], name=name, other_row=first_row[key])
         else:
@@ -331,9 +333,9 @@ def _check_proposal(record: Record, rows: _Rows, known: KnownItems, out: Collect
 def _row_state(record: Record, rows: _Rows, known: KnownItems) -> tuple[str | None, str]:
     """The state a row's proposal acts on and where that is known from, in words; None when unknown:
     the register's state before the year for an item of an earlier year, else a new model's."""
-    code, name = (str(record.values.get(key) or "") for key in ("code", "name"))
+    code = str(record.values.get("code") or "")
     noun = _NOUNS.get(rows.kind, "mục")
-    found = known.state_of(rows.unit, rows.kind, code, name)
+    found = known.state_of(rows.unit, rows.kind, code, match_key(rows.kind, record.values))
     if found is not None:
         return found[1], f"theo sổ theo dõi, {noun} {found[0]} đang ở trạng thái “{STATE_LABELS[found[1]]}”"
     status = record.values.get("status")

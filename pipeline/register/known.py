@@ -3,7 +3,7 @@
 Contract: :func:`known_items` reads, once per run, every item code with the unit it was issued
 to (the code checks of validation) and, for the items of the years before ``year``, their
 life-cycle state as it stood before ``year`` (the state a unit's proposal of the year acts on),
-found by code or, as tracking matches a row without a code, by unit, kind and folded name. An item
+found by code or, as tracking matches a row without a code, by unit, kind and match key. An item
 first registered in ``year`` itself (by an earlier run of the year) has no state before it: a
 re-run of the year sees the same states as the first run, whatever the council has decided since.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..core.textnorm import fold
 from .store import Register
 
 
@@ -23,12 +22,13 @@ class KnownItems:
 
     owners: Mapping[str, str] = field(default_factory=dict)  # every code issued -> its unit
     states: Mapping[str, str] = field(default_factory=dict)  # code of an earlier year's item -> state
-    names: Mapping[tuple[str, str, str], str] = field(default_factory=dict)  # (unit, kind, folded name) -> code
+    names: Mapping[tuple[str, str, str], str] = field(default_factory=dict)  # (unit, kind, match key) -> code
 
-    def state_of(self, unit: str, kind: str, code: str, name: str) -> tuple[str, str] | None:
-        """``(code, state before the year)`` of a row's item, by its code, else by its name; None
-        when the row is no item of an earlier year (new, or first registered this year)."""
-        found = code or self.names.get((unit, kind, fold(name)), "")
+    def state_of(self, unit: str, kind: str, code: str, key: str | None) -> tuple[str, str] | None:
+        """``(code, state before the year)`` of a row's item, by its code, else by its match key
+        (:func:`~pipeline.core.matching.match_key`; None: never by name); None when the row is no
+        item of an earlier year (new, or first registered this year)."""
+        found = code or (self.names.get((unit, kind, key), "") if key is not None else "")
         state = self.states.get(found)
         return None if state is None else (found, state)
 

@@ -214,10 +214,26 @@ def _shared_model_names(chosen: Mapping[str, Submission], config: Config) -> lis
                         cell=record.cells["name"],
                         name=name,
                         other_unit=first.name,
+                        advice=_advice(unit, first, config),
                     )
                 )
             earlier.append(unit)
     return notes
+
+
+def _advice(unit: Unit, other: Unit, config: Config) -> str:
+    """What to do about a shared model name, as fits the level: a ward's units share an area, a
+    province's wards do not (a model of one name in two wards may well be one replicated)."""
+    if config.organization.is_province:
+        return (
+            f"{unit.name} và {other.name} có mô hình cùng tên. Nếu là mô hình được nhân rộng thì không cần"
+            " sửa; nếu là hai mô hình khác nhau, hãy đề nghị một trong hai nơi đặt tên phân biệt (ví dụ"
+            " thêm tên địa bàn) để việc theo dõi, khen thưởng không bị nhầm."
+        )
+    return (
+        "Mô hình của chi bộ khu dân cư không trùng với mô hình của Mặt trận, đoàn thể trên cùng địa bàn;"
+        " hãy trao đổi với đơn vị kia hoặc đặt tên phân biệt."
+    )
 
 
 def _same_area(one: Unit, other: Unit) -> bool:

@@ -3,9 +3,10 @@
 Contract: processing a year is a function of the register as it stood before that year and of
 the year's accepted submissions, so re-running a year (a resubmission, a late file) and
 ``dvk rebuild`` give the same codes and events. Each item keeps a stable code, assigned at
-first registration; a row without a code is matched to the unit's existing item by its folded
-name (NFC, case, spacing, tone placement), with a note. The year's events are recorded with
-the evidence (the file's hash) and the reason.
+first registration; a row without a code is matched to the unit's existing item by its match key
+(:mod:`pipeline.core.matching`: the folded name, and an individual's year of birth), with a note
+that names the sheet, the cell and what the match rested on; one item is taken by one row a year.
+The year's events are recorded with the evidence (the file's hash) and the reason.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..config import Config
+from ..config import Config, Sheet
 from ..core.findings import Finding, finding
 from ..core.layout import ITEM_SHEETS
 from ..core.lifecycle import allowed, apply
+from ..core.matching import INDIVIDUALS, birth_year, match_key, stored_key
 from ..core.textnorm import fold
 from ..intake.validate import Submission, in_order_received
 from ..register import EventRow, ItemRow, Register, YearChanges, YearRow, YearSnapshot, values_digest, values_json
@@ -64,21 +66,58 @@ def track_year(
     notes: list[Finding] = []
     coded: dict[str, tuple[Item, ...]] = {}
     for kind in ITEM_SHEETS:
-        title = config.template.sheet(kind).title
         items = []
         for item in data.items[kind]:
             sub = by_file[item.source_file]
             code, note = book.code_for(kind, item.unit.code, item.values, sub, item.source_row)
             items.append(_with_code(item, code))
             if note:
-                name = item.values.get("name")
-                notes.append(
-                    finding("matched-by-name", file=item.source_file, sheet=title, cell=note, item_code=code, name=name)
-                )
+                notes.append(_name_note(item, code, note, config))
             book.record_year(code, sub.source.sha256, item.source_row, item.values)
         coded[kind] = tuple(items)
     register.write_year(data.year, book.changes(snapshot))
     return dataclasses.replace(data, items=coded), notes
+
+
+def _name_note(item: Item, code: str, cell: str, config: Config) -> Finding:
+    """``matched-by-name`` for a row taken as the item ``code``: the sheet and the columns the match
+    rested on, and advice that fits the sheet (a code column or none) and the level (the province
+    issues its own codes: a ward's summary cannot carry them)."""
+    sheet = config.template.sheet(item.kind)
+    labels = [sheet.field(key).label for key in ("name", "birth_year") if item.kind == INDIVIDUALS or key == "name"]
+    columns = " và ".join(f"cột “{label}”" for label in labels)
+    born = birth_year(item.values)
+    matched_on = columns if born is None else f"{columns} ({born})"
+    return finding(
+        "matched-by-name",
+        file=item.source_file,
+        sheet=sheet.title,
+        cell=cell,
+        name=item.values.get("name"),
+        item_code=code,
+        noun=_NOUNS[item.kind],
+        matched_on=matched_on,
+        unit=item.unit.name,
+        advice=_name_advice(item, code, columns, sheet, config),
+    )
+
+
+def _name_advice(item: Item, code: str, columns: str, sheet: Sheet, config: Config) -> str:
+    noun = _NOUNS[item.kind]
+    if item.kind == INDIVIDUALS:
+        other = f"Nếu đây là người khác, hãy ghi đúng năm sinh ở cột “{sheet.field('birth_year').label}”"
+    else:
+        other = f"Nếu đây là {noun} khác, hãy đặt tên phân biệt ở cột “{sheet.field('name').label}”"
+    if config.organization.is_province:
+        return (
+            f"Tỉnh nhận ra {noun} của mỗi phường, xã theo {columns}. {other} trong bảng tổng hợp của {item.unit.name}."
+        )
+    if any(f.key == "code" for f in sheet.fields):
+        return f"Lần sau hãy ghi mã {code} vào cột “{sheet.field('code').label}”. {other}."
+    return f"{other}."
+
+
+_NOUNS = {"models": "mô hình", "collectives": "điển hình tập thể", INDIVIDUALS: "điển hình cá nhân"}
 
 
 def _with_code(item: Item, code: str) -> Item:
@@ -114,14 +153,14 @@ class _Book:
 
     Starts from a :class:`YearSnapshot` with the forgotten rows already taken out; :meth:`changes`
     compares the end result with the snapshot. Mirrors the register's own lookups: an item by
-    code, else the first item (in the order added) of the unit, kind and folded name. Rows are
+    code, else the first item (in the order added) of the unit, kind and match key. Rows are
     held as the register stores them (:data:`ItemRow`, :data:`EventRow`), so that comparing them
     with the snapshot and writing them builds nothing more."""
 
     register: Register
     year: int
     items: dict[str, ItemRow]
-    by_name: dict[tuple[str, str, str], str]
+    by_name: dict[tuple[str, str, str], list[str]]  # (unit, kind, match key) -> codes, in the order added
     reported: set[str]
     last_event_id: int  # new events take the ids the register would give them after the forgotten ones went
     events: list[EventRow] = field(default_factory=list)
@@ -129,39 +168,52 @@ class _Book:
     # items (47 MB at 1,000 files) is made one row at a time as the rows are compared and written.
     years: dict[str, _PendingYear] = field(default_factory=dict)
     kept: set[str] = field(default_factory=set)  # the codes whose snapshot of the year stays unless recorded
+    claimed: set[str] = field(default_factory=set)  # the codes a row of the year took
 
     @classmethod
     def start(cls, register: Register, year: int, snapshot: YearSnapshot, forget: bool) -> _Book:
         gone = {row[1] for row in snapshot.events.values() if row[3] == "register"}
         items: dict[str, ItemRow] = {}
-        by_name: dict[tuple[str, str, str], str] = {}
+        by_name: dict[tuple[str, str, str], list[str]] = {}
         for code, row in snapshot.items.items():
             if code in gone:
                 continue
             if forget and snapshot.states.get(code, row[6]) != row[6]:
                 row = (*row[:6], snapshot.states[code])
             items[code] = row
-            by_name.setdefault((row[2], row[1], row[4]), code)
+            by_name.setdefault((row[2], row[1], row[4]), []).append(code)
         book = cls(register, year, items, by_name, set(snapshot.reported), snapshot.last_event_id)
         # Without forgetting every snapshot of the year stays, with it only a legacy list's.
         book.kept = {code for code, (_, _, _, from_file) in snapshot.years.items() if not (forget and from_file)}
         return book
 
     def code_for(self, kind: str, unit: str, values: Mapping[str, Any], sub: Submission, row: int) -> tuple[str, str]:
-        """The item's code, registering it when new; the second value is the cell of a name match."""
+        """The item's code, registering it when new; the second value is the cell of a name match.
+
+        A row without a code takes the first item of its unit, kind and :func:`match_key` that no
+        other row of the year took: two rows of one year (two of a ward's units at the province)
+        are two items, never one."""
         name = str(values.get("name") or "")
         given = str(values.get("code") or "")
-        key = fold(name)
-        code = (given if given in self.items else None) if given else self.by_name.get((unit, kind, key))
+        key = match_key(kind, values)
+        code = (given if given in self.items else None) if given else self._unclaimed(unit, kind, key)
         if code is None:
-            return self._register(kind, unit, name, key, sub), ""
+            return self._register(kind, unit, name, stored_key(kind, values), sub, key is not None), ""
+        self.claimed.add(code)
         self._report(code, sub)
         return code, "" if given else _name_cell(sub, kind, row)
 
-    def _register(self, kind: str, unit: str, name: str, key: str, sub: Submission) -> str:
+    def _unclaimed(self, unit: str, kind: str, key: str | None) -> str | None:
+        if key is None:
+            return None
+        return next((c for c in self.by_name.get((unit, kind, key), ()) if c not in self.claimed), None)
+
+    def _register(self, kind: str, unit: str, name: str, key: str, sub: Submission, matchable: bool) -> str:
         code = self.register.new_code(kind, self.year, self.items)
         self.items[code] = (code, kind, unit, name, key, self.year, _REGISTERED)
-        self.by_name.setdefault((unit, kind, key), code)
+        if matchable:
+            self.by_name.setdefault((unit, kind, key), []).append(code)
+        self.claimed.add(code)
         self._event(code, "register", None, _REGISTERED, sub, f"Đăng ký trong báo cáo năm {self.year}")
         return code
 

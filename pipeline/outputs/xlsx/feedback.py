@@ -14,8 +14,10 @@ Contract:
   the feedback mail names too); a year missing from the calendar gives the advice without a date.
 * :func:`clerk_report_bytes` returns ``ket-qua-kiem-tra-<year>.xlsx``: one row per received file,
   sorted by unit (in the order of config/units.yaml, then files of no known unit), with when it was
-  received and how many days after the deadline, its hash last; then one row per finding (the
-  files' and the consolidation's own).
+  received and how many days after the deadline, its errors and warnings, its hash last; then one
+  row per finding (the files' and the consolidation's own). A file's counts are its rows of the
+  detail sheet: its own findings and the consolidation's that name it (a shared model name, a
+  row matched by name: at a province most are about the wards' summaries).
 * Printed, the new sheets are landscape, fitted to the page width, their header row repeated on
   every page, each row tall enough for its wrapped text (:mod:`.printing`). In a feedback copy,
   the unit's sheets that have no print setup of their own (a template issued before templates
@@ -358,7 +360,8 @@ def clerk_report_bytes(submissions: Sequence[Submission], extra: Sequence[Findin
         set_properties(wb, board, f"Kết quả kiểm tra mẫu biểu nhận được năm {year}", end_of_cycle(year))
         names = _unit_names(config)
         files = _by_unit(submissions, names)
-        rows = [_file_row(s, names, config.calendar.get(year)) for s in files]
+        about = _by_file(extra)
+        rows = [_file_row(s, names, config.calendar.get(year), about.get(s.source.name, ())) for s in files]
         _write_list(wb.active, FILES_SHEET, _FILE_COLUMNS, rows, _FILE_KEY_COLUMNS)
         units = {s.source.name: s.unit_code for s in submissions}
         findings = [f for s in files for f in s.findings] + list(extra)
@@ -391,9 +394,20 @@ def _by_unit(submissions: Sequence[Submission], names: dict[str, str]) -> list[S
     return sorted(submissions, key=key)
 
 
-def _file_row(sub: Submission, names: dict[str, str], calendar: YearCalendar | None) -> tuple[Any, ...]:
+def _by_file(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
+    """The year's findings about the units' items (a shared name, a name match, ...) by the file they name."""
+    about: dict[str, list[Finding]] = {}
+    for item in findings:
+        about.setdefault(item.file, []).append(item)
+    return about
+
+
+def _file_row(
+    sub: Submission, names: dict[str, str], calendar: YearCalendar | None, extra: Sequence[Finding]
+) -> tuple[Any, ...]:
     """A file's row; its days late are counted for a unit's file against the deadline in force
-    (the unit's own status, which may count from its first file, is in the summary)."""
+    (the unit's own status, which may count from its first file, is in the summary). Its counts
+    are of the detail sheet's rows for the file: the file's own findings and the year's about it."""
     received = sub.source.received_at
     late = calendar.days_late(received.date()) if calendar is not None and sub.unit_code else None
     return (
@@ -403,8 +417,8 @@ def _file_row(sub: Submission, names: dict[str, str], calendar: YearCalendar | N
         received,
         late,
         OUTCOMES[sub.accepted],
-        _count(sub.findings, ERROR),
-        _count(sub.findings, WARNING),
+        _count(sub.findings, ERROR) + _count(extra, ERROR),
+        _count(sub.findings, WARNING) + _count(extra, WARNING),
         sub.source.sha256,
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from pipeline.core.matching import match_key
 from pipeline.core.textnorm import fold
 from pipeline.register import KnownItems, known_items, open_register
 
@@ -32,13 +33,17 @@ def test_states_are_those_before_the_year_and_only_of_earlier_items(tmp_path: Pa
     assert known.owners == {"MH-2026-001": "KP-BD01", "MH-2027-001": "KP-BD01"}
     # Before 2027: recognised (the 2027 decision does not count); the 2027 item has no state before it.
     assert known.states == {"MH-2026-001": "recognised"}
-    assert known.state_of("KP-BD01", "models", "MH-2026-001", "") == ("MH-2026-001", "recognised")
-    assert known.state_of("KP-BD01", "models", "", "camera  AN NINH") == ("MH-2026-001", "recognised")
-    assert known.state_of("KP-BD01", "models", "MH-2027-001", VUON) is None
-    assert known.state_of("KP-BD01", "models", "", VUON) is None
-    assert known.state_of("MTTQ", "models", "", CAMERA) is None  # another unit's model of that name
+    assert known.state_of("KP-BD01", "models", "MH-2026-001", _key("")) == ("MH-2026-001", "recognised")
+    assert known.state_of("KP-BD01", "models", "", _key("camera  AN NINH")) == ("MH-2026-001", "recognised")
+    assert known.state_of("KP-BD01", "models", "MH-2027-001", _key(VUON)) is None
+    assert known.state_of("KP-BD01", "models", "", _key(VUON)) is None
+    assert known.state_of("MTTQ", "models", "", _key(CAMERA)) is None  # another unit's model of that name
 
 
 def test_nothing_is_known_of_an_empty_register(tmp_path: Path) -> None:
     with open_register(tmp_path, NOW, write=False) as register:
         assert known_items(register, 2026) == KnownItems()
+
+
+def _key(name: str) -> str | None:
+    return match_key("models", {"name": name})
