@@ -95,7 +95,9 @@ def by_field_table(index: ItemIndex, config: Config, previous: Mapping[str, floa
 
 def by_group_table(index: ItemIndex, config: Config, previous: Mapping[str, float] | None = None) -> StatTable:
     rows = [(g.label, "group", g.key) for g in config.units.groups]
-    return _breakdown("by_group", "Mô hình, điển hình theo khối", "Khối", rows, index, config, previous)
+    keys = [g.key for g in config.units.groups]
+    silent = _silent(index, "group", keys) if config.organization.is_province else frozenset()
+    return _breakdown("by_group", "Mô hình, điển hình theo khối", "Khối", rows, index, config, previous, silent)
 
 
 def by_origin_table(index: ItemIndex, config: Config, previous: Mapping[str, float] | None = None) -> StatTable:
@@ -106,15 +108,16 @@ def by_origin_table(index: ItemIndex, config: Config, previous: Mapping[str, flo
     title = f"Mô hình, điển hình theo địa bàn ({config.units.origin_title})"
     # At a province, a former district none of whose wards reported is not reported, not zero (a
     # ward's table keeps its former communes' zeros: the ward's reports are unchanged).
-    silent = _silent_origins(index, places) if config.organization.is_province else frozenset()
+    silent = _silent(index, "origin", places) if config.organization.is_province else frozenset()
     return _breakdown("by_origin", title, "Địa bàn", rows, index, config, previous, silent)
 
 
-def _silent_origins(index: ItemIndex, places: Sequence[str]) -> frozenset[str]:
-    """The former areas some unit belongs to and none of whose units reported."""
-    listed = {s.unit.origin for s in index.data.units}
-    reported = {s.unit.origin for s in index.data.units if has_accepted_file(s)}
-    return frozenset(place for place in places if place in listed and place not in reported)
+def _silent(index: ItemIndex, attribute: str, values: Sequence[str]) -> frozenset[str]:
+    """The values of the units' ``attribute`` ("origin", "group") that some unit has and none of
+    whose units reported."""
+    listed = {getattr(s.unit, attribute) for s in index.data.units}
+    reported = {getattr(s.unit, attribute) for s in index.data.units if has_accepted_file(s)}
+    return frozenset(value for value in values if value in listed and value not in reported)
 
 
 def resources_table(index: ItemIndex, config: Config) -> StatTable:
