@@ -9,22 +9,18 @@ first run also archives the files; the second is a re-run on an unchanged inbox)
 
 from __future__ import annotations
 
-import io
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import openpyxl
 import yaml
 
 from pipeline.config import load_config
-from pipeline.core import layout
-from pipeline.core.upward import derive_key, summary_signature
 from pipeline.run.cycle import run_consolidation
 from pipeline.tools.demo import build_demo
-from pipeline.tools.demo_rollup import province_workspace
+from pipeline.tools.demo_rollup import province_workspace, signed_as
 
 REPO = Path(__file__).parents[1]
 YEAR = 2026
@@ -52,7 +48,7 @@ def main(count: int) -> None:
     summary = (ward / "outbox" / str(YEAR) / f"tong-hop-{YEAR}.xlsx").read_bytes()
     for code in codes:
         (province / "inbox").mkdir(parents=True, exist_ok=True)
-        (province / "inbox" / f"{code}.xlsx").write_bytes(_signed_as(summary, code, config.secret))
+        (province / "inbox" / f"{code}.xlsx").write_bytes(signed_as(summary, code, config.secret, YEAR))
 
     for label in ("first run", "re-run"):
         started = time.perf_counter()
@@ -62,19 +58,6 @@ def main(count: int) -> None:
         models = len(result.consolidation.models)
         print(f"province, {label}: {count} summaries ({accepted} accepted, {models} models) in {elapsed:.1f} s")
     shutil.rmtree(work)
-
-
-def _signed_as(summary: bytes, code: str, secret: bytes) -> bytes:
-    """The summary with its ``_meta`` naming ``code`` and signed with that ward's upward key."""
-    wb = openpyxl.load_workbook(io.BytesIO(summary))
-    meta = wb[layout.META_SHEET]
-    values = {row[0].value: row[1] for row in meta.iter_rows(max_col=2)}
-    values["unit_code"].value = code
-    digest, version = values["digest"].value, values["template_version"].value
-    values["signature"].value = summary_signature(derive_key(secret, code), YEAR, version, digest)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 if __name__ == "__main__":

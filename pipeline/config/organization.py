@@ -79,6 +79,43 @@ class ChartFormat:
 
 
 @dataclass(frozen=True)
+class Wording:
+    """The words the reports use where a ward's and a province's differ: who the reporting units
+    are in full ("cơ quan, đơn vị, địa phương" / "đảng bộ phường, xã") and for short ("đơn vị" /
+    "phường, xã"), the standing body the second report goes to, and the phrases of the ward's
+    sentences that :meth:`say` rewrites in this level's terms, in order."""
+
+    units_full: str
+    units: str
+    standing: str
+    phrases: tuple[tuple[str, str], ...] = ()
+
+    def say(self, text: str) -> str:
+        """``text`` (a sentence written in a ward's terms) in this level's terms."""
+        for ward_words, own_words in self.phrases:
+            text = text.replace(ward_words, own_words)
+        return text
+
+
+WORDINGS = {
+    WARD: Wording("cơ quan, đơn vị, địa phương", "đơn vị", "Thường trực Đảng ủy"),
+    PROVINCE: Wording(
+        "đảng bộ phường, xã",
+        "phường, xã",
+        "Thường trực Tỉnh ủy",
+        (
+            ("cơ quan, đơn vị, địa phương", "đảng bộ phường, xã"),
+            ("Các đơn vị", "Các phường, xã"),
+            ("các đơn vị", "các phường, xã"),
+            ("của đơn vị", "của địa phương"),
+            (" đơn vị ", " phường, xã "),
+            (" đơn vị)", " phường, xã)"),
+        ),
+    ),
+}
+
+
+@dataclass(frozen=True)
 class Organization:
     party_name: str
     ward_name: str
@@ -102,6 +139,11 @@ class Organization:
     @property
     def is_province(self) -> bool:
         return self.level == PROVINCE
+
+    @property
+    def wording(self) -> Wording:
+        """The reports' words of this level (:data:`WORDINGS`)."""
+        return WORDINGS[self.level]
 
     def require_signers(self) -> None:
         """Raise the configuration error of the first report whose signer has no name yet."""

@@ -12,6 +12,7 @@ runs ``dvk consolidate``: the same code path, with the wards as units.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config, load_config
+from ..core import layout
 from ..core.ooxml import atomic_write
 from ..core.paths import KEY_FILE, SUMMARY_FILE, WorkspacePaths
-from ..core.upward import derive_key
+from ..core.upward import derive_key, summary_signature
 from .demo import MARKER, DemoError, _reset, _set_received, build_demo, edit_yaml, name_unnamed_signers
 
 PROVINCE_EXAMPLE = Path("config") / "examples" / "tinh-gia-lai"
@@ -134,3 +136,19 @@ def _rename(org: dict[str, Any], ward: DemoWard) -> None:
 
 def _keep_units(units: dict[str, Any], ward: DemoWard) -> None:
     units["units"] = units["units"][ward.units_offset :: ward.units_every]
+
+
+def signed_as(summary: bytes, code: str, secret: bytes, year: int) -> bytes:
+    """A ward's summary with its ``_meta`` naming ward ``code``, signed with that ward's upward key
+    (derived from the province's ``secret``): the same content sent by another ward, for benchmarks
+    and tests of a province of many wards."""
+    import openpyxl  # only the benchmark and the tests re-sign summaries
+
+    wb = openpyxl.load_workbook(io.BytesIO(summary))
+    values = {row[0].value: row[1] for row in wb[layout.META_SHEET].iter_rows(max_col=2)}
+    values["unit_code"].value = code
+    digest, version = values["digest"].value, values["template_version"].value
+    values["signature"].value = summary_signature(derive_key(secret, code), year, version, digest)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

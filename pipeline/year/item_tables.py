@@ -17,7 +17,7 @@ from ..config import Config
 from ..core.layout import ITEM_SHEETS
 from .consolidate import EXEMPT, LATE, ON_TIME, UnitStatus
 from .item_index import RESOURCE_KEYS, ItemIndex, status_choices
-from .stat_table import KIND_COLUMNS, Cell, StatTable, per_kind, with_total
+from .stat_table import KIND_COLUMNS, NOT_REPORTED, Cell, StatTable, per_kind, reported_total, with_total
 
 EXEMPLAR_KINDS = ("collectives", "individuals")
 
@@ -51,16 +51,22 @@ def _breakdown(
     index: ItemIndex,
     config: Config,
     previous: Mapping[str, float] | None,
+    silent: frozenset[str] = frozenset(),
 ) -> StatTable:
     """One row per (label, breakdown kind, value): the items whose attribute ``kind`` (field, group,
-    origin) is ``value``; with ``previous`` a last column holds each row's change in models on last year."""
+    origin) is ``value``; with ``previous`` a last column holds each row's change in models on last year.
+    A row whose value is in ``silent`` (no unit of it reported) says so in every cell and is not added up."""
     rows: list[tuple[Cell, ...]] = []
+    width = len(_BREAKDOWN_COLUMNS) + (previous is not None)
     for label, kind, value in rows_of:
+        if value in silent:
+            rows.append((label, *(NOT_REPORTED,) * width))
+            continue
         counts = _breakdown_row(index, config, kind, value)
         change = () if previous is None else (counts[2] - previous.get(breakdown_key(kind, value), 0),)
         rows.append((label, *counts, *change))
     columns = (first, *_BREAKDOWN_COLUMNS, *(() if previous is None else (change_column(index.data.year),)))
-    return StatTable(key, title, columns, tuple(rows), with_total(rows))
+    return StatTable(key, title, columns, tuple(rows), reported_total(rows, width))
 
 
 def change_column(year: int) -> str:
@@ -89,7 +95,9 @@ def by_field_table(index: ItemIndex, config: Config, previous: Mapping[str, floa
 
 def by_group_table(index: ItemIndex, config: Config, previous: Mapping[str, float] | None = None) -> StatTable:
     rows = [(g.label, "group", g.key) for g in config.units.groups]
-    return _breakdown("by_group", "Mô hình, điển hình theo khối", "Khối", rows, index, config, previous)
+    keys = [g.key for g in config.units.groups]
+    silent = _silent(index, "group", keys) if config.organization.is_province else frozenset()
+    return _breakdown("by_group", "Mô hình, điển hình theo khối", "Khối", rows, index, config, previous, silent)
 
 
 def by_origin_table(index: ItemIndex, config: Config, previous: Mapping[str, float] | None = None) -> StatTable:
@@ -98,7 +106,18 @@ def by_origin_table(index: ItemIndex, config: Config, previous: Mapping[str, flo
         places = (*places, "")
     rows = [(place or config.units.whole_area, "origin", place) for place in places]
     title = f"Mô hình, điển hình theo địa bàn ({config.units.origin_title})"
-    return _breakdown("by_origin", title, "Địa bàn", rows, index, config, previous)
+    # At a province, a former district none of whose wards reported is not reported, not zero (a
+    # ward's table keeps its former communes' zeros: the ward's reports are unchanged).
+    silent = _silent(index, "origin", places) if config.organization.is_province else frozenset()
+    return _breakdown("by_origin", title, "Địa bàn", rows, index, config, previous, silent)
+
+
+def _silent(index: ItemIndex, attribute: str, values: Sequence[str]) -> frozenset[str]:
+    """The values of the units' ``attribute`` ("origin", "group") that some unit has and none of
+    whose units reported."""
+    listed = {getattr(s.unit, attribute) for s in index.data.units}
+    reported = {getattr(s.unit, attribute) for s in index.data.units if has_accepted_file(s)}
+    return frozenset(value for value in values if value in listed and value not in reported)
 
 
 def resources_table(index: ItemIndex, config: Config) -> StatTable:
@@ -165,7 +184,7 @@ def units_by_field_table(index: ItemIndex, config: Config) -> StatTable:
     new, continuing = status_choices(config)
     fields = config.template.lists["fields"]
     rows: list[tuple[Cell, ...]] = []
-    for status in (s for s in index.data.units if _has_accepted_file(s)):
+    for status in (s for s in index.data.units if has_accepted_file(s)):
         code = status.unit.code
         # Counted once over all models: a unit-by-unit scan is quadratic at province size.
         counts = [
@@ -182,7 +201,7 @@ def units_by_field_table(index: ItemIndex, config: Config) -> StatTable:
     )
 
 
-def _has_accepted_file(status: UnitStatus) -> bool:
+def has_accepted_file(status: UnitStatus) -> bool:
     """The unit's figures are consolidated: it reported, or it is exempt and reported anyway."""
     return status.status in (ON_TIME, LATE) or (status.status == EXEMPT and bool(status.file))
 

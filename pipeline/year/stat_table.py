@@ -25,6 +25,8 @@ class StatTable:
     total: tuple[Cell, ...] | None = None
 
 
+NOT_REPORTED = "Chưa báo cáo"  # the cell of a figure nobody reported: never a zero
+
 KIND_COLUMNS = ("Mô hình", "Điển hình tập thể", "Điển hình cá nhân")  # in the order of ITEM_SHEETS
 
 
@@ -46,3 +48,11 @@ def with_total(rows: list[tuple[Cell, ...]], label: str = "Tổng cộng") -> tu
             else ""
         )
     return tuple(sums)
+
+
+def reported_total(rows: Sequence[tuple[Cell, ...]], width: int) -> tuple[Cell, ...]:
+    """The total of the rows whose figures were reported (a row saying :data:`NOT_REPORTED` is
+    not added up); blank figures when none was: nothing is known, not zero. ``width``: the
+    number of figure columns."""
+    reported = [row for row in rows if NOT_REPORTED not in row[1:]]
+    return with_total(reported) if reported else ("Tổng cộng", *("",) * width)

@@ -42,6 +42,7 @@ from .item_tables import (
     units_by_field_table,
 )
 from .stat_table import Cell, StatTable, with_total
+from .ward_tables import by_ward_table, ward_outstanding_table, ward_proposals_table
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ def statistics(
         exemplars_table(index, config),
         outcomes_table("evaluation", "Kết quả đánh giá mô hình, điển hình", EVALUATION_EVENTS, figures),
         outcomes_table("rewards", "Biểu dương, khen thưởng, nhân rộng mô hình, điển hình", REWARD_EVENTS, figures),
-        outstanding_table(index),
+        *_level_tables(index, config),
     )
     if previous is not None:
         tables = (*tables, _year_on_year(data.year, figures, previous))
@@ -153,6 +154,13 @@ def statistics(
         tables = (*tables, decisions_table(decisions))
         figures["decisions_total"] = sum(decisions.values())
     return Statistics(data.year, figures, tables, previous, earlier)
+
+
+def _level_tables(index: ItemIndex, config: Config) -> tuple[StatTable, ...]:
+    """The outstanding items proposed for honours; at a province, by ward, and the wards' own tables."""
+    if not config.organization.is_province:
+        return (outstanding_table(index),)
+    return (ward_outstanding_table(index), by_ward_table(index, config), ward_proposals_table(index, config))
 
 
 def _year_on_year(year: int, figures: Mapping[str, float], previous: Mapping[str, float]) -> StatTable:

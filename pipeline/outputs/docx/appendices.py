@@ -3,8 +3,9 @@
 Contract: :func:`appendix` writes, in a section of its own (A4 landscape: its tables are wide), the
 appendix title, the line that ties it to
 the report (number, date, reporter) and the tables of :data:`APPENDIX_TABLES` in that order, each
-under the caption of :func:`appendix_caption`. :func:`appendix_refs` is how the body refers to
-them (``Biểu 1, 2``).
+under the caption of :func:`appendix_caption`; a province's appendix (:data:`PROVINCE_APPENDIX_TABLES`)
+has its wards' table in place of the units' and no list of every model (that stays in ``tong-hop``).
+:func:`appendix_refs` is how the body refers to them (``Biểu 1, 2``).
 """
 
 from __future__ import annotations
@@ -25,11 +26,19 @@ APPENDIX_TABLES = (
     "outstanding",
     "model_list",
 )
+# A province's: its wards, one row each, and the outstanding items the wards propose.
+PROVINCE_APPENDIX_TABLES = ("by_ward", "by_group", "exemplars", "evaluation", "rewards", "resources", "outstanding")
 
 
-def appendix_refs(*keys: str) -> str:
+def appendix_tables(r: ReportWriter) -> tuple[str, ...]:
+    """The keys of the appendix tables of the report's level, in order."""
+    return PROVINCE_APPENDIX_TABLES if r.org.is_province else APPENDIX_TABLES
+
+
+def appendix_refs(r: ReportWriter, *keys: str) -> str:
     """``Biểu 1, 2, 3`` for the appendix tables ``keys``."""
-    numbers = [str(APPENDIX_TABLES.index(key) + 1) for key in keys]
+    tables = appendix_tables(r)
+    numbers = [str(tables.index(key) + 1) for key in keys]
     return f"Biểu {', '.join(numbers)}"
 
 
@@ -43,7 +52,7 @@ def appendix(r: ReportWriter) -> None:
         italic=True,
     )
     r.para("", fmt.CENTERED)
-    for number_, key in enumerate(APPENDIX_TABLES, start=1):
+    for number_, key in enumerate(appendix_tables(r), start=1):
         table = r.stats.table(key)
         r.table(table, appendix_caption(number_, table, r.year))
 

@@ -25,7 +25,7 @@ import functools
 import io
 import textwrap
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -98,7 +98,9 @@ def chart_data(key: str, stats: Statistics) -> ChartData | None:
 
 
 def _breakdown(key: str, table: StatTable, year: int) -> ChartData | None:
-    """Models per row of a breakdown table, new and continuing stacked (and any other status)."""
+    """Models per row of a breakdown table, new and continuing stacked (and any other status); a
+    row nobody reported (text in its figures) is left out, a bar at 0 would say it has none."""
+    table = replace(table, rows=tuple(row for row in table.rows if isinstance(row[1], int | float)))
     new, continuing, total = (_column(table, name) for name in (NEW_COLUMN, CONTINUING_COLUMN, TOTAL_COLUMN))
     if not any(total):
         return None

@@ -148,7 +148,7 @@ def _standing_body(r: ReportWriter) -> None:
     evaluation(r, "3.", appendix=False)
     rewards(r, "4.", appendix=False)
     other_activities(r, "5.", with_table=False)
-    r.heading("III. NHỮNG NỘI DUNG ĐỀ NGHỊ THƯỜNG TRỰC ĐẢNG ỦY CHO Ý KIẾN")
+    r.heading(f"III. NHỮNG NỘI DUNG ĐỀ NGHỊ {r.words.standing.upper()} CHO Ý KIẾN")
     unit_issues(r, "1.")
     proposed_items(r, "2.")
     unit_opinions(r, "3.")

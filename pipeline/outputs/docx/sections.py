@@ -24,8 +24,9 @@ from ...core.lifecycle import EVENT_LABELS
 from ...core.textnorm import unaccented
 from ...core.vnformat import number
 from ...intake.narrative import ACTIVITY_KINDS, ASSESSMENT, LEADERSHIP, PROPOSALS, TASKS, Activity, Line, part_title
-from ...year.consolidate import Item
+from ...year.consolidate import MISSING, REJECTED, Item
 from ...year.item_tables import EVALUATION_EVENTS, REWARD_EVENTS, outcome_key
+from ...year.stat_table import NOT_REPORTED
 from . import style as fmt
 from .appendices import appendix_refs
 from .writer import ReportWriter
@@ -60,10 +61,22 @@ def leadership(r: ReportWriter, appendix: bool) -> None:
         f"{r.org.reporter} chỉ đạo {r.n('units_expected')} cơ quan, đơn vị, địa phương báo cáo kết quả "
         f"thực hiện Phong trào thi đua “Dân vận khéo” năm {r.year}; {', '.join(tails)}."
     )
+    _not_reported(r)
     if r.stats.figures["units_below_minimum"]:
         r.para(f"Có {r.n('units_below_minimum')} đơn vị chưa xây dựng đủ số mô hình tối thiểu theo kế hoạch.")
     if appendix:
         r.table(r.stats.table("units"))
+
+
+def _not_reported(r: ReportWriter) -> None:
+    """At a province, the wards whose figures the report does not hold, by name: none of their
+    figures is counted (their report is missing, or was sent back and not sent again)."""
+    silent = [s.unit.name for s in r.data.units if s.status in (MISSING, REJECTED)]
+    if r.org.is_province and silent:
+        r.para(
+            f"Các {r.words.units} chưa báo cáo ({number(len(silent))}), số liệu không được tính trong "
+            f"báo cáo này: {'; '.join(silent)}."
+        )
 
 
 # --------------------------------------------------------------------------- II. results
@@ -90,8 +103,11 @@ def registration(r: ReportWriter, number_: str, all_tables: bool) -> None:
         r.table(r.stats.table("year_on_year"))
         _chart(r, "trend")
     if all_tables:
+        per_unit = "by_ward" if r.org.is_province else "units_by_field"
+        refs = appendix_refs(r, per_unit, "by_group", "exemplars")
+        full_lists = "; danh sách từng mô hình, điển hình tại bảng tổng hợp kèm theo" if r.org.is_province else ""
         r.para(
-            f"Chi tiết theo đơn vị, theo khối, điển hình tập thể và cá nhân tại {appendix_refs('units_by_field', 'by_group', 'exemplars')} kèm theo."
+            f"Chi tiết theo {r.words.units}, theo khối, điển hình tập thể và cá nhân tại {refs} kèm theo{full_lists}."
         )
 
 
@@ -101,6 +117,9 @@ def _breakdown_sentence(r: ReportWriter, key: str, lead: str) -> str:
     has_change = r.stats.previous is not None  # then the change in models is the last column
     parts = []
     for row in table.rows:
+        if row[3] == NOT_REPORTED:
+            parts.append(f"{row[0]} chưa báo cáo")
+            continue
         change = f" ({_change_words(float(row[-1]))})" if has_change else ""
         parts.append(f"{row[0]} {number(float(row[3]))} mô hình{change}")
     tail = f" (so với năm {r.year - 1})" if has_change else ""
@@ -150,7 +169,7 @@ def outstanding(r: ReportWriter, number_: str, resources_table: bool) -> None:
         "tham gia, hưởng lợi."
     )
     if resources_table:
-        r.para(f"Nguồn lực huy động theo lĩnh vực tại {appendix_refs('resources')} kèm theo.")
+        r.para(f"Nguồn lực huy động theo lĩnh vực tại {appendix_refs(r, 'resources')} kèm theo.")
 
 
 _MODEL_FIGURES = (
@@ -183,7 +202,7 @@ def evaluation(r: ReportWriter, number_: str, appendix: bool) -> None:
     _outcome_sentences(r, EVALUATION_EVENTS)
     _legacy_review(r)
     if appendix:
-        r.para(f"Chi tiết tại {appendix_refs('evaluation')} kèm theo.")
+        r.para(f"Chi tiết tại {appendix_refs(r, 'evaluation')} kèm theo.")
     if appendix and r.stats.has_table("decisions"):
         r.para(
             f"Ban Chỉ đạo đã xem xét, quyết định đối với {r.n('decisions_total')} lượt mô hình, điển hình:", fmt.LEAD_IN
@@ -259,7 +278,7 @@ def rewards(r: ReportWriter, number_: str, appendix: bool) -> None:
     r.subheading(f"{number_} Biểu dương, khen thưởng, nhân rộng mô hình, điển hình")
     _outcome_sentences(r, REWARD_EVENTS)
     if appendix:
-        refs = appendix_refs("rewards", "outstanding")
+        refs = appendix_refs(r, "rewards", "outstanding")
         r.para(
             f"Chi tiết và danh sách mô hình, điển hình tiêu biểu đề nghị biểu dương, khen thưởng tại {refs} kèm theo."
         )

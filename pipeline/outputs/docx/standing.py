@@ -3,7 +3,8 @@
 Contract: three parts, each numbered by its caller: :func:`unit_issues` (the units late, whose
 report was sent back, missing, or short of their minimum of models), :func:`proposed_items` (every
 model and exemplary item a unit proposed for recognition, reward, replication or removal, in the
-template's order of proposals, with the unit's own score and stated results as reasons) and
+template's order of proposals, with the unit's own score and stated results as reasons; at a
+province, each ward's count per proposal, the items themselves being in ``tong-hop``) and
 :func:`unit_opinions` (the units' strengths, shortcomings and requests, the same statements
 merged with how many units and which said each: :mod:`pipeline.year.statements`). The lists come
 from the consolidation as it is; the counts from the statistics.
@@ -15,6 +16,7 @@ from ...core.vnformat import number
 from ...year.consolidate import LATE, MISSING, REJECTED, Item, UnitStatus
 from ...year.stat_table import StatTable
 from ...year.statements import unit_statements
+from . import style as fmt
 from .writer import ReportWriter
 
 NO_PROPOSAL = "Không đề nghị"
@@ -54,11 +56,20 @@ def _short_name(status: UnitStatus) -> str:
 
 def proposed_items(r: ReportWriter, number_: str) -> None:
     r.subheading(f"{number_} Mô hình, điển hình các đơn vị đề nghị công nhận, khen thưởng, nhân rộng hoặc thanh loại")
-    table = _proposed_table(r)
+    table = r.stats.table("ward_proposals") if r.org.is_province else _proposed_table(r)
     if not table.rows:
         r.para("Các đơn vị không có đề nghị đối với mô hình, điển hình nào.")
         return
-    r.para(f"Các đơn vị đề nghị xem xét {_proposal_count(r)} mô hình, điển hình (điểm và xếp loại do đơn vị tự chấm):")
+    if r.org.is_province:
+        r.para(
+            f"Các phường, xã đề nghị xem xét {_proposal_count(r)} mô hình, điển hình; số lượng theo từng "
+            "phường, xã dưới đây, danh sách từng mô hình, điển hình tại bảng tổng hợp kèm theo:",
+            fmt.LEAD_IN,
+        )
+    else:
+        r.para(
+            f"Các đơn vị đề nghị xem xét {_proposal_count(r)} mô hình, điển hình (điểm và xếp loại do đơn vị tự chấm):"
+        )
     r.table(table)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...config import Config, Organization, ReportSpec
+from ...config.organization import Wording
 from ...core.vnformat import long_date, number
 from ...intake.narrative import NarrativeText
 from ...year.consolidate import Consolidation
@@ -47,6 +48,11 @@ class ReportWriter:
         return self.config.organization
 
     @property
+    def words(self) -> Wording:
+        """The words of the report's level (a ward's or a province's units, its standing body)."""
+        return self.org.wording
+
+    @property
     def spec(self) -> ReportSpec:
         """The configured report being written: its issuer, signer, subject, recipients."""
         return self.org.reports[self.kind]
@@ -73,7 +79,9 @@ class ReportWriter:
         return number(self.stats.figures[key])
 
     def para(self, text: str, style: str = fmt.BODY, **run_format: Any) -> Any:
-        return fmt.add_paragraph(self.doc, text, self.font, style, **run_format)
+        """A paragraph; the report's own sentences in the words of its level, the written parts as written."""
+        said = text if style == fmt.WRITTEN else self.words.say(text)
+        return fmt.add_paragraph(self.doc, said, self.font, style, **run_format)
 
     def heading(self, text: str) -> None:
         self.para(text, fmt.HEADING)
