@@ -259,11 +259,20 @@ PLAN_SENTENCES = (
 )
 
 
+# At a province a ward's "Có" is the number of its units that issued a plan, and the reports that
+# carried the field are the wards': the ward's "N/M" would divide units by wards.
+_AT_PROVINCE = {
+    PLAN_SENTENCES[0]: "Tại {reported_own_plan} phường, xã đã báo cáo, có {own_plan} chi bộ, đảng bộ, cơ quan, "
+    "tổ chức cơ sở ban hành kế hoạch thực hiện Phong trào thi đua “Dân vận khéo” của mình.",
+}
+
+
 def other_activities(r: ReportWriter, number_: str, with_table: bool) -> None:
     r.subheading(f"{number_} Các hoạt động khác của công tác dân vận")
     if all(f"activity_{key}" in r.stats.figures for key in _ACTIVITY_KEYS):
         r.para(_ACTIVITY_SENTENCE.format(**{key: r.n(f"activity_{key}") for key in _ACTIVITY_KEYS}))
     for sentence in PLAN_SENTENCES:
+        sentence = _AT_PROVINCE.get(sentence, sentence) if r.org.is_province else sentence
         keys = [name for _, name, _, _ in string.Formatter().parse(sentence) if name]
         reported = [
             r.stats.figures.get(f"activity_reported_{key}", 0) for key in keys if not key.startswith("reported_")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass
@@ -485,6 +486,9 @@ def test_province_report_speaks_as_the_province(rollup: Rollup) -> None:
     assert "Ban Tuyên giáo và Dân vận Tỉnh ủy báo cáo kết quả" in text
     assert "Ban Tuyên giáo và Dân vận Tỉnh ủy báo cáo Ban Tuyên giáo và Dân vận Trung ương./." in text
     assert "Đảng ủy tỉnh" not in text
+    # Units that issued their own plan are counted over the wards that reported, never "units/wards".
+    assert re.search(r"Tại \d+ phường, xã đã báo cáo, có \d+ chi bộ, đảng bộ, cơ quan, tổ chức cơ sở ban hành", text)
+    assert not re.search(r"Có [\d.]+/\d+ ", text)
     origin = next(t for t in doc.tables if t.rows[0].cells[0].text == "Địa bàn")
     labels = [row.cells[0].text for row in origin.rows[1:]]
     assert labels == [*rollup.config.units.origins, "Tổng cộng"]
