@@ -17,7 +17,7 @@ Contract:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..config import Config, Organization
 from ..core.textnorm import xml_safe
@@ -62,7 +62,14 @@ def draft_narrative(stats: Statistics, data: Consolidation, config: Config) -> N
         Activity(ACTIVITY_KINDS[0], document.number_and_date, f"{document.kind} {document.about}".strip())
         for document in org.plan.documents
     )
-    return NarrativeText({key: _safe(lines) for key, lines in parts.items() if lines}, activities)
+    drafted = {key: _in_level_terms(lines, org.wording.say) for key, lines in parts.items()}
+    return NarrativeText({key: _safe(lines) for key, lines in drafted.items() if lines}, activities)
+
+
+def _in_level_terms(lines: tuple[Line, ...], say: Callable[[str], str]) -> tuple[Line, ...]:
+    """The draft's own sentences in the words of the level (a province's: "đảng bộ phường, xã");
+    the listed lines ("- …": the units' statements, the configured tasks) stay as written."""
+    return tuple(line if line.text.startswith("- ") else Line(say(line.text), line.subheading) for line in lines)
 
 
 def effective_narrative(

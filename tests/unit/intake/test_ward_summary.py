@@ -489,6 +489,9 @@ def test_province_report_speaks_as_the_province(rollup: Rollup) -> None:
     # Units that issued their own plan are counted over the wards that reported, never "units/wards".
     assert re.search(r"Tại \d+ phường, xã đã báo cáo, có \d+ chi bộ, đảng bộ, cơ quan, tổ chức cơ sở ban hành", text)
     assert not re.search(r"Có [\d.]+/\d+ ", text)
+    # The drafted written parts speak of wards too (the units' own statements are quoted as written).
+    drafted = [line for line in text.splitlines() if not line.startswith("- ")]
+    assert not [line for line in drafted if "cơ quan, đơn vị, địa phương" in line]
     origin = next(t for t in doc.tables if t.rows[0].cells[0].text == "Địa bàn")
     labels = [row.cells[0].text for row in origin.rows[1:]]
     assert labels == [*rollup.config.units.origins, "Tổng cộng"]
