@@ -89,12 +89,18 @@ class Wording:
     units: str
     standing: str
     phrases: tuple[tuple[str, str], ...] = ()
+    # A table's title or column label in a ward's terms -> this level's, when it is exactly that.
+    labels: tuple[tuple[str, str], ...] = ()
 
     def say(self, text: str) -> str:
         """``text`` (a sentence written in a ward's terms) in this level's terms."""
         for ward_words, own_words in self.phrases:
             text = text.replace(ward_words, own_words)
         return text
+
+    def heading(self, text: str) -> str:
+        """A table's title or column label (written in a ward's terms) in this level's terms."""
+        return dict(self.labels).get(text) or self.say(text)
 
 
 WORDINGS = {
@@ -110,7 +116,10 @@ WORDINGS = {
             ("của đơn vị", "của địa phương"),
             (" đơn vị ", " phường, xã "),
             (" đơn vị)", " phường, xã)"),
+            ("Số đơn vị", "Số phường, xã"),
+            ("Đơn vị đề xuất", "Phường, xã đề xuất"),
         ),
+        (("Đơn vị", "Phường, xã"),),
     ),
 }
 

@@ -40,3 +40,8 @@ HEADER_SEARCH_ROWS = 10
 ITEM_SHEETS = ("models", "collectives", "individuals")
 # The label of the totals row of every table of the ward summary, read back at the province.
 TOTAL_LABEL = "Tổng cộng"
+# The ward summary's sheet of statements (strengths, shortcomings, requests), a row each: the
+# question (its label in the unit's report), the statement, how many units said it and which (both
+# blank for the ward's own words). The level above reads them as the ward's answers to the questions.
+OPINIONS_SHEET = "Ý kiến"
+OPINION_HEADERS = ("Nội dung", "Ý kiến", "Số đơn vị nêu", "Đơn vị nêu")

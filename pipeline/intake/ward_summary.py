@@ -17,7 +17,10 @@ units in ``config/units.yaml``) the inbox receives the wards' ``tong-hop-<year>.
   dropped: codes are issued per register, and two wards' "MH-2026-001" are different items; the
   province's register gives its own. The activity figures are the sum of the ward's unit rows
   over the counted fields (numbers; a yes/no field counts its "Có" answers, and a whole number in
-  its column, a lower level's count, is added as it is); text and date fields are left out.
+  its column, a lower level's count, is added as it is); text and date fields are left out. The
+  ward's statements (its "Ý kiến" sheet: its own words and its units' statements grouped) are its
+  answers to the questions of the unit's report, one listed line each, so the province groups the
+  wards' statements as a ward groups its units'.
 * A summary is read by the schema of the template version in its ``_meta`` when this province's
   config reads that version (an earlier one lacks the fields added since); otherwise by the
   current schema, whose extra columns the reader ignores.
@@ -68,7 +71,10 @@ def read_ward_summary(received: Received, config: Config, year: int) -> Submissi
         version = meta["template_version"]
         schema = config.template.for_version(version) if config.template.reads(version) else config.template
         tables = {kind: _items(workbook, schema.sheet(kind), out) for kind in ITEM_SHEETS}
-        forms = {"activities": _activity_totals(workbook, schema.sheet("activities"), out)}
+        forms = {
+            "activities": _activity_totals(workbook, schema.sheet("activities"), out),
+            "unit": _opinions(workbook, schema.sheet("unit")),
+        }
     order = tuple(config.template.sheet(kind).title for kind in (*ITEM_SHEETS, "activities"))
     return submission_of(source, meta, forms, tables, sorted_findings(out.items, order))
 
@@ -137,6 +143,22 @@ def _activity_totals(workbook: RawWorkbook, sheet: Sheet, out: Collector) -> dic
     view = dataclasses.replace(sheet, fields=counted)
     rows = [r for r in read_table(raw, view, out) if raw.cell(r.row, 1) != TOTAL_LABEL]
     return {f.key: sum(_count(r.values.get(f.key)) for r in rows) for f in counted}
+
+
+def _opinions(workbook: RawWorkbook, unit_sheet: Sheet) -> dict[str, str]:
+    """The ward's statements (its ``"Ý kiến"`` sheet) as its answers to the unit report's
+    questions: one listed line ("- …") per statement, as a unit's list answer is read. A summary
+    written before the sheet existed has none: nothing to carry, nothing wrong."""
+    raw = workbook.sheet(layout.OPINIONS_SHEET)
+    if raw is None or tuple(raw.cell(1, c) for c in (1, 2)) != layout.OPINION_HEADERS[:2]:
+        return {}
+    keys = {f.label: f.key for f in unit_sheet.fields}
+    said: dict[str, list[str]] = {}
+    for row in raw.rows[1:]:
+        label, text = (str(value or "").strip() for value in (*row, "", "")[:2])
+        if label in keys and text:
+            said.setdefault(keys[label], []).append(f"- {text}")
+    return {key: "\n".join(lines) for key, lines in said.items()}
 
 
 def _as_count(spec: Field) -> Field:

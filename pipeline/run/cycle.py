@@ -51,6 +51,7 @@ from ..register import (
 from ..register.year_run import YearRun, open_year_run
 from ..year.consolidate import EXEMPT, LATE, MISSING, Consolidation, consolidate
 from ..year.council import CouncilResult, apply_council, forget_decisions
+from ..year.statements import Opinion
 from ..year.stats import TREND_YEARS, Statistics, statistics
 from ..year.tracking import Change, resubmission_changes, track_year
 from .cache import OutputCache, config_fingerprint, inputs_digest
@@ -183,16 +184,19 @@ def run_consolidation(
         data = dataclasses.replace(data, findings=data.findings + tuple(notes))
         earlier = _earlier_figures(run)
         from ..year.council import decision_counts
-        from ..year.narrative import draft_narrative, effective_narrative
+        from ..year.narrative import draft_narrative, effective_narrative, own_words
+        from ..year.statements import ward_opinions
 
         stats = statistics(data, config, earlier.get(year - 1), decision_counts(run.register, year), earlier)
         from ..year.legacy_lists import review_figures
 
         review = review_figures(run.register, config, year)  # the former units' models (kept, removed...)
         stats = dataclasses.replace(stats, figures={**stats.figures, **review})
-        narrative, used = effective_narrative(draft_narrative(stats, data, config), cycle.narratives)
+        draft = draft_narrative(stats, data, config)
+        narrative, used = effective_narrative(draft, cycle.narratives)
         source = used.source.name if used is not None else ""
-        outputs = _write_outputs(run, report_date, submissions, data, stats, (narrative, source))
+        opinions = ward_opinions(data.units, own_words(narrative, draft))
+        outputs = _write_outputs(run, report_date, submissions, data, stats, (narrative, source), opinions)
     changes = tuple(resubmission_changes(submissions))
     return RunResult(year, tuple(submissions), data, outputs, changes, tuple(councils), tuple(cycle.narratives), source)
 
@@ -231,9 +235,11 @@ def _write_outputs(
     data: Consolidation,
     stats: Statistics,
     written: tuple[NarrativeText, str],
+    opinions: Sequence[Opinion] = (),
 ) -> tuple[Path, ...]:
     """Every output of the year; ``written`` is the reports' written parts and the name of the
-    clerk's file they come from ("" for the pre-draft)."""
+    clerk's file they come from ("" for the pre-draft); ``opinions`` the statements the summary
+    carries up."""
     from ..core.paths import CLERK_FILE, FEEDBACK_FOLDER, NARRATIVE_FILE, SUMMARY_FILE
     from ..outputs.docx.narrative import narrative_bytes
     from ..outputs.docx.report import report_bytes, report_file_name
@@ -247,8 +253,8 @@ def _write_outputs(
     shared = inputs_digest(settings, stats, data)
     builders: dict[str, tuple[str, Callable[[], bytes]]] = {
         SUMMARY_FILE.format(year=year): (
-            inputs_digest(shared, "summary", all_findings),
-            lambda: summary_bytes(stats, data, all_findings, config),
+            inputs_digest(shared, "summary", all_findings, opinions),
+            lambda: summary_bytes(stats, data, all_findings, config, opinions),
         )
     }
     narrative, source = written

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ..config import Config, Organization
-from ..core.textnorm import xml_safe
+from ..core.textnorm import unaccented, xml_safe
 from ..core.vnformat import number
 from ..intake.narrative import (
     ACTIVITY_KINDS,
@@ -36,7 +36,7 @@ from ..intake.narrative import (
     NarrativeText,
 )
 from .consolidate import Consolidation
-from .statements import unit_statements
+from .statements import NAMED_WARDS, QUESTIONS, statement_text, unit_statements
 from .stats import Statistics
 
 MOVEMENT = "Phong trào thi đua “Dân vận khéo”"
@@ -54,9 +54,9 @@ def draft_narrative(stats: Statistics, data: Consolidation, config: Config) -> N
     org = config.organization
     parts = {
         LEADERSHIP: _leadership(org, stats.year),
-        ASSESSMENT: _assessment(stats, data),
+        ASSESSMENT: _assessment(stats, data, org),
         TASKS: tuple(Line(f"- {task}") for task in org.plan.tasks),
-        PROPOSALS: _statements(data, "requests") or (Line(f"{UNITS_OPENING} không có kiến nghị, đề xuất."),),
+        PROPOSALS: _statements(data, "requests", org) or (Line(f"{UNITS_OPENING} không có kiến nghị, đề xuất."),),
     }
     activities = tuple(
         Activity(ACTIVITY_KINDS[0], document.number_and_date, f"{document.kind} {document.about}".strip())
@@ -82,6 +82,33 @@ def effective_narrative(
     parts = {key: used.text.part(key) or draft.part(key) for key in PARTS}
     activities = used.text.activities if used.has_table else draft.activities
     return NarrativeText({key: lines for key, lines in parts.items() if lines}, activities), used
+
+
+def own_words(narrative: NarrativeText, draft: NarrativeText) -> dict[str, list[str]]:
+    """What the reports' written parts say under each question of the units' report
+    (:data:`~.statements.QUESTIONS`: part III's "Ưu điểm" and "Hạn chế, nguyên nhân", part V) that
+    the draft does not: the ward's own words, which its summary carries up beside its units'."""
+    own: dict[str, list[str]] = {}
+    for key in QUESTIONS:
+        drafted = {unaccented(line) for line in _question_lines(draft, key)}
+        said = [statement_text(line) for line in _question_lines(narrative, key) if unaccented(line) not in drafted]
+        own[key] = [text for text in said if unaccented(text)]
+    return own
+
+
+def _question_lines(narrative: NarrativeText, key: str) -> list[str]:
+    """The text lines under ``key``'s sub-heading of part III, or of part V for the requests."""
+    if key == "requests":
+        return [line.text for line in narrative.part(PROPOSALS) if not line.subheading]
+    heading = unaccented(ASSESSMENT_SUBHEADINGS[QUESTIONS.index(key)])
+    lines: list[str] = []
+    inside = False
+    for line in narrative.part(ASSESSMENT):
+        if line.subheading:
+            inside = unaccented(line.text) == heading
+        elif inside:
+            lines.append(line.text)
+    return lines
 
 
 def _safe(lines: tuple[Line, ...]) -> tuple[Line, ...]:
@@ -114,15 +141,15 @@ def _joined(items: list[str]) -> str:
 # --------------------------------------------------------------------------- III
 
 
-def _assessment(stats: Statistics, data: Consolidation) -> tuple[Line, ...]:
+def _assessment(stats: Statistics, data: Consolidation, org: Organization) -> tuple[Line, ...]:
     strengths, shortcomings, lessons = ASSESSMENT_SUBHEADINGS
     return (
         *_overview(stats),
         Line(strengths, subheading=True),
-        *_statements(data, "strengths"),
+        *_statements(data, "strengths", org),
         Line(shortcomings, subheading=True),
         *_weaknesses(stats, data),
-        *_statements(data, "shortcomings"),
+        *_statements(data, "shortcomings", org),
         Line(lessons, subheading=True),
     )
 
@@ -184,9 +211,11 @@ def _weaknesses(stats: Statistics, data: Consolidation) -> list[Line]:
     return lines
 
 
-def _statements(data: Consolidation, key: str) -> tuple[Line, ...]:
-    """What the units wrote under ``key``, grouped, under a lead sentence; nothing when none wrote."""
+def _statements(data: Consolidation, key: str, org: Organization) -> tuple[Line, ...]:
+    """What the units wrote under ``key``, grouped, under a lead sentence; nothing when none wrote.
+    At a province the units are wards, named up to :data:`~.statements.NAMED_WARDS` a statement."""
     groups = unit_statements(data.units, key)
     if not groups:
         return ()
-    return (Line(_STATEMENT_LEADS[key]), *(Line(group.line()) for group in groups))
+    noun, named = (org.wording.units, NAMED_WARDS) if org.is_province else (org.wording.units, None)
+    return (Line(_STATEMENT_LEADS[key]), *(Line(group.line(noun, named)) for group in groups))

@@ -8,6 +8,7 @@ of one row per label and one count per kind of item.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,10 @@ class StatTable:
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     total: tuple[Cell, ...] | None = None
+
+    def worded(self, heading: Callable[[str], str]) -> StatTable:
+        """The table with its title and column labels in the words ``heading`` gives (a level's)."""
+        return dataclasses.replace(self, title=heading(self.title), columns=tuple(map(heading, self.columns)))
 
 
 NOT_REPORTED = "Chưa báo cáo"  # the cell of a figure nobody reported: never a zero

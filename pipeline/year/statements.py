@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..core.textnorm import clean, unaccented
@@ -30,6 +30,11 @@ NEAR = 0.9
 # Near-identical statements are looked for among this many distinct ones at most: the comparison is
 # pairwise (a ward has some 40-70 units, three questions each; 5,400 distinct statements took 44 s).
 NEAR_LIMIT = 400
+# At a province, a statement said by more wards than this counts them instead of naming them all
+# (the summary's "Ý kiến" sheet names them): 130 names would make one line a paragraph.
+NAMED_WARDS = 10
+# The questions of the unit's report whose answers are statements, in the reports' order.
+QUESTIONS = ("strengths", "shortcomings", "requests")
 _LIST_MARK = re.compile(r"^\s*(?:[-+*•●▪◦·–—]|\d{1,2}[.)]|[a-zđ]\))\s*")
 _CLOSING = " .;,:"
 
@@ -45,11 +50,40 @@ class StatementGroup:
     def count(self) -> int:
         return len(self.units)
 
-    def line(self) -> str:
+    def line(self, noun: str = "đơn vị", named: int | None = None) -> str:
         """``- Kinh phí còn hạn chế (3 đơn vị: A, B, C).``, the first letter a capital; one unit is
-        named alone: ``(A)``."""
-        who = self.units[0] if self.count == 1 else f"{number(self.count)} đơn vị: {', '.join(self.units)}"
+        named alone: ``(A)``. ``noun`` is what the units are called ("phường, xã" at a province);
+        more than ``named`` of them are counted, not named (the summary's list names them)."""
+        if self.count == 1:
+            who = self.units[0]
+        elif named is not None and self.count > named:
+            who = f"{number(self.count)} {noun}"
+        else:
+            who = f"{number(self.count)} {noun}: {', '.join(self.units)}"
         return f"- {self.text[:1].upper()}{self.text[1:]} ({who})."
+
+
+@dataclass(frozen=True)
+class Opinion:
+    """One statement a ward's summary carries up under one question (``key``): said by
+    ``units`` of the ward (grouped), or the ward's own words in its report (``units`` empty)."""
+
+    key: str
+    text: str
+    units: tuple[str, ...] = ()
+
+
+def ward_opinions(units: Sequence[UnitStatus], own: Mapping[str, Sequence[str]]) -> list[Opinion]:
+    """What the summary carries up, question by question (:data:`QUESTIONS`): the ward's own
+    words first (``own``: what its report says beyond the draft), then its units' statements grouped."""
+    return [
+        opinion
+        for key in QUESTIONS
+        for opinion in (
+            *(Opinion(key, text) for text in own.get(key, ())),
+            *(Opinion(key, group.text, group.units) for group in unit_statements(units, key)),
+        )
+    ]
 
 
 def unit_statements(units: Sequence[UnitStatus], key: str) -> list[StatementGroup]:
@@ -71,8 +105,13 @@ def split_answer(value: object) -> list[str]:
             items[-1] += " " + line
         else:
             items.append(line)
-    trimmed = (clean(_LIST_MARK.sub("", item, count=1)).rstrip(_CLOSING) for item in items)
+    trimmed = map(statement_text, items)
     return [text for text in trimmed if unaccented(text)]
+
+
+def statement_text(item: str) -> str:
+    """One statement as grouped and carried up: its list mark and closing punctuation trimmed."""
+    return clean(_LIST_MARK.sub("", item, count=1)).rstrip(_CLOSING)
 
 
 def group_statements(statements: Iterable[tuple[str, str]]) -> list[StatementGroup]:

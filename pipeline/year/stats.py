@@ -153,6 +153,8 @@ def statistics(
     if decisions:
         tables = (*tables, decisions_table(decisions))
         figures["decisions_total"] = sum(decisions.values())
+    words = config.organization.wording
+    tables = tuple(t.worded(words.heading) for t in tables)  # a province's tables speak of wards
     return Statistics(data.year, figures, tables, previous, earlier)
 
 

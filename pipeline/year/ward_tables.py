@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from ..config import Config
 from ..core.layout import ITEM_SHEETS
 from ..core.lifecycle import EVENT_LABELS
+from ..core.matching import birth_year
 from .consolidate import EXEMPT, Item, UnitStatus
 from .item_index import ItemIndex, status_choices
 from .item_tables import HONOUR_EVENTS, has_accepted_file
@@ -109,7 +110,7 @@ def ward_outstanding_table(index: ItemIndex) -> StatTable:
         (
             n,
             str(i.values.get("name") or ""),
-            i.values.get("birth_year") or "",
+            str(birth_year(i.values) or ""),  # a year as text: never grouped like a figure ("1.967")
             str(i.values.get("position") or ""),
             i.unit.name,
             KIND_COLUMNS[order[i.kind]],

@@ -50,9 +50,7 @@ def leadership(r: ReportWriter, appendix: bool) -> None:
         r.para("Các hoạt động lãnh đạo, chỉ đạo đã thực hiện:", fmt.WRITTEN)
     for activity in r.narrative.activities:
         r.para(activity_line(activity), fmt.WRITTEN)
-    tails = [
-        f"đã có {r.n('units_submitted')} đơn vị gửi báo cáo ({r.n('units_on_time')} đúng hạn, {r.n('units_late')} trễ hạn)"
-    ]
+    tails = [_submitted(r)]
     if r.stats.figures["units_rejected"]:
         tails.append(f"{r.n('units_rejected')} đơn vị có báo cáo bị trả lại, chưa gửi lại")
     if r.stats.figures["units_missing"]:
@@ -66,6 +64,18 @@ def leadership(r: ReportWriter, appendix: bool) -> None:
         r.para(f"Có {r.n('units_below_minimum')} đơn vị chưa xây dựng đủ số mô hình tối thiểu theo kế hoạch.")
     if appendix:
         r.table(r.stats.table("units"))
+
+
+def _submitted(r: ReportWriter) -> str:
+    """``đã có 5 đơn vị gửi báo cáo (3 đúng hạn, 2 trễ hạn)``; ``(đều đúng hạn)`` rather than "0 trễ hạn"."""
+    if not r.stats.figures["units_submitted"]:
+        return "chưa có đơn vị nào gửi báo cáo"
+    timing = (
+        f"{r.n('units_on_time')} đúng hạn, {r.n('units_late')} trễ hạn"
+        if r.stats.figures["units_late"]
+        else "đều đúng hạn"
+    )
+    return f"đã có {r.n('units_submitted')} đơn vị gửi báo cáo ({timing})"
 
 
 def _not_reported(r: ReportWriter) -> None:

@@ -12,16 +12,18 @@ from the consolidation as it is; the counts from the statistics.
 
 from __future__ import annotations
 
+from ...core.layout import OPINIONS_SHEET
 from ...core.vnformat import number
 from ...year.consolidate import LATE, MISSING, REJECTED, Item, UnitStatus
 from ...year.stat_table import StatTable
-from ...year.statements import unit_statements
+from ...year.statements import NAMED_WARDS, QUESTIONS, unit_statements
 from . import style as fmt
 from .writer import ReportWriter
 
 NO_PROPOSAL = "Không đề nghị"
 ITEM_KINDS = {"models": "Mô hình", "collectives": "Điển hình tập thể", "individuals": "Điển hình cá nhân"}
-ANSWER_KEYS = ("strengths", "shortcomings", "requests")
+# At a province, the statements listed under each question (the most said first).
+LISTED_AT_PROVINCE = 15
 
 
 def unit_issues(r: ReportWriter, number_: str) -> None:
@@ -114,14 +116,25 @@ def _reasons(item: Item) -> str:
 
 
 def unit_opinions(r: ReportWriter, number_: str) -> None:
+    """The statements under each question, merged, each with who said it. At a province (the
+    units are wards) the statements said most come first, at most :data:`LISTED_AT_PROVINCE` a
+    question; the rest are counted and left to the summary's "Ý kiến" sheet."""
     r.subheading(f"{number_} Ý kiến, kiến nghị của các đơn vị")
     sheet = r.config.template.sheet("unit")
     labels = {f.key: f.label for f in sheet.fields}
-    answered = [(labels.get(key, key), unit_statements(r.data.units, key)) for key in ANSWER_KEYS]
+    answered = [(labels.get(key, key), unit_statements(r.data.units, key)) for key in QUESTIONS]
     answered = [(label, groups) for label, groups in answered if groups]
+    province = r.org.is_province
     for letter, (label, groups) in zip("abcdefgh", answered, strict=False):
         r.para(f"{letter}) {label}", italic=True)
-        for group in groups:
-            r.para(group.line())
+        listed = groups[:LISTED_AT_PROVINCE] if province else groups
+        for group in listed:
+            # The wards' and units' own words: quoted as written, never put in this level's terms.
+            r.para(group.line(r.words.units, NAMED_WARDS if province else None), fmt.WRITTEN)
+        if len(listed) < len(groups):
+            rest = groups[len(listed) :]
+            r.para(
+                f"- Các ý kiến khác ({number(len(rest))} ý kiến) tại sheet “{OPINIONS_SHEET}” của bảng tổng hợp kèm theo."
+            )
     if not answered:
         r.para("Các đơn vị không nêu ưu điểm, hạn chế hoặc kiến nghị trong báo cáo.")

@@ -15,6 +15,7 @@ one column per schema field headed by the schema label, the self-assessed score 
 the file, sheet and row the item came from), "Hoạt động" (one row per unit, a yes/no answer as
 "Có"/"Không"; then a total row: the sums, and for a yes/no field the number of units that answered
 "Có", as :mod:`pipeline.year.activities` counts them; text and date fields have no total),
+"Ý kiến" (the statements carried up: :func:`~pipeline.year.statements.ward_opinions`, a row each),
 "Thống kê" (every statistics table in turn) and "Phát hiện" (every finding given).
 
 Cells hold values only, never formulas: nothing needs recalculating, and a text a unit typed as
@@ -48,6 +49,7 @@ from ...core.upward import ContentDigest
 from ...year.activities import total
 from ...year.consolidate import LATE, ON_TIME, Consolidation, Item, UnitStatus
 from ...year.stat_table import StatTable
+from ...year.statements import Opinion
 from ...year.stats import Statistics
 from .printing import DEFAULT_WIDTH, set_print_layout
 from .stream import Column, StreamedSheet, collection_paused, with_rows
@@ -97,15 +99,27 @@ _FINDING_COLUMNS = (
 # --------------------------------------------------------------------------- public
 
 
-def build_summary(stats: Statistics, data: Consolidation, findings: Sequence[Finding], config: Config) -> WorkbookType:
+def build_summary(
+    stats: Statistics,
+    data: Consolidation,
+    findings: Sequence[Finding],
+    config: Config,
+    opinions: Sequence[Opinion] = (),
+) -> WorkbookType:
     """The consolidated workbook of the year as a reader opens it (for inspection: it is written
     in openpyxl's write-only mode, whose sheets cannot be read back, then loaded from its bytes)."""
     from openpyxl import load_workbook
 
-    return load_workbook(io.BytesIO(summary_bytes(stats, data, findings, config)))
+    return load_workbook(io.BytesIO(summary_bytes(stats, data, findings, config, opinions)))
 
 
-def summary_bytes(stats: Statistics, data: Consolidation, findings: Sequence[Finding], config: Config) -> bytes:
+def summary_bytes(
+    stats: Statistics,
+    data: Consolidation,
+    findings: Sequence[Finding],
+    config: Config,
+    opinions: Sequence[Opinion] = (),
+) -> bytes:
     """The consolidated workbook, with its signed ``_meta``, saved to bytes that depend only on the inputs.
 
     openpyxl (write-only mode) writes the package's frame and styles; each sheet's rows go out as
@@ -120,13 +134,14 @@ def summary_bytes(stats: Statistics, data: Consolidation, findings: Sequence[Fin
         files.enter_context(collection_paused())
         sheets = [
             StreamedSheet(wb, digest, files.enter_context(tempfile.TemporaryFile()))
-            for _ in range(len(ITEM_SHEETS) + 4)
+            for _ in range(len(ITEM_SHEETS) + 5)
         ]
-        units, *item_sheets, activities, table_sheet, findings_sheet = sheets
+        units, *item_sheets, activities, opinion_sheet, table_sheet, findings_sheet = sheets
         _write_list(units, UNITS_SHEET, _UNIT_COLUMNS, [_unit_row(s, config) for s in data.units])
         for out, kind in zip(item_sheets, ITEM_SHEETS, strict=True):
             _write_items(out, config.template.sheet(kind), data.items.get(kind, ()), config)
         _write_activities(activities, data, config)
+        _write_opinions(opinion_sheet, opinions, config)
         _write_stats(table_sheet, stats.tables)
         finding_rows = [_finding_row(f) for f in findings]
         _write_list(findings_sheet, FINDINGS_SHEET, _FINDING_COLUMNS, finding_rows, "A2")
@@ -257,6 +272,20 @@ def _write_activities(out: StreamedSheet, data: Consolidation, config: Config) -
     rows = _activity_rows(data, sheet)
     # Below the filtered range, so that sorting or filtering the units leaves the total in place.
     _write_list(out, sheet.title, columns, rows, total=_activity_total(data, sheet, len(_UNIT_KEY)))
+
+
+def _write_opinions(out: StreamedSheet, opinions: Sequence[Opinion], config: Config) -> None:
+    """A row per statement, headed by the question's label in the unit's report."""
+    labels = {f.key: f.label for f in config.template.sheet("unit").fields}
+    question, said, count, who = layout.OPINION_HEADERS
+    columns = (
+        Column(question, 20, wrap=True),
+        Column(said, 70, wrap=True),
+        Column(count, 10),
+        Column(who, 50, wrap=True),
+    )
+    rows = [(labels.get(o.key, o.key), o.text, len(o.units) or None, ", ".join(o.units)) for o in opinions]
+    _write_list(out, layout.OPINIONS_SHEET, columns, rows, freeze="A2")
 
 
 def _write_list(

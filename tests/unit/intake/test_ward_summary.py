@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import shutil
 from collections import Counter
@@ -20,6 +21,7 @@ from pipeline.cli.main import main
 from pipeline.config import Config, ConfigError, load_config
 from pipeline.core import layout
 from pipeline.core.paths import KEY_FILE, SUMMARY_FILE
+from pipeline.core.textnorm import unaccented
 from pipeline.core.upward import derive_key, parse_key
 from pipeline.outputs.xlsx.template import template_bytes
 from pipeline.run.cycle import RunResult, run_consolidation
@@ -496,3 +498,78 @@ def test_province_report_speaks_as_the_province(rollup: Rollup) -> None:
     labels = [row.cells[0].text for row in origin.rows[1:]]
     assert labels == [*rollup.config.units.origins, "Tổng cộng"]
     assert "huyện, thị xã, thành phố cũ" in text
+    # Tables are titled and headed in the province's words too, in both reports and in tong-hop.
+    standing = docx.Document(str(report.with_name(f"bao-cao-thuong-truc-{YEAR}.docx")))
+    headers = {c.text for d in (doc, standing) for t in d.tables for r in t.rows[:2] for c in r.cells}
+    headers |= {str(v) for row in _values(_province_summary(rollup), "Thống kê") for v in row if isinstance(v, str)}
+    assert "Số phường, xã" in headers
+    assert [h for h in headers if h.endswith("Phường, xã đề xuất")]
+    assert not [h for h in headers if h in ("Đơn vị", "Số đơn vị") or "Đơn vị đề xuất" in h or "các đơn vị" in h]
+
+
+def test_the_wards_statements_go_up_and_the_province_groups_them_by_question_naming_the_wards(rollup: Rollup) -> None:
+    """Each ward's summary carries its units' statements; the province's standing report lists
+    every one of them under its question with the wards that said it, and its own summary names them."""
+    import docx
+
+    said: dict[tuple[str, str], set[str]] = {}
+    for ward, result in rollup.wards.items():
+        summary = rollup.province / "inbox" / f"{ward}.xlsx"
+        rows = _rows(summary, layout.OPINIONS_SHEET)
+        assert rows, ward
+        name = rollup.config.units.get(ward).name
+        units = {u.unit.name for u in result.consolidation.units}
+        for row in rows:
+            assert row["Số đơn vị nêu"] == len(row["Đơn vị nêu"].split(", "))
+            assert set(row["Đơn vị nêu"].split(", ")) <= units
+            said.setdefault((row["Nội dung"], row["Ý kiến"]), set()).add(name)
+    standing = rollup.province / "outbox" / str(YEAR) / f"bao-cao-thuong-truc-{YEAR}.docx"
+    text = [p.text for p in docx.Document(str(standing)).paragraphs]
+    part = text[text.index("3. Ý kiến, kiến nghị của các phường, xã") :]
+    # Statements that say the same (equal once folded, or near-identical) are one, in the wording
+    # most used (pipeline/year/statements.py), so each is looked for as the same statement.
+    for (question, statement), wards in said.items():
+        line = next(t for t in part if _same_statement(t.split(" (")[0], statement))
+        assert all(ward in line for ward in wards), line
+        assert part.index(line) > part.index(next(t for t in part if t.endswith(question))), (question, line)
+    grouped = _rows(_province_summary(rollup), layout.OPINIONS_SHEET)
+    for (question, statement), wards in said.items():
+        row = next(r for r in grouped if r["Nội dung"] == question and _same_statement(r["Ý kiến"], statement))
+        assert wards <= set(row["Đơn vị nêu"].split(", ")), (statement, row)
+        assert row["Số đơn vị nêu"] == len(row["Đơn vị nêu"].split(", "))
+    assert {name for names in said.values() for name in names} == {
+        name for row in grouped for name in row["Đơn vị nêu"].split(", ")
+    }
+    assert "Các phường, xã không nêu ưu điểm" not in "\n".join(text)
+
+
+def _same_statement(a: str, b: str) -> bool:
+    """Whether two statements say the same as the grouping reads them: folded, near-identical."""
+    import difflib
+
+    from pipeline.year.statements import NEAR
+
+    x, y = unaccented(a.lstrip("- ")), unaccented(b)
+    return x == y or difflib.SequenceMatcher(None, x, y, autojunk=False).ratio() >= NEAR
+
+
+GOLDEN = REPO / "tests" / "system" / "golden" / "province"
+
+
+@pytest.mark.parametrize("kind", ["province", "standing"])
+def test_province_reports_text_equals_the_golden_files(rollup: Rollup, kind: str) -> None:
+    """The whole text of both province reports of the three-ward roll-up, as reviewed. Regenerate
+    with ``DVK_UPDATE_GOLDEN=1`` (see tests/system/test_golden.py) and read the diff."""
+    import docx
+
+    from pipeline.outputs.docx.report import report_file_name
+    from tests.support.docxtext import document_text
+
+    name = report_file_name(kind, rollup.config, YEAR)
+    text = document_text(docx.Document(str(rollup.province / "outbox" / str(YEAR) / name)))
+    golden = GOLDEN / name.replace(".docx", ".txt")
+    if os.environ.get("DVK_UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert golden.exists(), f"{golden} is missing: run with DVK_UPDATE_GOLDEN=1 to create it"
+    assert text == golden.read_text(encoding="utf-8")

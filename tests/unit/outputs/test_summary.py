@@ -17,13 +17,14 @@ from pipeline.core.findings import Finding, finding
 from pipeline.core.paths import SUMMARY_FILE
 from pipeline.outputs.xlsx.summary import build_summary, summary_bytes
 from pipeline.year.consolidate import LATE, MISSING, ON_TIME, Consolidation, Item, UnitStatus
+from pipeline.year.statements import Opinion
 from pipeline.year.stats import statistics
 from tests.support.builder import activity_answers
 
 YEAR = 2026
 RECEIVED = dt.date(2026, 11, 28)
 MODEL_NAME = "Tuyến đường hoa nông thôn mới"
-TITLES = ["Đơn vị", "Mô hình", "Điển hình tập thể", "Điển hình cá nhân", "Hoạt động", "Thống kê", "Phát hiện"]
+TITLES = ["Đơn vị", "Mô hình", "Điển hình tập thể", "Điển hình cá nhân", "Hoạt động", "Ý kiến", "Thống kê", "Phát hiện"]
 SOURCE_HEADERS = ["Tệp nguồn", "Sheet nguồn", "Dòng nguồn"]
 
 
@@ -305,3 +306,19 @@ def test_a_year_without_submissions(config: Config) -> None:
     assert _values(wb["Mô hình"])[1:] == []
     assert _values(wb["Hoạt động"])[-1][0] == "Tổng cộng"
     assert _values(wb["Phát hiện"]) == [["Tệp", "Mã lỗi", "Mức độ", "Sheet", "Ô", "Nội dung", "Cách khắc phục"]]
+
+
+def test_the_opinions_sheet_carries_each_statement_with_its_question_and_who_said_it(
+    config: Config, data: Consolidation
+) -> None:
+    opinions = [
+        Opinion("strengths", "Cấp ủy vào cuộc quyết liệt"),
+        Opinion("requests", "Đề nghị hỗ trợ kinh phí", ("Chi bộ khu phố Liêm Định", "Chi bộ khu phố Kim Châu")),
+    ]
+    book = _open(summary_bytes(statistics(data, config), data, [], config, opinions))
+    rows = list(book["Ý kiến"].iter_rows(values_only=True))
+    assert rows == [
+        ("Nội dung", "Ý kiến", "Số đơn vị nêu", "Đơn vị nêu"),
+        ("Ưu điểm", "Cấp ủy vào cuộc quyết liệt", None, None),
+        ("Kiến nghị, đề xuất", "Đề nghị hỗ trợ kinh phí", 2, "Chi bộ khu phố Liêm Định, Chi bộ khu phố Kim Châu"),
+    ]

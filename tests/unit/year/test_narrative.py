@@ -9,6 +9,7 @@ from pathlib import Path
 from pipeline.config import Config, Plan
 from pipeline.intake.narrative import (
     ASSESSMENT,
+    ASSESSMENT_SUBHEADINGS,
     LEADERSHIP,
     PROPOSALS,
     TASKS,
@@ -19,7 +20,7 @@ from pipeline.intake.narrative import (
 )
 from pipeline.intake.receive import SourceFile
 from pipeline.year.consolidate import Consolidation
-from pipeline.year.narrative import draft_narrative, effective_narrative
+from pipeline.year.narrative import draft_narrative, effective_narrative, own_words
 from pipeline.year.stats import statistics
 from tests.support.builder import previous_figures, report_consolidation
 
@@ -106,3 +107,42 @@ def test_the_last_document_taken_gives_its_parts_and_the_draft_the_rest() -> Non
     }
     assert text.activities == draft.activities  # b.docx had no table
     assert effective_narrative(draft, [first])[0].activities == ()  # a.docx's table was empty
+
+
+def test_own_words_are_what_the_clerks_parts_say_beyond_the_draft() -> None:
+    strengths, shortcomings, lessons = (Line(text, subheading=True) for text in ASSESSMENT_SUBHEADINGS)
+    draft = NarrativeText(
+        {
+            ASSESSMENT: (
+                Line("Năm 2026, có 5/7 đơn vị gửi báo cáo."),
+                strengths,
+                Line("Các cơ quan, đơn vị, địa phương nêu các ưu điểm sau:"),
+                Line("- Chi ủy sâu sát (Chi bộ khu phố Liêm Định)."),
+                shortcomings,
+                lessons,
+            ),
+            PROPOSALS: (Line("Các cơ quan, đơn vị, địa phương không có kiến nghị, đề xuất."),),
+        }
+    )
+    edited = NarrativeText(
+        {
+            ASSESSMENT: (
+                Line("Năm 2026, có 5/7 đơn vị gửi báo cáo, đạt yêu cầu."),  # the overview: no question's
+                Line("1. ƯU ĐIỂM", subheading=True),
+                Line("Các cơ quan, đơn vị, địa phương nêu các ưu điểm sau:"),
+                Line("- Chi ủy sâu sát (Chi bộ khu phố Liêm Định)."),
+                Line("- Cấp ủy vào cuộc quyết liệt."),
+                shortcomings,
+                Line("Một số mô hình chưa bền vững;"),
+                lessons,
+                Line("Phải gần dân."),  # lessons: not a question of the units' report
+            ),
+            PROPOSALS: (Line("1. Đề nghị Tỉnh ủy quan tâm bố trí kinh phí."),),
+        }
+    )
+    assert own_words(edited, draft) == {
+        "strengths": ["Cấp ủy vào cuộc quyết liệt"],
+        "shortcomings": ["Một số mô hình chưa bền vững"],
+        "requests": ["Đề nghị Tỉnh ủy quan tâm bố trí kinh phí"],
+    }
+    assert own_words(draft, draft) == {"strengths": [], "shortcomings": [], "requests": []}

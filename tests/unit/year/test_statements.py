@@ -7,7 +7,15 @@ import pytest
 from pipeline.config import Config
 from pipeline.year import statements
 from pipeline.year.consolidate import ON_TIME
-from pipeline.year.statements import NEAR, StatementGroup, group_statements, split_answer, unit_statements
+from pipeline.year.statements import (
+    NEAR,
+    Opinion,
+    StatementGroup,
+    group_statements,
+    split_answer,
+    unit_statements,
+    ward_opinions,
+)
 from tests.support.builder import unit_of, unit_status
 
 
@@ -115,3 +123,24 @@ def test_past_the_limit_only_equal_statements_are_merged(monkeypatch: pytest.Mon
         ("A", "Đề nghị hỗ trợ kinh phí"), ("B", "Đề nghị hỗ trợ thêm kinh phí"), ("C", "đề nghị hỗ trợ kinh phí")
     )
     assert groups == [("Đề nghị hỗ trợ kinh phí", ("A", "C")), ("Đề nghị hỗ trợ thêm kinh phí", ("B",))]
+
+
+def test_a_line_names_its_units_in_the_levels_word_and_counts_beyond_the_named_limit() -> None:
+    group = StatementGroup("kinh phí", ("Phường A", "Xã B", "Phường C"))
+    assert group.line("phường, xã") == "- Kinh phí (3 phường, xã: Phường A, Xã B, Phường C)."
+    assert group.line("phường, xã", named=2) == "- Kinh phí (3 phường, xã)."
+    assert group.line("phường, xã", named=3) == "- Kinh phí (3 phường, xã: Phường A, Xã B, Phường C)."
+
+
+def test_ward_opinions_put_the_wards_own_words_first_then_its_units_grouped(config: Config) -> None:
+    units = [
+        unit_status(unit_of(config, "KP-BD01"), ON_TIME, requests="Đề nghị hỗ trợ kinh phí.", strengths="Sâu sát"),
+        unit_status(unit_of(config, "KP-BD02"), ON_TIME, requests="- đề nghị hỗ trợ kinh phí\n- Mở lớp tập huấn"),
+    ]
+    own = {"requests": ["Đề nghị Tỉnh ủy bố trí kinh phí"], "shortcomings": []}
+    assert ward_opinions(units, own) == [
+        Opinion("strengths", "Sâu sát", ("Chi bộ khu phố Liêm Định",)),
+        Opinion("requests", "Đề nghị Tỉnh ủy bố trí kinh phí"),
+        Opinion("requests", "Đề nghị hỗ trợ kinh phí", ("Chi bộ khu phố Liêm Định", "Chi bộ khu phố Kim Châu")),
+        Opinion("requests", "Mở lớp tập huấn", ("Chi bộ khu phố Kim Châu",)),
+    ]
