@@ -45,3 +45,7 @@ TOTAL_LABEL = "Tổng cộng"
 # blank for the ward's own words). The level above reads them as the ward's answers to the questions.
 OPINIONS_SHEET = "Ý kiến"
 OPINION_HEADERS = ("Nội dung", "Ý kiến", "Số đơn vị nêu", "Đơn vị nêu")
+# The column of the ward summary's item sheets with the steering committee's decisions of the year.
+DECISION_HEADER = "Ban chỉ đạo quyết định"
+# At the level above, an item's value holding that column as the ward wrote it.
+WARD_DECISION = "ward_decision"

@@ -42,7 +42,7 @@ from ..core.findings import sorted_findings
 from ..core.layout import ITEM_SHEETS, TOTAL_LABEL
 from ..core.upward import content_digest, derive_key, summary_signature
 from . import cells
-from .receive import RawWorkbook, Received
+from .receive import RawSheet, RawWorkbook, Received
 from .sheets import Collector, Record, read_table
 from .validate import Submission, inactive_period, read_meta, submission_of
 
@@ -121,15 +121,28 @@ def _identity_problem(
 
 
 def _items(workbook: RawWorkbook, sheet: Sheet, out: Collector) -> tuple[Record, ...]:
-    """The summary's rows of one item sheet, read by the schema; the ward's own codes left out."""
+    """The summary's rows of one item sheet, read by the schema; the ward's own codes left out;
+    the ward's steering committee's decisions (its column, when the summary has it) kept as
+    :data:`~pipeline.core.layout.WARD_DECISION`."""
     raw = workbook.sheet(sheet.title)
     if raw is None:
         out.add("missing-sheet", sheet=sheet.title)
         return ()
-    return tuple(
-        Record(r.row, {**r.values, "code": None}, r.cells) if "code" in r.values else r
-        for r in read_table(raw, sheet, out)
-    )
+    header = raw.rows[0] if raw.rows else ()
+    decided = header.index(layout.DECISION_HEADER) + 1 if layout.DECISION_HEADER in header else 0
+    return tuple(_as_province_row(r, raw, decided) for r in read_table(raw, sheet, out))
+
+
+def _as_province_row(record: Record, raw: RawSheet, decided: int) -> Record:
+    """A ward's row without its code, with the decisions of column ``decided`` (0: none)."""
+    if "code" not in record.values and not decided:
+        return record
+    values = dict(record.values)
+    if "code" in values:
+        values["code"] = None
+    if decided:
+        values[layout.WARD_DECISION] = str(raw.cell(record.row, decided) or "").strip()
+    return Record(record.row, values, record.cells)
 
 
 def _activity_totals(workbook: RawWorkbook, sheet: Sheet, out: Collector) -> dict[str, Any]:

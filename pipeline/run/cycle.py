@@ -50,7 +50,7 @@ from ..register import (
 )
 from ..register.year_run import YearRun, open_year_run
 from ..year.consolidate import EXEMPT, LATE, MISSING, Consolidation, consolidate
-from ..year.council import CouncilResult, apply_council, forget_decisions
+from ..year.council import CouncilResult, apply_council, forget_decisions, with_decisions
 from ..year.statements import Opinion
 from ..year.stats import TREND_YEARS, Statistics, statistics
 from ..year.tracking import Change, resubmission_changes, track_year
@@ -181,7 +181,7 @@ def run_consolidation(
         submissions += cycle.submissions
         data = consolidate(submissions, config, year)
         data, notes, councils = _track(run.register, data, submissions, cycle.councils, config)
-        data = dataclasses.replace(data, findings=data.findings + tuple(notes))
+        data = dataclasses.replace(with_decisions(run.register, data), findings=data.findings + tuple(notes))
         earlier = _earlier_figures(run)
         from ..year.council import decision_counts
         from ..year.narrative import draft_narrative, effective_narrative, own_words

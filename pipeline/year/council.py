@@ -18,21 +18,24 @@ Contract:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 from ..config import AFTER_RECOGNITION
 from ..core.findings import Finding
-from ..core.lifecycle import IllegalMove, allowed, apply
+from ..core.lifecycle import EVENT_LABELS, IllegalMove, allowed, apply
 from ..core.textnorm import fold
 from ..intake.council import COUNCIL_SHEET, DECISION_EVENTS, CouncilFile, Decision, council_findings
 from ..intake.sheets import Collector
 from ..register import ItemEntry, Register
+from .consolidate import Consolidation, Item
 
 # The evidence of a council decision in the register; forget_decisions finds them by its pattern.
 _EVIDENCE = "QĐ {number} ngày {date:%d/%m/%Y}; tệp {sha}"
 _EVIDENCE_LIKE = "QĐ % ngày %; tệp %"
 APPLIED, UNCHANGED, SKIPPED = "applied", "unchanged", "skipped"
+DECISION = "decision"  # an item's value: what the council decided on it in the year (see with_decisions)
 ACCEPTED, REJECTED = "accepted", "rejected"
 
 
@@ -142,3 +145,31 @@ def decision_counts(register: Register, year: int) -> dict[tuple[str, str], int]
         (year, _EVIDENCE_LIKE),
     ).fetchall()
     return {(event, kind): count for event, kind, count in rows}
+
+
+def with_decisions(register: Register, data: Consolidation) -> Consolidation:
+    """``data`` with each item the council decided on in the year carrying its decisions (event
+    labels, in the order recorded, ``"; "``-joined) as its value ``decision``: the summary's column
+    that tells the level above what the ward decided, not only what its units proposed."""
+    rows = register.db.execute(
+        "SELECT code, event FROM events WHERE year=? AND evidence LIKE ? ORDER BY id",
+        (data.year, _EVIDENCE_LIKE),
+    ).fetchall()
+    decided: dict[str, list[str]] = {}
+    for code, event in rows:
+        labels = decided.setdefault(code, [])
+        if EVENT_LABELS[event] not in labels:
+            labels.append(EVENT_LABELS[event])
+    if not decided:
+        return data
+    items = {
+        kind: tuple(_decided(item, decided.get(str(item.values.get("code")))) for item in kind_items)
+        for kind, kind_items in data.items.items()
+    }
+    return dataclasses.replace(data, items=items)
+
+
+def _decided(item: Item, labels: list[str] | None) -> Item:
+    if not labels:
+        return item
+    return dataclasses.replace(item, values={**item.values, DECISION: "; ".join(labels)})

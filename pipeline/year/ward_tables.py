@@ -3,8 +3,8 @@
 Contract: at a province (``level: province``) the units are wards and a report cannot list their
 thousands of items; the item lists stay in ``tong-hop``. Each function builds one
 :class:`StatTable` from the items as columns (:class:`ItemIndex`): :func:`by_ward_table` (each
-ward's models, new and continuing, exemplary items, proposals for recognition and commendation,
-resources), :func:`ward_proposals_table` (each ward's items per proposal) and
+ward's models, new and continuing, exemplary items, those its steering committee recognised and
+commended, as its summary's decisions column says, resources), :func:`ward_proposals_table` (each ward's items per proposal) and
 :func:`ward_outstanding_table` (each ward's best-scored items proposed for commendation or reward,
 with the individual's year of birth and position). A ward that has not reported has a row that
 says so in every figure cell and is left out of the total: its figures are unknown, not zero.
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ..config import Config
-from ..core.layout import ITEM_SHEETS
+from ..core.layout import ITEM_SHEETS, WARD_DECISION
 from ..core.lifecycle import EVENT_LABELS
 from ..core.matching import birth_year
 from .consolidate import EXEMPT, Item, UnitStatus
@@ -45,10 +45,10 @@ def _wards(index: ItemIndex) -> list[UnitStatus]:
 
 
 def by_ward_table(index: ItemIndex, config: Config) -> StatTable:
-    """Each ward: models (new, continuing, all), exemplary items, what it proposes, resources."""
+    """Each ward: models (new, continuing, all), exemplary items, what its steering committee
+    recognised and commended (its summary's decisions column), resources."""
     new, continuing = status_choices(config)
-    recognise = EVENT_LABELS["recognise"]
-    honours = [EVENT_LABELS[e] for e in HONOUR_EVENTS]
+    decided = _ward_decisions(index)
 
     def figures(code: str) -> tuple[Cell, ...]:
         return (
@@ -56,8 +56,7 @@ def by_ward_table(index: ItemIndex, config: Config) -> StatTable:
             index.count("models", "unit", code, ("status", continuing)),
             index.count("models", "unit", code),
             index.count("collectives", "unit", code) + index.count("individuals", "unit", code),
-            sum(index.count(kind, "unit", code, ("proposal", recognise)) for kind in ITEM_SHEETS),
-            sum(index.count(kind, "unit", code, ("proposal", h)) for kind in ITEM_SHEETS for h in honours),
+            *decided.get(code, (0, 0)),
             index.total("models", "budget_vnd", "unit", code),
             index.total("models", "contributions_vnd", "unit", code),
         )
@@ -67,14 +66,31 @@ def by_ward_table(index: ItemIndex, config: Config) -> StatTable:
         "Mô hình tiếp tục",
         "Tổng số mô hình",
         "Điển hình",
-        "Đề nghị công nhận",
-        "Đề nghị biểu dương, khen thưởng",
+        "Được công nhận, công nhận lại",
+        "Được biểu dương, khen thưởng",
         "Kinh phí (đồng)",
         "Xã hội hóa (đồng)",
     )
     rows, total = _per_ward(index, len(columns), figures)
-    title = "Kết quả của các phường, xã: mô hình, điển hình, đề nghị, nguồn lực huy động"
+    title = "Kết quả của các phường, xã: mô hình, điển hình, công nhận, khen thưởng, nguồn lực huy động"
     return StatTable("by_ward", title, (WARD_COLUMN, *columns), tuple(rows), total)
+
+
+_RECOGNISED = {EVENT_LABELS[e] for e in ("recognise", "re-recognise")}
+_HONOURED = {EVENT_LABELS[e] for e in HONOUR_EVENTS}
+
+
+def _ward_decisions(index: ItemIndex) -> dict[str, tuple[int, int]]:
+    """Each ward's items its steering committee recognised (or recognised again), and those it
+    commended or rewarded, as its summary's decisions column says (:data:`WARD_DECISION`)."""
+    counts: dict[str, list[int]] = {}
+    for kind in ITEM_SHEETS:
+        for item in index.data.items[kind]:
+            said = set(str(item.values.get(WARD_DECISION) or "").split("; "))
+            tally = counts.setdefault(item.unit.code, [0, 0])
+            tally[0] += bool(said & _RECOGNISED)
+            tally[1] += bool(said & _HONOURED)
+    return {code: (recognised, honoured) for code, (recognised, honoured) in counts.items()}
 
 
 def ward_proposals_table(index: ItemIndex, config: Config) -> StatTable:

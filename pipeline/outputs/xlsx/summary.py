@@ -12,7 +12,8 @@ Contract:
 Sheets, in order: "Đơn vị" (one row per configured unit with its status and its target),
 "Mô hình", "Điển hình tập thể", "Điển hình cá nhân" (one row per consolidated item: the unit,
 one column per schema field headed by the schema label, the self-assessed score and class, then
-the file, sheet and row the item came from), "Hoạt động" (one row per unit, a yes/no answer as
+the steering committee's decisions on it in the year, then the file, sheet and row the item came
+from), "Hoạt động" (one row per unit, a yes/no answer as
 "Có"/"Không"; then a total row: the sums, and for a yes/no field the number of units that answered
 "Có", as :mod:`pipeline.year.activities` counts them; text and date fields have no total),
 "Ý kiến" (the statements carried up: :func:`~pipeline.year.statements.ward_opinions`, a row each),
@@ -48,6 +49,7 @@ from ...core.layout import ITEM_SHEETS, TOTAL_LABEL
 from ...core.upward import ContentDigest
 from ...year.activities import total
 from ...year.consolidate import LATE, ON_TIME, Consolidation, Item, UnitStatus
+from ...year.council import DECISION
 from ...year.stat_table import StatTable
 from ...year.statements import Opinion
 from ...year.stats import Statistics
@@ -84,6 +86,9 @@ _UNIT_COLUMNS = (
     Column("Đạt chỉ tiêu", 10),
 )
 _SCORE_COLUMNS = (Column("Tổng điểm tự chấm", 12), Column("Xếp loại", 14))
+# What the steering committee decided on the item in the year (year/council.with_decisions): the
+# level above reads it as what the ward recognised and commended (layout.DECISION_HEADER).
+_DECISION_COLUMN = Column(layout.DECISION_HEADER, 20, wrap=True)
 _SOURCE_COLUMNS = (Column("Tệp nguồn", 28), Column("Sheet nguồn", 18), Column("Dòng nguồn", 10))
 _FINDING_COLUMNS = (
     Column("Tệp", 28),
@@ -205,11 +210,12 @@ def _target(status: UnitStatus) -> str:
 
 def _item_columns(sheet: Sheet) -> tuple[Column, ...]:
     fields = tuple(Column(f.label, f.width, wrap=f.type == "text", year=f.is_year) for f in sheet.fields)
-    return (*_UNIT_KEY, _GROUP, *fields, *_SCORE_COLUMNS, *_SOURCE_COLUMNS)
+    return (*_UNIT_KEY, _GROUP, *fields, *_SCORE_COLUMNS, _DECISION_COLUMN, *_SOURCE_COLUMNS)
 
 
 def _item_rows(items: Iterable[Item], sheet: Sheet, config: Config) -> list[Row]:
-    """One row per item: its unit, one value per schema field, its score, where it came from.
+    """One row per item: its unit, one value per schema field, its score, the council's decisions,
+    where it came from.
     The group labels and field keys are looked up once: there are tens of thousands of items."""
     groups = _group_labels(config)
     keys = [f.key for f in sheet.fields]
@@ -221,6 +227,7 @@ def _item_rows(items: Iterable[Item], sheet: Sheet, config: Config) -> list[Row]
             *map(item.values.get, keys),
             item.total_score,
             item.classification,
+            item.values.get(DECISION) or "",
             item.source_file,
             item.source_sheet,
             item.source_row,

@@ -27,6 +27,7 @@ from pipeline.outputs.xlsx.template import template_bytes
 from pipeline.run.cycle import RunResult, run_consolidation
 from pipeline.run.receipt import check_file
 from pipeline.tools.demo import build_demo
+from pipeline.tools.demo_council import COUNCIL_COPY, consolidate_demo
 from pipeline.tools.demo_rollup import DemoWard, build_rollup_demo
 from pipeline.year.consolidate import ITEM_SHEETS
 from pipeline.year.item_index import RESOURCE_KEYS
@@ -395,14 +396,16 @@ def test_rollup_demo_sends_three_wards_up(config: Config, tmp_path: Path) -> Non
     seen: list[str] = []
 
     def consolidate(root: Path, ward_config: Config) -> None:
+        """As ``dvk demo-rollup`` does: consolidate, record the council's decisions, consolidate again."""
         seen.append(ward_config.organization.ward_name)
-        run_consolidation(root, ward_config, YEAR, None)
+        consolidate_demo(root, ward_config, YEAR)
 
     ward_demo = tmp_path / "ward-demo"
     build_demo(config, YEAR, ward_demo, adapt=lambda root: _keep_every(root / "config" / "units.yaml", 13))
     built = build_rollup_demo(config, YEAR, tmp_path / "demo", consolidate, wards, ward_demo)
     assert seen == ["phường Bình Định", "phường An Nhơn", "phường An Nhơn Đông"]
-    assert sorted(p.name for p in (built.ward_roots[0] / "inbox").iterdir()) == sorted(
+    council = COUNCIL_COPY.format(year=YEAR)  # the decisions the demo's council recorded at the ward
+    assert sorted(p.name for p in (built.ward_roots[0] / "inbox").iterdir() if p.name != council) == sorted(
         p.name for p in (ward_demo / "inbox").iterdir()
     )
     result = _run_province(built.province_root, built.province_config)
@@ -412,6 +415,24 @@ def test_rollup_demo_sends_three_wards_up(config: Config, tmp_path: Path) -> Non
         len(_rows(root / "outbox" / str(YEAR) / SUMMARY_FILE.format(year=YEAR), "Mô hình")) for root in built.ward_roots
     )
     assert len(result.consolidation.models) == total > 0
+    # What each ward's steering committee recognised and commended, from its summary's decisions
+    # column (read here with openpyxl), is the province's by-ward count.
+    stats = statistics(result.consolidation, built.province_config)
+    by_ward = {row[0]: row[5:7] for row in stats.table("by_ward").rows}
+    expected = {}
+    for root, ward in zip(built.ward_roots, wards, strict=True):
+        said = [
+            set(str(row.get(layout.DECISION_HEADER) or "").split("; "))
+            for title in ("Mô hình", "Điển hình tập thể", "Điển hình cá nhân")
+            for row in _rows(root / "outbox" / str(YEAR) / SUMMARY_FILE.format(year=YEAR), title)
+        ]
+        name = built.province_config.units.get(ward.code).name
+        expected[name] = (
+            sum(bool(d & {"Công nhận", "Công nhận lại"}) for d in said),
+            sum(bool(d & {"Biểu dương", "Khen thưởng"}) for d in said),
+        )
+    assert {name: by_ward[name] for name in expected} == expected
+    assert sum(recognised for recognised, _ in expected.values()) > 0  # the councils recognised some items
 
 
 def test_the_level_is_ward_or_province(tmp_path: Path) -> None:

@@ -485,3 +485,39 @@ def test_the_reports_carry_the_councils_decisions(ward: tuple[Path, Config]) -> 
     assert rows["Đưa ra khỏi danh sách"] == ["1", "0", "0"]
     assert rows["Khen thưởng"] == ["0", "1", "0"]
     assert rows["Tổng cộng"] == ["2", "2", "0"]
+
+
+def test_the_summary_tells_the_level_above_what_the_council_decided_on_each_item(ward: tuple[Path, Config]) -> None:
+    """The summary's decisions column holds each item's decisions of the year, as the register
+    records them; the province reads it back as what the ward recognised and commended."""
+    import openpyxl
+
+    from pipeline.core.layout import DECISION_HEADER, WARD_DECISION
+    from pipeline.intake.receive import receive
+    from pipeline.intake.sheets import Collector
+    from pipeline.intake.ward_summary import _items
+
+    root, config = ward
+    drop_file(root, "quyet-dinh-bcd.xlsx", _filled(root), morning_of(dt.date(2026, 12, 16)))
+    result = _run(root, config, LATER)
+    summary = next(p for p in result.outputs if p.name == "tong-hop-2026.xlsx")
+    decided: dict[str, str] = {}
+    book = openpyxl.load_workbook(summary, read_only=True)
+    for kind in ("models", "collectives"):
+        sheet = config.template.sheet(kind)
+        rows = list(book[sheet.title].iter_rows(values_only=True))
+        name, decision = rows[0].index(sheet.field("name").label), rows[0].index(DECISION_HEADER)
+        decided.update({row[name]: row[decision] for row in rows[1:] if row[decision]})
+    book.close()
+    assert decided == {
+        "Camera an ninh": "Công nhận",
+        "Tuyến đường hoa": "Đưa ra khỏi danh sách",
+        "Tổ dân phố số 3": "Công nhận; Khen thưởng",  # recognised first, as the rules assume
+    }
+    received = receive(summary, summary.name)
+    assert received.workbook is not None
+    models = _items(received.workbook, config.template.sheet("models"), Collector(summary.name, []))
+    assert {r.values["name"]: r.values[WARD_DECISION] for r in models if r.values[WARD_DECISION]} == {
+        "Camera an ninh": "Công nhận",
+        "Tuyến đường hoa": "Đưa ra khỏi danh sách",
+    }
