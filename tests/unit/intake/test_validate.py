@@ -277,6 +277,11 @@ def test_every_unit_template_validates_as_its_unit(tmp_path: Path, config: Confi
             id="decimal-comma-as-text",
         ),
         pytest.param(
+            lambda a: a["models"][0].update(land_m2="340.016,6"),
+            lambda s: s.tables["models"][0].values["land_m2"] == 340_016.6,
+            id="grouped-decimal-as-text",
+        ),
+        pytest.param(
             lambda a: a["models"][0].update(field="  Văn hóa -  xã hội "),
             lambda s: s.tables["models"][0].values["field"] == "Văn hóa - xã hội",
             id="choice-with-extra-spaces",
@@ -313,6 +318,13 @@ MISTAKES = [
         {("wrong-type", MODELS, "L4")},
         False,
         id="money-in-words",
+    ),
+    pytest.param(
+        lambda a: a["models"][0].update(budget_vnd="1,500"),
+        (),
+        {("ambiguous-number", MODELS, "L4")},
+        False,
+        id="money-ambiguous",
     ),
     pytest.param(
         lambda a: a["models"][1].update(field="Kinh tế - xã hội"),
