@@ -6,16 +6,25 @@ import functools
 import re
 import unicodedata
 
-INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Characters no text can carry into a workbook or a Word document: lone surrogates and the
+# noncharacters U+FFFE, U+FFFF (XML 1.0 has no place for them; a hand-edited or third-party-written
+# .xlsx carries them as UTF-8). Only the C0 controls but tab, LF and CR are also outside XML 1.0,
+# and INVISIBLE has those already. As the body of a character class.
+_NOT_TEXT_RANGES = "\ud800-\udfff\ufffe\uffff"
+NOT_TEXT = re.compile(f"[{_NOT_TEXT_RANGES}]")
+# What clean() removes: invisible characters (zero-width spaces, soft hyphen, C0 controls) and NOT_TEXT.
+INVISIBLE = re.compile(f"[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f{_NOT_TEXT_RANGES}]")
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad" + "".join(
     map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 )
-# An invisible character (INVISIBLE's, listed again) or any whitespace but the plain space (all of
-# them lie below U+3001): what clean() removes or replaces, besides runs of spaces and spaces at
-# the ends, which is_clean() tests apart. tests/unit/run/test_fastpaths.py checks the class on every code point.
+# An invisible character (INVISIBLE's, listed again, and NOT_TEXT's ranges) or any whitespace but
+# the plain space (all of them lie below U+3001): what clean() removes or replaces, besides runs of
+# spaces and spaces at the ends, which is_clean() tests apart. tests/unit/run/test_fastpaths.py
+# checks the class on every code point.
 _UNCLEAN_CHAR = re.compile(
     "["
     + re.escape("".join(sorted({*_INVISIBLE_CHARS, *(c for c in map(chr, range(0x3001)) if c.isspace())} - {" "})))
+    + _NOT_TEXT_RANGES
     + "]"
 )
 # Old-style tone placement ("hoà", "thuỷ") against new style ("hòa", "thủy"): fold both to one
@@ -86,6 +95,15 @@ _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff
 def xml_safe(text: str) -> str:
     """``text`` without the characters XML 1.0 cannot hold."""
     return _XML_ILLEGAL.sub("", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def file_name_text(name: str) -> str:
+    """A file's name as text to record and show: each byte the file system's encoding could not
+    decode (which Python keeps as a lone surrogate, and no database, XML or terminal takes) as U+FFFD."""
+    return _SURROGATE.sub("\ufffd", name)
 
 
 def unaccented(text: str) -> str:

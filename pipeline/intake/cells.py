@@ -1,9 +1,10 @@
 """Cell parsing: one raw cell value + its field's declared type -> a typed value and problems.
 
 Readers hand over what the file holds: str, float, int, bool, date or datetime. People type
-numbers as text ("1.500.000"), dates as text ("25/11/2026") and choices in another case or
-Unicode form; what can be read without guessing is read, anything else is a problem with a code
-of the findings catalogue and the parameters of its message.
+numbers as text ("1.500.000", "340.016,6"), dates as text ("25/11/2026") and choices in another
+case or Unicode form; what can be read without guessing is read, anything else is a problem with
+a code of the findings catalogue and the parameters of its message ("1,500", which is 1500 in
+English writing and 1,5 in Vietnamese, is ``ambiguous-number``).
 """
 
 from __future__ import annotations
@@ -20,8 +21,15 @@ from ..core.textnorm import clean, fold
 
 EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-_GROUPED_INT = re.compile(r"[+-]?\d{1,3}([. ]\d{3})+")
-_PLAIN_NUMBER = re.compile(r"[+-]?\d+([.,]\d+)?")
+# Numbers typed as text. Vietnamese writing groups thousands with "." (or a space) and puts ","
+# before the decimals: 1.500.000; 340.016,6. English writing swaps the two. A text is read when
+# only one reading makes sense, tried in this order (a leading group never starts with 0):
+_VIETNAMESE_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(?P<sep>[. ])\d{3}((?P=sep)\d{3})*(,\d+)?")  # "1.500" too
+_ENGLISH_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3}){2,}(\.\d+)?|[+-]?[1-9]\d{0,2}(,\d{3})+\.\d+")
+# One comma before exactly three digits: English thousands (1,500 = 1500) or a Vietnamese decimal
+# (1,500 = 1,5). Refused, saying both readings.
+_AMBIGUOUS_COMMA = re.compile(r"(?P<whole>[+-]?[1-9]\d{0,2}),(?P<fraction>\d{3})")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+([.,]\d+)?")  # 1500000; 12,5; 12.5; 0,500
 _TEXT_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 
 Problem = tuple[str, dict[str, Any]]
@@ -132,13 +140,33 @@ def parse_text(value: Any, spec: Field) -> Parsed:
 
 
 def _number_from_text(text: str) -> float | None:
-    """``1.500.000``, ``1 500 000``, ``12,5`` and ``12.5`` -> numbers; anything else -> None."""
+    """``1.500.000``, ``1 500 000``, ``1.500``, ``340.016,6``, ``12,5``, ``12.5``, ``1,500,000``,
+    ``1,500.5`` -> numbers; anything else, and the ambiguous ``1,500`` -> None."""
     text = text.replace("\u00a0", " ").strip()
-    if _GROUPED_INT.fullmatch(text):
-        return float(re.sub(r"[. ]", "", text))
-    if _PLAIN_NUMBER.fullmatch(text):
+    if _VIETNAMESE_GROUPED.fullmatch(text):
+        return float(re.sub(r"[. ]", "", text).replace(",", "."))
+    if _ENGLISH_GROUPED.fullmatch(text):
+        return float(text.replace(",", ""))
+    if _PLAIN_NUMBER.fullmatch(text) and not _AMBIGUOUS_COMMA.fullmatch(text):
         return float(text.replace(",", "."))
     return None
+
+
+def _ambiguous_number(value: Any) -> Parsed | None:
+    """``ambiguous-number`` for a text such as ``1,500``, with its two readings and how to write each."""
+    match = _AMBIGUOUS_COMMA.fullmatch(value.replace("\u00a0", " ").strip()) if isinstance(value, str) else None
+    if match is None:
+        return None
+    whole, fraction = match["whole"], match["fraction"].rstrip("0")
+    params = {
+        "value": as_text(value),
+        "thousands": whole + match["fraction"],
+        "grouped": f"{whole}.{match['fraction']}",
+        "decimal": f"{whole} phẩy {fraction}" if fraction else whole,
+        # Fewer than three decimals, or four, is no longer ambiguous.
+        "decimal_written": f"{whole},{fraction if len(fraction) < 3 else fraction + '0'}" if fraction else whole,
+    }
+    return Parsed(None, [("ambiguous-number", params)])
 
 
 def _to_number(value: Any) -> float | None:
@@ -177,8 +205,10 @@ def _wrong_type(value: Any, expected: str, hint: str) -> Parsed:
 def parse_number(value: Any, spec: Field) -> Parsed:
     number = _to_number(value)
     if number is None:
-        return _error_value(value) or _wrong_type(
-            value, "một số", "Chỉ ghi chữ số, ví dụ 1500000 hoặc 12,5; không ghi chữ như “1,5 triệu”."
+        return (
+            _error_value(value)
+            or _ambiguous_number(value)
+            or _wrong_type(value, "một số", "Chỉ ghi chữ số, ví dụ 1500000 hoặc 12,5; không ghi chữ như “1,5 triệu”.")
         )
     return Parsed(number, _bounds_problem(number, spec))
 
@@ -186,8 +216,10 @@ def parse_number(value: Any, spec: Field) -> Parsed:
 def parse_integer(value: Any, spec: Field) -> Parsed:
     number = _to_number(value)
     if number is None or not number.is_integer():
-        return _error_value(value) or _wrong_type(
-            value, "một số nguyên", "Chỉ ghi chữ số, không có phần lẻ, ví dụ 1500000; không ghi chữ."
+        return (
+            _error_value(value)
+            or _ambiguous_number(value)
+            or _wrong_type(value, "một số nguyên", "Chỉ ghi chữ số, không có phần lẻ, ví dụ 1500000; không ghi chữ.")
         )
     return Parsed(int(number), _bounds_problem(number, spec))
 

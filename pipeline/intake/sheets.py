@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from ..config import Field, Sheet
 from ..core import layout
 from ..core.findings import Finding, finding
-from ..core.textnorm import INVISIBLE, clean, fold, is_clean
+from ..core.textnorm import INVISIBLE, NOT_TEXT, clean, fold, is_clean
 from . import cells
 from .encodings import repair, surely_unicode
 from .receive import RawSheet, RawWorkbook
@@ -442,12 +442,24 @@ def _parse_cell(value: Any, spec: Field, title: str, cell: str, out: Collector, 
 
 def _clean_text(text: str, title: str, cell: str, out: Collector, font: str | None) -> str:
     """Legacy encodings converted (by the cell's font, else by its characters), NFC, invisible
-    characters gone; each repair recorded."""
+    characters and those no workbook or report can hold gone; each repair recorded."""
     if not text.isascii():  # ASCII is neither legacy-encoded nor out of NFC
+        text = _not_text_removed(text, title, cell, out)
         text = _repaired(text, title, cell, out, font)
     if INVISIBLE.search(text):
         out.add("invisible-characters", sheet=title, cell=cell)
     return clean(text)
+
+
+def _not_text_removed(text: str, title: str, cell: str, out: Collector) -> str:
+    """``text`` without lone surrogates and the noncharacters U+FFFE, U+FFFF (``text-character-removed``,
+    naming them): left in, they break the reports and the workbooks written from the cell."""
+    found = NOT_TEXT.findall(text)
+    if not found:
+        return text
+    names = ", ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(found))
+    out.add("text-character-removed", sheet=title, cell=cell, count=len(found), characters=names)
+    return NOT_TEXT.sub("", text)
 
 
 def _repaired(text: str, title: str, cell: str, out: Collector, font: str | None) -> str:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.ooxml import WriteBatch
+from ..core.textnorm import file_name_text
 from ..intake.council import CouncilFile
 from ..intake.narrative import NarrativeFile
 from ..intake.read import check_file, crashed
@@ -55,7 +56,7 @@ def ingest(run: YearRun, found_new: Callable[[Path, str], None] | None = None) -
     hashes = KnownHashes(run.root)
     with WriteBatch() as batch:
         for path in by_arrival(discover(inbox)):
-            name = path.relative_to(inbox).as_posix()
+            name = file_name_text(path.relative_to(inbox).as_posix())
             if is_mail_file(path):  # a saved message: its spreadsheets are the received files
                 unreadable += _ingest_mail(run, path, name)
                 continue

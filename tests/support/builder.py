@@ -6,7 +6,8 @@ Each function builds one thing and they compose:
   templates issued or not), another workspace's secret (``copy_secret``) or its inputs
   (``copy_workspace``), and what must never change in an inbox (``inbox_state``);
 - a unit's workbook: its template as issued (``issued_template``), filled from Python answers
-  (``filled_template``) or from the demo's realistic answers (``sample_workbook``), models with
+  (``filled_template``) or from the demo's realistic answers (``sample_workbook``), with text
+  openpyxl refuses to write put in afterwards (``with_raw_text``), models with
   chosen scores (``scored_models``), answers of the "Hoạt động" sheet of each field's type
   (``activity_answers``), a template of an earlier version (``earlier_config``);
 - a file at a path or in ``inbox/`` with a given received time, which is its modification time
@@ -149,6 +150,30 @@ def sample_workbook(
     rng = random.Random(code if seed is None else seed)
     answers = sample_answers(config, unit_of(config, code), year, rng, with_errors=with_errors)
     return filled_template(config, code, answers, year)
+
+
+def with_raw_text(data: bytes, texts: Mapping[str, str]) -> bytes:
+    """``data`` (an .xlsx) with each marker of ``texts`` in its XML parts replaced by its text, as a
+    hand-edited or third-party-written file carries it: ``&``, ``<``, ``>`` escaped, control
+    characters and lone surrogates as Excel's ``_xHHHH_``, anything else (U+FFFE, U+FFFF
+    included, which openpyxl refuses to write) as UTF-8."""
+    encoded = {marker.encode(): _as_sheet_text(text) for marker, text in texts.items()}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            content = zin.read(info)
+            if info.filename.endswith(".xml"):
+                for marker, text in encoded.items():
+                    content = content.replace(marker, text)
+            zout.writestr(info, content)
+    return out.getvalue()
+
+
+def _as_sheet_text(text: str) -> bytes:
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "".join(
+        f"_x{ord(c):04X}_" if (c < " " and c not in "\t\n\r") or "\ud800" <= c <= "\udfff" else c for c in escaped
+    ).encode("utf-8")
 
 
 def scored_models(year: int, *names: str, scores: Mapping[str, int] = GOOD_SCORES) -> list[dict[str, Any]]:

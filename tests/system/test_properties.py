@@ -1,5 +1,6 @@
-"""Property-based fault tests (hypothesis): edited workbooks never crash a run, and the arrival
-order of files does not change what is consolidated.
+"""Property-based fault tests (hypothesis): edited workbooks never crash a run, any text in a
+unit's free-text cells never stops it, and the arrival order of files does not change what is
+consolidated.
 
 Edits are generated on real filled templates: cells changed to text, numbers, dates or blanks,
 rows inserted, sheets renamed, then bytes flipped inside the zip or the file truncated. Each file
@@ -7,7 +8,10 @@ must end accepted, or rejected with at least one error finding; ``unexpected-err
 crash inside one file becomes) is a failure of the property, and so is a crash while writing the
 unit's annotated copy. The order property runs the same files through two arrival orders (all in
 one run; one file per run in the reverse order), each file keeping its own received time, and
-requires the same register and byte-identical outputs. ``make test`` runs a few derandomised
+requires the same register and byte-identical outputs. The text property puts arbitrary Unicode,
+noncharacters (U+FFFE, U+FFFF) and control characters into every free-text cell of a filled
+workbook, as a hand-edited file carries them, and requires the run and the council's workbook to
+complete with every output opening and well-formed. ``make test`` runs a few derandomised
 examples; ``make test-slow`` runs many random ones (derandomised in CI, see ``SLOW``).
 """
 
@@ -17,7 +21,9 @@ import contextlib
 import datetime as dt
 import functools
 import io
+import itertools
 import os
+import random
 import sqlite3
 import tempfile
 import warnings
@@ -35,8 +41,18 @@ from pipeline.config import Config, load_config
 from pipeline.core.findings import CATALOGUE, ERROR
 from pipeline.outputs.xlsx.feedback import CannotAnnotate, unit_feedback_bytes
 from pipeline.register import REGISTER_FILE
-from pipeline.run.cycle import check_file, run_consolidation
-from tests.support.builder import copy_config, copy_secret, drop_file, sample_workbook
+from pipeline.run.cycle import check_file, issue_council, run_consolidation
+from pipeline.tools.demo import sample_answers
+from tests.support.builder import (
+    copy_config,
+    copy_secret,
+    drop_file,
+    filled_template,
+    sample_workbook,
+    unit_of,
+    with_raw_text,
+)
+from tests.support.wellformed import output_problems
 
 REPO = Path(__file__).parents[2]
 YEAR = 2026
@@ -56,6 +72,9 @@ SLOW = settings(
 # A run of the order property takes seconds: no shrinking (the drawn edits are printed as they are).
 ORDER_FAST = settings(FAST, max_examples=2, phases=[Phase.explicit, Phase.generate])
 ORDER_SLOW = settings(SLOW, max_examples=40, phases=[Phase.explicit, Phase.generate])
+# A run with its reports and the council's workbook takes a second or two.
+TEXT_FAST = settings(FAST, max_examples=3, phases=[Phase.explicit, Phase.generate])
+TEXT_SLOW = settings(SLOW, max_examples=60, phases=[Phase.explicit, Phase.generate])
 
 _PROTOTYPES: dict[str, bytes] = {}
 
@@ -255,3 +274,71 @@ def test_consolidation_does_not_depend_on_arrival_order(edited: list[Edited]) ->
 @given(order_cases)
 def test_consolidation_does_not_depend_on_arrival_order_many_examples(edited: list[Edited]) -> None:
     _assert_order_independent(edited)
+
+
+# --------------------------------------------------------------------------- any text in free-text cells
+
+# What breaks XML, formulas, Excel's own escapes, Unicode forms and the eye, beside any character.
+HOSTILE = "\ufffe\uffff\x00\x01\x08\x0b\x0c\x1f\u200b\ufeff\u00ad\u202e\u0301\ufffd&<>\"'=_x\t\n\r "
+hostile_texts = st.text(st.one_of(st.characters(), st.sampled_from(HOSTILE)), max_size=40)
+RECEIVED = dt.datetime(YEAR, 11, 20, 8)
+
+
+@functools.cache
+def _marked(code: str) -> tuple[bytes, tuple[str, ...]]:
+    """The unit's filled workbook with a marker in every free-text cell (a text field neither
+    prefilled nor an item's code, in every row given), and the markers in order."""
+    config = _config()
+    answers = sample_answers(config, unit_of(config, code), YEAR, random.Random(code))
+    markers: list[str] = []
+    for sheet in config.template.sheets:
+        given = answers.get(sheet.key) or []
+        for row in given if isinstance(given, list) else [given]:
+            for spec in sheet.fields:
+                if spec.type == "text" and not spec.locked and spec.key != "code":
+                    row[spec.key] = f"@@T{len(markers)}@@"
+                    markers.append(row[spec.key])
+    return filled_template(config, code, answers, YEAR), tuple(markers)
+
+
+def _texts_for(code: str) -> st.SearchStrategy[tuple[str, list[str]]]:
+    count = len(_marked(code)[1])
+    return st.tuples(st.just(code), st.lists(hostile_texts, min_size=count, max_size=count))
+
+
+free_texts = st.sampled_from(UNITS).flatmap(_texts_for)
+
+
+def _assert_any_text_is_carried(code: str, texts: list[str]) -> None:
+    """``texts`` (taken in turn) in the unit's free-text cells: the run completes with the file
+    read as the unit's (accepted, or rejected with findings, never ``unexpected-error``); the
+    council's workbook is issued; every output opens and is well-formed XML."""
+    data, markers = _marked(code)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        _workspace(root)
+        drop_file(root, "tep.xlsx", with_raw_text(data, dict(zip(markers, itertools.cycle(texts)))), RECEIVED)
+        config = load_config(root)
+        result = run_consolidation(root, config, YEAR, None, now=dt.datetime(YEAR, 12, 1, 8))
+        assert [s.unit_code for s in result.submissions] == [code]
+        assert "unexpected-error" not in [f.code for f in result.findings], result.findings
+        issue_council(root, config, YEAR)
+        paths, problems = output_problems(root / "outbox" / str(YEAR))
+        assert problems == []
+        assert {f"tong-hop-{YEAR}.xlsx", f"bao-cao-tinh-{YEAR}.docx", f"xet-duyet-{YEAR}.xlsx"} <= {
+            p.name for p in paths
+        }
+
+
+@TEXT_FAST
+@given(free_texts)
+@example((UNITS[0], ["Tổ\ufffe tự\uffff quản\x01 & <hòa>"]))  # in every cell
+def test_any_text_in_free_text_cells_never_stops_the_run(case: tuple[str, list[str]]) -> None:
+    _assert_any_text_is_carried(*case)
+
+
+@pytest.mark.slow
+@TEXT_SLOW
+@given(free_texts)
+def test_any_text_in_free_text_cells_never_stops_the_run_many_examples(case: tuple[str, list[str]]) -> None:
+    _assert_any_text_is_carried(*case)

@@ -8,7 +8,8 @@ paragraphs are clones of the first one written in the same format (python-docx's
 report sizes). :func:`number_pages_from_two`, :func:`set_core_properties` and :func:`add_figure`
 give the page numbers, the fixed metadata and the charts' pictures. Tables are in
 :mod:`pipeline.outputs.docx.table_frames`.
-Texts are normalised to NFC on the way in. Nothing here knows about the report's wording.
+Texts are normalised to NFC on the way in, without the characters XML cannot hold. Nothing here
+knows about the report's wording.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from ...config import DocumentFormat
+from ...core.textnorm import xml_safe
 
 Doc = Any  # docx.document.Document: python-docx is untyped
 Container = Any  # anything with add_paragraph/add_table: Document, _Cell, header
@@ -197,7 +199,8 @@ def add_run(
     underline: bool = False,
     highlight: bool = False,
 ) -> Any:
-    """A run of NFC ``text`` naming ``font`` on the four slots; spaces are preserved.
+    """A run of NFC ``text`` naming ``font`` on the four slots; spaces are preserved, characters
+    XML cannot hold are left out (lxml would refuse the text).
 
     A clone of the first run of the same format, with its text: through python-docx's API each
     property places its element by schema order, some 30 searches each (a table header took
@@ -206,7 +209,7 @@ def add_run(
     if key not in _RUNS:
         _RUNS[key] = _formatted_run(*key)
     r = copy.copy(_RUNS[key])  # an lxml element's copy is deep
-    r.find(_TEXT).text = unicodedata.normalize("NFC", text)
+    r.find(_TEXT).text = xml_safe(unicodedata.normalize("NFC", text))
     paragraph._p.append(r)  # where python-docx's paragraph.add_run() puts it
     return Run(r, paragraph)
 
@@ -285,7 +288,7 @@ def _cloned_paragraph(doc: Doc, text: str, font: str, style: str, run_format: di
         prototypes[key] = prototype._p
     p = copy.copy(prototypes[key])  # an lxml element's copy is deep
     if text:
-        p.find(_RUN_TEXT).text = unicodedata.normalize("NFC", text)
+        p.find(_RUN_TEXT).text = xml_safe(unicodedata.normalize("NFC", text))
     doc.element.body[-1].addprevious(p)  # the body's sectPr stays last, as python-docx keeps it
     return Paragraph(p, doc._body)
 

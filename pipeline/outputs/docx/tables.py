@@ -38,6 +38,7 @@ from docx.shared import Mm, Pt
 from lxml import etree  # type: ignore[import-untyped]  # python-docx's own dependency; no stubs
 
 from ...core.ooxml import fixed_zip_entry
+from ...core.textnorm import xml_safe
 from ...core.vnformat import number
 from ...year.stat_table import Cell
 
@@ -48,7 +49,8 @@ DOCUMENT_PART = "word/document.xml"
 DOCUMENT_LEVEL = 3
 PLACEHOLDER = "dvk-rows-{}"
 _PLACEHOLDER = re.compile(rb"<!--dvk-rows-(\d+)-->")
-# Characters XML 1.0 cannot hold; lxml refuses them, and so do we (not a silently broken file).
+# Characters XML 1.0 cannot hold (lxml refuses them): left out, as every writer leaves them out
+# (pipeline.core.textnorm.xml_safe), never a traceback for one stray character nor a broken file.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # Any character that needs more than copying (most texts have none: one search, no replaces).
 _SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -60,27 +62,25 @@ BLOCK_ROWS = 500
 
 
 def xml_text(text: str, separator: str = "") -> str:
-    """``text`` in NFC as lxml writes element text: ``&``, ``<``, ``>`` and CR as references
-    (``separator``, if given, is let through: see :func:`xml_texts`)."""
+    """``text`` in NFC as lxml writes element text: ``&``, ``<``, ``>`` and CR as references,
+    the characters XML cannot hold left out (``separator``, if given, is let through: see
+    :func:`xml_texts`)."""
     text = unicodedata.normalize("NFC", text)
     if not _SPECIAL.search(text):
         return text
-    checked = text.replace(separator, "") if separator else text
-    bad = _NOT_XML.search(checked)
-    if bad:
-        around = checked[max(bad.start() - 30, 0) : bad.end() + 30]
-        raise ValueError(f"All strings must be XML compatible: no NULL bytes or control characters: {around!r}")
+    if _NOT_XML.search(text.replace(separator, "") if separator else text):
+        text = separator.join(map(xml_safe, text.split(separator))) if separator else xml_safe(text)
     return escape(text, {"\r": "&#13;"})
 
 
 def xml_texts(texts: Sequence[str]) -> list[bytes]:
     """:func:`xml_text` of each of ``texts``, in UTF-8, in a few C calls instead of a few per text:
-    joined by NUL, which no valid text holds (checked) and which NFC and escaping leave alone."""
+    joined by NUL, which NFC and escaping leave alone; text by text if one holds a NUL."""
     if not texts:
         return []
     joined = "\x00".join(texts)
     if joined.count("\x00") != len(texts) - 1:
-        raise ValueError("All strings must be XML compatible: no NULL bytes or control characters")
+        return [xml_text(text).encode("utf-8") for text in texts]
     return xml_text(joined, separator="\x00").encode("utf-8").split(b"\x00")
 
 

@@ -96,6 +96,9 @@ _STYLE_TOKEN = re.compile(rb"\x02\d+\x03")
 # one of them encodes each distinct value once.
 _DISTINCT_KINDS = frozenset({str, int, float, bool, dt.date})
 _ILLEGAL_BYTES = bytes(range(1, 9)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))  # NUL: the separator
+# U+FFFE and U+FFFF in UTF-8, which text() also removes; both begin with the bytes of U+FFF0-U+FFFD.
+_NONCHARACTER_PREFIX = b"\xef\xbf"
+_NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
 
 
 def shown(value: Any, year: bool) -> tuple[Any, str]:
@@ -244,14 +247,21 @@ class StreamedSheet:
     def _texts(self, column: int, strings: list[Any], spec: Column, font: Font | None) -> list[_Code] | None:
         """The codes of distinct texts (blanks among them), cleaned, escaped and encoded as one
         string, which gives what :meth:`_cell_code` gives each; None if a text holds a NUL (the
-        separator)."""
+        separator) or a lone surrogate (which UTF-8 cannot encode)."""
         joined = "\x00".join([s or "" for s in strings])
         if joined.count("\x00") != len(strings) - 1:
             return None
         normalized = unicodedata.normalize("NFC", joined)
-        encoded = normalized.encode("utf-8")
-        # The control characters text() removes are single bytes in UTF-8, never inside a character.
+        try:
+            encoded = normalized.encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+        # The control characters text() removes are single bytes in UTF-8, never inside a character;
+        # the noncharacters are whole sequences (UTF-8 synchronises: no sequence starts inside another).
         cleaned = encoded.translate(None, _ILLEGAL_BYTES)
+        if _NONCHARACTER_PREFIX in cleaned:
+            for sequence in _NONCHARACTERS:
+                cleaned = cleaned.replace(sequence, b"")
         canonical_text = cleaned
         if len(cleaned) != len(encoded):
             # Removing a control character can leave a sequence that is not NFC; the digest's

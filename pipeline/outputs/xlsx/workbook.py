@@ -10,8 +10,9 @@ Contract:
 
 * The styles are openpyxl style objects, shared and never changed: a workbook registers each one
   by value, so sharing one object writes the same bytes as equal copies would.
-* :func:`text` is the one rule for text written into a workbook: NFC, without the control
-  characters an .xlsx cannot hold. :func:`put` writes a typed value; text stays text even when it
+* :func:`text` is the one rule for text written into a workbook: NFC, without the characters an
+  .xlsx cannot hold (:func:`pipeline.core.textnorm.xml_safe`: control characters, lone surrogates,
+  U+FFFE, U+FFFF), whatever their source (a file's name, the config, a unit's cell). :func:`put` writes a typed value; text stays text even when it
   starts with "=" (no formula ever comes from data).
 * :func:`write_lists` and :func:`write_meta` fill the hidden ``_lists`` sheet (one column per
   choice list) and the hidden ``_meta`` sheet (the workbook's identity, signed with the ward's
@@ -29,7 +30,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
@@ -39,6 +40,7 @@ from ...config import Config
 from ...core import layout
 from ...core.identity import sign
 from ...core.ooxml import deterministic_zip
+from ...core.textnorm import xml_safe
 
 # --------------------------------------------------------------------------- styles
 
@@ -65,8 +67,8 @@ def style_header(cell: Any, fill: PatternFill = HEADER_FILL) -> None:
 
 
 def text(value: str) -> str:
-    """NFC, without the control characters an .xlsx cannot hold."""
-    return str(ILLEGAL_CHARACTERS_RE.sub("", unicodedata.normalize("NFC", value)))
+    """NFC, without the characters an .xlsx cannot hold."""
+    return xml_safe(unicodedata.normalize("NFC", value))
 
 
 def put(cell: Cell, value: Any) -> bool:

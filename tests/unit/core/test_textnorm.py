@@ -29,3 +29,16 @@ def test_fold_equals_replacing_each_pair_in_turn(text: str) -> None:
 
 def test_fold_unifies_tone_placement_case_and_spacing() -> None:
     assert textnorm.fold("  Tổ  HOÀ giải Thuỷ ") == textnorm.fold("tổ hòa giải thủy") == "tổ hòa giải thủy"
+
+
+def test_clean_removes_what_no_xml_can_carry() -> None:
+    """Lone surrogates and the noncharacters U+FFFE, U+FFFF go as invisible characters go; U+FFFD stays."""
+    assert textnorm.clean("Tổ\ufffe tự\uffff quản\ud800 \ufffd") == "Tổ tự quản \ufffd"
+    assert not textnorm.is_clean("a\ufffe") and not textnorm.is_clean("a\udcff")
+    assert textnorm.xml_safe("a\x01\ufffe\ud800b\tc") == "ab\tc"
+
+
+def test_a_file_name_keeps_an_undecodable_byte_as_a_replacement_character() -> None:
+    name = b"b\xe1o c\xe1o.xlsx".decode("utf-8", "surrogateescape")  # a name written in Windows-1258
+    assert textnorm.file_name_text(name) == "b\ufffdo c\ufffdo.xlsx"
+    assert textnorm.file_name_text("báo cáo\ufffe.xlsx") == "báo cáo\ufffe.xlsx"

@@ -180,6 +180,68 @@ def test_parse(spec: Field, raw: Any, value: Any, problems: list[tuple[str, dict
         assert "{" not in message
 
 
+# Numbers typed as text: every form with one reading is read (Vietnamese writing: "." groups the
+# thousands, "," comes before the decimals), a form with two readings is refused, naming both.
+NUMBER_FORMS = [
+    pytest.param("1500000", 1_500_000.0, "", id="digits"),
+    pytest.param("1.500.000", 1_500_000.0, "", id="vn-grouped"),
+    pytest.param("1.500", 1_500.0, "", id="vn-one-group"),
+    pytest.param("1 500 000", 1_500_000.0, "", id="space-grouped"),
+    pytest.param("1\u00a0500,5", 1_500.5, "", id="nbsp-grouped-decimal"),
+    pytest.param("340.016,6", 340_016.6, "", id="vn-grouped-decimal"),
+    pytest.param("1.500,000", 1_500.0, "", id="vn-grouped-zero-decimals"),
+    pytest.param("-2.000,25", -2_000.25, "", id="vn-negative"),
+    pytest.param("1,5", 1.5, "", id="vn-decimal"),
+    pytest.param("1,50", 1.5, "", id="vn-two-decimals"),
+    pytest.param("1,5000", 1.5, "", id="vn-four-decimals"),
+    pytest.param("0,500", 0.5, "", id="vn-zero-point"),
+    pytest.param("1234,500", 1_234.5, "", id="vn-decimal-after-four-digits"),
+    pytest.param("2.5", 2.5, "", id="decimal-point"),
+    pytest.param("12.50", 12.5, "", id="decimal-point-two-decimals"),
+    pytest.param("0.500", 0.5, "", id="decimal-point-zero-point"),
+    pytest.param("1,500,000", 1_500_000.0, "", id="en-grouped"),
+    pytest.param("1,500.5", 1_500.5, "", id="en-grouped-decimal"),
+    pytest.param("1,500", None, "ambiguous-number", id="ambiguous-one-comma-group"),
+    pytest.param("12,345", None, "ambiguous-number", id="ambiguous-two-digit-lead"),
+    pytest.param("-1,250", None, "ambiguous-number", id="ambiguous-negative"),
+    pytest.param("1.500.00", None, "wrong-type", id="bad-grouping"),
+    pytest.param("1.234,5.6", None, "wrong-type", id="two-decimal-parts"),
+    pytest.param("1,500.000.5", None, "wrong-type", id="mixed-nonsense"),
+    pytest.param("1,5 triệu", None, "wrong-type", id="words"),
+]
+
+
+@pytest.mark.parametrize(("typed", "number", "refused"), NUMBER_FORMS)
+def test_numbers_typed_as_text(typed: str, number: float | None, refused: str) -> None:
+    parsed = cells.parse_number(typed, NUMBER)
+    assert parsed.value == number
+    assert [code for code, _ in parsed.problems] == ([refused] if refused else [])
+
+
+@pytest.mark.parametrize(
+    ("typed", "readings"),
+    [
+        pytest.param("1,500", ("1500", "1.500", "1 phẩy 5", "1,5"), id="trailing-zeros"),
+        pytest.param("12,345", ("12345", "12.345", "12 phẩy 345", "12,3450"), id="three-decimals"),
+        pytest.param("1,000", ("1000", "1.000", "1", "1"), id="whole"),
+    ],
+)
+def test_an_ambiguous_number_says_both_readings_and_how_to_write_each(typed: str, readings: tuple[str, ...]) -> None:
+    for spec in (NUMBER, INTEGER):
+        [(code, params)] = cells.PARSERS[spec.type](typed, spec).problems
+        assert code == "ambiguous-number"
+        assert (params["thousands"], params["grouped"], params["decimal"], params["decimal_written"]) == readings
+        # Each way of writing it that the message proposes is read as the reading it stands for.
+        assert cells.parse_number(params["thousands"], NUMBER).value == float(params["thousands"])
+        assert cells.parse_number(params["grouped"], NUMBER).value == float(params["thousands"])
+        decimal = cells.parse_number(params["decimal_written"], NUMBER).value
+        assert decimal == float(typed.replace(",", "."))
+    message = CATALOGUE[code].message.format(sheet="Mô hình", cell="L4", label="Kinh phí (đồng)", **params)
+    hint = CATALOGUE[code].hint.format(**params)
+    assert f"ghi “{typed}”, không rõ là {readings[0]} hay {readings[2]}" in message
+    assert "{" not in message + hint and readings[1] in hint and readings[3] in hint
+
+
 def test_parse_covers_every_field_type() -> None:
     assert {case.values[0].type for case in CASES} == set(FIELD_TYPES)  # type: ignore[union-attr]
 

@@ -24,6 +24,7 @@ from pipeline.intake.receive import receive
 from pipeline.intake.validate import Submission, validate
 from pipeline.outputs.xlsx.template import template_bytes
 from pipeline.tools.demo import fill_workbook
+from tests.support.builder import with_raw_text
 
 YEAR = 2026
 UNIT = "KP-BD01"
@@ -276,6 +277,11 @@ def test_every_unit_template_validates_as_its_unit(tmp_path: Path, config: Confi
             id="decimal-comma-as-text",
         ),
         pytest.param(
+            lambda a: a["models"][0].update(land_m2="340.016,6"),
+            lambda s: s.tables["models"][0].values["land_m2"] == 340_016.6,
+            id="grouped-decimal-as-text",
+        ),
+        pytest.param(
             lambda a: a["models"][0].update(field="  Văn hóa -  xã hội "),
             lambda s: s.tables["models"][0].values["field"] == "Văn hóa - xã hội",
             id="choice-with-extra-spaces",
@@ -312,6 +318,13 @@ MISTAKES = [
         {("wrong-type", MODELS, "L4")},
         False,
         id="money-in-words",
+    ),
+    pytest.param(
+        lambda a: a["models"][0].update(budget_vnd="1,500"),
+        (),
+        {("ambiguous-number", MODELS, "L4")},
+        False,
+        id="money-ambiguous",
     ),
     pytest.param(
         lambda a: a["models"][1].update(field="Kinh tế - xã hội"),
@@ -607,6 +620,33 @@ def test_text_is_repaired_and_the_repair_recorded(
     assert _flat(sub.findings) == [(code, MODELS, "B4")]
     assert sub.accepted
     assert sub.tables["models"][0].values["name"] == "Tổ tự quản an ninh"
+
+
+@pytest.mark.parametrize(
+    ("typed", "codes"),
+    [
+        pytest.param("Tổ tự quản\ufffe an ninh\uffff", ["text-character-removed"], id="noncharacters"),
+        pytest.param(
+            "Tổ\u200b tự quản\ufffe an ninh", ["invisible-characters", "text-character-removed"], id="with-zero-width"
+        ),
+    ],
+)
+def test_characters_no_xml_can_carry_are_removed_with_a_warning(
+    tmp_path: Path, config: Config, filled_workbook: Any, typed: str, codes: list[str]
+) -> None:
+    """As a hand-edited file carries them (openpyxl refuses to write them): removed when read, so
+    no report or workbook written from the cell breaks; the unit is told which and where."""
+    data = with_raw_text(
+        filled_workbook(UNIT, _answers(lambda a: a["models"][0].update(name="@@X@@"))), {"@@X@@": typed}
+    )
+    sub = _submit(tmp_path, config, data)
+    assert _flat(sub.findings) == [(code, MODELS, "B4") for code in codes]
+    assert sub.accepted
+    assert sub.tables["models"][0].values["name"] == "Tổ tự quản an ninh"
+    [removed] = [f for f in sub.findings if f.code == "text-character-removed"]
+    assert removed.severity == "warning"
+    count = sum(c in "\ufffe\uffff" for c in typed)
+    assert f"đã xóa {count} ký tự không hợp lệ (U+FFFE" in removed.message
 
 
 def test_proposal_message_gives_the_total_and_the_classes(tmp_path: Path, config: Config, filled_workbook: Any) -> None:

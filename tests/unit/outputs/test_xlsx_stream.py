@@ -8,6 +8,7 @@ import io
 import tempfile
 from collections.abc import Sequence
 from typing import Any
+from xml.etree import ElementTree
 
 import openpyxl
 import pytest
@@ -24,10 +25,15 @@ TEXTS = ["Hòa giải", "", None, " lề trái", "lề phải\u00a0", "a & b < c
 # Control characters are dropped (one left behind a combining mark that then composes), texts
 # are made NFC; a NUL (the fast path's separator) sends the column through the per-cell rule.
 ODD_TEXTS = ["ký tự\x01điều khiển", "e\u0301 chưa NFC", "a\x0b\u0301", "\x1fđầu", " \x1e"]
+# What no XML can hold beyond control characters: noncharacters (one between a letter and its mark)
+# and a lone surrogate, dropped by the fast path and the per-cell rule alike; U+FFFD stays.
+NOT_TEXTS = ["ghi\ufffechú", "a\uffff", "\ufffd giữ lại", "e\ufffe\u0301", "lỗi\udcff tên"]
 COLUMNS: list[Any] = [
     pytest.param(TEXTS, id="texts-blanks-spaces-escapes"),
     pytest.param(ODD_TEXTS + TEXTS, id="texts-control-nfc"),
     pytest.param(["có\x00NUL", *TEXTS], id="texts-nul"),
+    pytest.param(NOT_TEXTS + TEXTS, id="texts-not-xml"),
+    pytest.param(NOT_TEXTS[:-1] + TEXTS, id="texts-noncharacters"),
     pytest.param([1, 2, None, 2, -7, 2**53, -(2**60), 0], id="integers-huge"),
     pytest.param([1.0, 2.5, None, 2.5, 0.1 + 0.2, 1e15, 123456789012.5, 3e-7], id="floats"),
     pytest.param([0.0, -0.0, 1.5, 0.0], id="floats-signed-zeros"),
@@ -73,6 +79,14 @@ def test_a_batch_writes_what_rows_one_by_one_write(values: list[Any], spec: Colu
     one_by_one = _written(rows, specs, font, batch=False)
     assert _written(rows, specs, font, batch=True) == one_by_one
     assert one_by_one[0].count(b"<row ") == len(rows)
+
+
+def test_text_no_xml_can_hold_is_left_out_of_the_sheet() -> None:
+    rows: Rows = [(value,) for value in [*NOT_TEXTS, "ký tự\x01điều khiển"]]
+    for batch in (True, False):
+        xml = _written(rows, (), None, batch=batch)[0]
+        texts = [t.text for t in ElementTree.fromstring(b"<sheetData>" + xml + b"</sheetData>").iter("t")]
+        assert texts == ["ghichú", "a", "\ufffd giữ lại", "e\u0301", "lỗi tên", "ký tựđiều khiển"]
 
 
 def test_rows_of_a_batch_longer_than_one_encoding_pass_and_ragged_rows() -> None:
