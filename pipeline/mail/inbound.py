@@ -26,6 +26,7 @@ import datetime as dt
 import email.utils
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage, Message
 from pathlib import Path, PurePosixPath
@@ -82,16 +83,19 @@ def message_keep(settings: MailSettings) -> int:
     return limit * 4 // 3 * 78 // 76 + 4096
 
 
-def read_mail_file(path: Path, name: str, settings: MailSettings) -> list[ReceivedMessage]:
+def read_mail_file(path: Path, name: str, settings: MailSettings) -> Iterator[ReceivedMessage]:
     """Every message of a ``.eml`` (one) or ``.mbox`` (each numbered ``#1``, ``#2``, ...) file,
-    read from the disk in bounded memory (:mod:`.mailfile`)."""
+    read from the disk in bounded memory (:mod:`.mailfile`) and given one at a time, so that only
+    one message's spreadsheets are ever held."""
     mbox = name.lower().endswith(".mbox")
     omissions = Omissions()
-    found = []
+    found = False
     for index, message in enumerate(messages(path, mbox, message_keep(settings), omissions), start=1):
         if isinstance(message, EmailMessage) and message.keys():
-            found.append(read_message(message, f"{name} #{index}" if mbox else name, settings, omissions))
-    return found or [ReceivedMessage(name, "", None, (), (finding("mail-unreadable", file=name),))]
+            found = True
+            yield read_message(message, f"{name} #{index}" if mbox else name, settings, omissions)
+    if not found:
+        yield ReceivedMessage(name, "", None, (), (finding("mail-unreadable", file=name),))
 
 
 def read_message(

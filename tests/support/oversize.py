@@ -58,10 +58,11 @@ def lying_workbook(data: bytes, inflated_mib: int, declared: int) -> bytes:
 
 
 def write_big_message(
-    out: BinaryIO, sender: str, date: str, attachment: str, attachment_mib: int, mbox: bool = False
+    out: BinaryIO, sender: str, date: str, attachment: str, attachment_mib: int, mbox: bool = False, fill: int = 0
 ) -> None:
     """A message from ``sender`` dated ``date`` with one spreadsheet attachment of ``attachment_mib``
-    MiB, written to ``out`` streaming (as an mbox entry, with its ``From`` line, when ``mbox``)."""
+    MiB (bytes ``fill`` after a zip's magic), written to ``out`` streaming (as an mbox entry, with
+    its ``From`` line, when ``mbox``)."""
     boundary = "=====dvk-big-attachment====="
     subject = Header("Gửi báo cáo", "utf-8").encode()
     head = (
@@ -78,7 +79,7 @@ def write_big_message(
     )
     out.write(part.encode())
     # 57 bytes encode to one 76-character line; nearly a MiB of such lines, written again and again.
-    chunk = b"PK\x03\x04" + bytes(57 * 18396 - 4)
+    chunk = b"PK\x03\x04" + bytes([fill]) * (57 * 18396 - 4)
     lines = base64.encodebytes(chunk)
     for _ in range(attachment_mib):  # 4 bytes short of a MiB each: shown as attachment_mib MB
         out.write(lines)
