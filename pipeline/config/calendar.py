@@ -47,6 +47,14 @@ class YearCalendar:
     resubmission_after_deadline: str = KEEPS_ORIGINAL_DATE
     # The last day for corrected files after feedback (optional; default: the units' deadline in force).
     corrections_deadline: dt.date | None = None
+    # The day the year's templates were issued (optional): a message dated before it is not believed.
+    templates_issued: dt.date | None = None
+
+    @property
+    def issued_from(self) -> dt.date:
+        """The earliest day a unit's file of this year can have been sent: ``templates_issued``,
+        by default 1 January of the year."""
+        return self.templates_issued or dt.date(self.year, 1, 1)
 
     @property
     def resubmit_by(self) -> dt.date:
@@ -109,11 +117,15 @@ def _year(year: int, node: Node, units: Units) -> YearCalendar:
             "exempt",
             "resubmission_after_deadline",
             "corrections_deadline",
+            "templates_issued",
         ),
     )
     corrections = m["corrections_deadline"].date() if "corrections_deadline" in m else None
     if corrections is not None and corrections < m["units_deadline"].date():
         raise m["corrections_deadline"].fail("hạn gửi lại tệp đã sửa không được trước hạn gửi báo cáo (units_deadline)")
+    issued = m["templates_issued"].date() if "templates_issued" in m else None
+    if issued is not None and issued > m["units_deadline"].date():
+        raise m["templates_issued"].fail("ngày phát hành mẫu biểu không được sau hạn gửi báo cáo (units_deadline)")
     return YearCalendar(
         year,
         m["units_deadline"].date(),
@@ -124,6 +136,7 @@ def _year(year: int, node: Node, units: Units) -> YearCalendar:
         exempt=_exemptions(m["exempt"], units) if "exempt" in m else (),
         resubmission_after_deadline=_choice(m, "resubmission_after_deadline", RESUBMISSION_POLICIES),
         corrections_deadline=corrections,
+        templates_issued=issued,
     )
 
 

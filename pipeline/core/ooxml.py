@@ -15,9 +15,11 @@ import io
 import os
 import re
 import secrets
+import shutil
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 CORE_PROPERTIES = "docProps/core.xml"
 # The earliest time a zip entry can carry; any fixed value would do.
@@ -60,6 +62,13 @@ def atomic_write(path: Path, data: bytes) -> None:
     atomic_write_all({path: data})
 
 
+def atomic_copy(source: Path, path: Path) -> None:
+    """Copy the file ``source`` to ``path`` as :func:`atomic_write` writes, a chunk at a time (its
+    content is never held in memory whole)."""
+    with WriteBatch() as batch:
+        batch.add_copy(path, source)
+
+
 def atomic_write_all(documents: Mapping[Path, bytes]) -> None:
     """Write several files; none is replaced until every one of them is written in full.
 
@@ -90,6 +99,15 @@ class WriteBatch:
 
     def add(self, path: Path, data: bytes) -> None:
         self.staged.append((_stage(path, data), path))
+
+    def add_copy(self, path: Path, source: Path) -> None:
+        """Stage a copy of the file ``source``, read a chunk at a time."""
+
+        def copy(handle: BinaryIO) -> None:
+            with source.open("rb") as original:
+                shutil.copyfileobj(original, handle)
+
+        self.staged.append((_stage_written(path, copy), path))
 
     def __enter__(self) -> WriteBatch:
         return self
@@ -127,6 +145,11 @@ def _flush(staged: list[tuple[Path, Path]]) -> None:
 
 def _stage(path: Path, data: bytes) -> Path:
     """``data`` in a new temporary file beside ``path`` (flushed to the disk by :func:`_flush`)."""
+    return _stage_written(path, lambda handle: handle.write(data))
+
+
+def _stage_written(path: Path, write: Callable[[BinaryIO], object]) -> Path:
+    """A new temporary file beside ``path`` that ``write`` fills (flushed to the disk by :func:`_flush`)."""
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -136,7 +159,7 @@ def _stage(path: Path, data: bytes) -> Path:
         raise _naming(exc, path) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
     except BaseException as exc:
         temp.unlink(missing_ok=True)
         if isinstance(exc, OSError):

@@ -4,7 +4,9 @@ Contract: a file is identified by its content, never by its name; any file name,
 Files are only ever read: nothing under the inbox is modified, moved or deleted. Before any
 spreadsheet reader runs, a cheap pre-check looks at the magic bytes and, for zip containers, the
 central directory (declared sizes, the workbook part), so truncated files, foreign files and
-archive bombs are turned away without being decompressed. Cell values are read with
+archive bombs are turned away without being decompressed; a member that lies about its size is
+inflated a chunk at a time and refused once it passes its declared size, so memory stays bounded
+whatever the headers claim. Cell values are read with
 python-calamine (fast, and it reads .xlsx, .xlsm, .xls and .ods alike).
 """
 
@@ -313,11 +315,31 @@ def _inflate_check(data: bytes, archive: zipfile.ZipFile, infos: list[zipfile.Zi
         for info in infos:
             content = _plain_member(data, info)
             if content is None:
-                content = archive.read(info)
+                content = _bounded_member(archive, info)
             parts[info.filename] = content
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error):
         return None
     return parts
+
+
+# zipfile inflates at most what one read() asks for, whatever the stream holds: reading a member
+# whole asks for up to 2 GiB at once, however small its declared size.
+_READ_CHUNK = 1024 * 1024
+
+
+def _bounded_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A member as zipfile reads and checks it, read a chunk at a time: zipfile stops at the
+    declared size (then refuses a checksum that does not match), so memory never exceeds the
+    declared size plus one chunk, whatever the stream would inflate to. Stored and deflated members
+    only: zipfile inflates the other methods (bzip2, LZMA) without a bound per read, and no
+    spreadsheet program writes them (the value reader cannot read them either)."""
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise NotImplementedError(f"compression method {info.compress_type}")
+    chunks = []
+    with archive.open(info) as member:
+        while chunk := member.read(_READ_CHUNK):
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader

@@ -1,15 +1,20 @@
 """Mail in: a ``.eml`` or ``.mbox`` file saved into ``inbox/`` -> its spreadsheets, as received files.
 
-Contract: a message is read with the standard library (``email``, ``mailbox``); its spreadsheet
-attachments (.xlsx, .xlsm, .xls, .ods) go on exactly like workbooks dropped into the inbox: into
-the ledger and the archive by hash (:func:`ingest_mail`), then intake and validation. Each one is
-named in the ledger after the message and the attachment (``thư.eml › KP-BD01.xlsx``); an
-attachment's name is only ever shown, never used as a path. The message's ``Date`` (read as the
-ward's time, ``receiving.utc_offset_hours``) is the received-at, not the saved file's date. The
-sender is kept with the file, and a file whose unit has another address in ``units.yaml`` gets a
-``sender-mismatch`` warning (:func:`check_sender`), on every run and after a rebuild.
+Contract: a message is read with the standard library's parser, from the disk and in bounded memory
+(:mod:`.mailfile`: a body over its size is left out, never decoded); its spreadsheet attachments
+(.xlsx, .xlsm, .xls, .ods) go on exactly like workbooks dropped into the inbox: into the ledger and
+the archive by hash (:func:`ingest_mail`), then intake and validation. Each one is named in the
+ledger after the message and the attachment (``thư.eml › KP-BD01.xlsx``); an attachment's name is
+only ever shown, never used as a path. The message's ``Date`` (read as the ward's time,
+``receiving.utc_offset_hours``) is the received-at, not the saved file's date, unless it is not
+believed (:mod:`.dates`: unreadable, before the year's templates were issued, or in the future):
+then the attachments are received at their first sighting and get a ``mail-date-doubted`` warning
+(:func:`check_date`). The sender is kept with the file, and a file whose unit has another address
+in ``units.yaml`` gets a ``sender-mismatch`` warning (:func:`check_sender`); both warnings come
+back on every run and after a rebuild.
 
-Refused, each with a finding on the message: an attachment over ``max_attachment_mb``, an archive
+Refused, each with a finding on the message: an attachment over ``max_attachment_mb``, or one
+that does not fit beside the message's other spreadsheets within about that size, an archive
 (zip, rar, 7z, ...) or a message attached inside the message, a message without any spreadsheet,
 a file that holds no readable message. The raw message file is archived as evidence.
 """
@@ -18,46 +23,27 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import email
 import email.utils
 import hashlib
-import mailbox
 import re
-import tempfile
-import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
-from email import policy
 from email.message import EmailMessage, Message
 from pathlib import Path, PurePosixPath
 
 from ..config import Config, MailSettings
 from ..core.findings import Finding, finding
-from ..core.ooxml import atomic_write
+from ..core.ooxml import atomic_copy, atomic_write
 from ..intake.receive import SourceFile, file_extension
 from ..intake.validate import Submission
 from ..register import archive_path, sidecar_path, write_sidecar
 from ..register.year_run import YearRun
+from .dates import date_doubt, date_text, message_date
+from .kinds import attachment_kind, clean_name
+from .mailfile import Omissions, messages
 
 MAIL_EXTENSIONS = (".eml", ".mbox")
-SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
-ARCHIVE_EXTENSIONS = (".zip", ".rar", ".7z", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".cab", ".arj")
-SPREADSHEET_TYPES = (
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.ms-excel",
-    "application/vnd.ms-excel.sheet.macroenabled.12",
-    "application/vnd.oasis.opendocument.spreadsheet",
-)
-ARCHIVE_TYPES = (
-    "application/zip",
-    "application/x-zip-compressed",
-    "application/x-rar-compressed",
-    "application/vnd.rar",
-    "application/x-7z-compressed",
-    "application/gzip",
-    "application/x-tar",
-)
 NAME_SEPARATOR = " › "
-_MAX_NAME = 120
 
 
 @dataclass(frozen=True)
@@ -77,6 +63,7 @@ class ReceivedMessage:
     received_at: dt.datetime | None
     spreadsheets: tuple[MailAttachment, ...]
     findings: tuple[Finding, ...]
+    date_header: str = ""  # the Date header as written ("" when there is none)
 
     def ledger_name(self, attachment: MailAttachment) -> str:
         return f"{self.name}{NAME_SEPARATOR}{attachment.filename}"
@@ -89,32 +76,33 @@ def is_mail_file(path: Path) -> bool:
 # --------------------------------------------------------------------------- reading
 
 
-def read_mail_file(data: bytes, name: str, settings: MailSettings) -> list[ReceivedMessage]:
-    """Every message of a ``.eml`` (one) or ``.mbox`` (each numbered ``#1``, ``#2``, ...) file."""
-    if name.lower().endswith(".mbox"):
-        messages = [(f"{name} #{i}", m) for i, m in enumerate(_mbox_messages(data), start=1)]
-    else:
-        messages = [(name, email.message_from_bytes(data, policy=policy.default))]
-    readable = [(label, m) for label, m in messages if isinstance(m, EmailMessage) and m.keys()]
-    if not readable:
-        return [ReceivedMessage(name, "", None, (), (finding("mail-unreadable", file=name),))]
-    return [read_message(m, label, settings) for label, m in readable]
+def message_keep(settings: MailSettings) -> int:
+    """The most bytes of a spreadsheet's body read from a message: an attachment at the limit,
+    base64-encoded (4 characters for 3 bytes, a line break every 76 characters), and a little more."""
+    limit = int(settings.max_attachment_mb * 1024 * 1024)
+    return limit * 4 // 3 * 78 // 76 + 4096
 
 
-def _mbox_messages(data: bytes) -> list[Message]:
-    """The messages of an mbox file, read from a private copy (the inbox file is never opened for writing)."""
-    with tempfile.TemporaryDirectory(prefix="dvk-mbox-") as folder:
-        path = Path(folder) / "copy.mbox"
-        path.write_bytes(data)
-        box = mailbox.mbox(path, create=False)
-        try:
-            return [email.message_from_bytes(box.get_bytes(key), policy=policy.default) for key in box.iterkeys()]
-        finally:
-            box.close()
+def read_mail_file(path: Path, name: str, settings: MailSettings) -> Iterator[ReceivedMessage]:
+    """Every message of a ``.eml`` (one) or ``.mbox`` (each numbered ``#1``, ``#2``, ...) file,
+    read from the disk in bounded memory (:mod:`.mailfile`) and given one at a time, so that only
+    one message's spreadsheets are ever held."""
+    mbox = name.lower().endswith(".mbox")
+    omissions = Omissions()
+    found = False
+    for index, message in enumerate(messages(path, mbox, message_keep(settings), omissions), start=1):
+        if isinstance(message, EmailMessage) and message.keys():
+            found = True
+            yield read_message(message, f"{name} #{index}" if mbox else name, settings, omissions)
+    if not found:
+        yield ReceivedMessage(name, "", None, (), (finding("mail-unreadable", file=name),))
 
 
-def read_message(message: EmailMessage, name: str, settings: MailSettings) -> ReceivedMessage:
-    """The spreadsheets of one message, its sender and date; refused attachments as findings."""
+def read_message(
+    message: EmailMessage, name: str, settings: MailSettings, omissions: Omissions | None = None
+) -> ReceivedMessage:
+    """The spreadsheets of one message, its sender and date; refused attachments as findings.
+    A part whose body was left out while reading (``omissions``) is refused by its size alone."""
     limit = int(settings.max_attachment_mb * 1024 * 1024)
     spreadsheets: list[MailAttachment] = []
     findings: list[Finding] = []
@@ -123,62 +111,37 @@ def read_message(message: EmailMessage, name: str, settings: MailSettings) -> Re
         filename = clean_name(part.get_filename() or "", index, part.get_content_type())
         seen.append(filename)
         kind = attachment_kind(filename, part.get_content_type())
-        if kind == "other":
-            continue
-        data = _payload(part)
-        problem = _refusal(kind, filename, data, limit, name)
-        if problem:
-            findings.append(problem)
+        if kind == "archive":
+            findings.append(finding("mail-archive-attachment", file=name, attachment=filename))
         elif kind == "spreadsheet":
-            spreadsheets.append(MailAttachment(filename, data))
+            omitted = omissions.size(part) if omissions else None
+            data = _payload(part) if omitted is None else b""
+            problem = _too_large(filename, len(data) if omitted is None else omitted, omitted is not None, limit, name)
+            findings += [problem] if problem else []
+            spreadsheets += [] if problem else [MailAttachment(filename, data)]
     if not spreadsheets and not findings:
         listed = ", ".join(seen) or "không có tệp đính kèm"
         subject = " ".join(str(message.get("Subject", "")).split()) or "(không có tiêu đề)"
         sender = sender_of(message) or "(không rõ người gửi)"
         findings.append(finding("mail-no-spreadsheet", file=name, subject=subject, sender=sender, attachments=listed))
-    return ReceivedMessage(
-        name, sender_of(message), message_date(message, settings), tuple(spreadsheets), tuple(findings)
-    )
+    stated = message_date(message, settings)
+    return ReceivedMessage(name, sender_of(message), stated, tuple(spreadsheets), tuple(findings), date_text(message))
 
 
-def _refusal(kind: str, filename: str, data: bytes, limit: int, name: str) -> Finding | None:
-    if kind == "archive":
-        return finding("mail-archive-attachment", file=name, attachment=filename)
-    if len(data) > limit:
-        size = f"{len(data) / 1024 / 1024:.1f}".replace(".", ",")
-        return finding("mail-attachment-too-large", file=name, attachment=filename, size=size, limit=limit // 1048576)
+def _too_large(filename: str, size: int, omitted: bool, limit: int, name: str) -> Finding | None:
+    """An attachment over the limit; or one left out unread because the message's spreadsheets
+    together were too large to read (``omitted`` and not over the limit itself)."""
+    shown = f"{size / 1024 / 1024:.1f}".replace(".", ",")
+    if size > limit:
+        return finding("mail-attachment-too-large", file=name, attachment=filename, size=shown, limit=limit // 1048576)
+    if omitted:
+        return finding("mail-attachments-too-large", file=name, attachment=filename, size=shown, limit=limit // 1048576)
     return None
 
 
 def _payload(part: Message) -> bytes:
-    if part.get_content_type() == "message/rfc822":
-        return part.as_bytes()
     data = part.get_payload(decode=True)
     return data if isinstance(data, bytes) else b""
-
-
-def attachment_kind(filename: str, content_type: str) -> str:
-    """``spreadsheet``, ``archive`` (also a message attached inside the message) or ``other``."""
-    suffix = PurePosixPath(filename.lower()).suffix
-    if suffix in ARCHIVE_EXTENSIONS or content_type in ARCHIVE_TYPES or content_type == "message/rfc822":
-        return "archive"
-    if suffix in SPREADSHEET_EXTENSIONS or content_type in SPREADSHEET_TYPES:
-        return "spreadsheet"
-    return "other"
-
-
-def clean_name(raw: str, index: int, content_type: str) -> str:
-    """An attachment's name fit to show: NFC, no folders, no control characters, not too long."""
-    text = unicodedata.normalize("NFC", raw)
-    text = re.split(r"[\\/]", text)[-1]
-    text = "".join(c for c in text if unicodedata.category(c)[0] != "C").strip().lstrip(".")
-    if not text:
-        extension = ".xlsx" if content_type in SPREADSHEET_TYPES[:1] else ""
-        return f"tệp đính kèm {index}{extension}"
-    if len(text) > _MAX_NAME:
-        stem, dot, suffix = text.rpartition(".")
-        text = stem[: _MAX_NAME - len(suffix) - 2] + "…" + dot + suffix if dot else text[:_MAX_NAME]
-    return text
 
 
 def sender_of(message: Message) -> str:
@@ -187,42 +150,33 @@ def sender_of(message: Message) -> str:
     return address.strip().lower()
 
 
-def message_date(message: Message, settings: MailSettings) -> dt.datetime | None:
-    """The Date header in the ward's time (naive, to the second); None when absent or unreadable."""
-    raw = message.get("Date")
-    if raw is None:
-        return None
-    try:
-        moment = email.utils.parsedate_to_datetime(str(raw))
-    except (TypeError, ValueError, IndexError):
-        return None
-    if moment.tzinfo is None:  # "-0000": the time is UTC, where the message came from is unknown
-        moment = moment.replace(tzinfo=dt.UTC)
-    ward = dt.timezone(dt.timedelta(hours=settings.utc_offset_hours))
-    return moment.astimezone(ward).replace(tzinfo=None, microsecond=0)
-
-
 # --------------------------------------------------------------------------- into the ledger
 
 
 def ingest_mail(run: YearRun, path: Path, name: str) -> list[Submission]:
-    """Archive a mail file, put its spreadsheets into the ledger (received at the message's Date) and
-    return one rejected entry per message with findings (shown in the run, like an unreadable file)."""
-    data = path.read_bytes()
-    modified = dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
-    _archive(run.root, data, name, path.suffix.lower(), run.now)
+    """Archive a mail file, put its spreadsheets into the ledger and return one rejected entry per
+    message with findings (shown in the run, like an unreadable file). The spreadsheets are
+    received at the message's Date when it is believed (:mod:`.dates`), else at the file's first
+    sighting: the earlier of its modification time and now, as for a file dropped into the inbox."""
+    with path.open("rb") as handle:
+        sha, size = hashlib.file_digest(handle, "sha256").hexdigest(), handle.tell()
+    first_seen = min(dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0), run.now)
+    _archive(run.root, path, sha, name, run.now)
+    issued = run.config.year(run.year).issued_from
     problems = []
-    for message in read_mail_file(data, name, run.config.mail):
-        received = min(message.received_at or modified, run.now)
+    for message in read_mail_file(path, name, run.config.mail):
+        doubt = date_doubt(message.date_header, message.received_at, issued, run.now)
+        received = first_seen if doubt or message.received_at is None else min(message.received_at, run.now)
         for attachment in message.spreadsheets:
-            _record(run, message, attachment, received)
+            _record(run, message, attachment, received, doubt)
         if message.findings:
-            source = SourceFile(path, message.name, hashlib.sha256(data).hexdigest(), len(data), received)
+            source = SourceFile(path, message.name, sha, size, received)
             problems.append(Submission(source, "", None, "", {}, {}, message.findings))
     return problems
 
 
-def _record(run: YearRun, message: ReceivedMessage, attachment: MailAttachment, at: dt.datetime) -> None:
+def _record(run: YearRun, message: ReceivedMessage, attachment: MailAttachment, at: dt.datetime, doubt: str) -> None:
+    """One spreadsheet into the archive and the ledger; a doubted Date is kept with its origin."""
     root, register = run.root, run.register
     sha = hashlib.sha256(attachment.data).hexdigest()
     extension = file_extension(Path("x" + PurePosixPath(attachment.filename).suffix))
@@ -231,20 +185,22 @@ def _record(run: YearRun, message: ReceivedMessage, attachment: MailAttachment, 
         atomic_write(target, attachment.data)
     if not register.has_file(sha):  # the same file seen before (dropped in, or in another message) stays as it was
         register.record_file(sha, len(attachment.data), message.ledger_name(attachment), extension, run.year, at)
-        register.record_mail_origin(sha, message.name, attachment.filename, message.sender)
+        date = (message.date_header, doubt) if doubt else None
+        register.record_mail_origin(sha, message.name, attachment.filename, message.sender, date)
     if not sidecar_path(root, sha).exists():
         write_sidecar(root, register, sha)
 
 
-def _archive(root: Path, data: bytes, name: str, extension: str, now: dt.datetime) -> None:
-    """Keep the message file itself as evidence (its sidecar says it is a message, not a submission)."""
+def _archive(root: Path, path: Path, sha: str, name: str, now: dt.datetime) -> None:
+    """Keep the message file itself as evidence (its sidecar says it is a message, not a
+    submission), copied a chunk at a time."""
     import json
 
-    sha = hashlib.sha256(data).hexdigest()
+    extension = path.suffix.lower()
     target = archive_path(root, sha, extension)
     if target.exists():
         return
-    atomic_write(target, data)
+    atomic_copy(path, target)
     sidecar = {"kind": "mail-message", "sha256": sha, "first_name": name, "extension": extension}
     sidecar["seen_at"] = now.isoformat(sep=" ")
     atomic_write(sidecar_path(root, sha), json.dumps(sidecar, ensure_ascii=False, indent=1).encode("utf-8"))
@@ -269,5 +225,21 @@ def check_sender(submission: Submission, origin: dict[str, str] | None, config: 
         sender=origin["sender"] or "(không rõ)",
         unit=unit.name,
         expected=", ".join(known),
+    )
+    return dataclasses.replace(submission, findings=(*submission.findings, warning))
+
+
+def check_date(submission: Submission, origin: dict[str, str] | None) -> Submission:
+    """A file whose message's Date was not believed when it was first recorded (it was received at
+    its first sighting instead): a warning, on every run and after a rebuild."""
+    if not origin or not origin.get("doubt"):
+        return submission
+    warning = finding(
+        "mail-date-doubted",
+        file=submission.source.name,
+        message=origin["message"],
+        date=origin["date"],
+        reason=origin["doubt"],
+        received=f"{submission.source.received_at:%d/%m/%Y %H:%M}",
     )
     return dataclasses.replace(submission, findings=(*submission.findings, warning))

@@ -74,7 +74,8 @@ def restore_from_sidecar(register: Register, data: dict[str, Any]) -> None:
         register.withdraw(data["sha256"], data["withdrawn"])
     if data.get("mail"):
         mail = data["mail"]
-        register.record_mail_origin(data["sha256"], mail["message"], mail["attachment"], mail["sender"])
+        doubted = (mail["date"], mail["doubt"]) if mail.get("doubt") else None
+        register.record_mail_origin(data["sha256"], mail["message"], mail["attachment"], mail["sender"], doubted)
 
 
 def _all_sidecars(root: Path) -> list[dict[str, Any]]:

@@ -102,6 +102,13 @@ CREATE TABLE IF NOT EXISTS mail_received (
     attachment TEXT NOT NULL,
     sender TEXT NOT NULL
 );
+-- A received message's Date that was not believed (its attachments were received at their first
+-- sighting instead): the Date as written and why (issue 17).
+CREATE TABLE IF NOT EXISTS mail_dates_doubted (
+    sha256 TEXT PRIMARY KEY REFERENCES files(sha256),
+    date TEXT NOT NULL,
+    doubt TEXT NOT NULL
+);
 -- Added for province-size registers: an item's events are looked up by its code.
 CREATE INDEX IF NOT EXISTS events_by_code ON events (code, id);
 """
@@ -328,19 +335,31 @@ class Register(TrackedYearMixin):
 
     # ------------------------------------------------------------------ mail
 
-    def record_mail_origin(self, sha256: str, message: str, attachment: str, sender: str) -> None:
-        """Note that a ledger file came as an attachment of a message (first sighting wins)."""
+    def record_mail_origin(
+        self, sha256: str, message: str, attachment: str, sender: str, doubted: tuple[str, str] | None = None
+    ) -> None:
+        """Note that a ledger file came as an attachment of a message (first sighting wins), and
+        the message's Date with why it was not believed (``doubted``), if it was not."""
         self.db.execute(
             "INSERT OR IGNORE INTO mail_received (sha256, message, attachment, sender) VALUES (?,?,?,?)",
             (sha256, message, attachment, sender),
         )
+        if doubted:
+            self.db.execute(
+                "INSERT OR IGNORE INTO mail_dates_doubted (sha256, date, doubt) VALUES (?,?,?)", (sha256, *doubted)
+            )
 
     def mail_origin(self, sha256: str) -> dict[str, str] | None:
-        """The message a ledger file came in (message, attachment, sender), or None for a plain file."""
+        """The message a ledger file came in (message, attachment, sender; and date, doubt when its
+        Date was not believed), or None for a plain file."""
         row = self.db.execute(
             "SELECT message, attachment, sender FROM mail_received WHERE sha256=?", (sha256,)
         ).fetchone()
-        return dict(zip(("message", "attachment", "sender"), row, strict=True)) if row else None
+        if not row:
+            return None
+        origin = dict(zip(("message", "attachment", "sender"), row, strict=True))
+        doubted = self.db.execute("SELECT date, doubt FROM mail_dates_doubted WHERE sha256=?", (sha256,)).fetchone()
+        return origin | dict(zip(("date", "doubt"), doubted, strict=True)) if doubted else origin
 
     def has_file(self, sha256: str) -> bool:
         return self.db.execute("SELECT 1 FROM files WHERE sha256=?", (sha256,)).fetchone() is not None

@@ -12,7 +12,8 @@ submissions: its decisions are applied, and its verdict noted, after the year is
 document is read as the clerk's document of the reports' written parts (:mod:`pipeline.intake.narrative`) and
 kept apart too, its verdict noted at once; one that is not ours is a rejected submission.
 A saved message (``.eml``, ``.mbox``) is opened by :mod:`pipeline.mail.inbound`: its spreadsheet attachments are
-the received files, received at the message's Date.
+the received files, received at the message's Date (at their first sighting when that Date is not
+believed: :mod:`pipeline.mail.dates`).
 With a province-level config every file is read as a ward's summary (:mod:`pipeline.intake.ward_summary`) instead.
 """
 
@@ -33,7 +34,7 @@ from ..intake.narrative import NarrativeFile
 from ..intake.read import check_file, crashed
 from ..intake.receive import SourceFile, discover, file_extension
 from ..intake.validate import Submission, check_codes
-from ..mail.inbound import check_sender, ingest_mail, is_mail_file
+from ..mail.inbound import check_date, check_sender, ingest_mail, is_mail_file
 from ..register import FileEntry, Register, archive_path, known_items, sidecar_path, write_sidecar
 from ..register.year_run import YearRun
 from .cache import SubmissionCache, open_submission_cache
@@ -152,7 +153,9 @@ def read_cycle_files(run: YearRun, progress: Progress | None = None, pool: ReadP
                 cycle.narratives.append(read)
                 continue
             read = check_codes(read, known, config)
-            read = check_sender(read, register.mail_origin(entry.sha256), config)
+            origin = register.mail_origin(entry.sha256)
+            read = check_sender(read, origin, config)
+            read = read if entry.overridden else check_date(read, origin)  # the clerk's date settles it
             verdict = "accepted" if read.accepted else "rejected"
             findings = [f.as_dict() for f in read.findings]
             register.set_verdict(entry.sha256, read.unit_code, read.year, read.template_version, verdict, findings)

@@ -431,6 +431,14 @@ def test_a_copied_config_loads(root: Path) -> None:
         ),
         pytest.param(
             "calendar.yaml",
+            "    corrections_deadline: 2026-12-02\n",
+            "    corrections_deadline: 2026-12-02\n    templates_issued: 2026-11-26\n",
+            "years.2026.templates_issued",
+            "ngày phát hành mẫu biểu không được sau hạn gửi báo cáo (units_deadline)",
+            id="templates-issued-after-the-deadline",
+        ),
+        pytest.param(
+            "calendar.yaml",
             "resubmission_after_deadline: keeps-original-date",
             "resubmission_after_deadline: late",
             "years.2026.resubmission_after_deadline",
@@ -566,6 +574,7 @@ def test_shipped_calendar_rules(config: Config) -> None:
     assert (year.late_counting, year.deadline_shift, year.exempt) == ("calendar-days", NO_SHIFT, ())
     assert year.resubmission_after_deadline == KEEPS_ORIGINAL_DATE
     assert year.deadline == year.units_deadline == dt.date(2026, 11, 25)
+    assert (year.templates_issued, year.issued_from) == (None, dt.date(2026, 1, 1))
 
 
 def test_calendar_defaults_when_keys_are_left_out(config: Config) -> None:
@@ -583,8 +592,10 @@ def test_every_calendar_option_is_read(root: Path) -> None:
     _edit(
         root, "calendar.yaml", "2027: {units_deadline: 2027-11-25,", "2027: {holidays: [], units_deadline: 2027-11-25,"
     )
+    _edit(root, "calendar.yaml", "    corrections_deadline: 2026-12-02\n", "    templates_issued: 2026-10-15\n")
     config = load_config(root)
     year = config.year(2026)
+    assert year.issued_from == year.templates_issued == dt.date(2026, 10, 15)
     assert (year.late_counting, year.deadline_shift) == (WORKING_DAYS, NEXT_WORKING_DAY)
     assert year.resubmission_after_deadline == COUNTS_AS_LATE
     assert year.exempt == (Exemption("KP-BD10", "Đang sáp nhập"),)

@@ -405,3 +405,13 @@ def test_a_damaged_download_is_not_a_workbook(template: bytes) -> None:
     damaged = bytearray(template)
     damaged[len(damaged) // 2] ^= 0xFF
     assert precheck(bytes(damaged)) == "tệp bị hỏng hoặc tải về không trọn vẹn"
+
+
+def test_members_compressed_otherwise_than_excel_does_are_refused_unread(template: bytes) -> None:
+    """bzip2 and LZMA members are inflated by zipfile without a bound per read: refused, not read
+    (the value reader cannot read them either)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(template)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_BZIP2) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info))
+    assert precheck(out.getvalue()) == "tệp bị hỏng hoặc tải về không trọn vẹn"

@@ -208,3 +208,73 @@ def test_mail_submissions_survive_a_cleaned_inbox_and_a_rebuild(ward: tuple[Path
     assert statuses == {"KP-BD02": (ON_TIME, 0), "KP-BD03": (LATE, 2)}
     codes: dict[str, Any] = {s.source.name: [f.code for f in s.findings] for s in submissions}
     assert codes == {"thu.mbox #1 › KP-BD02.xlsx": [], "thu.mbox #2 › KP-BD03.xlsx": ["sender-mismatch"]}
+
+
+FIRST_SEEN = dt.datetime(2026, 11, 24, 9, 0)  # the saved message's modification time, before NOW
+
+
+@pytest.mark.parametrize(
+    ("date", "reason"),
+    [
+        pytest.param(
+            "Mon, 01 Jan 1900 08:00:00 +0700", "trước ngày phát hành mẫu biểu của năm (01/01/2026)", id="1900"
+        ),
+        pytest.param("Sat, 01 Jan 0000 08:00:00 +0700", "trước ngày phát hành mẫu biểu", id="year-0000"),
+        pytest.param(
+            "Wed, 24 Nov 2027 08:00:00 +0700", "sau thời điểm công cụ đọc thư (11/12/2026 08:00)", id="future"
+        ),
+        pytest.param("hôm qua lúc 8 giờ", "không đọc được thành ngày giờ", id="garbage"),
+    ],
+)
+def test_an_impossible_date_is_not_believed_and_the_first_sighting_is_used(
+    ward: tuple[Path, Config], date: str, reason: str
+) -> None:
+    root, config = ward
+    message = _message("kp-bd01@dvk-binhdinh.example", None, [("KP-BD01.xlsx", _workbook(config, "KP-BD01"), XLSX)])
+    # The Date as the sender's program wrote it (EmailMessage would rewrite a year 0000 as 2000).
+    drop_file(root, "thư.eml", f"Date: {date}\n".encode() + message.as_bytes(), FIRST_SEEN)
+    name = "thư.eml › KP-BD01.xlsx"
+    result = _run(root, config)
+    assert _ledger(root) == {name: FIRST_SEEN}
+    assert _status(result, "KP-BD01").status == ON_TIME
+    (warning,) = [f for s in result.submissions if s.source.name == name for f in s.findings]
+    assert (warning.code, warning.severity) == ("mail-date-doubted", "warning")
+    assert f"Ngày gửi ghi trong thư “thư.eml” là “{date}”, {reason}" in warning.message
+    assert "thời điểm nhận tệp được tính là 24/11/2026 09:00, lúc công cụ thấy thư lần đầu" in warning.message
+    shutil.rmtree(root / "inbox")  # the archive's sidecars keep the received-at and the doubt
+    assert rebuild(root, config, now=NOW) == [YEAR]
+    assert _ledger(root) == {name: FIRST_SEEN}
+    submissions, _ = year_status(root, config, YEAR)
+    assert [[f.message for f in s.findings] for s in submissions] == [[warning.message]]
+
+
+def test_a_date_set_by_the_clerk_settles_a_doubted_one(ward: tuple[Path, Config]) -> None:
+    from pipeline.run.cycle import override_received
+
+    root, config = ward
+    message = _message("kp-bd01@dvk-binhdinh.example", "Mon, 01 Jan 1900 08:00:00 +0700", [("KP-BD01.xlsx", _workbook(config, "KP-BD01"), XLSX)])  # fmt: skip
+    drop_file(root, "thư.eml", message.as_bytes(), FIRST_SEEN)
+    assert _codes(_run(root, config), "thư.eml › KP-BD01.xlsx") == ["mail-date-doubted"]
+    override_received(root, "thư.eml › KP-BD01.xlsx", dt.datetime(2026, 11, 23, 8, 0), "Thư nhận ngày 23/11")
+    assert _codes(_run(root, config), "thư.eml › KP-BD01.xlsx") == []
+
+
+def test_spreadsheets_too_large_together_are_refused_one_by_one(
+    ward: tuple[Path, Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Within one message the spreadsheets share about one attachment's limit; a photo does not count."""
+    from pipeline.mail import mailfile
+
+    root, config = ward
+    monkeypatch.setattr(mailfile, "SLACK", 0)
+    sheets = [(f"{code}.xlsx", _workbook(config, code), XLSX) for code in ("KP-BD01", "KP-BD02")]
+    limit_mb = 1.5 * len(sheets[0][1]) / 1024 / 1024  # one fits, not two
+    small = dataclasses.replace(config, mail=dataclasses.replace(config.mail, max_attachment_mb=limit_mb))
+    photo = ("ảnh hoạt động.jpg", b"\xff\xd8\xff" + os.urandom(500_000), ("image", "jpeg"))
+    message = _message("kp-bd01@dvk-binhdinh.example", "Mon, 23 Nov 2026 08:00:00 +0700", [photo, *sheets])
+    drop_file(root, "thư.eml", message.as_bytes(), dt.datetime(2026, 11, 23))
+    result = run_consolidation(root, small, YEAR, None, now=NOW)
+    assert list(_ledger(root)) == ["thư.eml › KP-BD01.xlsx"]
+    (refusal,) = [f for s in result.submissions if s.source.name == "thư.eml" for f in s.findings]
+    assert refusal.code == "mail-attachments-too-large"
+    assert "“KP-BD02.xlsx”" in refusal.message and "cộng lại vượt giới hạn" in refusal.message
