@@ -116,8 +116,10 @@ def receive(path: Path, display_name: str, received_at: dt.datetime | None = Non
     ``received_at`` is when the ward received the file (from the register); by default the
     file's modification time."""
     try:
-        data = path.read_bytes()
         stat = path.stat()
+        if stat.st_size > MAX_FILE_BYTES:  # refused by its size on the disk, never read whole
+            return _too_large(path, display_name, stat.st_size, received_at or _modified(stat))
+        data = path.read_bytes()
     except OSError as exc:
         return _unreadable(path, display_name, exc)
     source = SourceFile(
@@ -125,7 +127,7 @@ def receive(path: Path, display_name: str, received_at: dt.datetime | None = Non
         name=display_name,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
-        received_at=received_at or dt.datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0),
+        received_at=received_at or _modified(stat),
     )
     problem, package = _precheck(data)
     if problem:
@@ -250,12 +252,30 @@ class _Zip:
             return cls(names, {name: archive.read(name) for name in parts if name in names})
 
 
+def _modified(stat: os.stat_result) -> dt.datetime:
+    return dt.datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0)
+
+
+def _too_large(path: Path, display_name: str, size: int, received_at: dt.datetime) -> Received:
+    """A file over :data:`MAX_FILE_BYTES` on the disk, refused unread (its hash taken a chunk at a time)."""
+    with path.open("rb") as handle:
+        sha = hashlib.file_digest(handle, "sha256").hexdigest()
+    source = SourceFile(path=path, name=display_name, sha256=sha, size=size, received_at=received_at)
+    detail = too_large(size)
+    return Received(source, None, (finding("not-a-workbook", file=display_name, detail=detail),))
+
+
+def too_large(size: int) -> str:
+    """Why a file of ``size`` bytes is refused (over :data:`MAX_FILE_BYTES`)."""
+    return f"tệp quá lớn ({size // 1024 // 1024} MB)"
+
+
 def _precheck(data: bytes) -> tuple[str, _Zip | None]:
     """:func:`precheck`'s answer, and the container when it is a zip that passed it."""
     if not data:
         return "tệp rỗng, 0 byte", None
     if len(data) > MAX_FILE_BYTES:
-        return f"tệp quá lớn ({len(data) // 1024 // 1024} MB)", None
+        return too_large(len(data)), None
     if data.startswith(OLE2_MAGIC):
         return "", None  # legacy .xls (or an encrypted OOXML package): the reader decides
     if not data.startswith(ZIP_MAGIC):

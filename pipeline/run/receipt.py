@@ -32,7 +32,7 @@ from ..core.textnorm import file_name_text
 from ..intake.council import CouncilFile
 from ..intake.narrative import NarrativeFile
 from ..intake.read import check_file, crashed
-from ..intake.receive import SourceFile, discover, file_extension
+from ..intake.receive import MAX_FILE_BYTES, SourceFile, discover, file_extension
 from ..intake.validate import Submission, check_codes
 from ..mail.inbound import check_date, check_sender, ingest_mail, is_mail_file
 from ..register import FileEntry, Register, archive_path, known_items, sidecar_path, write_sidecar
@@ -91,14 +91,17 @@ def _ingest_file(run: YearRun, path: Path, name: str, hashes: KnownHashes, batch
     disk must stop the run, not pass for an unreadable file)."""
     root, register = run.root, run.register
     extension = file_extension(path)
-    data = None
+    data, read = None, False
     try:
         stat = path.stat()  # before reading: a file changed meanwhile gets another key next time
         key, size = key_of(stat), stat.st_size
         sha = hashes.get(name, key)
         if sha is None or not archive_path(root, sha, extension).exists():
-            data = path.read_bytes()
-            sha, size = hashlib.sha256(data).hexdigest(), len(data)
+            if size > MAX_FILE_BYTES:
+                sha, read = _archived_unread(path, root, extension, batch), True
+            else:
+                data = path.read_bytes()
+                sha, size = hashlib.sha256(data).hexdigest(), len(data)
     except OSError:
         return None
     if data is not None and not archive_path(root, sha, extension).exists():
@@ -108,7 +111,17 @@ def _ingest_file(run: YearRun, path: Path, name: str, hashes: KnownHashes, batch
     if not sidecar_path(root, sha).exists():
         write_sidecar(root, register, sha, batch.add)
     hashes.put(name, key, sha)
-    return data is not None
+    return read or data is not None
+
+
+def _archived_unread(path: Path, root: Path, extension: str, batch: WriteBatch) -> str:
+    """The hash of a file too large to be read (intake refuses it by its size), taken and its
+    archived copy staged a chunk at a time: kept like every received file, never held in memory."""
+    with path.open("rb") as handle:
+        sha = hashlib.file_digest(handle, "sha256").hexdigest()
+    if not archive_path(root, sha, extension).exists():
+        batch.add_copy(archive_path(root, sha, extension), path)
+    return sha
 
 
 def _ingest_mail(run: YearRun, path: Path, name: str) -> list[Submission]:

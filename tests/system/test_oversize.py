@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from pipeline.register.paths import archive_path
 from pipeline.tools.bench import dvk_command, run_child
 from tests.support.builder import RECEIVED, drop_file, new_workspace, received_at, sample_workbook
 from tests.support.oversize import XLSX, big_message_file, lying_workbook, write_big_message
@@ -24,6 +25,7 @@ YEAR = 2026
 # 2.1 GB (zipfile inflated up to 2 GiB in one read of the member).
 PEAK_MB = 300
 DATE = "Mon, 23 Nov 2026 08:00:00 +0700"
+SPARSE = 512 * 1024 * 1024  # a file in the inbox larger than any workbook (50 MB at most)
 
 
 def _consolidate(root: Path) -> tuple[dict[str, Any], float]:
@@ -97,3 +99,28 @@ def test_an_mbox_of_messages_with_200_mb_attachments_is_read_in_bounded_memory(t
     }
     assert len([name for name in refused if "KP-BD04" in name]) == 14  # read, and not a workbook
     assert summary["accepted"] == ["KP-BD01"]
+
+
+def test_a_file_larger_than_any_workbook_dropped_in_the_inbox_is_refused_unread_and_kept(tmp_path: Path) -> None:
+    """A 512 MiB file (sparse in the inbox) is refused by its size on the disk, archived a chunk
+    at a time, and the run's memory stays bounded; the inbox file is left as it was."""
+    import hashlib
+
+    config = new_workspace(tmp_path)
+    drop_file(tmp_path, "KP-BD01.xlsx", sample_workbook(config, "KP-BD01", YEAR), RECEIVED)
+    big = tmp_path / "inbox" / "KP-BD02.xlsx"
+    with big.open("wb") as handle:
+        handle.write(b"PK\x03\x04")
+        handle.truncate(SPARSE)
+    received_at(big, RECEIVED)
+    summary, peak_mb = _consolidate(tmp_path)
+    assert peak_mb < PEAK_MB, f"peak memory {peak_mb:.0f} MB"
+    (refusal,) = _rejected(summary, "KP-BD02.xlsx")
+    assert refusal["code"] == "not-a-workbook"
+    assert "tệp quá lớn (512 MB)" in refusal["message"]
+    assert summary["accepted"] == ["KP-BD01"]
+    assert big.stat().st_size == SPARSE
+    with big.open("rb") as handle:
+        sha = hashlib.file_digest(handle, "sha256").hexdigest()
+    archived = archive_path(tmp_path, sha, ".xlsx")
+    assert archived.stat().st_size == SPARSE
