@@ -19,6 +19,8 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from . import platform
+
 CORE_PROPERTIES = "docProps/core.xml"
 # The earliest time a zip entry can carry; any fixed value would do.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -159,7 +161,7 @@ def _naming(exc: OSError, path: Path) -> OSError:
 
 def _sync_folder(folder: Path) -> None:
     """Make the renames in ``folder`` durable (POSIX; Windows has no directory handles to flush)."""
-    if os.name != "posix":
+    if not platform.can_sync_folders():
         return
     fd = os.open(folder, os.O_RDONLY)
     try:

@@ -24,6 +24,7 @@ read as usual, so one such file costs a finding, not the run.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import pickle
 from collections.abc import Generator
@@ -32,6 +33,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from ..config import Config
+from ..core import platform
 from ..intake.council import CouncilFile
 from ..intake.narrative import NarrativeFile
 from ..intake.read import read_file, reader_died
@@ -137,10 +139,19 @@ class ReadPool:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(
-                max_workers=worker_count(), initializer=_start_worker, initargs=(os.getpid(), self.config)
-            )
+            self._executor = _executor(worker_count(), self.config)
         return self._executor
+
+
+def _executor(workers: int, config: Config) -> ProcessPoolExecutor:
+    """Worker processes started as :func:`platform.start_method` says (forked on Linux, spawned on
+    Windows and with ``DVK_PORTABLE=1``): a spawned worker imports this module and is sent the
+    initializer's arguments pickled, so everything it runs is a function at a module's top level
+    and everything it needs (the configuration, the run's pid) is an argument."""
+    context = multiprocessing.get_context(platform.start_method())
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(), config)
+    )
 
 
 # The configuration a pool worker reads with, set once by the pool's initializer.
@@ -166,7 +177,7 @@ def _read_alone(job: ReadJob, config: Config, year: int) -> Read:
     with a finding (``unexpected-error``) instead of stopping the run."""
 
     path, name, received_at = job
-    with ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(os.getpid(), config)) as alone:
+    with _executor(1, config) as alone:
         try:
             read: Read = pickle.loads(alone.submit(_read_in_worker, (path, name, year, received_at)).result())
         except BrokenProcessPool:
