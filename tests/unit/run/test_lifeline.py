@@ -3,15 +3,13 @@ its parent ends when the parent is killed outright."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
-from tests.support.procs import alive, outlived
+from tests.support.procs import alive, outlived_then_killed, wait_for_marker
 
 PARENT = textwrap.dedent(
     """
@@ -37,17 +35,11 @@ def test_a_spawned_child_that_watches_its_parent_ends_with_it(tmp_path: Path) ->
     script.write_text(PARENT, encoding="utf-8")
     parent = subprocess.Popen([sys.executable, str(script), str(started)], stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 60
-        while not started.exists() and parent.poll() is None:
-            assert time.monotonic() < deadline, "the child never started"
-            time.sleep(0.05)
-        assert parent.poll() is None, parent.communicate()[1].decode()
+        wait_for_marker(started, parent)
         child = int(started.read_text())
         assert alive(child)
     finally:
         parent.send_signal(signal.SIGKILL)
         parent.communicate()
-    left = outlived([child], 60)  # returns as soon as it is gone
-    for pid in left:  # not to leave it behind, whatever the verdict
-        os.kill(pid, signal.SIGKILL)
+    left = outlived_then_killed([child], 60)  # returns as soon as it is gone
     assert not left, "the child outlived its killed parent"

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from pipeline.run import readpool
 from pipeline.run.cycle import run_consolidation
 from pipeline.run.readpool import Read, ReadPool
 from tests.support.builder import sample_workspace
-from tests.support.procs import outlived
+from tests.support.procs import outlived_then_killed, wait_for_marker
 
 YEAR = 2026
 UNITS = ("KP-BD01", "TH-NK02", "HLHPN", "KP-BD02")
@@ -135,12 +134,15 @@ def test_a_prefetch_of_other_content_is_replaced_by_the_archived_copy(workspace:
 workers = pytest.mark.skipif(readpool.worker_count() < 2, reason="one core: every file is read in the run's process")
 
 
-def _killing_reader(victim: str, here: int) -> Callable[..., Read]:
+def _killing_reader(victim: str, here: int, readers: Path | None = None) -> Callable[..., Read]:
     """``readpool._read`` that ends the worker process reading ``victim`` (as a crash inside the
-    native reader would) and fails the test if ``victim`` is read in the run's own process ``here``."""
+    native reader would) and fails the test if ``victim`` is read in the run's own process ``here``;
+    with ``readers``, each reading leaves a file ``<name>.<pid of its reader>`` there."""
     read = readpool._read
 
     def reader(path: Path, name: str, *rest: Any) -> Read:
+        if readers is not None:
+            (readers / f"{name}.{os.getpid()}").touch()
         if name == victim:
             if os.getpid() != here:
                 os._exit(9)
@@ -150,20 +152,49 @@ def _killing_reader(victim: str, here: int) -> Callable[..., Read]:
     return reader
 
 
-def _start_killing_worker(victim: str, parent: int, config: Config) -> None:
+def _start_killing_worker(victim: str, readers: Path | None, parent: int, config: Config) -> None:
     """A worker's start that also gives it the killing reader: a spawned worker (Windows,
     ``DVK_PORTABLE=1``) imports the modules afresh and inherits no patch made in the run's process."""
     _START_WORKER(parent, config)
-    readpool._read = _killing_reader(victim, parent)  # type: ignore[assignment]
+    readpool._read = _killing_reader(victim, parent, readers)  # type: ignore[assignment]
 
 
 _START_WORKER = readpool._start_worker
 
 
-def _kill_reading(monkeypatch: pytest.MonkeyPatch, victim: str) -> None:
+def _kill_reading(monkeypatch: pytest.MonkeyPatch, victim: str, readers: Path | None = None) -> None:
     """Reading ``victim`` ends a worker, here and in workers however they are started."""
-    monkeypatch.setattr(readpool, "_read", _killing_reader(victim, os.getpid()))
-    monkeypatch.setattr(readpool, "_start_worker", functools.partial(_start_killing_worker, victim))
+    monkeypatch.setattr(readpool, "_read", _killing_reader(victim, os.getpid(), readers))
+    monkeypatch.setattr(readpool, "_start_worker", functools.partial(_start_killing_worker, victim, readers))
+
+
+@workers
+def test_files_read_alone_share_one_worker_until_a_file_ends_it(
+    workspace: tuple[Path, Config], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """After a crash the files are read one at a time, each in a worker of the run's but never in
+    the run: the worker is kept from one file to the next (a spawned one, as on Windows, takes about
+    a second to start: a province's files would pay it thousands of times) and replaced only when a
+    file ends it."""
+    root, config = workspace
+    files = sorted((root / "inbox").glob("*.xlsx"))
+    readers = tmp_path / "readers"
+    readers.mkdir()
+    _kill_reading(monkeypatch, files[1].name, readers)
+    monkeypatch.setattr(readpool, "POOL_MIN_FILES", 1)
+    with ReadPool(config, YEAR) as pool:
+        # One chunk, one pool worker: it reads the first file and dies on the second; all four are
+        # then read alone.
+        reads = [read for read, _ in pool.read_all([(path, path.name, ARRIVED) for path in files])]
+    assert [f.code for f in reads[1].findings] == ["unexpected-error"]
+    pids: dict[str, list[int]] = {}
+    for mark in readers.iterdir():
+        name, pid = mark.name.rsplit(".", 1)
+        pids.setdefault(name, []).append(int(pid))
+    third, fourth = pids[files[2].name], pids[files[3].name]
+    assert len(third) == len(fourth) == 1, pids  # read once each, alone
+    assert third == fourth, pids  # by one worker
+    assert third[0] != os.getpid() and third[0] not in pids[files[1].name]  # not the one the second file ended
 
 
 @workers
@@ -245,19 +276,13 @@ def test_a_run_killed_outright_takes_its_workers_with_it(workspace: tuple[Path, 
     )
     run = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 60
-        while not started.exists() and run.poll() is None:
-            assert time.monotonic() < deadline, "the workers never started"
-            time.sleep(0.05)
-        assert run.poll() is None, run.communicate()[1].decode()
+        wait_for_marker(started, run)
     finally:
         run.send_signal(signal.SIGKILL)
         run.wait()
     seen = json.loads(started.read_text())
     pids = [int(pid) for pid in seen["children"]]
-    left = outlived(pids, 60)  # returns as soon as they are gone; a loaded machine may take a while
-    for pid in left:  # not to leave them behind, whatever the verdict
-        os.kill(pid, signal.SIGKILL)
+    left = outlived_then_killed(pids, 60)  # returns as soon as they are gone; a loaded machine may take a while
     _, stderr = run.communicate(timeout=10)  # nothing holds the run's standard error any more
     assert not left, "a process of the run outlived it"
     assert 1 <= len(seen["workers"]) <= readpool.worker_count()
