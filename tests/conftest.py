@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from pipeline.config import Config, load_config
+from pipeline.core import platform
 from pipeline.tools.demo import fill_workbook
 from tests.support import builder
 
@@ -84,15 +85,32 @@ def whole_suite(config: pytest.Config) -> bool:
 
 REQUIRE_ALL = "DVK_CI"  # .ci/run sets it to 1: there every selected test must run
 OPTIONAL_IN_CI = "optional_in_ci"
+NOT_PORTABLE = "not_portable"
 UNSEEN_SKIPS: list[tuple[str, str]] = []  # (test id, why it skipped) of the tests CI must run
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """With ``DVK_PORTABLE=1`` a test of a path the portable mode does not take (a fork, prctl,
+    POSIX's change time) is skipped: that mode runs the paths a Windows PC takes instead."""
+    marker = item.get_closest_marker(NOT_PORTABLE)
+    if marker is not None and platform.portable():
+        pytest.skip(f"{NOT_PORTABLE}: {marker.kwargs.get('reason', '')}")
+
+
+def _may_skip(item: pytest.Item) -> bool:
+    """Whether CI accepts this test's skip: marked ``optional_in_ci``, or ``not_portable`` in a
+    portable run (and there only)."""
+    return item.get_closest_marker(OPTIONAL_IN_CI) is not None or (
+        item.get_closest_marker(NOT_PORTABLE) is not None and platform.portable()
+    )
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-    """In CI, note each skip of a test not marked ``optional_in_ci``: a green run must not hide a
-    test that did not run because a tool it needs (LibreOffice, poppler) was missing."""
+    """In CI, note each skip of a test CI must run: a green run must not hide a test that did not
+    run because a tool it needs (LibreOffice, poppler) was missing."""
     report = yield
-    if report.skipped and os.environ.get(REQUIRE_ALL) == "1" and not item.get_closest_marker(OPTIONAL_IN_CI):
+    if report.skipped and os.environ.get(REQUIRE_ALL) == "1" and not _may_skip(item):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         UNSEEN_SKIPS.append((item.nodeid, reason))
     return report

@@ -21,6 +21,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
+from . import platform
+
 CORE_PROPERTIES = "docProps/core.xml"
 # The earliest time a zip entry can carry; any fixed value would do.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -182,7 +184,7 @@ def _naming(exc: OSError, path: Path) -> OSError:
 
 def _sync_folder(folder: Path) -> None:
     """Make the renames in ``folder`` durable (POSIX; Windows has no directory handles to flush)."""
-    if os.name != "posix":
+    if not platform.can_sync_folders():
         return
     fd = os.open(folder, os.O_RDONLY)
     try:

@@ -5,7 +5,8 @@ returns, in the same order and byte for byte. The makers named in ``aside`` run 
 at the same time as the others run here. A maker that raises in the child is called again here, so
 its exception reaches the caller as it would in a serial build; so are the makers of a child that
 died, or hung (no answer long after this process built its part: ``CHILD_WAIT_*``). Where ``fork``
-is not used (Windows, macOS, one core, too little free memory for a child: :func:`room_for_child`),
+is not used (Windows, macOS, ``DVK_PORTABLE=1``, one core, too little free memory for a child:
+:func:`room_for_child`),
 or when nothing or everything is set aside, every maker runs here, in order.
 
 Why a fork and not a process pool: the makers close over the run's consolidated data, which holds
@@ -26,11 +27,11 @@ import os
 import pickle
 import select
 import signal
-import sys
 import time
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
+from ..core import platform
 from .lifeline import die_with_parent
 
 __all__ = ["build_all", "can_fork", "room_for_child"]
@@ -46,9 +47,9 @@ CHILD_WAIT_FACTOR = 10
 
 
 def can_fork() -> bool:
-    """Whether outputs may be built in a forked child here: Linux (fork is unsafe with macOS's
-    system libraries and missing on Windows) with at least two cores."""
-    return sys.platform == "linux" and (os.cpu_count() or 1) >= 2
+    """Whether outputs may be built in a forked child here: where the tool forks (Linux, unless
+    ``DVK_PORTABLE=1``: :func:`platform.has_fork`) with at least two cores."""
+    return platform.has_fork() and (os.cpu_count() or 1) >= 2
 
 
 def room_for_child(meminfo: str = "/proc/meminfo", statm: str = "/proc/self/statm") -> bool:

@@ -17,12 +17,14 @@ import json
 import os
 from pathlib import Path
 
+from ..core import platform
 from ..core.ooxml import atomic_write
 from ..core.paths import HASHES_FILE
 
 FileKey = list[int]
-# Whether st_ctime is the time of the last change (POSIX), not the creation time (Windows).
-CHANGE_TIME_KNOWN = os.name == "posix"
+# Whether st_ctime is the time of the last change (POSIX), not the creation time (Windows, or a run
+# with DVK_PORTABLE=1): decided once, when the module is imported.
+CHANGE_TIME_KNOWN = platform.change_time_known()
 
 
 def file_key(path: str | Path) -> FileKey:

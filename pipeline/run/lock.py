@@ -7,22 +7,27 @@ power cut included: a lock left by a killed run is never stale, the next run sim
 The holder writes its pid, host and start time into the file so that a second run, after waiting
 ``wait`` seconds, can refuse with a message that says who holds the workspace. POSIX uses
 ``fcntl.flock``; Windows (the office PCs) uses ``msvcrt.locking`` on one byte far past the text,
-so that the text itself stays readable while it is locked.
+so that the text itself stays readable while it is locked. With ``DVK_PORTABLE=1`` Linux takes the
+Windows branch, with ``msvcrt.locking`` emulated (:class:`EmulatedMsvcrt`): the same seek, lock,
+wait and retry run as on Windows. (An emulated lock and an ``flock`` do not see each other: the runs
+sharing a workspace must agree on ``DVK_PORTABLE``, as they do on one PC.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import os
 import socket
-import sys
+import struct
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol, cast
 
+from ..core import platform
 from ..core.errors import DvkError
 from ..core.paths import LOCK_FILE
 
@@ -109,30 +114,89 @@ def _write_holder(handle: IO[bytes], command: str) -> None:
     handle.flush()
 
 
-if sys.platform == "win32":
-    import msvcrt
+def _try_lock(handle: IO[bytes]) -> bool:
+    """Take the lock without waiting; whether it was free."""
+    if platform.byte_range_lock():
+        return _try_byte_lock(handle, _byte_locking())
+    return _try_flock(handle)
 
-    def _try_lock(handle: IO[bytes]) -> bool:
-        handle.seek(_WINDOWS_LOCK_OFFSET)
-        try:
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
 
-    def _release(handle: IO[bytes]) -> None:
-        handle.seek(_WINDOWS_LOCK_OFFSET)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+def _release(handle: IO[bytes]) -> None:
+    if platform.byte_range_lock():
+        _release_byte_lock(handle, _byte_locking())
+    else:
+        _release_flock(handle)
 
-else:
+
+# --------------------------------------------------------------------------- Windows: a byte range
+
+
+class ByteLocking(Protocol):
+    """What the lock uses of ``msvcrt``: ``locking(fd, mode, nbytes)`` locks or unlocks ``nbytes``
+    from the file's current position, and raises ``OSError`` when a non-blocking lock is taken."""
+
+    LK_NBLCK: int
+    LK_UNLCK: int
+
+    def locking(self, fd: int, mode: int, nbytes: int, /) -> None: ...
+
+
+def _try_byte_lock(handle: IO[bytes], locking: ByteLocking) -> bool:
+    handle.seek(_WINDOWS_LOCK_OFFSET)
+    try:
+        locking.locking(handle.fileno(), locking.LK_NBLCK, 1)
+    except OSError:
+        return False
+    return True
+
+
+def _release_byte_lock(handle: IO[bytes], locking: ByteLocking) -> None:
+    handle.seek(_WINDOWS_LOCK_OFFSET)
+    locking.locking(handle.fileno(), locking.LK_UNLCK, 1)
+
+
+def _byte_locking() -> ByteLocking:
+    """``msvcrt`` where it exists (Windows), else its emulation (``DVK_PORTABLE=1`` on Linux)."""
+    try:
+        return cast(ByteLocking, importlib.import_module("msvcrt"))
+    except ImportError:
+        return EmulatedMsvcrt()
+
+
+class EmulatedMsvcrt:
+    """``msvcrt.locking`` as Windows does it, on Linux: a lock of a byte range that belongs to the
+    open file (another handle on the same file, in this process or another, is refused; closing
+    another handle releases nothing) and ends with the process. Linux's open file description locks
+    (``F_OFD_SETLK``) have exactly these semantics; ``fcntl.lockf`` does not (its locks belong to the
+    process, so a second handle of the same process would get the lock, and reading the holder's
+    details, which opens and closes the file, would release it)."""
+
+    LK_UNLCK = 0  # msvcrt's values
+    LK_NBLCK = 2
+
+    def locking(self, fd: int, mode: int, nbytes: int, /) -> None:
+        import fcntl
+
+        kind = fcntl.F_WRLCK if mode == self.LK_NBLCK else fcntl.F_UNLCK
+        start = os.lseek(fd, 0, os.SEEK_CUR)
+        # struct flock: l_type, l_whence, l_start, l_len, l_pid (0, as OFD locks require).
+        fcntl.fcntl(fd, fcntl.F_OFD_SETLK, struct.pack("hhqqi4x", kind, os.SEEK_SET, start, nbytes, 0))
+
+
+# --------------------------------------------------------------------------- POSIX: the whole file
+
+
+def _try_flock(handle: IO[bytes]) -> bool:
     import fcntl
 
-    def _try_lock(handle: IO[bytes]) -> bool:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
-    def _release(handle: IO[bytes]) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+def _release_flock(handle: IO[bytes]) -> None:
+    import fcntl
+
+    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -16,14 +16,16 @@ Workers die with the run, even one killed outright (:mod:`.lifeline`).
 
 A worker that dies (a crash inside the native reader, the kernel's out-of-memory killer) breaks the
 pool and loses the files it was given, without telling which one killed it. Every file still to be
-read is then read alone, each in a one-off worker (:func:`_read_alone`), never in the run's own
-process: a file that ends its worker again is rejected with ``unexpected-error``, and the others are
-read as usual, so one such file costs a finding, not the run.
+read is then read alone, one at a time in a worker of its own (:class:`_LoneReader`, the worker
+kept until a file ends it), never in the run's own process: a file that ends its worker again is
+rejected with ``unexpected-error``, and the others are read as usual, so one such file costs a
+finding, not the run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import pickle
 from collections.abc import Generator
@@ -32,6 +34,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from ..config import Config
+from ..core import platform
 from ..intake.council import CouncilFile
 from ..intake.narrative import NarrativeFile
 from ..intake.read import read_file, reader_died
@@ -61,6 +64,7 @@ class ReadPool:
         self._waiting: list[tuple[Path, str]] = []
         self._prefetched: dict[str, Future[bytes]] = {}
         self._broken = False  # a worker died: every file still to read is read alone
+        self._alone = _LoneReader(config, year)
 
     def __enter__(self) -> ReadPool:
         return self
@@ -69,6 +73,7 @@ class ReadPool:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+        self._alone.close()
 
     def prefetch(self, path: Path, name: str) -> None:
         """Start reading ``path`` as ``name`` (a file ingest found new), or keep it waiting until
@@ -111,7 +116,7 @@ class ReadPool:
         """One file read in this process; once a worker has died, in a process of its own, since the
         file that killed the worker may be this one (see the module)."""
         if self._broken:
-            return _read_alone(job, self.config, self.year)
+            return self._alone.read(job)
         path, name, received_at = job
         return _read(path, name, self.config, self.year, received_at)
 
@@ -137,10 +142,19 @@ class ReadPool:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(
-                max_workers=worker_count(), initializer=_start_worker, initargs=(os.getpid(), self.config)
-            )
+            self._executor = _executor(worker_count(), self.config)
         return self._executor
+
+
+def _executor(workers: int, config: Config) -> ProcessPoolExecutor:
+    """Worker processes started as :func:`platform.start_method` says (forked on Linux, spawned on
+    Windows and with ``DVK_PORTABLE=1``): a spawned worker imports this module and is sent the
+    initializer's arguments pickled, so everything it runs is a function at a module's top level
+    and everything it needs (the configuration, the run's pid) is an argument."""
+    context = multiprocessing.get_context(platform.start_method())
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(), config)
+    )
 
 
 # The configuration a pool worker reads with, set once by the pool's initializer.
@@ -161,17 +175,34 @@ def _read_in_worker(file: tuple[Path, str, int, dt.datetime | None]) -> bytes:
     return pickle.dumps(_read(path, name, _worker_config[0], year, received_at), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _read_alone(job: ReadJob, config: Config, year: int) -> Read:
-    """One file read in a worker process of its own: a file that ends that process too is rejected
-    with a finding (``unexpected-error``) instead of stopping the run."""
+class _LoneReader:
+    """Files read one at a time in a worker process of the run's own, never in the run's process: a
+    file that ends the worker is the one it was reading, and is rejected with a finding
+    (``unexpected-error``) instead of stopping the run. The worker is kept from one file to the
+    next and replaced only when a file ends it: a spawned worker (Windows) takes about a second to
+    start, which thousands of files would otherwise pay each."""
 
-    path, name, received_at = job
-    with ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(os.getpid(), config)) as alone:
+    def __init__(self, config: Config, year: int) -> None:
+        self.config, self.year = config, year
+        self._executor: ProcessPoolExecutor | None = None
+
+    def read(self, job: ReadJob) -> Read:
+        path, name, received_at = job
+        if self._executor is None:
+            self._executor = _executor(1, self.config)
         try:
-            read: Read = pickle.loads(alone.submit(_read_in_worker, (path, name, year, received_at)).result())
+            read: Read = pickle.loads(
+                self._executor.submit(_read_in_worker, (path, name, self.year, received_at)).result()
+            )
         except BrokenProcessPool:
+            self.close()
             read = reader_died(path, name, received_at)
-    return read
+        return read
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
 
 
 def _read(path: Path, name: str, config: Config, year: int, received_at: dt.datetime | None) -> Read:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -37,3 +40,21 @@ def outlived(pids: list[int], seconds: float) -> list[int]:
     while (running := [pid for pid in pids if alive(pid)]) and time.monotonic() < deadline:
         time.sleep(0.05)
     return running
+
+
+def wait_for_marker(marker: Path, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    """Wait until ``process`` has written ``marker`` (whole: by a rename); fails if it ends first,
+    with its standard error, or takes more than ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not marker.exists() and process.poll() is None:
+        assert time.monotonic() < deadline, f"{marker.name} was never written"
+        time.sleep(0.05)
+    assert process.poll() is None, process.communicate()[1].decode()
+
+
+def outlived_then_killed(pids: list[int], seconds: float) -> list[int]:
+    """:func:`outlived`, and those left are killed: a failing test leaves no process behind."""
+    left = outlived(pids, seconds)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    return left

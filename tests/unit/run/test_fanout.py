@@ -9,16 +9,25 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from pipeline.run import fanout
 from tests.support.procs import outlived
 
-forking = pytest.mark.skipif(
-    not (fanout.can_fork() and fanout.room_for_child()), reason="outputs are built in one process here"
-)
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def forking(test: F) -> F:
+    """A test of the forked child: where the tool does not fork (``DVK_PORTABLE=1``, as on Windows)
+    every output is built in one process, which the other tests here check."""
+    test = pytest.mark.skipif(
+        not (fanout.can_fork() and fanout.room_for_child()), reason="outputs are built in one process here"
+    )(test)
+    return pytest.mark.not_portable(reason="the reports' child is a fork")(test)
 
 
 # The bounds below tell "killed or given up on" from "waited for" with a wide margin (tens of

@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.main import main
+from pipeline.core import platform
 from pipeline.core.paths import LOCK_FILE
 from pipeline.register import REGISTER_FILE
 from pipeline.run import lock
@@ -156,3 +157,102 @@ def test_a_second_run_that_may_not_wait_is_refused_and_changes_nothing(tmp_path:
     assert code == 2 and "đang được dùng" in output
     assert not (tmp_path / "outbox").exists()
     assert not (tmp_path / REGISTER_FILE).exists()
+
+
+# --------------------------------------------------------------------------- the Windows branch
+
+HOLD = (
+    "import sys, time; from pathlib import Path; from pipeline.run.lock import workspace_lock\n"
+    "with workspace_lock(Path(sys.argv[1]), 'consolidate'):\n"
+    "    print('held', flush=True); time.sleep(60)\n"
+)
+
+
+def _byte_locks(path: Path) -> list[tuple[str, int, int]]:
+    """The locks Linux holds on ``path`` (/proc/locks): kind, first and last byte (-1: to the end)."""
+    inode = path.stat().st_ino
+    found = []
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()
+        if fields[1] == "->":  # a process waiting for a lock, not a lock
+            continue
+        if int(fields[5].rsplit(":", 1)[1]) == inode:
+            found.append((fields[1], int(fields[6]), -1 if fields[7] == "EOF" else int(fields[7])))
+    return found
+
+
+@pytest.fixture
+def portable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This process and the processes it starts take the Windows branch, with msvcrt emulated."""
+    monkeypatch.setenv(platform.PORTABLE, "1")
+
+
+def test_the_windows_branch_locks_one_byte_past_the_text(root: Path, portable: None) -> None:
+    with workspace_lock(root, "consolidate") as path:
+        assert _byte_locks(path) == [("OFDLCK", lock._WINDOWS_LOCK_OFFSET, lock._WINDOWS_LOCK_OFFSET)]
+        assert read_holder(path)["pid"] == os.getpid()  # the text stays readable
+    assert _byte_locks(path) == []
+
+
+def test_the_windows_branch_makes_a_second_process_wait_then_refuse_naming_the_holder(
+    root: Path, portable: None
+) -> None:
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(root)], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
+        assert [kind for kind, *_ in _byte_locks(root / LOCK_FILE)] == ["OFDLCK"]
+        started = time.monotonic()
+        with pytest.raises(WorkspaceBusy) as busy, workspace_lock(root, "rebuild", wait=0.5):
+            pass
+        assert 0.5 <= time.monotonic() - started < 30
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.communicate()
+    assert busy.value.holder["pid"] == holder.pid
+    assert f"tiến trình {holder.pid}" in str(busy.value) and "đã chờ 0.5 giây" in str(busy.value)
+    with workspace_lock(root, "consolidate", wait=0):  # the killed holder's lock went with it
+        assert read_holder(root / LOCK_FILE)["pid"] == os.getpid()
+
+
+def test_the_windows_branch_lock_belongs_to_the_open_file(root: Path, portable: None) -> None:
+    """As on Windows: a second handle of the same process is refused, and reading the holder's
+    details (which opens and closes the file) does not release the lock (it would with lockf)."""
+    with workspace_lock(root, "consolidate") as path:
+        with pytest.raises(WorkspaceBusy), workspace_lock(root, "rebuild", wait=0):
+            pass
+        read_holder(path)
+        assert [kind for kind, *_ in _byte_locks(path)] == ["OFDLCK"]
+        refused = subprocess.run([sys.executable, "-c", HOLD, str(root)], capture_output=True, timeout=60)
+        assert refused.returncode != 0 and b"WorkspaceBusy" in refused.stderr
+
+
+class FakeMsvcrt:
+    """What Windows' msvcrt does, recorded: (position, mode, bytes) of each call; a second lock of a
+    range already locked is refused."""
+
+    LK_UNLCK, LK_NBLCK = 0, 2
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, int, int]] = []
+        self.locked: set[int] = set()
+
+    def locking(self, fd: int, mode: int, nbytes: int, /) -> None:
+        position = os.lseek(fd, 0, os.SEEK_CUR)
+        self.calls.append((position, mode, nbytes))
+        if mode == self.LK_NBLCK and position in self.locked:
+            raise PermissionError(13, "Permission denied")
+        (self.locked.add if mode == self.LK_NBLCK else self.locked.discard)(position)
+
+
+def test_windows_uses_msvcrt_locking_when_it_is_there(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeMsvcrt()
+    monkeypatch.setitem(sys.modules, "msvcrt", fake)
+    monkeypatch.setattr(sys, "platform", "win32")
+    offset = lock._WINDOWS_LOCK_OFFSET
+    with workspace_lock(root, "consolidate"):
+        assert fake.calls == [(offset, fake.LK_NBLCK, 1)]
+        with pytest.raises(WorkspaceBusy), workspace_lock(root, "rebuild", wait=0.3):
+            pass
+    assert fake.calls[0] == (offset, fake.LK_NBLCK, 1) and fake.calls[-1] == (offset, fake.LK_UNLCK, 1)
+    assert len(fake.calls) >= 4  # the second holder tried more than once while it waited
+    assert _byte_locks(root / LOCK_FILE) == []  # no emulation and no flock: msvcrt alone
