@@ -36,6 +36,15 @@ def _consolidate(root: Path) -> tuple[dict[str, Any], float]:
     return json.loads(output.read_text(encoding="utf-8")), measure.peak_mb
 
 
+def _refused_alone_in_bounded_memory(root: Path, file: str, accepted: list[str]) -> dict[str, Any]:
+    """Consolidate in a child within :data:`PEAK_MB`: ``file``'s one refusal; the ``accepted`` units read."""
+    summary, peak_mb = _consolidate(root)
+    assert peak_mb < PEAK_MB, f"peak memory {peak_mb:.0f} MB"
+    (refusal,) = _rejected(summary, file)
+    assert summary["accepted"] == accepted
+    return refusal
+
+
 def _rejected(summary: dict[str, Any], file: str) -> list[dict[str, Any]]:
     return next(r["findings"] for r in summary["rejected"] if r["file"] == file)
 
@@ -62,12 +71,9 @@ def test_a_message_with_a_200_mb_attachment_is_refused_in_bounded_memory(tmp_pat
         tmp_path / "inbox" / "thư lớn.eml", "kp-bd02@dvk-binhdinh.example", DATE, "KP-BD02.xlsx", 200
     )
     received_at(big, RECEIVED)
-    summary, peak_mb = _consolidate(tmp_path)
-    assert peak_mb < PEAK_MB, f"peak memory {peak_mb:.0f} MB"
-    (refusal,) = _rejected(summary, "thư lớn.eml")
+    refusal = _refused_alone_in_bounded_memory(tmp_path, "thư lớn.eml", ["KP-BD01"])
     assert refusal["code"] == "mail-attachment-too-large"
     assert "“KP-BD02.xlsx” dung lượng 200,0 MB, vượt giới hạn 20 MB" in refusal["message"]
-    assert summary["accepted"] == ["KP-BD01"]
 
 
 @pytest.mark.slow  # ~30 s: 840 MB of messages written and read
@@ -113,12 +119,9 @@ def test_a_file_larger_than_any_workbook_dropped_in_the_inbox_is_refused_unread_
         handle.write(b"PK\x03\x04")
         handle.truncate(SPARSE)
     received_at(big, RECEIVED)
-    summary, peak_mb = _consolidate(tmp_path)
-    assert peak_mb < PEAK_MB, f"peak memory {peak_mb:.0f} MB"
-    (refusal,) = _rejected(summary, "KP-BD02.xlsx")
+    refusal = _refused_alone_in_bounded_memory(tmp_path, "KP-BD02.xlsx", ["KP-BD01"])
     assert refusal["code"] == "not-a-workbook"
     assert "tệp quá lớn (512 MB)" in refusal["message"]
-    assert summary["accepted"] == ["KP-BD01"]
     assert big.stat().st_size == SPARSE
     with big.open("rb") as handle:
         sha = hashlib.file_digest(handle, "sha256").hexdigest()
