@@ -9,6 +9,7 @@ secret). The relative locations are the constants below, each defined here only;
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,3 +63,9 @@ class WorkspacePaths:
     def year_folder(self, year: int) -> Path:
         """``outbox/<year>/``: the year's consolidated outputs."""
         return self.outbox / str(year)
+
+
+def file_sha256(path: str | Path) -> str:
+    """The SHA-256 of a file's content, read a chunk at a time: a file of any size in bounded memory."""
+    with Path(path).open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()

@@ -27,6 +27,7 @@ from typing import Any
 
 from ..core.errors import DvkError
 from ..core.findings import Finding, finding
+from ..core.paths import file_sha256
 from .sheetxml import SheetExtras, SpecialCells, package_extras
 
 # Limits for the zip pre-check: a filled unit workbook is ~20-100 KB, its XML a few MB at most.
@@ -258,8 +259,7 @@ def _modified(stat: os.stat_result) -> dt.datetime:
 
 def _too_large(path: Path, display_name: str, size: int, received_at: dt.datetime) -> Received:
     """A file over :data:`MAX_FILE_BYTES` on the disk, refused unread (its hash taken a chunk at a time)."""
-    with path.open("rb") as handle:
-        sha = hashlib.file_digest(handle, "sha256").hexdigest()
+    sha = file_sha256(path)
     source = SourceFile(path=path, name=display_name, sha256=sha, size=size, received_at=received_at)
     detail = too_large(size)
     return Received(source, None, (finding("not-a-workbook", file=display_name, detail=detail),))

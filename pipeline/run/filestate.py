@@ -12,14 +12,13 @@ damaged, every file is read and hashed again.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from pathlib import Path
 
 from ..core import platform
 from ..core.ooxml import atomic_write
-from ..core.paths import HASHES_FILE
+from ..core.paths import HASHES_FILE, file_sha256
 
 FileKey = list[int]
 # Whether st_ctime is the time of the last change (POSIX), not the creation time (Windows, or a run
@@ -41,7 +40,7 @@ def inbox_key(path: str | Path) -> list[int | str]:
     metadata cannot tell."""
     key: list[int | str] = [*file_key(path)]
     if not CHANGE_TIME_KNOWN:
-        key.append(hashlib.sha256(Path(path).read_bytes()).hexdigest())
+        key.append(file_sha256(path))  # a chunk at a time: an inbox file may be of any size
     return key
 
 

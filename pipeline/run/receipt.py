@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.ooxml import WriteBatch
+from ..core.paths import file_sha256
 from ..core.textnorm import file_name_text
 from ..intake.council import CouncilFile
 from ..intake.narrative import NarrativeFile
@@ -117,8 +118,7 @@ def _ingest_file(run: YearRun, path: Path, name: str, hashes: KnownHashes, batch
 def _archived_unread(path: Path, root: Path, extension: str, batch: WriteBatch) -> str:
     """The hash of a file too large to be read (intake refuses it by its size), taken and its
     archived copy staged a chunk at a time: kept like every received file, never held in memory."""
-    with path.open("rb") as handle:
-        sha = hashlib.file_digest(handle, "sha256").hexdigest()
+    sha = file_sha256(path)
     if not archive_path(root, sha, extension).exists():
         batch.add_copy(archive_path(root, sha, extension), path)
     return sha
