@@ -32,7 +32,7 @@ from .criteria import (
 )
 from .load import Config, load_config, load_mail_settings
 from .mail import MAIL_KINDS, MailServer, MailSettings, MailTemplate
-from .node import ConfigError, Node, load_yaml
+from .node import ConfigError, Node, excerpt, load_yaml
 from .organization import ChartFormat, DocumentFormat, Issuer, Organization, ReportSpec, Signature
 from .plan import Plan, PlanDocument
 from .template import DATE_MAX, DATE_MIN, FIELD_TYPES, Field, Sheet, TemplateSchema
@@ -75,6 +75,7 @@ __all__ = [
     "TemplateSchema",
     "Unit",
     "YearCalendar",
+    "excerpt",
     "load_config",
     "load_mail_settings",
     "load_yaml",

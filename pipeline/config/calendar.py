@@ -21,6 +21,8 @@ RESUBMISSION_POLICIES = ("keeps-original-date", "counts-as-late")
 CALENDAR_DAYS, WORKING_DAYS = LATE_COUNTINGS
 NO_SHIFT, NEXT_WORKING_DAY = DEADLINE_SHIFTS
 KEEPS_ORIGINAL_DATE, COUNTS_AS_LATE = RESUBMISSION_POLICIES
+# The years a command can be run for (pipeline/cli/options.py: --year).
+YEARS = (2000, 2100)
 # Longest holiday range accepted: a longer one is almost surely a typo in a year.
 MAX_HOLIDAY_RANGE_DAYS = 31
 
@@ -101,8 +103,8 @@ def parse_calendar(root: Node, units: Units) -> dict[int, YearCalendar]:
     years = root.mapping(("years",))["years"]
     calendar = {}
     for key, node in years.entries():
-        if not key.isdigit():
-            raise node.fail("năm phải là một số, ví dụ 2026")
+        if not key.isdigit() or not YEARS[0] <= int(key) <= YEARS[1]:
+            raise node.fail(f"năm phải là một số từ {YEARS[0]} đến {YEARS[1]}, ví dụ 2026")
         calendar[int(key)] = _year(int(key), node, units)
     return calendar
 

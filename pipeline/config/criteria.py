@@ -1,6 +1,6 @@
 """config/criteria.yaml: the scoring criteria, the classes and the evaluation rules -> :class:`Criteria`.
 
-Contract: maximum scores are positive, classes are ordered by decreasing minimum, rule names are
+Contract: maximum scores are positive, classes' minimums are not negative and are in decreasing order, rule names are
 unique and a rule only proposes an outcome the life cycle allows from the states it names
 (:func:`outcome_reachable`). :func:`parse_criteria` raises
 :class:`~pipeline.config.node.ConfigError` (file and key path) on the first fault.
@@ -111,7 +111,7 @@ def parse_criteria(root: Node) -> Criteria:
         criteria = tuple(_criterion(c) for c in s["criteria"].items())
         sets[key] = CriteriaSet(key, s["title"].text(), criteria)
     classes = tuple(
-        ScoreClass(c["label"].text(), c["min"].number())
+        ScoreClass(c["label"].text(), c["min"].number(least=0))
         for c in (n.mapping(("label", "min")) for n in m["classification"].items())
     )
     if list(classes) != sorted(classes, key=lambda c: -c.min):
@@ -224,7 +224,4 @@ def _count(m: dict[str, Node], key: str, most: int | None) -> int | None:
 
 def _criterion(node: Node) -> Criterion:
     m = node.mapping(("key", "label", "max"))
-    max_score = m["max"].number()
-    if max_score <= 0:
-        raise m["max"].fail("điểm tối đa phải lớn hơn 0")
-    return Criterion(m["key"].text(), m["label"].text(), max_score)
+    return Criterion(m["key"].text(), m["label"].text(), m["max"].number(above=0))

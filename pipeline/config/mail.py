@@ -11,9 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .node import Node
+from ..core.mailaddress import is_address
+from .node import Node, excerpt
 
 MAIL_KINDS = ("templates", "reminders", "feedback")
+# Retries wait retry_wait_seconds, then twice that, and so on: ten retries after ten minutes would
+# hold the last units' mail for a week.
+MAX_RETRIES = 10
+MAX_RETRY_WAIT = 600
 MAIL_SECURITIES = ("starttls", "ssl", "none")
 # What a subject, a body or an attachment name may say: filled per unit by pipeline/mail/compose.py.
 MAIL_PLACEHOLDERS = (
@@ -98,10 +103,10 @@ def parse_mail(root: Node) -> MailSettings:
     return MailSettings(
         server=_mail_server(m["server"]),
         sender_address=_address(sender["address"]),
-        sender_name=sender["name"].text() if "name" in sender else defaults.sender_name,
+        sender_name=sender["name"].line() if "name" in sender else defaults.sender_name,
         messages_per_minute=_positive(sending, "messages_per_minute", defaults.messages_per_minute),
-        retries=int(_at_least_zero(sending, "retries", defaults.retries)),
-        retry_wait_seconds=_at_least_zero(sending, "retry_wait_seconds", defaults.retry_wait_seconds),
+        retries=sending["retries"].integer(least=0, most=MAX_RETRIES) if "retries" in sending else defaults.retries,
+        retry_wait_seconds=_wait(sending, defaults.retry_wait_seconds),
         utc_offset_hours=_utc_offset(receiving, defaults.utc_offset_hours),
         max_attachment_mb=_positive(receiving, "max_attachment_mb", defaults.max_attachment_mb),
         templates=_mail_templates(m["messages"]),
@@ -129,27 +134,18 @@ def _mail_server(node: Node) -> MailServer:
 
 def _address(node: Node) -> str:
     text = node.text().strip()
-    if text.count("@") != 1 or " " in text or text.startswith("@") or text.endswith("@"):
-        raise node.fail(f"“{text}” không phải một địa chỉ thư điện tử")
+    if not is_address(text):
+        raise node.fail(f"“{excerpt(text)}” không phải một địa chỉ thư điện tử dạng ten@mien.vn")
     return text
 
 
 def _positive(m: Mapping[str, Node], key: str, default: float) -> float:
-    if key not in m:
-        return default
-    value = m[key].number()
-    if value <= 0:
-        raise m[key].fail("phải là một số lớn hơn 0")
-    return value
+    return m[key].number(above=0) if key in m else default
 
 
-def _at_least_zero(m: Mapping[str, Node], key: str, default: float) -> float:
-    if key not in m:
-        return default
-    value = m[key].number()
-    if value < 0:
-        raise m[key].fail("không được là số âm")
-    return value
+def _wait(m: Mapping[str, Node], default: float) -> float:
+    """The first wait before a retry, in seconds; it doubles at each retry."""
+    return m["retry_wait_seconds"].number(least=0, most=MAX_RETRY_WAIT) if "retry_wait_seconds" in m else default
 
 
 def _utc_offset(m: Mapping[str, Node], default: float) -> float:

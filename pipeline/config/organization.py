@@ -3,7 +3,7 @@
 Contract: every required heading, the "province" and "standing" reports (each with the body that
 issues it and its signer) and the page format are there (``plan`` is optional, read by
 :mod:`.plan`); "T/M" (on behalf of) names a collective body (Hướng dẫn 36-HD/VPTW: never a board
-or a person); the charts fit between the A4 margins;
+or a person); the body's font size and the margins are in range; the charts fit between the A4 margins;
 ``level`` is "ward" or "province". :func:`parse_organization` raises
 :class:`~pipeline.config.node.ConfigError` (file and key path) on the first fault. A signer's name
 may be left empty until the reports are built: :meth:`Organization.require_signers` then raises.
@@ -18,6 +18,10 @@ from .node import ConfigError, Node
 from .plan import Plan, parse_plan
 
 A4_WIDTH_MM = 210.0  # the reports' page width (organization.yaml gives the margins)
+# The body's font size in points (Hướng dẫn 36-HD/VPTW: 13 or 14) and the widest margin, in mm,
+# accepted: beyond them a report is not one anybody reads, and a negative one breaks the writer.
+BODY_SIZES = (8, 20)
+MAX_MARGIN_MM = 60
 WARD, PROVINCE = "ward", "province"
 LEVELS = (WARD, PROVINCE)
 
@@ -181,8 +185,8 @@ def parse_organization(root: Node) -> Organization:
         reports=reports,
         document=DocumentFormat(
             font=doc["font"].text(),
-            body_size=doc["body_size"].number(),
-            margins_mm={k: v.number() for k, v in margins.items()},
+            body_size=doc["body_size"].number(least=BODY_SIZES[0], most=BODY_SIZES[1]),
+            margins_mm={k: v.number(least=0, most=MAX_MARGIN_MM) for k, v in margins.items()},
         ),
         charts=_charts(m["charts"], margins) if "charts" in m else ChartFormat(),
         level=m["level"].one_of(LEVELS) if "level" in m else WARD,

@@ -1,7 +1,8 @@
 """config/template.yaml: the sheets and fields of the units' Excel template -> :class:`TemplateSchema`.
 
 Contract: the five sheets the pipeline reads are there; sheet titles are valid Excel names; field
-keys are unique per sheet; a choice field names one of ``lists``; a ``criteria`` entry expands to
+keys are unique per sheet; widths, lengths and a table's rows are within what Excel and the writer
+hold, and a field's ``min`` is not above its ``max``; a choice field names one of ``lists``; a ``criteria`` entry expands to
 one score field per criterion of that set of config/criteria.yaml (hence the criteria are parsed
 first). :func:`parse_template` raises :class:`~pipeline.config.node.ConfigError` (file and key
 path) on the first fault.
@@ -30,6 +31,11 @@ PREFILLS = ("unit.code", "unit.name")
 # Dates a template accepts (Excel's validation and the reader agree on this range).
 DATE_MIN = dt.date(2000, 1, 1)
 DATE_MAX = dt.date(2100, 12, 31)
+# Limits of a sheet the template writer can build: Excel's widest column and longest cell; rows
+# prepared in a table (the shipped ones have 15 and 30; a unit adds more in Excel if it needs them).
+EXCEL_COLUMN_WIDTH = 255
+EXCEL_CELL_CHARS = 32_767
+MAX_TABLE_ROWS = 1_000
 
 
 @dataclass(frozen=True)
@@ -165,7 +171,7 @@ def _sheet(node: Node, lists: Mapping[str, tuple[str, ...]], criteria: Criteria,
         fields.extend(made)
     if len({f.key for f in fields}) != len(fields):
         raise m["fields"].fail("có hai cột trùng key")
-    rows = m["rows"].integer() if "rows" in m else 0
+    rows = m["rows"].integer(least=0, most=MAX_TABLE_ROWS) if "rows" in m else 0
     if kind == "table" and rows < 1:
         raise node.fail("sheet dạng bảng cần “rows” (số dòng chuẩn bị sẵn) lớn hơn 0")
     return Sheet(m["key"].text(), title, kind, m["heading"].text(), tuple(fields), rows)
@@ -222,6 +228,7 @@ def _field(node: Node, lists: Mapping[str, tuple[str, ...]], versions: tuple[str
         if "choices" not in m:
             raise node.fail("cột dạng choice cần “choices” (tên một danh sách trong “lists”)")
         choice_list = m["choices"].one_of(tuple(lists))
+    low, high = _bounds(m)
     return Field(
         key=m["key"].text(),
         label=m["label"].text(),
@@ -229,12 +236,21 @@ def _field(node: Node, lists: Mapping[str, tuple[str, ...]], versions: tuple[str
         required=m["required"].flag() if "required" in m else False,
         choices=lists[choice_list] if choice_list else (),
         choice_list=choice_list,
-        min=m["min"].number() if "min" in m else None,
-        max=m["max"].number() if "max" in m else None,
-        max_length=m["max_length"].integer() if "max_length" in m else None,
+        min=low,
+        max=high,
+        max_length=m["max_length"].integer(least=1, most=EXCEL_CELL_CHARS) if "max_length" in m else None,
         help=m["help"].text() if "help" in m else "",
-        width=m["width"].integer() if "width" in m else 16,
+        width=m["width"].integer(least=1, most=EXCEL_COLUMN_WIDTH) if "width" in m else 16,
         prefill=m["prefill"].one_of(PREFILLS) if "prefill" in m else "",
         since=m["since"].one_of(versions) if "since" in m else "",
         required_if=m["required_if"].text() if "required_if" in m else "",
     )
+
+
+def _bounds(m: dict[str, Node]) -> tuple[float | None, float | None]:
+    """A field's ``min`` and ``max`` (each optional), the first not above the second."""
+    low = m["min"].number() if "min" in m else None
+    high = m["max"].number() if "max" in m else None
+    if low is not None and high is not None and high < low:
+        raise m["max"].fail(f"giá trị lớn nhất ({high:g}) nhỏ hơn giá trị nhỏ nhất “min” ({low:g})")
+    return low, high

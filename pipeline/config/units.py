@@ -1,7 +1,9 @@
 """config/units.yaml: the units that report, their groups and former areas -> :class:`Units`.
 
-Contract: codes are unique and plain ASCII; every unit's group is one of ``groups`` and its origin
-one of ``origins``; ``valid_from`` is not after ``valid_to``. :func:`parse_units` raises
+Contract: codes are unique and plain ASCII; names and group labels are one line of printable text;
+every unit's group is one of ``groups`` and its origin one of ``origins``; minimum numbers of models
+are not negative; ``valid_from`` is not after ``valid_to``. An ``email`` is not checked here: a bad
+address fails that unit's mail only (pipeline/mail/compose.py), never the ward's run. :func:`parse_units` raises
 :class:`~pipeline.config.node.ConfigError` (file and key path) on the first fault.
 """
 
@@ -66,10 +68,10 @@ class Units:
 def parse_units(root: Node) -> Units:
     m = root.mapping(("groups", "origins", "units"), ("default_min_models", "origin_title", "whole_area"))
     groups = tuple(
-        Group(g["key"].text(), g["label"].text()) for g in (n.mapping(("key", "label")) for n in m["groups"].items())
+        Group(g["key"].text(), g["label"].line()) for g in (n.mapping(("key", "label")) for n in m["groups"].items())
     )
     origins = m["origins"].texts()
-    default_min = m["default_min_models"].integer() if "default_min_models" in m else 1
+    default_min = m["default_min_models"].integer(least=0) if "default_min_models" in m else 1
     units = tuple(_unit(n, groups, origins, default_min) for n in m["units"].items())
     seen: set[str] = set()
     for unit_node, unit in zip(m["units"].items(), units, strict=True):
@@ -91,11 +93,11 @@ def _unit(node: Node, groups: tuple[Group, ...], origins: tuple[str, ...], defau
     valid_from, valid_to = _validity(m)
     return Unit(
         code=code,
-        name=m["name"].text(),
+        name=m["name"].line(),
         group=m["group"].one_of(tuple(g.key for g in groups)),
         origin=origin,
         email=m["email"].text(allow_empty=True) if "email" in m else "",
-        min_models=m["min_models"].integer() if "min_models" in m else default_min,
+        min_models=m["min_models"].integer(least=0) if "min_models" in m else default_min,
         valid_from=valid_from,
         valid_to=valid_to,
     )

@@ -106,6 +106,17 @@ def file_name_text(name: str) -> str:
     return _SURROGATE.sub("\ufffd", name)
 
 
+# What no one means to type: the characters XML 1.0 cannot hold and the other control characters
+# (DEL and the C1 block; tab and line breaks excepted).
+_UNTYPED = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def stray_character(text: str) -> tuple[int, str] | None:
+    """The first control character (or one XML cannot hold) in ``text``, as (position, character), or None."""
+    found = _UNTYPED.search(text)
+    return None if found is None else (found.start(), found.group())
+
+
 def unaccented(text: str) -> str:
     """A folded key without diacritics, punctuation or runs of spaces: "Kinh phí còn hạn chế." ->
     "kinh phi con han che" (for comparing statements people typed with and without marks)."""

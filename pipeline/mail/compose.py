@@ -30,8 +30,9 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
 
-from ..config import MAIL_KINDS, Config, MailSettings, MailTemplate, Unit
+from ..config import MAIL_KINDS, Config, MailSettings, MailTemplate, Unit, excerpt
 from ..core.findings import ERROR
+from ..core.mailaddress import is_address
 from ..core.paths import FEEDBACK_FOLDER, MAIL_FOLDER, REMINDERS_FOLDER, TEMPLATES_FOLDER, WorkspacePaths
 from ..core.vnformat import short_date
 from ..intake.validate import Submission, in_order_received
@@ -98,6 +99,14 @@ def recipients_of(unit: Unit) -> tuple[str, ...]:
     return tuple(a.strip() for a in re.split(r"[,;]", unit.email) if a.strip())
 
 
+def invalid_address(address: str) -> str:
+    """Why a unit gets no mail when an address of its ``email`` is not one (Vietnamese, for the clerk)."""
+    return (
+        f"địa chỉ thư điện tử “{excerpt(address)}” không hợp lệ: hãy sửa khóa “email” của đơn vị trong "
+        "config/units.yaml, chỉ ghi địa chỉ dạng ten@mien.vn (nhiều địa chỉ thì ngăn bằng dấu “;”)"
+    )
+
+
 def fill(text: str, values: Mapping[str, object]) -> str:
     """A template of config/mail.yaml with its placeholders filled, in Unicode NFC."""
     return unicodedata.normalize("NFC", text.format_map(values))
@@ -125,10 +134,13 @@ def letter(
     expected: str = "",
     findings_count: int = 0,
 ) -> Letter | Refusal:
-    """The letter of ``kind`` to ``unit``, filled from config/mail.yaml; a unit without address gets none."""
+    """The letter of ``kind`` to ``unit``, filled from config/mail.yaml; a unit without a valid address gets none."""
     recipients = recipients_of(unit)
     if not recipients:
         return Refusal(unit, "chưa có địa chỉ thư điện tử (khóa “email” trong config/units.yaml)")
+    invalid = next((a for a in recipients if not is_address(a)), None)
+    if invalid is not None:
+        return Refusal(unit, invalid_address(invalid))
     template: MailTemplate = config.mail.templates[kind]
     values = _values(unit, year, config, expected, findings_count)
     attachments: tuple[Attachment, ...] = ()

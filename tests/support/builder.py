@@ -75,6 +75,14 @@ def copy_config(root: Path, source: Path = CONFIG) -> Path:
     return root
 
 
+def edit_config(root: Path, name: str, old: str, new: str) -> None:
+    """Replace the first ``old`` in ``<root>/config/<name>`` (which must be there) by ``new``."""
+    path = root / "config" / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def named_signers(config: Config) -> Config:
     """``config`` (loaded from the repository) with every report's signer named, as copy_config does."""
     reports = {

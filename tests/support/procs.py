@@ -1,11 +1,16 @@
-"""Processes seen through Linux's /proc: whether one still runs, which ones are in a process group."""
+"""Processes seen through Linux's /proc: whether one still runs, which ones are in a process group;
+and a child run to its end with its own peak memory."""
 
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import subprocess
+import tempfile
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -58,3 +63,39 @@ def outlived_then_killed(pids: list[int], seconds: float) -> list[int]:
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     return left
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A finished child: its exit code, what it wrote and the peak resident memory of it alone."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    peak_mb: float
+
+
+def run_measured(command: Sequence[str], cwd: Path, memory_limit: int, timeout: float = 120) -> Measured:
+    """Run ``command`` to its end under an address-space limit of ``memory_limit`` bytes (a runaway
+    fails fast instead of taking the machine); its peak RSS is ``os.wait4``'s, of this child alone
+    (``RUSAGE_CHILDREN`` would be the largest of every child this test process ever had)."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(list(command), cwd=cwd, stdout=out, stderr=err, preexec_fn=limit)
+        deadline = time.monotonic() + timeout
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                process.kill()
+            time.sleep(0.02)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        texts = []
+        for sink in (out, err):
+            sink.seek(0)
+            texts.append(sink.read().decode("utf-8", "replace"))
+    return Measured(process.returncode, texts[0], texts[1], usage.ru_maxrss / 1024)

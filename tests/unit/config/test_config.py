@@ -22,7 +22,7 @@ from pipeline.config import (
     Plan,
     load_config,
 )
-from tests.support.builder import copy_config
+from tests.support.builder import edit_config
 
 REPO = Path(__file__).parents[3]
 SHEET_KEYS = ("unit", "models", "collectives", "individuals", "activities")
@@ -135,20 +135,6 @@ def test_classify_thresholds(config: Config, total: float, label: str) -> None:
 
 
 # --------------------------------------------------------------------------- broken configs
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    """A copy of the shipped config to break."""
-    return copy_config(tmp_path)
-
-
-def _edit(root: Path, name: str, old: str, new: str) -> None:
-    """Replace the first ``old`` in ``config/<name>`` (which must be there) by ``new``."""
-    path = root / "config" / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _refused(root: Path) -> str:
@@ -512,7 +498,7 @@ def test_a_copied_config_loads(root: Path) -> None:
     ],
 )
 def test_broken_config_names_file_and_key(root: Path, name: str, old: str, new: str, path: str, detail: str) -> None:
-    _edit(root, name, old, new)
+    edit_config(root, name, old, new)
     message = _refused(root)
     assert message.startswith(f"config/{name}: ")
     assert f"khóa “{path}”:" in message
@@ -522,7 +508,7 @@ def test_broken_config_names_file_and_key(root: Path, name: str, old: str, new: 
 def test_malformed_yaml_names_file_and_line(root: Path) -> None:
     line = "  2027: {units_deadline: 2027-11-25, upward_deadline: 2027-12-05}"
     number = (root / "config" / "calendar.yaml").read_text(encoding="utf-8").splitlines().index(line) + 1
-    _edit(root, "calendar.yaml", line, line + "}")  # a stray brace at the end of the line
+    edit_config(root, "calendar.yaml", line, line + "}")  # a stray brace at the end of the line
     message = _refused(root)
     assert message.startswith(f"config/calendar.yaml: lỗi cú pháp YAML (dòng {number}, cột 66): ")
 
@@ -585,14 +571,16 @@ def test_calendar_defaults_when_keys_are_left_out(config: Config) -> None:
 
 
 def test_every_calendar_option_is_read(root: Path) -> None:
-    _edit(root, "calendar.yaml", "late_counting: calendar-days", "late_counting: working-days")
-    _edit(root, "calendar.yaml", "deadline_shift: none", "deadline_shift: next-working-day")
-    _edit(root, "calendar.yaml", "deadline: keeps-original-date", "deadline: counts-as-late")
-    _edit(root, "calendar.yaml", EXEMPT_EXAMPLE, '    exempt:\n      - {unit: KP-BD10, reason: "Đang sáp nhập"}\n')
-    _edit(
+    edit_config(root, "calendar.yaml", "late_counting: calendar-days", "late_counting: working-days")
+    edit_config(root, "calendar.yaml", "deadline_shift: none", "deadline_shift: next-working-day")
+    edit_config(root, "calendar.yaml", "deadline: keeps-original-date", "deadline: counts-as-late")
+    edit_config(
+        root, "calendar.yaml", EXEMPT_EXAMPLE, '    exempt:\n      - {unit: KP-BD10, reason: "Đang sáp nhập"}\n'
+    )
+    edit_config(
         root, "calendar.yaml", "2027: {units_deadline: 2027-11-25,", "2027: {holidays: [], units_deadline: 2027-11-25,"
     )
-    _edit(root, "calendar.yaml", "    corrections_deadline: 2026-12-02\n", "    templates_issued: 2026-10-15\n")
+    edit_config(root, "calendar.yaml", "    corrections_deadline: 2026-12-02\n", "    templates_issued: 2026-10-15\n")
     config = load_config(root)
     year = config.year(2026)
     assert year.issued_from == year.templates_issued == dt.date(2026, 10, 15)
@@ -604,7 +592,9 @@ def test_every_calendar_option_is_read(root: Path) -> None:
 
 
 def test_unit_dates_are_read(root: Path) -> None:
-    _edit(root, "units.yaml", "{code: KP-BD02, ", "{code: KP-BD02, valid_from: 2025-07-01, valid_to: 2026-06-30, ")
+    edit_config(
+        root, "units.yaml", "{code: KP-BD02, ", "{code: KP-BD02, valid_from: 2025-07-01, valid_to: 2026-06-30, "
+    )
     units = load_config(root).units
     unit = units.get("KP-BD02")
     assert unit is not None and (unit.valid_from, unit.valid_to) == (dt.date(2025, 7, 1), dt.date(2026, 6, 30))
@@ -624,9 +614,9 @@ def test_the_plan_is_read_optional_and_checked(root: Path) -> None:
     assert plan.basis[1].reference == "Hướng dẫn số 15-HD/BTGDVTU ngày 11/9/2025 của Ban Tuyên giáo và Dân vận Tỉnh ủy"
     assert [(d.kind, d.symbol, d.date, d.number_and_date) for d in plan.documents] == [("Kế hoạch", "", None, "")]
     own = "  documents:\n    - kind: Kế hoạch\n"
-    _edit(root, "organization.yaml", own, own + "      symbol: 12-KH/ĐU\n      date: 2025-09-15\n")
+    edit_config(root, "organization.yaml", own, own + "      symbol: 12-KH/ĐU\n      date: 2025-09-15\n")
     assert load_config(root).organization.plan.documents[0].number_and_date == "số 12-KH/ĐU, ngày 15/9/2025"
-    _edit(root, "organization.yaml", "      date: 2025-09-15", "      date: 15/9/2025")
+    edit_config(root, "organization.yaml", "      date: 2025-09-15", "      date: 15/9/2025")
     assert "khóa “plan.documents[0].date”: phải là một ngày dạng YYYY-MM-DD" in _refused(root)
     path = root / "config" / "organization.yaml"
     path.write_text(path.read_text(encoding="utf-8").split("\nplan:")[0] + "\n", encoding="utf-8")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import email
+import json
 import sqlite3
 from email import policy
 from email.message import EmailMessage
@@ -23,7 +24,14 @@ from pipeline.mail.smtp import Pace
 from pipeline.register import ARCHIVE_FOLDER, REGISTER_FILE
 from pipeline.run.cycle import run_consolidation
 from pipeline.run.mail_run import DRAFTED, FAILED, run_mail
-from tests.support.builder import activity_answers, copy_config, drop_file, filled_template, new_workspace
+from tests.support.builder import (
+    activity_answers,
+    copy_config,
+    drop_file,
+    edit_config,
+    filled_template,
+    new_workspace,
+)
 from tests.support.smtpserver import LOGIN, PASSWORD, LoopbackServer, Mailbox, free_port
 
 REPO = Path(__file__).parents[3]
@@ -128,6 +136,11 @@ def test_without_mail_yaml_the_defaults_apply(tmp_path: Path) -> None:
             lambda d: d["sender"].update(address="ban xdd"),
             "config/mail.yaml: khóa “sender.address”: “ban xdd” không phải một địa chỉ",
             id="bad-address",
+        ),
+        pytest.param(
+            lambda d: d["sender"].update(address="ban<xdd>@dvk-binhdinh.example"),
+            "config/mail.yaml: khóa “sender.address”: “ban<xdd>@dvk-binhdinh.example” không phải một địa chỉ",
+            id="address-with-brackets",
         ),
         pytest.param(
             lambda d: d["messages"].pop("feedback"),
@@ -337,6 +350,62 @@ def test_a_refused_recipient_fails_alone(ward: tuple[Path, Config], monkeypatch:
     failures = _failures(outcome.output)
     assert list(failures) == ["KP-BD02"]
     assert failures["KP-BD02"].startswith("máy chủ từ chối người nhận (kp-bd02@dvk-binhdinh.example: 550 5.1.1")
+
+
+# A unit's address that is not one: that unit fails, the others get their mail (issue 17).
+BAD_ADDRESSES = [
+    pytest.param("Boss <attacker@x.example>", id="display-name"),
+    pytest.param("not an address @@ <>", id="not-an-address"),
+    pytest.param("kp-bd02@dvk-binhdinh.example\r\nBcc: attacker@x.example", id="header-injection"),
+    pytest.param("kp-bd02@dvk-binhdinh.example, Boss <attacker@x.example>", id="second-of-two"),
+]
+
+
+def _bad_address(root: Path, address: str) -> None:
+    """The workspace's units.yaml with KP-BD02's ``email`` set to ``address`` (a YAML double-quoted string)."""
+    old = "email: kp-bd02@dvk-binhdinh.example}"
+    edit_config(root, "units.yaml", old, f"email: {json.dumps(address)}}}")
+
+
+def _failed_for_its_address(output: str) -> None:
+    """KP-BD02 alone is listed as failed, for its address, told where to fix it; nothing injected."""
+    failures = _failures(output)
+    assert list(failures) == ["KP-BD02"]
+    assert failures["KP-BD02"].startswith("địa chỉ thư điện tử “")
+    assert "không hợp lệ: hãy sửa khóa “email” của đơn vị trong config/units.yaml" in failures["KP-BD02"]
+    assert "\r" not in output and "\nBcc" not in output
+
+
+@pytest.mark.parametrize("address", BAD_ADDRESSES)
+def test_a_bad_address_fails_its_unit_alone_and_the_others_are_drafted(ward: tuple[Path, Config], address: str) -> None:
+    root, _ = ward
+    _bad_address(root, address)
+    outcome = _mail(root, "templates")
+    assert outcome.exit_code == 1, outcome.output
+    drafts = sorted(p.stem for p in (root / "outbox" / "2026" / "thu" / "mau-bieu").glob("*.eml"))
+    assert drafts == ["KP-BD01", "TH-NK01"]
+    _failed_for_its_address(outcome.output)
+    # The address stops that unit's mail only, never the ward's run.
+    templates = CliRunner().invoke(main, ["--root", str(root), "templates", "--year", str(YEAR)])
+    assert templates.exit_code == 0, templates.output
+
+
+@pytest.mark.parametrize("address", BAD_ADDRESSES[:3])
+def test_a_bad_address_fails_its_unit_alone_and_the_others_are_sent(
+    ward: tuple[Path, Config], monkeypatch: pytest.MonkeyPatch, address: str
+) -> None:
+    root, _ = ward
+    _bad_address(root, address)
+    with LoopbackServer(root) as server:
+        _serve(root, server, monkeypatch)
+        outcome = _mail(root, "templates", "--send")
+    assert outcome.exit_code == 1, outcome.output
+    assert [r.recipients for r in server.received] == [
+        ["kp-bd01@dvk-binhdinh.example"],
+        ["th-nk01@dvk-binhdinh.example"],
+    ]
+    assert [r[2] for r in _sent_rows(root)] == ["KP-BD01", "TH-NK01"]
+    _failed_for_its_address(outcome.output)
 
 
 def test_a_temporary_refusal_is_retried(ward: tuple[Path, Config], monkeypatch: pytest.MonkeyPatch) -> None:
