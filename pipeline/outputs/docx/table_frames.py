@@ -133,8 +133,8 @@ def _merge_header(top: Sequence[Any], bottom: Sequence[Any], grouped: Sequence[t
 def column_widths(columns: Sequence[str], rows: Sequence[Sequence[Cell]], width_mm: float, size: float) -> list[float]:
     """Column widths in mm that fill ``width_mm``.
 
-    Each column needs room for its longest header word and, when numeric, its longest number (a
-    number must never wrap). Beyond that a text column wants room for its longest text (up to
+    Each column needs room for its longest header word and its longest number (a number must never
+    wrap, even in a column that also says "Chưa báo cáo"). Beyond that a text column wants room for its longest text (up to
     :data:`TEXT_WANT_CHARS` characters; a column that repeats a few values, such as a field or a
     state, for half its longest, on two lines) and a numeric one for its header on two lines; the
     room left is shared in proportion to what each still wants. So in a list of models the names
@@ -146,7 +146,7 @@ def column_widths(columns: Sequence[str], rows: Sequence[Sequence[Cell]], width_
     for title, cells in zip(columns, by_column, strict=True):
         numeric, longest = _column_shape(cells)
         word = max((_header_chars(w) for w in title.split()), default=1)
-        need = max(word, longest if numeric else 0, 2) * char_mm + CELL_PADDING_MM
+        need = max(word, longest if numeric else _longest_number(cells), 2) * char_mm + CELL_PADDING_MM
         repeats = not numeric and len(set(cells)) * REPEATS_FACTOR <= len(cells)
         text = _header_chars(title) / 2 if numeric else (longest + 1) / 2 if repeats else min(longest, TEXT_WANT_CHARS)
         want = max(need, text * char_mm + CELL_PADDING_MM)
@@ -172,6 +172,13 @@ def _column_shape(cells: Sequence[Cell]) -> tuple[bool, int]:
         return numeric, max(len(number(max(whole))), len(number(min(whole))))
     distinct = set(zip(map(type, cells), cells, strict=True))
     return numeric, max(len(format_cell(value)) for _, value in distinct)
+
+
+def _longest_number(cells: Sequence[Cell]) -> int:
+    """The longest number as written in a column that also holds text (a ward's figures beside
+    "Chưa báo cáo"): a number must not wrap there either."""
+    numbers = [c for c in cells if isinstance(c, int | float) and not isinstance(c, bool)]
+    return _column_shape(numbers)[1] if numbers else 0
 
 
 def _header_chars(text: str) -> float:

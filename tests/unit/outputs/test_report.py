@@ -524,6 +524,21 @@ def test_column_widths_fill_the_text_area_and_keep_numbers_whole() -> None:
     assert widths[0] > widths[2]
 
 
+def test_a_number_beside_chua_bao_cao_keeps_whole_in_a_wide_table() -> None:
+    """A province's table of wards: figures and "Chưa báo cáo" in one column, nine columns on a
+    landscape page; the money columns still hold their longest number on one line."""
+    from pipeline.outputs.docx.table_frames import column_widths
+
+    counts = ("Mô hình mới", "Mô hình tiếp tục", "Tổng số mô hình", "Điển hình", "Được công nhận", "Được khen thưởng")
+    columns = ("Phường, xã", *counts, "Kinh phí (đồng)", "Xã hội hóa (đồng)")
+    figures = (43, 27, 70, 46, 72, 32, 1_521_000_000, 3_730_000_000)
+    rows = [(f"Đảng bộ phường Số {n}", *figures) for n in range(3)]
+    rows += [(f"Đảng bộ phường Số {n}", *(["Chưa báo cáo"] * 8)) for n in range(3, 6)]
+    widths = column_widths(columns, rows, 252.0, 12.0)
+    char_mm = 12 * 0.5 * 25.4 / 72
+    assert min(widths[-2:]) > len("3.730.000.000") * char_mm  # one line, not "3.730.000.00 / 0"
+
+
 def test_in_a_list_of_models_the_names_get_the_width_and_repeated_words_wrap() -> None:
     """Biểu 8: a name of 60 characters on two lines at most; the field, a few values repeated,
     on two lines rather than one."""
