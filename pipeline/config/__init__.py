@@ -31,7 +31,7 @@ from .criteria import (
     state_label,
 )
 from .load import Config, load_config, load_mail_settings
-from .mail import MAIL_KINDS, MailServer, MailSettings, MailTemplate
+from .mail import FEEDBACK_ACCEPTED, MAIL_KINDS, MailServer, MailSettings, MailTemplate
 from .node import ConfigError, Node, excerpt, load_yaml
 from .organization import ChartFormat, DocumentFormat, Issuer, Organization, ReportSpec, Signature
 from .plan import Plan, PlanDocument
@@ -43,6 +43,7 @@ __all__ = [
     "COUNTS_AS_LATE",
     "DATE_MAX",
     "DATE_MIN",
+    "FEEDBACK_ACCEPTED",
     "FIELD_TYPES",
     "KEEPS_ORIGINAL_DATE",
     "MAIL_KINDS",

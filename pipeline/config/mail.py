@@ -15,6 +15,9 @@ from ..core.mailaddress import is_address
 from .node import Node, excerpt
 
 MAIL_KINDS = ("templates", "reminders", "feedback")
+# The feedback letter to a unit whose file was accepted with warnings: a note, not a demand.
+# Optional in config/mail.yaml (the default below holds without it); drafted into the feedback folder.
+FEEDBACK_ACCEPTED = "feedback_accepted"
 # Retries wait retry_wait_seconds, then twice that, and so on: ten retries after ten minutes would
 # hold the last units' mail for a week.
 MAX_RETRIES = 10
@@ -27,6 +30,7 @@ MAIL_PLACEHOLDERS = (
     "year",
     "deadline",
     "resubmit_by",
+    "resubmit_when",
     "findings_count",
     "expected",
     "sender_name",
@@ -68,9 +72,16 @@ DEFAULT_MAIL_TEMPLATES = {
     ),
     "feedback": MailTemplate(
         "Kết quả kiểm tra báo cáo “Dân vận khéo” năm {year}: {unit_name}",
-        "Kính gửi {unit_name},\n\nTệp báo cáo của đơn vị có {findings_count} điểm cần xem lại, được đánh dấu "
-        "trong tệp gửi kèm (sheet đầu “Kết quả kiểm tra”). Đề nghị đơn vị sửa ngay trên tệp này và gửi lại "
-        "trước ngày {deadline}.\n\nTrân trọng.\n{sender_name}\n",
+        "Kính gửi {unit_name},\n\nTệp báo cáo của đơn vị chưa được chấp nhận: có {findings_count} điểm cần "
+        "xem lại, được đánh dấu trong tệp gửi kèm (sheet đầu “Kết quả kiểm tra”). Đề nghị đơn vị sửa ngay trên "
+        "tệp này và gửi lại {resubmit_when}.\n\nTrân trọng.\n{sender_name}\n",
+        "Phản hồi Dân vận khéo {year} - {unit_code}.xlsx",
+    ),
+    FEEDBACK_ACCEPTED: MailTemplate(
+        "Kết quả kiểm tra báo cáo “Dân vận khéo” năm {year}: {unit_name}",
+        "Kính gửi {unit_name},\n\nTệp báo cáo “Dân vận khéo” năm {year} của đơn vị đã được chấp nhận; "
+        "đơn vị không phải gửi lại. Tệp gửi kèm (sheet đầu “Kết quả kiểm tra”) nêu {findings_count} điểm "
+        "cảnh báo, đề nghị đơn vị lưu ý khi lập báo cáo lần sau.\n\nTrân trọng.\n{sender_name}\n",
         "Phản hồi Dân vận khéo {year} - {unit_code}.xlsx",
     ),
 }
@@ -158,8 +169,9 @@ def _utc_offset(m: Mapping[str, Node], default: float) -> float:
 
 
 def _mail_templates(node: Node) -> dict[str, MailTemplate]:
-    m = node.mapping(MAIL_KINDS)
-    return {kind: _mail_template(m[kind]) for kind in MAIL_KINDS}
+    m = node.mapping(MAIL_KINDS, (FEEDBACK_ACCEPTED,))
+    templates = {kind: _mail_template(node) for kind, node in m.items()}
+    return {FEEDBACK_ACCEPTED: DEFAULT_MAIL_TEMPLATES[FEEDBACK_ACCEPTED], **templates}
 
 
 def _mail_template(node: Node) -> MailTemplate:

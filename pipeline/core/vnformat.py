@@ -25,6 +25,15 @@ def short_date(day: dt.date) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
+AS_SOON_AS_POSSIBLE = "sớm nhất có thể"
+
+
+def by_day(day: dt.date, today: dt.date) -> str:
+    """“trước ngày 02/12/2026” while ``day`` is still ahead of ``today``; once it is today or past,
+    “sớm nhất có thể”: a letter never asks for something by a day that has already gone."""
+    return f"trước ngày {short_date(day)}" if day > today else AS_SOON_AS_POSSIBLE
+
+
 def plain_date(day: dt.date) -> str:
     """``26/8/2025``: how a document's date is cited after its number ("Kế hoạch số … ngày 26/8/2025")."""
     return f"{day.day}/{day.month}/{day.year}"

@@ -30,11 +30,11 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
 
-from ..config import MAIL_KINDS, Config, MailSettings, MailTemplate, Unit, excerpt
+from ..config import FEEDBACK_ACCEPTED, MAIL_KINDS, Config, MailSettings, MailTemplate, Unit, excerpt
 from ..core.findings import ERROR
 from ..core.mailaddress import is_address
 from ..core.paths import FEEDBACK_FOLDER, MAIL_FOLDER, REMINDERS_FOLDER, TEMPLATES_FOLDER, WorkspacePaths
-from ..core.vnformat import short_date
+from ..core.vnformat import by_day, short_date
 from ..intake.validate import Submission, in_order_received
 from ..year.consolidate import MISSING, REJECTED, Consolidation, UnitStatus
 
@@ -112,13 +112,19 @@ def fill(text: str, values: Mapping[str, object]) -> str:
     return unicodedata.normalize("NFC", text.format_map(values))
 
 
-def _values(unit: Unit, year: int, config: Config, expected: str = "", findings_count: int = 0) -> dict[str, object]:
+def _values(
+    unit: Unit, year: int, config: Config, expected: str = "", findings_count: int = 0, today: dt.date | None = None
+) -> dict[str, object]:
+    """What the placeholders of config/mail.yaml stand for; ``{resubmit_when}`` is “trước ngày …” only
+    while the calendar's resubmission day is after ``today`` (the day the letter is composed)."""
+    resubmit_by = config.year(year).resubmit_by
     return {
         "unit_name": unit.name,
         "unit_code": unit.code,
         "year": year,
         "deadline": short_date(config.year(year).deadline),
-        "resubmit_by": short_date(config.year(year).resubmit_by),
+        "resubmit_by": short_date(resubmit_by),
+        "resubmit_when": by_day(resubmit_by, today or dt.date.today()),
         "findings_count": findings_count,
         "expected": expected,
         "sender_name": config.mail.sender_name,
@@ -133,8 +139,11 @@ def letter(
     attachment: tuple[bytes, Path] | None = None,
     expected: str = "",
     findings_count: int = 0,
+    today: dt.date | None = None,
 ) -> Letter | Refusal:
-    """The letter of ``kind`` to ``unit``, filled from config/mail.yaml; a unit without a valid address gets none."""
+    """The letter of ``kind`` to ``unit``, filled from config/mail.yaml as of ``today`` (default: the
+    system's date); a unit without a valid address gets none. ``kind`` may be :data:`FEEDBACK_ACCEPTED`,
+    whose letter is filed with the feedback."""
     recipients = recipients_of(unit)
     if not recipients:
         return Refusal(unit, "chưa có địa chỉ thư điện tử (khóa “email” trong config/units.yaml)")
@@ -142,13 +151,19 @@ def letter(
     if invalid is not None:
         return Refusal(unit, invalid_address(invalid))
     template: MailTemplate = config.mail.templates[kind]
-    values = _values(unit, year, config, expected, findings_count)
+    values = _values(unit, year, config, expected, findings_count, today)
     attachments: tuple[Attachment, ...] = ()
     if attachment is not None:
         name = fill(template.attachment_name, values) if template.attachment_name else attachment[1].name
         attachments = (Attachment(name, attachment[0], attachment[1]),)
     return Letter(
-        kind, year, unit, recipients, fill(template.subject, values), fill(template.body, values), attachments
+        FEEDBACK if kind == FEEDBACK_ACCEPTED else kind,
+        year,
+        unit,
+        recipients,
+        fill(template.subject, values),
+        fill(template.body, values),
+        attachments,
     )
 
 
@@ -212,8 +227,13 @@ def plan_feedback(
     units: Sequence[Unit],
     latest: Mapping[str, Submission],
     feedback_files: Mapping[str, Path],
+    today: dt.date | None = None,
 ) -> Plan:
-    """Units whose latest file has findings, each with its annotated copy (``phan-hoi/<UNIT>.xlsx``)."""
+    """Units whose latest file has findings, each with its annotated copy (``phan-hoi/<UNIT>.xlsx``).
+
+    A rejected file gets the ``feedback`` letter, which asks for a corrected file (by the calendar's
+    day while it is after ``today``); a file accepted with warnings gets the ``feedback_accepted``
+    note, which asks for nothing."""
     plan: Plan = []
     for unit in units:
         submission = latest.get(unit.code)
@@ -228,7 +248,9 @@ def plan_feedback(
             plan.append(Refusal(unit, reason))
             continue
         count = len(submission.findings)
-        plan.append(letter(FEEDBACK, unit, year, config, (path.read_bytes(), path), findings_count=count))
+        kind = FEEDBACK_ACCEPTED if submission.accepted else FEEDBACK
+        attachment = (path.read_bytes(), path)
+        plan.append(letter(kind, unit, year, config, attachment, findings_count=count, today=today))
     return plan
 
 

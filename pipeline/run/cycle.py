@@ -271,7 +271,7 @@ def _write_outputs(
         inputs_digest(settings, "clerk", submissions, data.findings, year),
         lambda: clerk_report_bytes(submissions, data.findings, config, year),
     )
-    feedback = _feedback_builders(submissions, config, settings, year)
+    feedback = _feedback_builders(submissions, config, settings, year, run.now.date())
     builders.update((f"{FEEDBACK_FOLDER}/{name}", feedback[name]) for name in sorted(feedback))
     outputs = _build_outputs(root, folder, builders)
     _remove_stale_feedback(folder / FEEDBACK_FOLDER, {p.name for p in outputs if p.parent.name == FEEDBACK_FOLDER})
@@ -456,11 +456,12 @@ def rebuild(root: Path, config: Config, now: dt.datetime | None = None) -> list[
 
 
 def _feedback_builders(
-    submissions: list[Submission], config: Config, settings: str, year: int
+    submissions: list[Submission], config: Config, settings: str, year: int, today: dt.date
 ) -> dict[str, tuple[str, Callable[[], bytes]]]:
-    """How to build the annotated copy of each unit file with findings of the cycle of ``year``, by
-    file name (the inbox is only read)."""
-    from ..outputs.xlsx.feedback import feedback_names, unit_feedback_bytes
+    """How to build the annotated copy of each unit file with findings of the cycle of ``year`` as of
+    ``today``, by file name (the inbox is only read). The copy's advice is part of its inputs: once the
+    resubmission day has passed, the next run writes the copy again without that day."""
+    from ..outputs.xlsx.feedback import advice_of, feedback_names, unit_feedback_bytes
 
     latest = latest_per_unit(submissions)
     builders: dict[str, tuple[str, Callable[[], bytes]]] = {}
@@ -468,9 +469,10 @@ def _feedback_builders(
         submission = latest[index]
 
         def make(submission: Submission = submission) -> bytes:
-            return unit_feedback_bytes(submission.source.path.read_bytes(), submission, config, year)
+            return unit_feedback_bytes(submission.source.path.read_bytes(), submission, config, year, today)
 
-        builders[name] = (inputs_digest(settings, "feedback", submission, year), make)
+        advice = advice_of(submission.accepted, config, year, today)
+        builders[name] = (inputs_digest(settings, "feedback", submission, year, advice), make)
     return builders
 
 

@@ -93,8 +93,10 @@ def run_mail(
     force: bool = False,
     now: dt.datetime | None = None,
 ) -> list[MailOutcome]:
-    """``dvk mail <kind>``: plan, then list, draft or send; one outcome per unit, in units.yaml order."""
-    plan = mail_plan(root, config, year, kind, unit_codes)
+    """``dvk mail <kind>``: plan, then list, draft or send; one outcome per unit, in units.yaml order.
+    ``now`` (default: the ward's clock) is when the letters are composed and sent."""
+    now = now or dt.datetime.now(dt.timezone(dt.timedelta(hours=config.mail.utc_offset_hours)))
+    plan = mail_plan(root, config, year, kind, unit_codes, now.date())
     outcomes = [MailOutcome(p.unit, (), FAILED, p.reason) for p in plan if isinstance(p, Refusal)]
     letters = [p for p in plan if isinstance(p, Letter)]
     if dry_run:
@@ -119,8 +121,11 @@ def _attachment_names(item: Letter) -> str:
 # --------------------------------------------------------------------------- planning
 
 
-def mail_plan(root: Path, config: Config, year: int, kind: str, unit_codes: Sequence[str] = ()) -> Plan:
-    """The letters of ``kind`` for ``year`` (or why a unit gets none), from the outbox and the register."""
+def mail_plan(
+    root: Path, config: Config, year: int, kind: str, unit_codes: Sequence[str] = (), today: dt.date | None = None
+) -> Plan:
+    """The letters of ``kind`` for ``year`` as of ``today`` (or why a unit gets none), from the outbox
+    and the register."""
     units = _units(config, year, unit_codes)
     folder = WorkspacePaths(root).year_folder(year)
     if kind == TEMPLATES:
@@ -134,7 +139,7 @@ def mail_plan(root: Path, config: Config, year: int, kind: str, unit_codes: Sequ
         return plan_reminders(config, year, units, data, submissions)
     if kind == FEEDBACK:
         latest = {s.unit_code: s for s in latest_per_unit(submissions)}
-        return plan_feedback(config, year, units, latest, _existing(folder / "phan-hoi", units))
+        return plan_feedback(config, year, units, latest, _existing(folder / "phan-hoi", units), today)
     raise ValueError(f"unknown mail kind {kind!r}")
 
 

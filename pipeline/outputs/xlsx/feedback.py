@@ -53,7 +53,7 @@ from ...core import layout
 from ...core.errors import DvkError
 from ...core.findings import ERROR, SEVERITY_LABELS, WARNING, Finding, cell_order
 from ...core.textnorm import fold
-from ...core.vnformat import short_date
+from ...core.vnformat import by_day
 from ...intake.validate import Submission
 from .printing import fit_row, set_print_layout, sheet_widths, text_lines
 from .stream import Column, collection_paused
@@ -84,8 +84,9 @@ ADVICE = {
     True: "Tệp đã được chấp nhận; các cảnh báo dưới đây để đơn vị lưu ý, không cần gửi lại.",
     False: "Hãy sửa các lỗi ngay trên tệp này rồi gửi lại cho phường.",
 }
-# The advice on a rejected file when the calendar gives the day to send it back by.
-RESUBMIT_ADVICE = "Hãy sửa các lỗi ngay trên tệp này rồi gửi lại cho phường trước ngày {date}."
+# The advice on a rejected file when the calendar gives the day to send it back by (“trước ngày …”,
+# or “sớm nhất có thể” once that day has come: see core.vnformat.by_day).
+RESUBMIT_ADVICE = "Hãy sửa các lỗi ngay trên tệp này rồi gửi lại cho phường {when}."
 GUIDE = (
     "Ô có lỗi được tô đỏ, ô cần xem lại được tô vàng; đưa chuột vào ô để đọc ghi chú. "
     "Bấm vào địa chỉ ở cột “Ô” để đến ô đó."
@@ -175,9 +176,12 @@ def feedback_names(submissions: Sequence[Submission]) -> dict[int, str]:
 # --------------------------------------------------------------------------- unit feedback
 
 
-def unit_feedback_bytes(original: bytes, submission: Submission, config: Config, cycle: int | None = None) -> bytes:
+def unit_feedback_bytes(
+    original: bytes, submission: Submission, config: Config, cycle: int | None = None, today: dt.date | None = None
+) -> bytes:
     """The unit's own workbook with its findings listed on a first sheet and marked on their cells;
-    the day to send it back by is that of the ``cycle``'s year (default: the file's year)."""
+    the day to send it back by is that of the ``cycle``'s year (default: the file's year), named
+    only while it is after ``today`` (the run's day; default: the system's)."""
     year = submission.year
     if year is None or not submission.unit_code:
         raise ValueError(f"{submission.source.name}: only a recognised unit template gets a feedback copy")
@@ -188,7 +192,7 @@ def unit_feedback_bytes(original: bytes, submission: Submission, config: Config,
         _clear_previous_round(wb)
         _mark_cells(wb, submission.findings)
         _print_unit_sheets(wb, config)
-        advice = advice_of(submission.accepted, config, year if cycle is None else cycle)
+        advice = advice_of(submission.accepted, config, year if cycle is None else cycle, today)
         _write_feedback_sheet(wb.create_sheet(FEEDBACK_SHEET, 0), wb, submission, config, advice)
         make_active(wb, 0)
         wb.properties.lastModifiedBy = text(config.organization.collecting_board)
@@ -267,13 +271,14 @@ def _comment(body: str) -> Comment:
     return Comment(text(body), COMMENT_AUTHOR, height=min(400, 20 + 16 * text_lines(body, 52)), width=320)
 
 
-def advice_of(accepted: bool, config: Config, year: int) -> str:
+def advice_of(accepted: bool, config: Config, year: int, today: dt.date | None = None) -> str:
     """What the unit is to do with its file: nothing more when accepted, else fix it and send it
-    back by the calendar's resubmission date of ``year`` (no date when the year has no calendar)."""
+    back by the calendar's resubmission date of ``year`` while that date is after ``today``
+    (default: the system's date), else as soon as possible; no date when the year has no calendar."""
     calendar = config.calendar.get(year)
     if accepted or calendar is None:
         return ADVICE[accepted]
-    return RESUBMIT_ADVICE.format(date=short_date(calendar.resubmit_by))
+    return RESUBMIT_ADVICE.format(when=by_day(calendar.resubmit_by, today or dt.date.today()))
 
 
 def _write_feedback_sheet(ws: Worksheet, wb: Workbook, submission: Submission, config: Config, advice: str) -> None:

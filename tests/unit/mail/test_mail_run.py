@@ -102,7 +102,7 @@ def test_the_shipped_mail_config_loads(config: Config) -> None:
     mail = config.mail
     assert (mail.server.host, mail.server.port, mail.server.security) == ("smtp.gmail.com", 587, "starttls")
     assert mail.server.password_env == "DVK_MAIL_PASSWORD"
-    assert set(mail.templates) == {"templates", "reminders", "feedback"}
+    assert set(mail.templates) == {"templates", "reminders", "feedback", "feedback_accepted"}
     assert "{expected}" in mail.templates["reminders"].body
     assert "{findings_count}" in mail.templates["feedback"].body
 
@@ -269,7 +269,7 @@ def test_reminders_say_what_each_unit_still_owes(ward: tuple[Path, Config]) -> N
 def test_feedback_goes_to_units_with_findings_with_their_annotated_copy(ward: tuple[Path, Config]) -> None:
     root, config = ward
     _returned(root, config)
-    outcomes = run_mail(root, config, YEAR, "feedback", UNITS)
+    outcomes = run_mail(root, config, YEAR, "feedback", UNITS, now=dt.datetime(2026, 11, 24, 10, 0))
     assert [(o.unit.code, o.status) for o in outcomes] == [("KP-BD02", DRAFTED)]
     message = _parse((root / outcomes[0].detail).read_bytes())
     annotated = (root / "outbox" / "2026" / "phan-hoi" / "KP-BD02.xlsx").read_bytes()
@@ -280,6 +280,55 @@ def test_feedback_goes_to_units_with_findings_with_their_annotated_copy(ward: tu
     corrections = config.year(YEAR).corrections_deadline
     assert corrections is not None and corrections > config.year(YEAR).deadline
     assert f"trước ngày {corrections:%d/%m/%Y}." in " ".join(_body(message).split())
+
+
+def _feedback_bodies(root: Path, config: Config, now: dt.datetime) -> dict[str, str]:
+    """KP-BD01's file accepted with a warning (a field in lower case), KP-BD02's rejected: the
+    feedback drafts' bodies composed at ``now``, one line each."""
+    warned = _answers(config)
+    warned["models"][0]["field"] = "kinh tế"
+    drop_file(root, "KP-BD01.xlsx", filled_template(config, "KP-BD01", warned))
+    drop_file(root, "KP-BD02.xlsx", filled_template(config, "KP-BD02", _answers(config, 999.0)))
+    run_consolidation(root, config, YEAR, None, now=dt.datetime(2026, 11, 24, 9, 0))
+    outcomes = run_mail(root, config, YEAR, "feedback", UNITS, now=now)
+    assert [(o.unit.code, o.status) for o in outcomes] == [("KP-BD01", DRAFTED), ("KP-BD02", DRAFTED)]
+    return {o.unit.code: " ".join(_body(_parse((root / o.detail).read_bytes())).split()) for o in outcomes}
+
+
+def test_a_unit_accepted_with_warnings_gets_a_note_not_a_demand(ward: tuple[Path, Config]) -> None:
+    root, config = ward
+    bodies = _feedback_bodies(root, config, dt.datetime(2026, 11, 25, 8, 0))
+    note = bodies["KP-BD01"]
+    assert "đã được chấp nhận; đơn vị không phải gửi lại" in note and "nêu 1 điểm cảnh báo" in note
+    assert "lưu ý các điểm này khi lập báo cáo lần sau" in note
+    assert "trước ngày" not in note and "sửa ngay" not in note and "sớm nhất" not in note
+    # The rejected unit, before the calendar's day for corrections (02/12/2026): that day.
+    assert "chưa được chấp nhận" in bodies["KP-BD02"]
+    assert "sửa ngay trên tệp gửi kèm và gửi lại bằng cách trả lời thư này trước ngày 02/12/2026." in bodies["KP-BD02"]
+
+
+def test_a_feedback_mail_composed_after_the_resubmission_day_names_no_past_date(ward: tuple[Path, Config]) -> None:
+    root, config = ward
+    bodies = _feedback_bodies(root, config, dt.datetime(2026, 12, 7, 8, 0))
+    assert "gửi lại bằng cách trả lời thư này sớm nhất có thể." in bodies["KP-BD02"]
+    assert "02/12/2026" not in bodies["KP-BD02"] and "trước ngày" not in bodies["KP-BD02"]
+    assert "trước ngày" not in bodies["KP-BD01"]
+    # The annotated copy attached, written by the run of 24/11, still names the day; a run made
+    # after it writes the copy again without it.
+    copy = root / "outbox" / "2026" / "phan-hoi" / "KP-BD02.xlsx"
+    assert "trước ngày 02/12/2026" in _advice_of_copy(copy.read_bytes())
+    run_consolidation(root, config, YEAR, None, now=dt.datetime(2026, 12, 7, 9, 0))
+    assert _advice_of_copy(copy.read_bytes()).endswith("gửi lại cho phường sớm nhất có thể.")
+
+
+def _advice_of_copy(data: bytes) -> str:
+    import io
+
+    import openpyxl
+
+    from pipeline.outputs.xlsx.feedback import FEEDBACK_SHEET, TABLE_ROW
+
+    return str(openpyxl.load_workbook(io.BytesIO(data))[FEEDBACK_SHEET].cell(TABLE_ROW - 3, 1).value)
 
 
 def test_the_corrections_deadline_defaults_to_the_deadline_and_cannot_precede_it(tmp_path: Path) -> None:

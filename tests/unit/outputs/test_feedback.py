@@ -381,13 +381,24 @@ def _advice(data: bytes) -> str:
 def test_a_rejected_file_is_to_be_sent_back_by_the_calendars_date(
     config: Config, sent: bytes, checked: Submission
 ) -> None:
+    day = dt.date(YEAR, 11, 24)
     configured = _with_calendar(config, corrections_deadline=dt.date(YEAR, 12, 2))
-    assert _advice(unit_feedback_bytes(sent, checked, configured)).endswith("gửi lại cho phường trước ngày 02/12/2026.")
+    advice = _advice(unit_feedback_bytes(sent, checked, configured, today=day))
+    assert advice.endswith("gửi lại cho phường trước ngày 02/12/2026.")
     # No date for corrections: the units' deadline in force, the date the feedback mail names too.
     fallback = _with_calendar(config, corrections_deadline=None, units_deadline=dt.date(YEAR, 11, 28))
-    assert _advice(unit_feedback_bytes(sent, checked, fallback)).endswith("trước ngày 28/11/2026.")
+    assert _advice(unit_feedback_bytes(sent, checked, fallback, today=day)).endswith("trước ngày 28/11/2026.")
     # The date is that of the cycle the copy is made in (2027 has no date for corrections).
-    assert _advice(unit_feedback_bytes(sent, checked, config, YEAR + 1)).endswith("trước ngày 25/11/2027.")
+    assert _advice(unit_feedback_bytes(sent, checked, config, YEAR + 1, day)).endswith("trước ngày 25/11/2027.")
+
+
+def test_a_copy_made_once_the_resubmission_day_has_come_names_no_past_date(
+    config: Config, sent: bytes, checked: Submission
+) -> None:
+    configured = _with_calendar(config, corrections_deadline=dt.date(YEAR, 12, 2))
+    for day in (dt.date(YEAR, 12, 2), dt.date(YEAR, 12, 7)):
+        advice = _advice(unit_feedback_bytes(sent, checked, configured, today=day))
+        assert advice == "Hãy sửa các lỗi ngay trên tệp này rồi gửi lại cho phường sớm nhất có thể."
 
 
 def test_without_a_calendar_or_once_accepted_the_advice_names_no_date(
@@ -453,7 +464,7 @@ def test_feedback_of_a_unit_that_fixed_everything_is_removed(workspace: tuple[Pa
 def test_a_file_that_cannot_be_annotated_is_still_in_the_clerk_report(
     workspace: tuple[Path, Config], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(original: bytes, submission: Submission, config: Config, cycle: int | None = None) -> bytes:
+    def refuse(original: bytes, submission: Submission, config: Config, *_: object) -> bytes:
         raise CannotAnnotate(submission.source.name)
 
     monkeypatch.setattr(feedback, "unit_feedback_bytes", refuse)
