@@ -22,6 +22,7 @@ import yaml
 from ..core.errors import DvkError
 from ..core.textnorm import stray_character
 from ..core.vnformat import number
+from .yamlerrors import syntax_message
 from .yamlscan import Refused, scan_yaml
 
 try:  # libyaml when available (config of a province's 5,400 units: 10x faster)
@@ -178,10 +179,7 @@ def load_yaml(path: Path, label: str) -> Node:
         # The pure-Python loader reads a file libyaml refuses again, so that the message is always the same.
         return Node(_load(text, _PlainLoader, label), label)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (dòng {mark.line + 1}, cột {mark.column + 1})" if mark else ""
-        problem = excerpt(str(getattr(exc, "problem", exc)), MAX_MESSAGE // 2)
-        raise ConfigError(f"{label}: lỗi cú pháp YAML{where}: {problem}") from None
+        raise ConfigError(f"{label}: {excerpt(syntax_message(exc, MAX_MESSAGE // 2), MAX_MESSAGE)}") from None
 
 
 def _read(path: Path, label: str) -> str:

@@ -527,6 +527,69 @@ def test_malformed_yaml_variants(root: Path, text: str, where: str) -> None:
     assert where in message
 
 
+SUBJECT = "    subject: Kết quả thực hiện Phong trào thi đua “Dân vận khéo” năm {year}\n"
+
+
+@pytest.mark.parametrize(
+    ("new", "where", "hint"),
+    [
+        pytest.param(
+            SUBJECT.replace("năm {year}", "năm {year}: báo cáo"),
+            (23, 76),
+            'nếu đây là nội dung văn bản, hãy đặt cả nội dung trong dấu ngoặc kép ("...")',
+            id="colon-in-text",
+        ),
+        pytest.param(
+            "\t" + SUBJECT.lstrip(), (23, 1), "có ký tự tab: tệp cấu hình chỉ được thụt lề bằng dấu cách", id="tab"
+        ),
+        pytest.param(
+            SUBJECT + "    Nơi nhận\n",
+            (25, 5),
+            "thiếu dấu hai chấm sau tên khóa (phải ghi “khóa: giá trị”)",
+            id="no-colon",
+        ),
+        pytest.param(
+            SUBJECT[1:],
+            (23, 4),
+            "thụt lề không khớp: các khóa cùng cấp phải thụt vào bằng nhau",
+            id="indentation",
+        ),
+        pytest.param(
+            SUBJECT.replace("subject: ", "subject: @"),
+            (23, 14),
+            "ký tự “@” không được đứng đầu một giá trị: hãy đặt cả nội dung trong dấu ngoặc kép",
+            id="reserved-character",
+        ),
+        pytest.param(
+            SUBJECT.replace("subject: ", "subject: [a, b"),
+            (23, 75),
+            "expected ',' or ']', but got '{'; hãy so dòng này (và dòng ngay trên) với tệp mẫu cùng tên",
+            id="fallback",
+        ),
+    ],
+)
+def test_a_yaml_syntax_error_is_said_in_vietnamese_with_its_fix(
+    root: Path, new: str, where: tuple[int, int], hint: str
+) -> None:
+    """The common faults of a hand-edited file, as load_config reports them: line, column and the fix."""
+    lines = (root / "config" / "organization.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[22] == SUBJECT
+    edit_config(root, "organization.yaml", SUBJECT, new)
+    message = _refused(root)
+    assert message.startswith(f"config/organization.yaml: lỗi cú pháp YAML (dòng {where[0]}, cột {where[1]}): ")
+    assert hint in message
+
+
+def test_an_unclosed_quote_is_named_where_it_opens(root: Path) -> None:
+    path = root / "config" / "organization.yaml"
+    lines = path.read_text(encoding="utf-8").count("\n")
+    with path.open("a", encoding="utf-8") as file:
+        file.write('place: "Bình Định\n')
+    message = _refused(root)
+    assert message.startswith(f"config/organization.yaml: lỗi cú pháp YAML (dòng {lines + 2}, cột 1): ")
+    assert f"dấu ngoặc mở ở dòng {lines + 1}, cột 8 không có dấu ngoặc đóng" in message
+
+
 def test_non_mapping_file_is_refused(root: Path) -> None:
     (root / "config" / "units.yaml").write_text("- just\n- a list\n", encoding="utf-8")
     assert _refused(root) == "config/units.yaml: nội dung tệp: phải là một bảng khóa: giá trị"
