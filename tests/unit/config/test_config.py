@@ -535,34 +535,34 @@ SUBJECT = "    subject: Kết quả thực hiện Phong trào thi đua “Dân v
     [
         pytest.param(
             SUBJECT.replace("năm {year}", "năm {year}: báo cáo"),
-            (23, 76),
+            (0, 76),
             'nếu đây là nội dung văn bản, hãy đặt cả nội dung trong dấu ngoặc kép ("...")',
             id="colon-in-text",
         ),
         pytest.param(
-            "\t" + SUBJECT.lstrip(), (23, 1), "có ký tự tab: tệp cấu hình chỉ được thụt lề bằng dấu cách", id="tab"
+            "\t" + SUBJECT.lstrip(), (0, 1), "có ký tự tab: tệp cấu hình chỉ được thụt lề bằng dấu cách", id="tab"
         ),
         pytest.param(
             SUBJECT + "    Nơi nhận\n",
-            (25, 5),
+            (2, 5),
             "thiếu dấu hai chấm sau tên khóa (phải ghi “khóa: giá trị”)",
             id="no-colon",
         ),
         pytest.param(
             SUBJECT[1:],
-            (23, 4),
+            (0, 4),
             "thụt lề không khớp: các khóa cùng cấp phải thụt vào bằng nhau",
             id="indentation",
         ),
         pytest.param(
             SUBJECT.replace("subject: ", "subject: @"),
-            (23, 14),
+            (0, 14),
             "ký tự “@” không được đứng đầu một giá trị: hãy đặt cả nội dung trong dấu ngoặc kép",
             id="reserved-character",
         ),
         pytest.param(
             SUBJECT.replace("subject: ", "subject: [a, b"),
-            (23, 75),
+            (0, 75),
             "expected ',' or ']', but got '{'; hãy so dòng này (và dòng ngay trên) với tệp mẫu cùng tên",
             id="fallback",
         ),
@@ -571,12 +571,13 @@ SUBJECT = "    subject: Kết quả thực hiện Phong trào thi đua “Dân v
 def test_a_yaml_syntax_error_is_said_in_vietnamese_with_its_fix(
     root: Path, new: str, where: tuple[int, int], hint: str
 ) -> None:
-    """The common faults of a hand-edited file, as load_config reports them: line, column and the fix."""
+    """The common faults of a hand-edited file, as load_config reports them: line (``where[0]`` lines
+    below the edited one), column and the fix."""
     lines = (root / "config" / "organization.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
-    assert lines[22] == SUBJECT
+    line = lines.index(SUBJECT) + 1 + where[0]
     edit_config(root, "organization.yaml", SUBJECT, new)
     message = _refused(root)
-    assert message.startswith(f"config/organization.yaml: lỗi cú pháp YAML (dòng {where[0]}, cột {where[1]}): ")
+    assert message.startswith(f"config/organization.yaml: lỗi cú pháp YAML (dòng {line}, cột {where[1]}): ")
     assert hint in message
 
 
