@@ -37,7 +37,8 @@ templates: $(STAMP)
 consolidate: $(STAMP)
 	@$(DVK) consolidate --year $(YEAR); code=$$?; \
 	if [ $$code -eq 1 ]; then \
-	  echo "Kết quả: có tệp bị trả lại hoặc chưa được ghi (xem danh sách trên); hãy gửi tệp phản hồi cho đơn vị, nhận bản sửa vào inbox/ rồi chạy lại make consolidate."; \
+	  echo "Có tệp bị trả lại hoặc có dòng chưa ghi được vào sổ theo dõi (xem danh sách ở trên)."; \
+	  echo "Hãy gửi tệp phản hồi (thư mục phan-hoi/ ở trên) cho đơn vị; nhận bản sửa vào inbox/ rồi chạy lại make consolidate."; \
 	elif [ $$code -ne 0 ]; then exit $$code; fi
 
 demo: $(STAMP)

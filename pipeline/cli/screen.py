@@ -27,19 +27,26 @@ def width() -> int:
 
 def wrap(text: str, columns: int) -> str:
     """``text`` with every line longer than ``columns`` wrapped at spaces; no character is dropped
-    but the spaces where a line breaks (a single word longer than a line is split)."""
+    but the spaces where a line breaks. A word longer than a line (a path) stays whole on a line
+    of its own, for the terminal to fold: split by a hanging indent, it could not be copied."""
     return "\n".join(_wrap_line(line, columns) for line in text.split("\n"))
 
 
 def _wrap_line(line: str, columns: int) -> str:
     if len(line) <= columns:
         return line
-    hang = " " * len(_LEAD.match(line).group(1))  # type: ignore[union-attr]
-    if len(hang) > columns // 2:
-        hang = ""
-    return "\n".join(
-        textwrap.wrap(line, columns, subsequent_indent=hang, break_on_hyphens=False, replace_whitespace=False)
+    lead = _LEAD.match(line).group(1)  # type: ignore[union-attr]
+    hang = " " * len(lead) if len(lead) <= columns // 2 else ""
+    lines = textwrap.wrap(
+        line[len(lead) :],
+        columns,
+        initial_indent=lead,
+        subsequent_indent=hang,
+        break_long_words=False,
+        break_on_hyphens=False,
+        replace_whitespace=False,
     )
+    return "\n".join(lines)
 
 
 def echo(text: str, err: bool = False) -> None:
