@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import load_config
-from tests.support.builder import copy_config, edit_config, sample_workbook
+from tests.support.builder import edit_config, one_returned
 
 REPO = Path(__file__).resolve().parents[2]
 RETURNED = "Có tệp bị trả lại"
@@ -17,13 +16,7 @@ RETURNED = "Có tệp bị trả lại"
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    """A workspace whose inbox holds one accepted file and one returned."""
-    root = copy_config(tmp_path / "ws")
-    config = load_config(root)
-    (root / "inbox").mkdir()
-    (root / "inbox" / "a.xlsx").write_bytes(sample_workbook(config, "MTTQ", 2026))
-    (root / "inbox" / "b.xlsx").write_bytes(sample_workbook(config, "CD", 2026, with_errors=True))
-    return root
+    return one_returned(tmp_path / "ws")
 
 
 def _make_consolidate(root: Path) -> subprocess.CompletedProcess[str]:

@@ -10,19 +10,12 @@ from click.testing import CliRunner
 
 from pipeline.cli.main import main
 from pipeline.cli.screen import wrap
-from pipeline.config import load_config
-from tests.support.builder import copy_config, sample_workbook
+from tests.support.builder import one_returned
 
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    """A workspace whose inbox holds one accepted file and one with the usual mistakes."""
-    root = copy_config(tmp_path / "ws")
-    config = load_config(root)
-    (root / "inbox").mkdir()
-    (root / "inbox" / "mttq.xlsx").write_bytes(sample_workbook(config, "MTTQ", 2026))
-    (root / "inbox" / "cuu chien binh.xlsx").write_bytes(sample_workbook(config, "CD", 2026, with_errors=True))
-    return root
+    return one_returned(tmp_path / "ws", returned="cuu chien binh.xlsx")
 
 
 def _run(root: Path, columns: int, *args: str) -> str:
