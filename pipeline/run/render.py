@@ -43,7 +43,7 @@ def finding_lines(findings: Sequence[Finding]) -> list[str]:
     notes = [f for f in findings if f.severity == INFO]
     lines = [finding_line(f) for f in [*shown, *notes[:MAX_NOTES]]]
     if len(notes) > MAX_NOTES:
-        lines.append(f"  - và {len(notes) - MAX_NOTES} ghi nhận khác (xem tệp phản hồi của đơn vị).")
+        lines.append(f"  - và {len(notes) - MAX_NOTES} ghi nhận khác (chỗ công cụ đã tự chỉnh, không cần xử lý).")
     return lines
 
 
