@@ -31,8 +31,15 @@ venv: $(STAMP)
 templates: $(STAMP)
 	$(DVK) templates --year $(YEAR)
 
+# dvk exits 1 when a file is returned: a normal outcome for the clerk, so make reports it in
+# Vietnamese and succeeds; 2 (a usage or configuration error) still fails. Scripts that need
+# the exit code call dvk itself.
 consolidate: $(STAMP)
-	$(DVK) consolidate --year $(YEAR)
+	@$(DVK) consolidate --year $(YEAR); code=$$?; \
+	if [ $$code -eq 1 ]; then \
+	  echo "Có tệp bị trả lại hoặc có dòng chưa ghi được vào sổ theo dõi (xem danh sách ở trên)."; \
+	  echo "Hãy gửi tệp phản hồi (thư mục phan-hoi/ ở trên) cho đơn vị; nhận bản sửa vào inbox/ rồi chạy lại make consolidate."; \
+	elif [ $$code -ne 0 ]; then exit $$code; fi
 
 demo: $(STAMP)
 	$(BIN)/dvk demo --year $(YEAR) --workspace build/demo

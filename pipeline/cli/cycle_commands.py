@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from . import screen
 from .options import AS_JSON, DIRECTORY, EXISTING_FILE, YEAR
 from .workspace import Workspace
 
@@ -33,7 +34,7 @@ def templates(ws: Workspace, year: int) -> None:
 
     with ws.writing("templates") as config:
         paths = issue_templates(ws.root, config, year)
-    click.echo(f"Đã tạo {len(paths)} mẫu biểu năm {year} trong {paths[0].parent if paths else ''}")
+    screen.echo(f"Đã tạo {len(paths)} mẫu biểu năm {year} trong {paths[0].parent if paths else ''}")
 
 
 @click.command()
@@ -54,12 +55,15 @@ def consolidate(ws: Workspace, year: int, as_json: bool, report_date: dt.datetim
     with ws.writing("consolidate", year) as config, _progress(ws.paths.inbox, quiet=as_json) as advance:
         answer = consolidate_year(ws.root, config, year, report_date.date() if report_date else None, advance)
     if answer.replayed and not as_json:
-        click.echo(
+        screen.echo(
             "Không có tệp, cấu hình hay sổ theo dõi nào thay đổi từ lần chạy trước: "
             "kết quả dưới đây là của lần chạy đó, các tệp trong outbox/ vẫn đúng.",
             err=True,
         )
-    click.echo(json.dumps(answer.summary, ensure_ascii=False, indent=2) if as_json else answer.text)
+    if as_json:
+        click.echo(json.dumps(answer.summary, ensure_ascii=False, indent=2))
+    else:
+        screen.echo(answer.text)
     sys.exit(1 if answer.failed else 0)
 
 
@@ -85,10 +89,10 @@ def council(ws: Workspace, year: int) -> None:
 
     with ws.writing("council") as config:
         path, count = issue_council(ws.root, config, year)
-    click.echo(f"Đã lập bảng xét duyệt năm {year} ({count} mục): {path}")
+    screen.echo(f"Đã lập bảng xét duyệt năm {year} ({count} mục): {path}")
     if not count:
-        click.echo(f"Sổ theo dõi chưa có mục nào của năm {year}: hãy chạy `dvk consolidate --year {year}` trước.")
-    click.echo(
+        screen.echo(f"Sổ theo dõi chưa có mục nào của năm {year}: hãy chạy `dvk consolidate --year {year}` trước.")
+    screen.echo(
         "Ban chỉ đạo ghi quyết định, số và ngày quyết định vào các cột màu trắng; sau đó chép tệp vào "
         f"inbox/ và chạy `dvk consolidate --year {year}` để ghi các quyết định vào sổ theo dõi."
     )
@@ -106,7 +110,10 @@ def check(ws: Workspace, year: int, files: tuple[Path, ...], as_json: bool) -> N
 
     with ws.reading(year) as config:
         submissions = check_files(ws.root, config, year, files)
-    click.echo(_check_json(year, submissions) if as_json else render_check(submissions))
+    if as_json:
+        click.echo(_check_json(year, submissions))
+    else:
+        screen.echo(render_check(submissions))
     sys.exit(0 if all(s.accepted for s in submissions) else 1)
 
 
@@ -134,7 +141,7 @@ def status(ws: Workspace, year: int) -> None:
 
     with ws.reading() as config:
         submissions, data = year_status(ws.root, config, year)
-    click.echo(render_status(data, submissions))
+    screen.echo(render_status(data, submissions))
     pending = [u for u in data.units if u.status in (MISSING, REJECTED)]
     sys.exit(1 if pending else 0)
 
@@ -161,8 +168,8 @@ def demo(ws: Workspace, year: int, workspace: Path) -> None:
         demo_config = build_demo(config, year, workspace)
         # Consolidated, decided by the steering committee, consolidated again (the date is the clerk's).
         result = consolidate_demo(workspace, demo_config, year)
-    click.echo(render_summary(result))
-    click.echo(f"\nDữ liệu chạy thử: {workspace}/inbox (tệp đơn vị gửi), {workspace}/outbox/{year} (kết quả).")
+    screen.echo(render_summary(result))
+    screen.echo(f"\nDữ liệu chạy thử: {workspace}/inbox (tệp đơn vị gửi), {workspace}/outbox/{year} (kết quả).")
 
 
 COMMANDS = (templates, consolidate, council, check, status, demo)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from . import screen
 from .errors import UserError
 from .options import DIRECTORY, YEAR
 from .workspace import Workspace
@@ -89,7 +90,7 @@ def demo_rollup(ws: Workspace, year: int, workspace: Path, ward_demo: Path | Non
         result = run_consolidation(
             built.province_root, built.province_config, year, None, now=dt.datetime.combine(deadline, dt.time(17))
         )
-    click.echo(render_summary(result))
+    screen.echo(render_summary(result))
     click.echo(
         f"\nCấp tỉnh: {built.province_root}/inbox (bảng tổng hợp các phường gửi lên), "
         f"{built.province_root}/outbox/{year} (kết quả tổng hợp của tỉnh)."

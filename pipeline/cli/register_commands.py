@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from . import screen
 from .options import EXISTING_FILE
 from .workspace import Workspace
 
@@ -75,7 +76,7 @@ def import_legacy_command(ws: Workspace, file: Path, origin: str) -> None:
     with ws.writing("import-legacy") as config:
         result = import_legacy_list(ws.root, config, file, origin)
     if result.findings:
-        click.echo(render_findings(list(result.findings)))
+        screen.echo(render_findings(list(result.findings)))
     if result.refused:
         click.echo("Danh sách có lỗi nên chưa đưa vào sổ theo dõi; hãy sửa các lỗi trên rồi chạy lại.")
         sys.exit(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from ..core.findings import SEVERITY_LABELS, Finding
+from ..core.findings import ERROR, INFO, SEVERITY_LABELS, WARNING, Finding
 from ..intake.validate import Submission
 from ..year.consolidate import EXEMPT, LATE, MISSING, REJECTED, Consolidation
 from ..year.council import CouncilResult
@@ -13,30 +13,46 @@ from ..year.tracking import Change
 from .cycle import RunResult
 from .mail_run import MailOutcome
 
-MAX_CELL = 70
+# Notes (info: silent repairs) listed per file before the rest are only counted; errors and
+# warnings are always listed in full, since each is something the clerk or the unit must act on.
+MAX_NOTES = 3
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A plain-text table with column widths fitted to the content (cells cut at MAX_CELL)."""
-    cut = [[_cut(c) for c in row] for row in rows]
-    widths = [max(len(h), *(len(r[i]) for r in cut)) if cut else len(h) for i, h in enumerate(headers)]
+    """A plain-text table with column widths fitted to the content; no cell is ever cut (the CLI
+    wraps lines wider than the terminal), so keep long texts out of tables: see :func:`finding_lines`."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
     line = "  ".join("-" * w for w in widths)
     out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)), line]
-    out.extend("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cut)
+    out.extend("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
     return "\n".join(out)
 
 
-def _cut(text: str) -> str:
-    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+def finding_line(f: Finding) -> str:
+    """``  - Lỗi: Sheet “Mô hình”, ô E7: <message> <hint>``: one finding whole, without its code
+    (codes are for scripts: ``--json``); the place is added when the message does not name it."""
+    place = ""
+    if f.sheet and "Sheet “" not in f.message:
+        place = f"Sheet “{f.sheet}”" + (f", ô {f.cell}" if f.cell else "") + ": "
+    return f"  - {SEVERITY_LABELS[f.severity]}: {place}{f.message} {f.hint}".rstrip()
+
+
+def finding_lines(findings: Sequence[Finding]) -> list[str]:
+    """Every error and warning of one file, then its notes up to :data:`MAX_NOTES` and a count of the rest."""
+    shown = [f for f in findings if f.severity != INFO]
+    notes = [f for f in findings if f.severity == INFO]
+    lines = [finding_line(f) for f in [*shown, *notes[:MAX_NOTES]]]
+    if len(notes) > MAX_NOTES:
+        lines.append(f"  - và {len(notes) - MAX_NOTES} ghi nhận khác (chỗ công cụ đã tự chỉnh, không cần xử lý).")
+    return lines
 
 
 def render_findings(findings: Sequence[Finding]) -> str:
-    """Every finding: file, place, severity, code and message."""
-    rows = [
-        (f.file, f.sheet + (f"!{f.cell}" if f.cell else ""), SEVERITY_LABELS[f.severity], f.code, f.message)
-        for f in findings
-    ]
-    return table(("Tệp", "Vị trí", "Mức độ", "Mã", "Nội dung"), rows)
+    """Every finding, grouped by file in the order given: ``Tệp “a.xlsx”:`` then one line each."""
+    files: dict[str, list[Finding]] = {}
+    for f in findings:
+        files.setdefault(f.file, []).append(f)
+    return "\n".join(line for name, group in files.items() for line in (f"Tệp “{name}”:", *finding_lines(group)))
 
 
 def render_check(submissions: Sequence[Submission]) -> str:
@@ -117,27 +133,35 @@ def _narrative_lines(result: RunResult) -> list[str]:
     used = next((n for n in reversed(result.narratives) if n.taken), None)
     if used is not None:
         line = f"Tệp nội dung báo cáo “{used.source.name}”: đã dùng cho các phần I, III, IV, V của báo cáo"
-        warnings = [f for f in used.findings if f.severity == "warning"]
-        extra = f" (và {len(warnings) - 1} cảnh báo khác)" if len(warnings) > 1 else ""
-        lines.append(line + (f"; cảnh báo: {warnings[0].message}{extra}" if warnings else "."))
+        warnings = [f for f in used.findings if f.severity == WARNING]
+        lines += [f"{line}; cảnh báo:", *finding_lines(warnings)] if warnings else [line + "."]
     for refused in result.refused_narratives():
         lines.append(f"Tệp nội dung báo cáo “{refused.source.name}”: bị trả lại. {refused.findings[0].message}")
     return lines
 
 
 def _files_table(result: RunResult) -> str:
-    rows = []
-    for sub in result.submissions:
-        errors = [f for f in sub.findings if f.severity == "error"]
-        warnings = [f for f in sub.findings if f.severity == "warning"]
-        verdict = "Chấp nhận" if sub.accepted else "Trả lại"
-        reason = errors[0].message if errors else (f"{len(warnings)} cảnh báo" if warnings else "")
-        if len(errors) > 1:
-            reason += f" (và {len(errors) - 1} lỗi khác)"
-        rows.append((sub.source.name, sub.unit_code or "?", verdict, reason))
-    if not rows:
+    """The files received (name, unit, verdict, how many problems), then each file's problems in full."""
+    if not result.submissions:
         return "Thư mục inbox/ chưa có tệp nào."
-    return table(("Tệp", "Đơn vị", "Kết quả", "Lý do"), rows)
+    rows = [
+        (sub.source.name, sub.unit_code or "?", "Chấp nhận" if sub.accepted else "Trả lại", _tally(sub.findings))
+        for sub in result.submissions
+    ]
+    details = [
+        line
+        for sub in result.submissions
+        if any(f.severity != INFO for f in sub.findings)
+        for line in ("", f"Tệp “{sub.source.name}”:", *finding_lines(sub.findings))
+    ]
+    return "\n".join([table(("Tệp", "Đơn vị", "Kết quả", "Lỗi, cảnh báo"), rows), *details])
+
+
+def _tally(findings: Sequence[Finding]) -> str:
+    """``2 lỗi, 1 cảnh báo``; empty when a file has neither."""
+    counts = Counter(f.severity for f in findings)
+    parts = [f"{counts[s]} {SEVERITY_LABELS[s].lower()}" for s in (ERROR, WARNING) if counts[s]]
+    return ", ".join(parts)
 
 
 def _counts(result: RunResult) -> dict[str, int]:

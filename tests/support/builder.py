@@ -267,6 +267,15 @@ def sample_workspace(
     return root, config
 
 
+def one_returned(root: Path, returned: str = "b.xlsx") -> Path:
+    """A workspace at ``root`` whose inbox holds MTTQ's accepted ``a.xlsx`` and CD's ``returned``
+    file with typical mistakes (year 2026)."""
+    config = new_workspace(root)
+    drop_file(root, "a.xlsx", sample_workbook(config, "MTTQ", YEAR))
+    drop_file(root, returned, sample_workbook(config, "CD", YEAR, with_errors=True))
+    return root
+
+
 # --------------------------------------------------------------------------- many numbered units
 
 

@@ -340,7 +340,7 @@ def test_consolidate_cli_reports_the_council_file(ward: tuple[Path, Config]) -> 
     assert outcome.exit_code == 1  # two decisions could not be recorded
     council = json.loads(outcome.output)["council"]
     assert [(c["file"], c["applied"], len(c["findings"])) for c in council] == [("quyet-dinh-bcd.xlsx", 3, 2)]
-    text = CliRunner().invoke(main, ["--root", str(root), "consolidate", "--year", "2026"]).output
+    text = " ".join(CliRunner().invoke(main, ["--root", str(root), "consolidate", "--year", "2026"]).output.split())
     assert "Bảng xét duyệt “quyet-dinh-bcd.xlsx”: đã ghi 3 quyết định của Ban chỉ đạo vào sổ theo dõi" in text
     assert "2 lỗi, các dòng có lỗi chưa được ghi, xem tất cả bằng dvk consolidate --json" in text
 
