@@ -56,6 +56,9 @@ STATE_LABELS: Mapping[str, str] = MappingProxyType(
     }
 )
 
+# The event a legacy list's item enters the register by (``dvk import-legacy``), before the year's reports.
+LEGACY_EVENT = "import-legacy"
+
 EVENT_LABELS: Mapping[str, str] = MappingProxyType(
     {
         "register": "Đăng ký",

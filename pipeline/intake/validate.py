@@ -15,7 +15,8 @@ With what the register knows (:class:`~pipeline.register.KnownItems`), item code
 (``proposal-not-allowed-for-state``): the state before the year from the register for an item of an
 earlier year (by code, else by name, as tracking matches it), else "newly registered" for a model
 row whose status says so; a row whose state is unknown (continuing, not in the register) is not
-judged. These checks are added by :func:`check_codes` to a submission read without them.
+judged, and a continuing row without a code is ``continuing-not-found`` (a warning: it would be
+registered anew). These checks are added by :func:`check_codes` to a submission read without them.
 """
 
 from __future__ import annotations
@@ -264,9 +265,10 @@ def _check_register(
     """The checks against the register: item codes, then proposals against the items' states."""
     for key, records in tables.items():
         sheet = schema.sheet(key)
-        rows = _Rows(unit, key, sheet.title, _new_status(sheet), _proposals(sheet))
+        rows = _Rows(unit, key, sheet.title, _new_status(sheet), _proposals(sheet), _continuing_status(sheet))
         for record in records:
             if _check_code(record, unit, known, sheet.title, config, out):
+                _check_continuing(record, rows, known, out)
                 _check_proposal(record, rows, known, out)
 
 
@@ -294,6 +296,7 @@ class _Rows(NamedTuple):
     title: str
     new_status: str | None
     proposals: tuple[str, ...]
+    continuing_status: str | None
 
 
 def _new_status(sheet: Sheet) -> str | None:
@@ -301,6 +304,32 @@ def _new_status(sheet: Sheet) -> str | None:
     ``status`` column ("Mới đăng ký"), as for the statistics; None for a sheet without one."""
     status = next((f for f in sheet.fields if f.key == "status" and f.choices), None)
     return status.choices[0] if status else None
+
+
+def _continuing_status(sheet: Sheet) -> str | None:
+    """The status that says a row carries on an item of an earlier year: the second choice of the
+    sheet's ``status`` column ("Tiếp tục thực hiện"); None for a sheet without one."""
+    status = next((f for f in sheet.fields if f.key == "status" and len(f.choices) > 1), None)
+    return status.choices[1] if status else None
+
+
+def _check_continuing(record: Record, rows: _Rows, known: KnownItems, out: Collector) -> None:
+    """A row that says it carries on an earlier item but has no code must name one of the unit's
+    items in the register (by :func:`match_key`, as tracking takes it, a legacy list's items
+    among them); otherwise ``continuing-not-found``: it would be registered as a new item."""
+    if rows.continuing_status is None or record.values.get("status") != rows.continuing_status:
+        return
+    if record.values.get("code") or known.state_of(rows.unit, rows.kind, "", match_key(rows.kind, record.values)):
+        return
+    out.add(
+        "continuing-not-found",
+        sheet=rows.title,
+        cell=record.cells.get("name", ""),
+        name=record.values.get("name") or "",
+        noun=_NOUNS.get(rows.kind, "mục"),
+        status=rows.continuing_status,
+        new=rows.new_status or "",
+    )
 
 
 def _proposals(sheet: Sheet) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from .archive import (
     write_sidecar,
 )
 from .backups import backups_to_drop
-from .known import KnownItems, known_items
+from .known import KnownItems, known_items, states_before
 from .paths import ARCHIVE_FOLDER, BACKUP_FOLDER, REGISTER_FILE, archive_path, sidecar_path
 from .store import FileEntry, ItemEntry, Register, open_new_register, open_register
 from .tracked_year import EventRow, ItemRow, YearChanges, YearRow, YearSnapshot, values_digest, values_json
@@ -47,6 +47,7 @@ __all__ = [
     "restore_from_sidecar",
     "restore_mail_sent",
     "sidecar_path",
+    "states_before",
     "values_digest",
     "values_json",
     "write_import_sidecar",

@@ -6,6 +6,8 @@ life-cycle state as it stood before ``year`` (the state a unit's proposal of the
 found by code or, as tracking matches a row without a code, by unit, kind and match key. An item
 first registered in ``year`` itself (by an earlier run of the year) has no state before it: a
 re-run of the year sees the same states as the first run, whatever the council has decided since.
+An item of a legacy list imported for ``year`` itself (``dvk import-legacy`` before the year's
+reports) is known in the state the import gave it: tracking takes a row of its name as that item.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..core.lifecycle import LEGACY_EVENT
 from .store import Register
 
 
@@ -36,10 +39,18 @@ class KnownItems:
 def known_items(register: Register, year: int) -> KnownItems:
     """What ``register`` knows of the items when the files of ``year`` are checked."""
     rows = register.db.execute("SELECT code, unit, kind, name_key, first_year FROM items ORDER BY rowid").fetchall()
-    before = register.state_before(year)
+    before = states_before(register, year)
     owners = {code: unit for code, unit, _, _, _ in rows}
-    earlier = [(code, unit, kind, key) for code, unit, kind, key, first in rows if first < year and code in before]
+    earlier = [(code, unit, kind, key) for code, unit, kind, key, first in rows if first <= year and code in before]
     names: dict[tuple[str, str, str], str] = {}
     for code, unit, kind, key in earlier:
         names.setdefault((unit, kind, key), code)
     return KnownItems(owners, {code: before[code] for code, _, _, _ in earlier}, names)
+
+
+def states_before(register: Register, year: int) -> dict[str, str]:
+    """Each item's state as the units' reports of ``year`` find it (code -> state): as it stood
+    before ``year``, and for an item of a legacy list imported for ``year`` the state the import
+    gave it (validation's proposal checks and the council's suggestions both act on this)."""
+    rows = register.db.execute("SELECT code, to_state FROM events WHERE event = ? AND year = ?", (LEGACY_EVENT, year))
+    return {**dict(rows.fetchall()), **register.state_before(year)}

@@ -45,11 +45,12 @@ from ..register import (
     read_sidecars,
     restore_from_sidecar,
     restore_mail_sent,
+    states_before,
     write_import_sidecar,
     write_sidecar,
 )
 from ..register.year_run import YearRun, open_year_run
-from ..year.consolidate import EXEMPT, LATE, MISSING, Consolidation, consolidate
+from ..year.consolidate import EXEMPT, LATE, MISSING, Consolidation, consolidate, models_minimum
 from ..year.council import CouncilResult, apply_council, forget_decisions, with_decisions
 from ..year.statements import Opinion
 from ..year.stats import TREND_YEARS, Statistics, statistics
@@ -361,7 +362,7 @@ def issue_council(root: Path, config: Config, year: int) -> tuple[Path, int]:
     with open_year_run(root, config, year, dt.datetime.now(), write=False) as run:
         cycle = read_cycle_files(run)
         data, _, _ = _track(run.register, consolidate(cycle.submissions, config, year), cycle.submissions, [], config)
-        evaluation = evaluate(data, config, states=run.register.state_before(year))
+        evaluation = evaluate(data, config, states=states_before(run.register, year))
     path = run.paths.year_folder(year) / COUNCIL_FILE.format(year=year)
     atomic_write(path, council_bytes(evaluation, config))
     return path, len(evaluation.items)
@@ -383,7 +384,15 @@ def check_files(root: Path, config: Config, year: int, files: Sequence[Path]) ->
     if (root / REGISTER_FILE).exists():
         with open_register(root, dt.datetime.now(), write=False) as register:
             known = known_items(register, year)
-    return [check_file(path, path.name, config, year, known=known) for path in files]
+    return [_with_minimum(check_file(path, path.name, config, year, known=known), config) for path in files]
+
+
+def _with_minimum(sub: Submission, config: Config) -> Submission:
+    """``sub`` with ``below-minimum-models`` when its unit's file has too few model rows, as
+    ``dvk consolidate`` would say (an empty template among them)."""
+    unit = config.units.get(sub.unit_code) if sub.unit_code else None
+    note = models_minimum(sub, unit) if unit is not None else None
+    return sub if note is None else dataclasses.replace(sub, findings=(*sub.findings, note))
 
 
 def override_received(root: Path, file: str, moment: dt.datetime, reason: str) -> str:

@@ -110,7 +110,7 @@ def consolidate(submissions: list[Submission], config: Config, year: int) -> Con
     statuses = tuple(_status(unit, by_unit.get(unit.code, []), submissions, calendar) for unit in expected)
     items = {key: _items(key, chosen, config) for key in ITEM_SHEETS}
     activities = {code: dict(sub.forms.get("activities", {})) for code, sub in sorted(chosen.items())}
-    notes = [*_duplicates(by_unit), *_below_minimum(statuses), *_shared_model_names(chosen, config)]
+    notes = [*_duplicates(by_unit), *_below_minimum(statuses, submissions), *_shared_model_names(chosen, config)]
     return Consolidation(year, statuses, items, activities, tuple(notes))
 
 
@@ -175,18 +175,30 @@ def _total(values: Mapping[str, Any], score_keys: list[str]) -> float:
     return float(sum([values.get(k) or 0 for k in score_keys]))
 
 
-def _below_minimum(statuses: tuple[UnitStatus, ...]) -> list[Finding]:
-    return [
-        finding(
-            "below-minimum-models",
-            file=s.file,
-            unit=s.unit.code,
-            count=s.model_count,
-            minimum=s.unit.min_models,
-        )
-        for s in statuses
-        if s.below_minimum
-    ]
+def _below_minimum(statuses: tuple[UnitStatus, ...], submissions: list[Submission]) -> list[Finding]:
+    """``below-minimum-models`` for each unit whose report used has too few models, and for each
+    unit whose only file was returned with too few rows (an empty template returned as it was
+    issued): the clerk is told of the shortfall with the errors, not after the resubmission."""
+    by_name = {s.source.name: s for s in submissions}
+    notes = []
+    for s in statuses:
+        if s.below_minimum:
+            notes.append(minimum_note(s.unit, s.file, s.model_count))
+        elif s.status == REJECTED and s.file in by_name:
+            note = models_minimum(by_name[s.file], s.unit)
+            notes.extend([note] if note else [])
+    return notes
+
+
+def models_minimum(sub: Submission, unit: Unit) -> Finding | None:
+    """``below-minimum-models`` for a file of ``unit`` with fewer model rows than the unit's
+    minimum (none of them: an empty template), else None; for ``dvk check`` and returned files."""
+    count = len(sub.tables.get("models", ()))
+    return minimum_note(unit, sub.source.name, count) if count < unit.min_models else None
+
+
+def minimum_note(unit: Unit, file: str, count: int) -> Finding:
+    return finding("below-minimum-models", file=file, unit=unit.code, count=count, minimum=unit.min_models)
 
 
 def _shared_model_names(chosen: Mapping[str, Submission], config: Config) -> list[Finding]:

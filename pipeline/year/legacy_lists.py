@@ -30,7 +30,7 @@ from ..config import Config, Field, Sheet
 from ..core.errors import DvkError
 from ..core.findings import Finding, finding, has_errors, sorted_findings
 from ..core.layout import ITEM_SHEETS
-from ..core.lifecycle import apply
+from ..core.lifecycle import LEGACY_EVENT, apply
 from ..core.textnorm import fold
 from ..intake.cells import as_text
 from ..intake.receive import MAX_CELLS, MAX_FILE_BYTES, OLE2_MAGIC, ZIP_MAGIC, RawSheet, precheck, receive
@@ -39,7 +39,7 @@ from ..register import Register
 
 LEGACY_YEAR = 2025
 EARLIEST_START = 1990
-EVENT = "import-legacy"
+EVENT = LEGACY_EVENT
 DEFAULT_KIND = "models"
 CSV_SUFFIX = ".csv"
 CSV_DELIMITERS = (";", ",", "\t")

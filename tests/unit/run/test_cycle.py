@@ -168,6 +168,8 @@ def test_summary_of_the_run(workspace: tuple[Path, Config]) -> None:
         "outbox/2026/noi-dung-bao-cao-2026.docx",
         "outbox/2026/ket-qua-kiem-tra-2026.xlsx",
         "outbox/2026/phan-hoi/HND.xlsx",
+        # "Tuyến đường hoa" is continuing, without a code and unknown to the register: a warning.
+        "outbox/2026/phan-hoi/KP-BD01.xlsx",
     ]
     assert summary["narrative"] == {"used": "", "files": []}
 
