@@ -50,7 +50,7 @@ from ..register import (
     write_sidecar,
 )
 from ..register.year_run import YearRun, open_year_run
-from ..year.consolidate import EXEMPT, LATE, MISSING, Consolidation, consolidate, models_minimum
+from ..year.consolidate import EXEMPT, LATE, MISSING, Consolidation, consolidate, with_minimum_note
 from ..year.council import CouncilResult, apply_council, forget_decisions, with_decisions
 from ..year.statements import Opinion
 from ..year.stats import TREND_YEARS, Statistics, statistics
@@ -384,15 +384,7 @@ def check_files(root: Path, config: Config, year: int, files: Sequence[Path]) ->
     if (root / REGISTER_FILE).exists():
         with open_register(root, dt.datetime.now(), write=False) as register:
             known = known_items(register, year)
-    return [_with_minimum(check_file(path, path.name, config, year, known=known), config) for path in files]
-
-
-def _with_minimum(sub: Submission, config: Config) -> Submission:
-    """``sub`` with ``below-minimum-models`` when its unit's file has too few model rows, as
-    ``dvk consolidate`` would say (an empty template among them)."""
-    unit = config.units.get(sub.unit_code) if sub.unit_code else None
-    note = models_minimum(sub, unit) if unit is not None else None
-    return sub if note is None else dataclasses.replace(sub, findings=(*sub.findings, note))
+    return [with_minimum_note(check_file(path, path.name, config, year, known=known), config) for path in files]
 
 
 def override_received(root: Path, file: str, moment: dt.datetime, reason: str) -> str:

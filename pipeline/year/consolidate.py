@@ -14,6 +14,7 @@ depend on the order in which files are given.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -195,6 +196,14 @@ def models_minimum(sub: Submission, unit: Unit) -> Finding | None:
     minimum (none of them: an empty template), else None; for ``dvk check`` and returned files."""
     count = len(sub.tables.get("models", ()))
     return minimum_note(unit, sub.source.name, count) if count < unit.min_models else None
+
+
+def with_minimum_note(sub: Submission, config: Config) -> Submission:
+    """``sub`` with ``below-minimum-models`` when its unit's file has too few model rows, as
+    ``dvk consolidate`` would say (an empty template among them): what ``dvk check`` shows."""
+    unit = config.units.get(sub.unit_code) if sub.unit_code else None
+    note = models_minimum(sub, unit) if unit is not None else None
+    return sub if note is None else dataclasses.replace(sub, findings=(*sub.findings, note))
 
 
 def minimum_note(unit: Unit, file: str, count: int) -> Finding:
