@@ -44,7 +44,7 @@ install: $(STAMP)
 	     echo "  export PATH=\"$(PREFIX)/bin:\$$PATH\"  vào cuối tệp ~/.profile." ;; esac
 
 templates: $(STAMP)
-	$(DVK) templates --year $(YEAR)
+	@$(DVK) templates --year $(YEAR)
 
 # dvk exits 1 when a file is returned: a normal outcome for the clerk, so make reports it in
 # Vietnamese and succeeds; 2 (a usage or configuration error) still fails. Scripts that need

@@ -319,6 +319,8 @@ def _check_continuing(record: Record, rows: _Rows, known: KnownItems, out: Colle
     among them); otherwise ``continuing-not-found``: it would be registered as a new item."""
     if rows.continuing_status is None or record.values.get("status") != rows.continuing_status:
         return
+    if not record.values.get("name"):
+        return  # a row without a name is already an error (missing-value): nothing to match it by
     if record.values.get("code") or known.state_of(rows.unit, rows.kind, "", match_key(rows.kind, record.values)):
         return
     out.add(

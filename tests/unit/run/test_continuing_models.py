@@ -132,6 +132,17 @@ def test_a_continuing_row_the_register_does_not_know_is_a_warning(tmp_path: Path
     assert "Mô hình chưa từng báo cáo" in notes[0].message and "mã" in notes[0].message
 
 
+def test_a_continuing_row_without_a_name_is_only_the_missing_name(tmp_path: Path) -> None:
+    """Not also "mô hình “” ... chưa có mã": a row without a name has nothing to be matched by."""
+    config = new_workspace(tmp_path)
+
+    result = _continuing_year(tmp_path, config, "", "Không đề nghị")
+
+    found = _findings(result, "kp01-2027.xlsx")
+    assert ("missing-value", "B4") in found
+    assert not [code for code, _ in found if code == "continuing-not-found"], found
+
+
 def test_an_empty_template_is_below_the_minimum_in_check_and_consolidate(tmp_path: Path) -> None:
     # Returned as issued: no model row (and the required answers missing, so the file is refused).
     config = new_workspace(tmp_path)
