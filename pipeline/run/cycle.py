@@ -25,7 +25,7 @@ from typing import Any
 
 from ..config import Config, ConfigError
 from ..core.errors import DvkError
-from ..core.findings import Finding, has_errors
+from ..core.findings import Finding
 from ..core.ooxml import atomic_write, atomic_write_all
 from ..core.paths import WorkspacePaths
 from ..intake.council import CouncilFile
@@ -51,7 +51,14 @@ from ..register import (
 )
 from ..register.year_run import YearRun, open_year_run
 from ..year.consolidate import EXEMPT, LATE, MISSING, Consolidation, consolidate, with_minimum_note
-from ..year.council import CouncilResult, apply_council, forget_decisions, with_decisions
+from ..year.council import (
+    CouncilResult,
+    apply_council,
+    forget_decisions,
+    pending_councils,
+    superseded_by,
+    with_decisions,
+)
 from ..year.statements import Opinion
 from ..year.stats import TREND_YEARS, Statistics, statistics
 from ..year.tracking import Change, resubmission_changes, track_year
@@ -100,9 +107,9 @@ class RunResult:
 
     @property
     def failed(self) -> bool:
-        """A unit file is rejected and not yet replaced, a council file was rejected or has a
-        decision not recorded, or a clerk's document was refused and none was taken after it."""
-        councils = any(not c.accepted or has_errors(c.findings) for c in self.councils)
+        """A unit file is rejected and not yet replaced, a council file not superseded by a later
+        one was rejected or has a decision not recorded, or a clerk's document was refused and none was taken after it."""
+        councils = bool(pending_councils(self.councils))
         return bool(self.pending_rejections()) or councils or bool(self.refused_narratives())
 
     def refused_narratives(self) -> list[NarrativeFile]:
@@ -141,7 +148,10 @@ class RunResult:
             "late": [{"unit": u.unit.code, "days": u.days_late} for u in units if u.status == LATE],
             "missing": [u.unit.code for u in units if u.status == MISSING],
             "changes": [c.as_dict() for c in self.changes],
-            "council": [c.as_dict() for c in self.councils],
+            "council": [
+                {**c.as_dict(), "superseded_by": later.file if later else None}
+                for c, later in zip(self.councils, superseded_by(self.councils), strict=True)
+            ],
             "narrative": {
                 "used": self.narrative_used,
                 "files": [
