@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config, ConfigError
-from ..core.errors import DvkError
 from ..core.findings import Finding
 from ..core.ooxml import atomic_write, atomic_write_all
 from ..core.paths import WorkspacePaths
@@ -47,7 +46,6 @@ from ..register import (
     restore_mail_sent,
     states_before,
     write_import_sidecar,
-    write_sidecar,
 )
 from ..register.year_run import YearRun, open_year_run
 from ..year.consolidate import EXEMPT, LATE, MISSING, Consolidation, consolidate, with_minimum_note
@@ -63,24 +61,24 @@ from ..year.statements import Opinion
 from ..year.stats import TREND_YEARS, Statistics, statistics
 from ..year.tracking import Change, resubmission_changes, track_year
 from .cache import OutputCache, config_fingerprint, inputs_digest
+from .ledger_edits import FileNotInLedger, override_received, withdraw_file
 from .readpool import ReadPool
 from .receipt import ingest, read_cycle, read_cycle_files
 
 __all__ = [
+    "FileNotInLedger",
     "RunResult",
     "check_file",
     "check_files",
     "issue_council",
+    "override_received",
     "rebuild",
     "run_consolidation",
+    "withdraw_file",
     "year_status",
 ]
 
 Progress = Callable[[str], None]
-
-
-class FileNotInLedger(DvkError, LookupError):
-    """``dvk received`` or ``dvk withdraw`` names no file of the ledger, or more than one."""
 
 
 @dataclass(frozen=True)
@@ -397,15 +395,6 @@ def check_files(root: Path, config: Config, year: int, files: Sequence[Path]) ->
     return [with_minimum_note(check_file(path, path.name, config, year, known=known), config) for path in files]
 
 
-def override_received(root: Path, file: str, moment: dt.datetime, reason: str) -> str:
-    """Set the received-at of one ledger file (by inbox name or hash prefix); its name comes back."""
-    with open_register(root, dt.datetime.now().replace(microsecond=0)) as register:
-        sha = _one_file(register, file)
-        register.override_received(sha, moment, reason)
-        write_sidecar(root, register, sha)
-        return next(e.first_name for e in register.files() if e.sha256 == sha)
-
-
 def import_legacy_list(root: Path, config: Config, file: Path, origin: str) -> Any:
     """``dvk import-legacy``: read the former unit's list and, when it has no error, register it."""
     from ..year.legacy_lists import import_legacy, origin_named, read_legacy_list
@@ -422,25 +411,6 @@ def import_legacy_list(root: Path, config: Config, file: Path, origin: str) -> A
                 atomic_write(target, file.read_bytes())
             write_import_sidecar(root, legacy.sha256, file.name, extension, origin, moment)
     return result
-
-
-def withdraw_file(root: Path, file: str, reason: str) -> str:
-    """Take a file out of its year's cycle (by inbox name or hash prefix); its name comes back."""
-    with open_register(root, dt.datetime.now().replace(microsecond=0)) as register:
-        sha = _one_file(register, file)
-        register.withdraw(sha, reason)
-        write_sidecar(root, register, sha)
-        return str(next(e["first_name"] for e in register.ledger() if e["sha256"] == sha))
-
-
-def _one_file(register: Register, file: str) -> str:
-    matches = register.find_files(file)
-    if len(matches) != 1:
-        problem = "không tìm thấy tệp" if not matches else f"có {len(matches)} tệp khớp, hãy ghi thêm ký tự của mã"
-        raise FileNotInLedger(
-            f"“{file}”: {problem} trong sổ theo dõi (các tệp được ghi nhận khi chạy dvk consolidate)."
-        )
-    return matches[0]
 
 
 def rebuild(root: Path, config: Config, now: dt.datetime | None = None) -> list[int]:
