@@ -61,6 +61,7 @@ from ..year.statements import Opinion
 from ..year.stats import TREND_YEARS, Statistics, statistics
 from ..year.tracking import Change, resubmission_changes, track_year
 from .cache import OutputCache, config_fingerprint, inputs_digest
+from .council_copy import council_copy_builders, is_council_copy, remove_stale_council_copy
 from .ledger_edits import FileNotInLedger, override_received, withdraw_file
 from .readpool import ReadPool
 from .receipt import ingest, read_cycle, read_cycle_files
@@ -205,7 +206,8 @@ def run_consolidation(
         narrative, used = effective_narrative(draft, cycle.narratives)
         source = used.source.name if used is not None else ""
         opinions = ward_opinions(data.units, own_words(narrative, draft))
-        outputs = _write_outputs(run, report_date, submissions, data, stats, (narrative, source), opinions)
+        written = (narrative, source)
+        outputs = _write_outputs(run, report_date, submissions, data, stats, written, opinions, councils)
     changes = tuple(resubmission_changes(submissions))
     return RunResult(year, tuple(submissions), data, outputs, changes, tuple(councils), tuple(cycle.narratives), source)
 
@@ -245,10 +247,11 @@ def _write_outputs(
     stats: Statistics,
     written: tuple[NarrativeText, str],
     opinions: Sequence[Opinion] = (),
+    councils: Sequence[CouncilResult] = (),
 ) -> tuple[Path, ...]:
     """Every output of the year; ``written`` is the reports' written parts and the name of the
     clerk's file they come from ("" for the pre-draft); ``opinions`` the statements the summary
-    carries up."""
+    carries up; ``councils`` the council files, listed in the clerk's report like the units'."""
     from ..core.paths import CLERK_FILE, FEEDBACK_FOLDER, NARRATIVE_FILE, SUMMARY_FILE
     from ..outputs.docx.narrative import narrative_bytes
     from ..outputs.docx.report import report_bytes, report_file_name
@@ -276,14 +279,17 @@ def _write_outputs(
         inputs_digest(settings, "narrative", narrative, source, year),
         functools.partial(narrative_bytes, narrative, config, year, source),
     )
+    received = [*submissions, *(c.as_submission() for c in councils)]
     builders[CLERK_FILE.format(year=year)] = (
-        inputs_digest(settings, "clerk", submissions, data.findings, year),
-        lambda: clerk_report_bytes(submissions, data.findings, config, year),
+        inputs_digest(settings, "clerk", received, data.findings, year),
+        lambda: clerk_report_bytes(received, data.findings, config, year),
     )
+    builders.update(council_copy_builders(councils, config, settings, year))
     feedback = _feedback_builders(submissions, config, settings, year, run.now.date())
     builders.update((f"{FEEDBACK_FOLDER}/{name}", feedback[name]) for name in sorted(feedback))
     outputs = _build_outputs(root, folder, builders)
     _remove_stale_feedback(folder / FEEDBACK_FOLDER, {p.name for p in outputs if p.parent.name == FEEDBACK_FOLDER})
+    remove_stale_council_copy(folder, year, outputs)
     return tuple(outputs)
 
 
@@ -327,7 +333,7 @@ def _build_one(name: str, make: Callable[[], bytes]) -> bytes | None:
     try:
         return make()
     except (CannotAnnotate, OSError):
-        if "/" not in name:
+        if "/" not in name and not is_council_copy(name):
             raise
         # openpyxl cannot open it (an .xls or .ods file calamine could read) or it changed or went
         # away since it was checked: no annotated copy, the clerk report still lists its findings.

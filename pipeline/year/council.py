@@ -47,6 +47,7 @@ from ..intake.council import (
 )
 from ..intake.receive import SourceFile
 from ..intake.sheets import Collector
+from ..intake.validate import Submission
 from ..register import ItemEntry, Register
 from .consolidate import Consolidation, Item
 
@@ -69,6 +70,12 @@ class CouncilResult:
     findings: tuple[Finding, ...]
     source: SourceFile
     year: int | None = None  # the year the workbook says it is of (None: no identity read)
+
+    def as_submission(self) -> Submission:
+        """The council file as one of the year's received files, for the outputs that list files
+        and mark their cells (the clerk's report, the marked-up copy): of no unit, accepted when
+        it has no error."""
+        return Submission(self.source, "", self.year, "", {}, {}, self.findings)
 
     def as_dict(self) -> dict[str, Any]:
         return {
