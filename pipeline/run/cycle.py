@@ -4,7 +4,8 @@ This is the only module that reads the inbox and writes the outbox; the stages i
 functions from data to data. Outputs go to ``outbox/<year>/`` and are each written atomically
 (temporary file, then rename), so an interrupted run never leaves a half-written report. The
 annotated copies for units go to ``outbox/<year>/phan-hoi/``; a copy there that this run did not
-write again belongs to a unit that has since fixed everything, and is removed.
+write again belongs to a unit that has since fixed everything, and is removed; so does the
+marked-up copy of the council file in force (:mod:`.council_copy`).
 
 A year is tracked in one order wherever it is processed (a run, ``dvk council``, ``dvk rebuild``):
 the council's decisions of the year are set aside, the units' files are tracked, then the
@@ -296,7 +297,7 @@ def _write_outputs(
 def _build_outputs(root: Path, folder: Path, builders: Mapping[str, tuple[str, Callable[[], bytes]]]) -> list[Path]:
     """Build each output whose inputs changed since it was written (the others are already right),
     the Word reports in a forked child while this process builds the rest (:mod:`.fanout`), then
-    write them all at once; a feedback copy that cannot be built is left out."""
+    write them all at once; a feedback copy (a unit's, the council's) that cannot be built is left out."""
     from .fanout import build_all
 
     cache = OutputCache(root)

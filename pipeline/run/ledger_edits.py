@@ -85,16 +85,22 @@ def _ambiguous(file: str, rows: list[dict[str, Any]], option: bool) -> str:
         "Hãy chạy lại lệnh, ghi mã của tệp cần chọn thay cho tên tệp"
         + (", hoặc thêm --latest để chọn tệp nhận sau cùng:" if option else ":")
     ]
-    for row in rows:
+    for index, row in enumerate(rows, start=1):
         withdrawn = ", đã bỏ khỏi kỳ báo cáo" if row["withdrawn"] is not None else ""
+        last = " (nhận sau cùng)" if index == len(rows) else ""
         received = _received(row).strftime("%d/%m/%Y %H:%M")
-        lines.append(f"  - mã {row['sha256'][:SHORT_CODE]}: “{row['first_name']}”, nhận lúc {received}{withdrawn}")
+        code = row["sha256"][:SHORT_CODE]
+        lines.append(f"  - mã {code}: “{row['first_name']}”, nhận lúc {received}{last}{withdrawn}")
     return "\n".join(lines)
 
 
 def _rows(register: Register, hashes: list[str]) -> list[dict[str, Any]]:
-    wanted = set(hashes)
-    return [row for row in register.ledger() if row["sha256"] in wanted]
+    """The ledger rows of ``hashes`` in the order the files were first seen (the ledger's order
+    within the register's second, as :meth:`~pipeline.register.store.Register.files`)."""
+    marks = ", ".join("?" * len(hashes))
+    cursor = register.db.execute(f"SELECT * FROM files WHERE sha256 IN ({marks}) ORDER BY rowid", hashes)
+    columns = [c[0] for c in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _received(row: dict[str, Any]) -> dt.datetime:

@@ -12,6 +12,7 @@ from ..year.consolidate import EXEMPT, LATE, MISSING, REJECTED, Consolidation
 from ..year.council import CouncilResult, superseded_by
 from ..year.tracking import Change
 from .cycle import RunResult
+from .ledger_edits import SHORT_CODE
 from .mail_run import MailOutcome
 
 # Notes (info: silent repairs) listed per file before the rest are only counted; errors and
@@ -157,7 +158,8 @@ def _superseded_line(council: CouncilResult, later: CouncilResult) -> str:
 
 
 def _received(council: CouncilResult) -> str:
-    return council.source.received_at.strftime("%d/%m/%Y %H:%M")
+    """When a council file was received, and its short code (``dvk withdraw`` takes it)."""
+    return f"{council.source.received_at:%d/%m/%Y %H:%M}, mã {council.source.sha256[:SHORT_CODE]}"
 
 
 def _narrative_lines(result: RunResult) -> list[str]:

@@ -124,9 +124,11 @@ def test_a_sheet_corrected_in_place_supersedes_the_old_ones_errors(ward: tuple[P
     code, text = _consolidate(root)
     flat = " ".join(text.split())
     assert code == 0
+    old, new = (c.source.sha256[:8] for c in result.councils)
     assert (
-        "Bảng xét duyệt “quyet-dinh-bcd.xlsx” (nhận 16/12/2026 09:00): đã ghi 3 quyết định; đã được thay bằng "
-        "“quyet-dinh-bcd.xlsx” (nhận 17/12/2026 09:00), các lỗi của bảng này không còn tính." in flat
+        f"Bảng xét duyệt “quyet-dinh-bcd.xlsx” (nhận 16/12/2026 09:00, mã {old}): đã ghi 3 quyết định; "
+        f"đã được thay bằng “quyet-dinh-bcd.xlsx” (nhận 17/12/2026 09:00, mã {new}), các lỗi của bảng này "
+        "không còn tính." in flat
     )
     assert "- Lỗi:" not in flat  # the old errors are not listed as still to do
     assert not (root / "outbox" / "2026" / FIX_COPY).exists()
@@ -164,7 +166,7 @@ def test_withdraw_by_the_name_shown_when_the_ledger_has_two_files_of_that_name(w
     assert code != 0 and "có 2 tệp khớp" in refused and "--latest" in refused
     codes = [part.split(":")[0] for part in refused.split("- mã ")[1:]]
     assert len(codes) == 2 and all(len(c) == 8 for c in codes)
-    assert "nhận lúc 16/12/2026 09:00" in refused and "nhận lúc 17/12/2026 09:00" in refused
+    assert "nhận lúc 16/12/2026 09:00 - mã" in refused and "nhận lúc 17/12/2026 09:00 (nhận sau cùng)" in refused
 
     code, done = withdraw(codes[0])  # the older one, by the short code the message showed
     assert code == 0, done
