@@ -17,7 +17,7 @@ Contract:
 * A later council file supersedes the earlier ones (:func:`superseded_by`): the errors of a council
   file count (on screen as still to do, in the exit code) only until a later council file of the
   same year, in the ledger's order of receipt, is taken (a genuine council workbook of the year).
-  That is the clerk's loop: she corrects the marked-up copy (or the file itself, under the same
+  That is the clerk's loop: the clerk corrects the marked-up copy (or the file itself, under the same
   name) and drops it into the inbox; the new file is the council's word now, every row of it, and
   the old file's errors are history. The decisions the old file recorded stay recorded, as every
   event of the register does; the new file's identical decisions are "already recorded". A later
