@@ -42,14 +42,20 @@ def received(ws: Workspace, file: str, moment: dt.datetime, reason: str) -> None
 @click.command()
 @click.argument("file")
 @click.option("--reason", required=True, help="Lý do, ví dụ “Chép nhầm tệp của năm trước”.")
+@click.option("--latest", is_flag=True, help="Khi nhiều tệp cùng tên: chọn tệp nhận sau cùng.")
 @click.pass_obj
-def withdraw(ws: Workspace, file: str, reason: str) -> None:
-    """Bỏ một tệp đã nhận khỏi kỳ báo cáo (FILE: tên tệp trong inbox/ hoặc đầu mã SHA-256); tệp vẫn được lưu."""
+def withdraw(ws: Workspace, file: str, reason: str, latest: bool) -> None:
+    """Bỏ một tệp đã nhận khỏi kỳ báo cáo (FILE: tên tệp như trên màn hình, hoặc mã tệp); tệp vẫn được lưu."""
     from ..run.cycle import withdraw_file
 
     with ws.writing("withdraw"):
-        name = withdraw_file(ws.root, file, reason)
-    click.echo(f"Đã bỏ tệp “{name}” khỏi kỳ báo cáo. Hãy xóa tệp khỏi inbox/ rồi chạy lại `dvk consolidate`.")
+        gone = withdraw_file(ws.root, file, reason, latest)
+    received = gone.received_at.strftime("%d/%m/%Y %H:%M")
+    click.echo(f"Đã bỏ tệp “{gone.name}” (mã {gone.code}, nhận lúc {received}) khỏi kỳ báo cáo.")
+    if gone.in_inbox:
+        click.echo("Hãy xóa tệp này khỏi inbox/ rồi chạy lại `dvk consolidate`.")
+    else:
+        click.echo("Tệp cùng tên đang có trong inbox/ (nếu có) là bản khác, vẫn được giữ. Chạy lại `dvk consolidate`.")
 
 
 @click.command()

@@ -35,6 +35,8 @@ KEY_FOLDER = "khoa-gui-len"  # in outbox/: the upward keys a province issues to 
 SUMMARY_FILE = "tong-hop-{year}.xlsx"
 CLERK_FILE = "ket-qua-kiem-tra-{year}.xlsx"
 COUNCIL_FILE = "xet-duyet-{year}.xlsx"
+# The council file still in force, marked where it has errors, for the clerk to fix and drop into inbox/.
+COUNCIL_FIX_FILE = "xet-duyet-{year}-can-sua.xlsx"
 NARRATIVE_FILE = "noi-dung-bao-cao-{year}.docx"  # the reports' written parts, for the clerk to edit
 TEMPLATES_FOLDER = "mau-bieu"
 FEEDBACK_FOLDER = "phan-hoi"

@@ -4,7 +4,8 @@ This is the only module that reads the inbox and writes the outbox; the stages i
 functions from data to data. Outputs go to ``outbox/<year>/`` and are each written atomically
 (temporary file, then rename), so an interrupted run never leaves a half-written report. The
 annotated copies for units go to ``outbox/<year>/phan-hoi/``; a copy there that this run did not
-write again belongs to a unit that has since fixed everything, and is removed.
+write again belongs to a unit that has since fixed everything, and is removed; so does the
+marked-up copy of the council file in force (:mod:`.council_copy`).
 
 A year is tracked in one order wherever it is processed (a run, ``dvk council``, ``dvk rebuild``):
 the council's decisions of the year are set aside, the units' files are tracked, then the
@@ -24,8 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config, ConfigError
-from ..core.errors import DvkError
-from ..core.findings import Finding, has_errors
+from ..core.findings import Finding
 from ..core.ooxml import atomic_write, atomic_write_all
 from ..core.paths import WorkspacePaths
 from ..intake.council import CouncilFile
@@ -47,33 +47,40 @@ from ..register import (
     restore_mail_sent,
     states_before,
     write_import_sidecar,
-    write_sidecar,
 )
 from ..register.year_run import YearRun, open_year_run
 from ..year.consolidate import EXEMPT, LATE, MISSING, Consolidation, consolidate, with_minimum_note
-from ..year.council import CouncilResult, apply_council, forget_decisions, with_decisions
+from ..year.council import (
+    CouncilResult,
+    apply_council,
+    forget_decisions,
+    pending_councils,
+    superseded_by,
+    with_decisions,
+)
 from ..year.statements import Opinion
 from ..year.stats import TREND_YEARS, Statistics, statistics
 from ..year.tracking import Change, resubmission_changes, track_year
 from .cache import OutputCache, config_fingerprint, inputs_digest
+from .council_copy import council_copy_builders, is_council_copy, remove_stale_council_copy
+from .ledger_edits import FileNotInLedger, override_received, withdraw_file
 from .readpool import ReadPool
 from .receipt import ingest, read_cycle, read_cycle_files
 
 __all__ = [
+    "FileNotInLedger",
     "RunResult",
     "check_file",
     "check_files",
     "issue_council",
+    "override_received",
     "rebuild",
     "run_consolidation",
+    "withdraw_file",
     "year_status",
 ]
 
 Progress = Callable[[str], None]
-
-
-class FileNotInLedger(DvkError, LookupError):
-    """``dvk received`` or ``dvk withdraw`` names no file of the ledger, or more than one."""
 
 
 @dataclass(frozen=True)
@@ -100,9 +107,9 @@ class RunResult:
 
     @property
     def failed(self) -> bool:
-        """A unit file is rejected and not yet replaced, a council file was rejected or has a
-        decision not recorded, or a clerk's document was refused and none was taken after it."""
-        councils = any(not c.accepted or has_errors(c.findings) for c in self.councils)
+        """A unit file is rejected and not yet replaced, a council file not superseded by a later
+        one was rejected or has a decision not recorded, or a clerk's document was refused and none was taken after it."""
+        councils = bool(pending_councils(self.councils))
         return bool(self.pending_rejections()) or councils or bool(self.refused_narratives())
 
     def refused_narratives(self) -> list[NarrativeFile]:
@@ -141,7 +148,10 @@ class RunResult:
             "late": [{"unit": u.unit.code, "days": u.days_late} for u in units if u.status == LATE],
             "missing": [u.unit.code for u in units if u.status == MISSING],
             "changes": [c.as_dict() for c in self.changes],
-            "council": [c.as_dict() for c in self.councils],
+            "council": [
+                {**c.as_dict(), "superseded_by": later.file if later else None}
+                for c, later in zip(self.councils, superseded_by(self.councils), strict=True)
+            ],
             "narrative": {
                 "used": self.narrative_used,
                 "files": [
@@ -197,7 +207,8 @@ def run_consolidation(
         narrative, used = effective_narrative(draft, cycle.narratives)
         source = used.source.name if used is not None else ""
         opinions = ward_opinions(data.units, own_words(narrative, draft))
-        outputs = _write_outputs(run, report_date, submissions, data, stats, (narrative, source), opinions)
+        written = (narrative, source)
+        outputs = _write_outputs(run, report_date, submissions, data, stats, written, opinions, councils)
     changes = tuple(resubmission_changes(submissions))
     return RunResult(year, tuple(submissions), data, outputs, changes, tuple(councils), tuple(cycle.narratives), source)
 
@@ -237,10 +248,11 @@ def _write_outputs(
     stats: Statistics,
     written: tuple[NarrativeText, str],
     opinions: Sequence[Opinion] = (),
+    councils: Sequence[CouncilResult] = (),
 ) -> tuple[Path, ...]:
     """Every output of the year; ``written`` is the reports' written parts and the name of the
     clerk's file they come from ("" for the pre-draft); ``opinions`` the statements the summary
-    carries up."""
+    carries up; ``councils`` the council files, listed in the clerk's report like the units'."""
     from ..core.paths import CLERK_FILE, FEEDBACK_FOLDER, NARRATIVE_FILE, SUMMARY_FILE
     from ..outputs.docx.narrative import narrative_bytes
     from ..outputs.docx.report import report_bytes, report_file_name
@@ -268,21 +280,24 @@ def _write_outputs(
         inputs_digest(settings, "narrative", narrative, source, year),
         functools.partial(narrative_bytes, narrative, config, year, source),
     )
+    received = [*submissions, *(c.as_submission() for c in councils)]
     builders[CLERK_FILE.format(year=year)] = (
-        inputs_digest(settings, "clerk", submissions, data.findings, year),
-        lambda: clerk_report_bytes(submissions, data.findings, config, year),
+        inputs_digest(settings, "clerk", received, data.findings, year),
+        lambda: clerk_report_bytes(received, data.findings, config, year),
     )
+    builders.update(council_copy_builders(councils, config, settings, year))
     feedback = _feedback_builders(submissions, config, settings, year, run.now.date())
     builders.update((f"{FEEDBACK_FOLDER}/{name}", feedback[name]) for name in sorted(feedback))
     outputs = _build_outputs(root, folder, builders)
     _remove_stale_feedback(folder / FEEDBACK_FOLDER, {p.name for p in outputs if p.parent.name == FEEDBACK_FOLDER})
+    remove_stale_council_copy(folder, year, outputs)
     return tuple(outputs)
 
 
 def _build_outputs(root: Path, folder: Path, builders: Mapping[str, tuple[str, Callable[[], bytes]]]) -> list[Path]:
     """Build each output whose inputs changed since it was written (the others are already right),
     the Word reports in a forked child while this process builds the rest (:mod:`.fanout`), then
-    write them all at once; a feedback copy that cannot be built is left out."""
+    write them all at once; a feedback copy (a unit's, the council's) that cannot be built is left out."""
     from .fanout import build_all
 
     cache = OutputCache(root)
@@ -319,7 +334,7 @@ def _build_one(name: str, make: Callable[[], bytes]) -> bytes | None:
     try:
         return make()
     except (CannotAnnotate, OSError):
-        if "/" not in name:
+        if "/" not in name and not is_council_copy(name):
             raise
         # openpyxl cannot open it (an .xls or .ods file calamine could read) or it changed or went
         # away since it was checked: no annotated copy, the clerk report still lists its findings.
@@ -387,15 +402,6 @@ def check_files(root: Path, config: Config, year: int, files: Sequence[Path]) ->
     return [with_minimum_note(check_file(path, path.name, config, year, known=known), config) for path in files]
 
 
-def override_received(root: Path, file: str, moment: dt.datetime, reason: str) -> str:
-    """Set the received-at of one ledger file (by inbox name or hash prefix); its name comes back."""
-    with open_register(root, dt.datetime.now().replace(microsecond=0)) as register:
-        sha = _one_file(register, file)
-        register.override_received(sha, moment, reason)
-        write_sidecar(root, register, sha)
-        return next(e.first_name for e in register.files() if e.sha256 == sha)
-
-
 def import_legacy_list(root: Path, config: Config, file: Path, origin: str) -> Any:
     """``dvk import-legacy``: read the former unit's list and, when it has no error, register it."""
     from ..year.legacy_lists import import_legacy, origin_named, read_legacy_list
@@ -412,25 +418,6 @@ def import_legacy_list(root: Path, config: Config, file: Path, origin: str) -> A
                 atomic_write(target, file.read_bytes())
             write_import_sidecar(root, legacy.sha256, file.name, extension, origin, moment)
     return result
-
-
-def withdraw_file(root: Path, file: str, reason: str) -> str:
-    """Take a file out of its year's cycle (by inbox name or hash prefix); its name comes back."""
-    with open_register(root, dt.datetime.now().replace(microsecond=0)) as register:
-        sha = _one_file(register, file)
-        register.withdraw(sha, reason)
-        write_sidecar(root, register, sha)
-        return str(next(e["first_name"] for e in register.ledger() if e["sha256"] == sha))
-
-
-def _one_file(register: Register, file: str) -> str:
-    matches = register.find_files(file)
-    if len(matches) != 1:
-        problem = "không tìm thấy tệp" if not matches else f"có {len(matches)} tệp khớp, hãy ghi thêm ký tự của mã"
-        raise FileNotInLedger(
-            f"“{file}”: {problem} trong sổ theo dõi (các tệp được ghi nhận khi chạy dvk consolidate)."
-        )
-    return matches[0]
 
 
 def rebuild(root: Path, config: Config, now: dt.datetime | None = None) -> list[int]:

@@ -6,11 +6,13 @@ from collections import Counter
 from collections.abc import Sequence
 
 from ..core.findings import ERROR, INFO, SEVERITY_LABELS, WARNING, Finding
+from ..core.paths import COUNCIL_FIX_FILE
 from ..intake.validate import Submission
 from ..year.consolidate import EXEMPT, LATE, MISSING, REJECTED, Consolidation
-from ..year.council import CouncilResult
+from ..year.council import CouncilResult, superseded_by
 from ..year.tracking import Change
 from .cycle import RunResult
+from .ledger_edits import SHORT_CODE
 from .mail_run import MailOutcome
 
 # Notes (info: silent repairs) listed per file before the rest are only counted; errors and
@@ -70,7 +72,7 @@ def render_summary(result: RunResult) -> str:
     """What the clerk reads after ``dvk consolidate``: files, units to chase, outputs."""
     parts = [f"Kết quả tổng hợp năm {result.year}", "", _files_table(result)]
     if result.councils:
-        parts += ["", *map(_council_line, result.councils)]
+        parts += ["", *_council_lines(result)]
     if result.narratives:
         parts += ["", *_narrative_lines(result)]
     chase = [u for u in result.consolidation.units if u.status in (LATE, REJECTED, MISSING) or u.below_minimum]
@@ -112,19 +114,52 @@ def _output_lines(result: RunResult) -> list[str]:
     return lines
 
 
-def _council_line(council: CouncilResult) -> str:
-    """One line per council workbook: decisions recorded, or why it was refused, and the first problem."""
-    errors = [f for f in council.findings if f.severity == "error"]
-    first = errors[0].message if errors else ""
+def _council_lines(result: RunResult) -> list[str]:
+    """Each council workbook: decisions recorded, or why it was refused, then every error and
+    warning of it in full; a workbook superseded by a later one in one line (its errors no longer
+    count); then where the marked-up copy to fix is."""
+    lines: list[str] = []
+    for council, later in zip(result.councils, superseded_by(result.councils), strict=True):
+        if later is not None:
+            lines.append(_superseded_line(council, later))
+            continue
+        lines.append(_council_heading(council))
+        lines += finding_lines(council.findings)
+    marked = next((p for p in result.outputs if p.name == COUNCIL_FIX_FILE.format(year=result.year)), None)
+    if marked is not None:
+        lines.append(
+            f"Các ô có lỗi được tô màu và ghi chú cách sửa trong {marked}: hãy sửa ngay trên tệp đó, "
+            f"chép vào inbox/ rồi chạy lại dvk consolidate --year {result.year}."
+        )
+    return lines
+
+
+def _council_heading(council: CouncilResult) -> str:
+    """``Bảng xét duyệt “a.xlsx”: đã ghi 3 quyết định …; 2 lỗi, …:``."""
+    name = f"Bảng xét duyệt “{council.file}”"
+    errors = sum(1 for f in council.findings if f.severity == ERROR)
     if not council.accepted:
-        return f"Bảng xét duyệt “{council.file}”: bị trả lại. {first}"
-    line = f"Bảng xét duyệt “{council.file}”: đã ghi {council.applied} quyết định của Ban chỉ đạo vào sổ theo dõi"
+        return f"{name}: bị trả lại, không quyết định nào trong tệp được ghi:"
+    line = f"{name}: đã ghi {council.applied} quyết định của Ban chỉ đạo vào sổ theo dõi"
     if council.unchanged:
         line += f" ({council.unchanged} quyết định đã có từ trước)"
-    if not errors:
-        return line + "."
-    listing = ", xem tất cả bằng dvk consolidate --json" if len(errors) > 1 else ""
-    return f"{line}; {len(errors)} lỗi, các dòng có lỗi chưa được ghi{listing}. Lỗi đầu tiên: {first}"
+    if errors:
+        return f"{line}; {errors} lỗi, các dòng có lỗi chưa được ghi:"
+    return line + (":" if council.findings else ".")
+
+
+def _superseded_line(council: CouncilResult, later: CouncilResult) -> str:
+    """A council workbook a later one supersedes: what it recorded stays, its errors no longer count."""
+    recorded = f"đã ghi {council.applied} quyết định; " if council.accepted else ""
+    return (
+        f"Bảng xét duyệt “{council.file}” (nhận {_received(council)}): {recorded}đã được thay bằng "
+        f"“{later.file}” (nhận {_received(later)}), các lỗi của bảng này không còn tính."
+    )
+
+
+def _received(council: CouncilResult) -> str:
+    """When a council file was received, and its short code (``dvk withdraw`` takes it)."""
+    return f"{council.source.received_at:%d/%m/%Y %H:%M}, mã {council.source.sha256[:SHORT_CODE]}"
 
 
 def _narrative_lines(result: RunResult) -> list[str]:

@@ -14,20 +14,40 @@ Contract:
   :func:`forget_decisions` before the units' files are tracked, :func:`apply_council` after. So a
   re-run and ``dvk rebuild`` give the same events in the same order, and a decision never acts on
   a state that the units' files of the same year have not produced yet.
+* A later council file supersedes the earlier ones (:func:`superseded_by`): the errors of a council
+  file count (on screen as still to do, in the exit code) only until a later council file of the
+  same year, in the ledger's order of receipt, is taken (a genuine council workbook of the year).
+  That is the clerk's loop: the clerk corrects the marked-up copy (or the file itself, under the same
+  name) and drops it into the inbox; the new file is the council's word now, every row of it, and
+  the old file's errors are history. The decisions the old file recorded stay recorded, as every
+  event of the register does; the new file's identical decisions are "already recorded". A later
+  file that is refused (another year's, an edited ``_meta``) supersedes nothing: its own refusal
+  is what is left to do.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..config import AFTER_RECOGNITION
-from ..core.findings import Finding
-from ..core.lifecycle import EVENT_LABELS, IllegalMove, allowed, apply
+from ..core.findings import Finding, has_errors
+from ..core.lifecycle import EVENT_LABELS, STATE_LABELS, IllegalMove, allowed, apply
 from ..core.textnorm import fold
-from ..intake.council import COUNCIL_SHEET, DECISION_EVENTS, CouncilFile, Decision, council_findings
+from ..intake.council import (
+    COUNCIL_SHEET,
+    DECISION_EVENTS,
+    DECISIONS,
+    NO_DECISION,
+    CouncilFile,
+    Decision,
+    council_findings,
+)
+from ..intake.receive import SourceFile
 from ..intake.sheets import Collector
+from ..intake.validate import Submission
 from ..register import ItemEntry, Register
 from .consolidate import Consolidation, Item
 
@@ -48,6 +68,14 @@ class CouncilResult:
     applied: int
     unchanged: int
     findings: tuple[Finding, ...]
+    source: SourceFile
+    year: int | None = None  # the year the workbook says it is of (None: no identity read)
+
+    def as_submission(self) -> Submission:
+        """The council file as one of the year's received files, for the outputs that list files
+        and mark their cells (the clerk's report, the marked-up copy): of no unit, accepted when
+        it has no error."""
+        return Submission(self.source, "", self.year, "", {}, {}, self.findings)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -83,9 +111,27 @@ def apply_council(register: Register, council: CouncilFile, year: int) -> Counci
     register.set_verdict(
         council.source.sha256, "", council.year, council.template_version, verdict, [f.as_dict() for f in findings]
     )
-    return CouncilResult(
-        council.source.name, council.taken, outcomes.count(APPLIED), outcomes.count(UNCHANGED), findings
-    )
+    applied, unchanged = outcomes.count(APPLIED), outcomes.count(UNCHANGED)
+    return CouncilResult(council.source.name, council.taken, applied, unchanged, findings, council.source, council.year)
+
+
+def superseded_by(councils: Sequence[CouncilResult]) -> list[CouncilResult | None]:
+    """For each council file of a year (in ledger order), the later file that supersedes it: the
+    last one taken, for every file before it; None for that file and the ones after it."""
+    taken = [index for index, council in enumerate(councils) if council.accepted]
+    last = taken[-1] if taken else 0
+    return [councils[last] if index < last else None for index in range(len(councils))]
+
+
+def pending_councils(councils: Sequence[CouncilResult]) -> list[CouncilResult]:
+    """The council files whose errors still count: refused, or with a decision not recorded, and
+    not superseded by a later file (:func:`superseded_by`)."""
+    replaced = superseded_by(councils)
+    return [
+        council
+        for council, later in zip(councils, replaced, strict=True)
+        if later is None and (not council.accepted or has_errors(council.findings))
+    ]
 
 
 def _apply(register: Register, decision: Decision, sha256: str, year: int, out: Collector) -> str:
@@ -101,7 +147,7 @@ def _apply(register: Register, decision: Decision, sha256: str, year: int, out: 
         moves = _moves(item.state, decision.event)
     except IllegalMove as exc:
         cell = decision.cells["decision"]
-        params = {"item_code": item.code, "name": decision.name, "detail": str(exc), "hint": exc.hint}
+        params = {"item_code": item.code, "name": decision.name, "detail": str(exc), "hint": decision_hint(item.state)}
         out.add("illegal-decision", sheet=COUNCIL_SHEET, cell=cell, **params)
         return SKIPPED
     evidence = _EVIDENCE.format(number=decision.number, date=decision.date, sha=sha256[:12])
@@ -129,6 +175,21 @@ def _moves(state: str, event: str) -> list[tuple[str, str, str]]:
         recognised = apply(state, "recognise")
         return [("recognise", state, recognised), (event, recognised, apply(recognised, event))]
     return [(event, state, apply(state, event))]
+
+
+def decision_hint(state: str) -> str:
+    """The decisions the council sheet's drop-down offers that an item in ``state`` can take (commend
+    and reward where recognition is possible: it is recorded first), as a hint; not the life-cycle's
+    other steps (a unit's report), which are no decision of the council."""
+    steps = allowed(state)
+    choices = [
+        f"“{label}”"
+        for label, event in DECISIONS.items()
+        if event in steps or (event in AFTER_RECOGNITION and "recognise" in steps)
+    ]
+    if not choices:
+        return f"Mục đang ở trạng thái “{STATE_LABELS[state]}” nên không còn quyết định nào; hãy chọn “{NO_DECISION}”."
+    return f"Hãy chọn một trong các quyết định: {'; '.join(choices)}; hoặc “{NO_DECISION}” nếu chưa quyết định."
 
 
 def _reason(decision: Decision, event: str) -> str:

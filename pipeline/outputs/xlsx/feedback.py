@@ -38,7 +38,7 @@ import warnings
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import openpyxl
 from openpyxl.cell.cell import Cell
@@ -185,6 +185,23 @@ def unit_feedback_bytes(
     year = submission.year
     if year is None or not submission.unit_code:
         raise ValueError(f"{submission.source.name}: only a recognised unit template gets a feedback copy")
+    advice = advice_of(submission.accepted, config, year if cycle is None else cycle, today)
+    cover = Cover(FEEDBACK_TITLE.format(year=year), _facts(submission, config), advice)
+    return annotated_bytes(original, submission, config, cover, year)
+
+
+class Cover(NamedTuple):
+    """What the first sheet of an annotated copy says above the findings: title, facts (the
+    verdict fourth), advice."""
+
+    title: str
+    facts: tuple[tuple[str, Any], ...]
+    advice: str
+
+
+def annotated_bytes(original: bytes, submission: Submission, config: Config, cover: Cover, year: int) -> bytes:
+    """``original`` (whose content the submission was read from) with its findings listed on a
+    first sheet under ``cover`` and marked on their cells: a unit's feedback, the council's sheet."""
     # openpyxl makes an object of every cell, style and comment it reads: the collector is held
     # off meanwhile, as for the clerk's report.
     with collection_paused():
@@ -192,8 +209,7 @@ def unit_feedback_bytes(
         _clear_previous_round(wb)
         _mark_cells(wb, submission.findings)
         _print_unit_sheets(wb, config)
-        advice = advice_of(submission.accepted, config, year if cycle is None else cycle, today)
-        _write_feedback_sheet(wb.create_sheet(FEEDBACK_SHEET, 0), wb, submission, config, advice)
+        _write_feedback_sheet(wb.create_sheet(FEEDBACK_SHEET, 0), wb, submission, cover)
         make_active(wb, 0)
         wb.properties.lastModifiedBy = text(config.organization.collecting_board)
         return fixed_bytes(wb, end_of_cycle(year))
@@ -281,11 +297,11 @@ def advice_of(accepted: bool, config: Config, year: int, today: dt.date | None =
     return RESUBMIT_ADVICE.format(when=by_day(calendar.resubmit_by, today or dt.date.today()))
 
 
-def _write_feedback_sheet(ws: Worksheet, wb: Workbook, submission: Submission, config: Config, advice: str) -> None:
+def _write_feedback_sheet(ws: Worksheet, wb: Workbook, submission: Submission, cover: Cover) -> None:
     """Title, facts about the file, advice, then one row per finding."""
-    accepted = submission.accepted
-    _put(ws, 1, 1, FEEDBACK_TITLE.format(year=submission.year)).font = HEADING_FONT
-    for offset, (label, value) in enumerate(_facts(submission, config)):
+    accepted, advice = submission.accepted, cover.advice
+    _put(ws, 1, 1, cover.title).font = HEADING_FONT
+    for offset, (label, value) in enumerate(cover.facts):
         _put(ws, FACTS_ROW + offset, 1, f"{label}:").font = BOLD
         _put(ws, FACTS_ROW + offset, FACT_VALUE_COLUMN, value).alignment = _LEFT
     ws.cell(VERDICT_ROW, FACT_VALUE_COLUMN).font = _VERDICT_FONTS[accepted]

@@ -342,7 +342,11 @@ def test_consolidate_cli_reports_the_council_file(ward: tuple[Path, Config]) -> 
     assert [(c["file"], c["applied"], len(c["findings"])) for c in council] == [("quyet-dinh-bcd.xlsx", 3, 2)]
     text = " ".join(CliRunner().invoke(main, ["--root", str(root), "consolidate", "--year", "2026"]).output.split())
     assert "Bảng xét duyệt “quyet-dinh-bcd.xlsx”: đã ghi 3 quyết định của Ban chỉ đạo vào sổ theo dõi" in text
-    assert "2 lỗi, các dòng có lỗi chưa được ghi, xem tất cả bằng dvk consolidate --json" in text
+    # Every error listed whole on screen, as a unit file's are: no pointer to --json.
+    assert "2 lỗi, các dòng có lỗi chưa được ghi: - Lỗi: Sheet “Xét duyệt”, ô M7:" in text
+    assert "“Nhóm Zalo khu phố” có quyết định “Củng cố” nhưng chưa ghi số quyết định" in text
+    assert "- Lỗi: Sheet “Xét duyệt”, ô L8: “Sân chơi thiếu nhi”" in text
+    assert "--json" not in text
 
 
 def test_rows_that_cannot_be_recorded_say_why(ward: tuple[Path, Config]) -> None:
