@@ -97,16 +97,17 @@ def council(ws: Workspace, year: int) -> None:
 
 @click.command()
 @OPTIONAL_YEAR
-@click.argument("paths", nargs=-1, required=True, type=EXISTING_PATH)
+@click.argument("paths", nargs=-1, required=True, type=EXISTING_PATH, metavar="TỆP_HOẶC_THƯ_MỤC...")
 @AS_JSON
 @click.pass_obj
 def check(ws: Workspace, year: int | None, paths: tuple[Path, ...], as_json: bool) -> None:
-    """Kiểm tra các tệp, thư mục PATHS như khi tổng hợp (không tổng hợp, không ghi gì) và in các phát hiện.
+    """Kiểm tra các tệp, thư mục như khi tổng hợp (không tổng hợp, không ghi gì) và in các phát hiện.
 
-    Mỗi PATH là một tệp hoặc một thư mục (kiểm tra mọi tệp trong thư mục như khi đọc inbox/, bỏ qua
-    tệp ẩn và tệp tạm “~$…”). Nhận mẫu biểu của đơn vị, bảng xét duyệt của Ban chỉ đạo (quyết định
-    được thử trên bản sao của sổ theo dõi, sổ không bị thay đổi), tệp nội dung báo cáo (.docx) và
-    thư lưu (.eml, .mbox). Không ghi --year thì mỗi tệp được kiểm tra theo năm ghi trong tệp.
+    Mỗi đường dẫn là một tệp hoặc một thư mục (mọi tệp trong thư mục được kiểm tra như khi đọc
+    inbox/, bỏ qua tệp ẩn và tệp tạm “~$…”). Nhận mẫu biểu của đơn vị, bảng xét duyệt của Ban chỉ
+    đạo (quyết định chỉ được thử trên bản sao của sổ theo dõi, sổ không thay đổi), tệp nội dung báo
+    cáo (.docx) và thư lưu (.eml, .mbox). Không ghi --year thì mỗi tệp được kiểm tra theo năm ghi
+    trong tệp. Ví dụ: dvk check inbox/ hoặc dvk check --year 2026 tep-a.xlsx tep-b.xlsx.
     Mã thoát: 0 mọi tệp đạt, 1 có tệp bị trả lại hoặc có lỗi, 2 lỗi cách dùng.
     """
     from ..run.check import check_paths

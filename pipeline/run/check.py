@@ -155,7 +155,7 @@ class _Checker:
     def _received(self, received: Received) -> CheckedFile:
         stated = stated_year(received)
         year, year_from = self._year(stated, received.source.name)
-        kind, label = _kind(received, self.config)
+        kind, label = _kind(received, stated, self.config)
         read = read_received(received, self.config, year, self._known(year))
         if isinstance(read, CouncilFile):
             return self._council(read, year, year_from, label)
@@ -228,10 +228,11 @@ _MAIL_LABEL = "thư lưu (.eml, .mbox)"
 _OTHER_LABEL = "tệp không phải mẫu biểu, bảng xét duyệt hay tệp nội dung báo cáo do công cụ phát hành"
 
 
-def _kind(received: Received, config: Config) -> tuple[str, str]:
-    """What a received file says it is (before its identity is checked), and that in Vietnamese."""
+def _kind(received: Received, stated: int | None, config: Config) -> tuple[str, str]:
+    """What a received file says it is (before its identity is checked), and that in Vietnamese;
+    ``stated`` is the year it states."""
     if received.document:
-        if stated_year(received) is None:
+        if stated is None:
             return DOCUMENT, "văn bản Word (không phải tệp nội dung báo cáo do công cụ lập)"
         return NARRATIVE, "tệp nội dung báo cáo (phần lời văn I, III, IV, V của báo cáo)"
     meta = read_meta(received.workbook) if received.workbook is not None else None

@@ -137,22 +137,43 @@ def test_a_year_given_is_checked_against_the_year_the_file_states(ward: tuple[Pa
     assert checked["kind"] == "unit" and checked["unit"] == "HCCB"
 
 
-def test_a_file_that_states_no_year_is_checked_for_the_cycle_under_way(ward: tuple[Path, Config]) -> None:
-    root, config = ward
+def _word_letter() -> bytes:
+    """A unit's report typed in Word: no template, no year the tool can read."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Báo cáo kết quả thực hiện Phong trào thi đua “Dân vận khéo”")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "kind", "code"),
+    [
+        ("ghi-chu.txt", "không phải bảng tính".encode(), "other", "not-a-workbook"),
+        ("bao-cao.docx", None, "document", "foreign-document"),
+    ],
+    ids=["text", "word"],
+)
+def test_a_file_that_states_no_year_is_checked_for_the_cycle_under_way(
+    ward: tuple[Path, Config], name: str, content: bytes | None, kind: str, code: str
+) -> None:
     from pipeline.run.check import cycle_year
 
-    foreign = write_file(root / "ghi-chu.txt", "không phải bảng tính".encode())
+    root, config = ward
+    foreign = write_file(root / name, content if content is not None else _word_letter())
     assert cycle_year(config, dt.date(2026, 12, 7)) == 2026
     assert cycle_year(config, dt.date(2027, 1, 2)) == 2027
     assert cycle_year(config, dt.date(2024, 6, 1)) is None
 
-    code, files = _checked(root, str(foreign))
+    code_, files = _checked(root, str(foreign))
 
-    assert code == 1
+    assert code_ == 1
     [checked] = files
-    assert (checked["kind"], checked["year_from"], checked["stated_year"]) == ("other", "cycle", None)
+    assert (checked["kind"], checked["year_from"], checked["stated_year"]) == (kind, "cycle", None)
     assert checked["year"] == cycle_year(config, dt.date.today())
-    assert [f["code"] for f in checked["findings"]] == ["not-a-workbook"]
+    assert [f["code"] for f in checked["findings"]] == [code]
     assert "tệp không ghi năm báo cáo: kiểm tra theo năm" in " ".join(_check(root, str(foreign)).output.split())
 
 
@@ -253,3 +274,18 @@ def test_a_saved_message_is_checked_by_its_spreadsheets_as_the_run_receives_them
     ]
     assert [f["code"] for f in files[0]["findings"]] == ["mail-archive-attachment"]
     assert files[1]["year"] == 2026 and files[1]["unit"] == "HCCB"
+
+
+def test_a_file_that_states_no_year_before_any_cycle_asks_for_the_year(ward: tuple[Path, Config]) -> None:
+    from pipeline.run.check import YearUnknown, check_paths
+
+    root, config = ward
+    foreign = write_file(root / "ghi-chu.txt", b"abc")
+    template = write_file(root / "mttq.xlsx", sample_workbook(config, "MTTQ", 2026))
+
+    with pytest.raises(YearUnknown, match="Hãy ghi năm cần kiểm tra, ví dụ: dvk check --year 2026"):
+        check_paths(root, config, None, [foreign], today=dt.date(2024, 6, 1))
+    [checked] = check_paths(root, config, None, [template], today=dt.date(2024, 6, 1))  # its year is its own
+    assert (checked.year, checked.year_from, checked.accepted) == (2026, "file", True)
+    [checked] = check_paths(root, config, 2026, [foreign], today=dt.date(2024, 6, 1))
+    assert (checked.year, checked.year_from) == (2026, "option")
