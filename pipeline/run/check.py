@@ -38,7 +38,7 @@ from ..core.textnorm import file_name_text
 from ..intake.council import CouncilFile
 from ..intake.narrative import NarrativeFile
 from ..intake.read import crashed, read_received, stated_year
-from ..intake.receive import Received, discover, receive
+from ..intake.receive import Received, discover, file_extension, receive
 from ..intake.validate import read_meta
 from ..mail.inbound import is_mail_file, read_mail_file
 from ..register import REGISTER_FILE, KnownItems, known_items, open_register, scratch_register
@@ -174,7 +174,8 @@ class _Checker:
         if self.cycle is None:
             raise YearUnknown(
                 f"Không đọc được năm báo cáo của tệp “{name}” và hôm nay chưa thuộc kỳ báo cáo nào trong "
-                "config/calendar.yaml. Hãy ghi năm cần kiểm tra, ví dụ: dvk check --year 2026 “tên tệp”."
+                f"config/calendar.yaml. Hãy ghi năm cần kiểm tra, ví dụ: dvk check --year {min(self.config.calendar)} "
+                "“tên tệp”."
             )
         return self.cycle, FROM_CYCLE
 
@@ -207,14 +208,22 @@ class _Checker:
 
     def _mail(self, path: Path, name: str) -> Iterator[CheckedFile]:
         """A saved message: its own findings, then each spreadsheet attachment checked as a file."""
-        for message in read_mail_file(path, name, self.config.mail):
+        messages = read_mail_file(path, name, self.config.mail)  # one message held at a time, as in the run
+        while True:
+            try:
+                message = next(messages, None)
+            except Exception as exc:  # as in the run: an unreadable message is a finding, not a stop
+                yield self._crashed(path, name, exc)
+                return
+            if message is None:
+                return
             if message.findings:
                 year, year_from = self._year(None, message.name)
                 yield CheckedFile(message.name, MAIL, _MAIL_LABEL, year, year_from, None, "", False, message.findings)
             for attachment in message.spreadsheets:
-                suffix = PurePosixPath(attachment.filename).suffix
+                extension = file_extension(Path("x" + PurePosixPath(attachment.filename).suffix))
                 with tempfile.TemporaryDirectory(prefix="dvk-check-") as folder:
-                    copy = Path(folder) / f"tep{suffix}"
+                    copy = Path(folder) / f"tep{extension}"  # as the run archives it
                     copy.write_bytes(attachment.data)
                     yield from self.check(copy, message.ledger_name(attachment))
 

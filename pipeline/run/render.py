@@ -69,7 +69,7 @@ def _check_verdict(checked: CheckedFile) -> str:
         return "được chấp nhận" if checked.accepted else "bị trả lại"
     applied, unchanged = checked.decisions
     recorded = f"khi tổng hợp sẽ ghi {applied} quyết định vào sổ theo dõi" + (
-        f" ({unchanged} quyết định khác đã có trong sổ)" if unchanged else ""
+        f" ({unchanged} quyết định đã có trong sổ từ trước)" if unchanged else ""
     )
     if checked.accepted:
         return f"đọc được; {recorded}"

@@ -283,7 +283,7 @@ def test_a_file_that_states_no_year_before_any_cycle_asks_for_the_year(ward: tup
     foreign = write_file(root / "ghi-chu.txt", b"abc")
     template = write_file(root / "mttq.xlsx", sample_workbook(config, "MTTQ", 2026))
 
-    with pytest.raises(YearUnknown, match="Hãy ghi năm cần kiểm tra, ví dụ: dvk check --year 2026"):
+    with pytest.raises(YearUnknown, match="Hãy ghi năm cần kiểm tra, ví dụ: dvk check --year 2025 “tên tệp”"):
         check_paths(root, config, None, [foreign], today=dt.date(2024, 6, 1))
     [checked] = check_paths(root, config, None, [template], today=dt.date(2024, 6, 1))  # its year is its own
     assert (checked.year, checked.year_from, checked.accepted) == (2026, "file", True)
