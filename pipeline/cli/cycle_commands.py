@@ -13,16 +13,13 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from . import screen
-from .options import AS_JSON, DIRECTORY, EXISTING_FILE, YEAR
+from .options import AS_JSON, DIRECTORY, EXISTING_PATH, OPTIONAL_YEAR, YEAR
 from .workspace import Workspace
-
-if TYPE_CHECKING:
-    from ..intake.validate import Submission
 
 
 @click.command()
@@ -99,35 +96,31 @@ def council(ws: Workspace, year: int) -> None:
 
 
 @click.command()
-@YEAR
-@click.argument("files", nargs=-1, required=True, type=EXISTING_FILE)
+@OPTIONAL_YEAR
+@click.argument("paths", nargs=-1, required=True, type=EXISTING_PATH, metavar="TỆP_HOẶC_THƯ_MỤC...")
 @AS_JSON
 @click.pass_obj
-def check(ws: Workspace, year: int, files: tuple[Path, ...], as_json: bool) -> None:
-    """Kiểm tra các tệp FILES (không tổng hợp) và in các phát hiện."""
-    from ..run.cycle import check_files
+def check(ws: Workspace, year: int | None, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Kiểm tra các tệp, thư mục như khi tổng hợp (không tổng hợp, không ghi gì) và in các phát hiện.
+
+    Mỗi đường dẫn là một tệp hoặc một thư mục (mọi tệp trong thư mục được kiểm tra như khi đọc
+    inbox/, bỏ qua tệp ẩn và tệp tạm “~$…”). Nhận mẫu biểu của đơn vị, bảng xét duyệt của Ban chỉ
+    đạo (quyết định chỉ được thử trên bản sao của sổ theo dõi, sổ không thay đổi), tệp nội dung báo
+    cáo (.docx) và thư lưu (.eml, .mbox). Không ghi --year thì mỗi tệp được kiểm tra theo năm ghi
+    trong tệp. Ví dụ: dvk check inbox/ hoặc dvk check --year 2026 tep-a.xlsx tep-b.xlsx.
+    Mã thoát: 0 mọi tệp đạt, 1 có tệp bị trả lại hoặc có lỗi, 2 lỗi cách dùng.
+    """
+    from ..run.check import check_paths
     from ..run.render import render_check
 
     with ws.reading(year) as config:
-        submissions = check_files(ws.root, config, year, files)
+        checked = check_paths(ws.root, config, year, paths)
     if as_json:
-        click.echo(_check_json(year, submissions))
+        files = [c.as_dict() for c in checked]
+        click.echo(json.dumps({"year": year, "files": files}, ensure_ascii=False, indent=2))
     else:
-        screen.echo(render_check(submissions))
-    sys.exit(0 if all(s.accepted for s in submissions) else 1)
-
-
-def _check_json(year: int, submissions: list[Submission]) -> str:
-    files = [
-        {
-            "file": s.source.name,
-            "unit": s.unit_code,
-            "accepted": s.accepted,
-            "findings": [f.as_dict() for f in s.findings],
-        }
-        for s in submissions
-    ]
-    return json.dumps({"year": year, "files": files}, ensure_ascii=False, indent=2)
+        screen.echo(render_check(checked))
+    sys.exit(0 if all(c.accepted for c in checked) else 1)
 
 
 @click.command()

@@ -17,6 +17,7 @@ texts.install()
 
 DIRECTORY = click.Path(file_okay=False, path_type=Path)
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+EXISTING_PATH = click.Path(exists=True, path_type=Path)
 
 
 class YearType(click.IntRange):
@@ -24,4 +25,7 @@ class YearType(click.IntRange):
 
 
 YEAR = click.option("--year", type=YearType(2000, 2100), required=True, help="Năm báo cáo, ví dụ 2026.")
+OPTIONAL_YEAR = click.option(
+    "--year", type=YearType(2000, 2100), default=None, help="Năm báo cáo, ví dụ 2026; bỏ trống: năm ghi trong tệp."
+)
 AS_JSON = click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON ra stdout.")

@@ -129,6 +129,18 @@ def read_narrative(received: Received, year: int) -> NarrativeFile | Submission:
     return _read_parts(received.source, blocks, year)
 
 
+def document_year(received: Received) -> int | None:
+    """The year a received Word document is the clerk's document for; None when it is not ours
+    (or cannot be opened)."""
+    import docx
+
+    try:
+        doc = docx.Document(io.BytesIO(received.document))
+        return _document_year(doc.core_properties.identifier or "", list(_blocks(doc, doc.element.body)))
+    except Exception:  # a damaged or foreign package, as in read_narrative
+        return None
+
+
 def _foreign(received: Received, year: int, detail: str) -> Submission:
     problem = finding("foreign-document", file=received.source.name, year=year, detail=detail)
     return Submission(received.source, "", None, "", {}, {}, (problem,))

@@ -6,9 +6,10 @@ so one unit's file never stops the ward's run. A Word document is read as the cl
 (:mod:`.narrative`), at any level. A workbook is read as what its hidden ``_meta`` says: the
 steering committee's council workbook (:mod:`.council`) or a unit's filled template
 (:mod:`.validate`); with a province-level config every workbook is a ward's summary
-(:mod:`.ward_summary`). The run's reading processes call :func:`read_file`; ``dvk check`` calls
-:func:`check_file`, which takes every file for a unit's (or a ward's) and never for the council's
-or the clerk's.
+(:mod:`.ward_summary`). The run's reading processes call :func:`read_file`; :func:`check_file`
+takes every file for a unit's (or a ward's) and never for the council's or the clerk's. ``dvk check``
+reads a file as the run would (:func:`read_received`), for the year the file states
+(:func:`stated_year`) unless the clerk names one.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from ..config import Config
 from ..core.findings import finding
 from ..register import KnownItems
 from .council import CouncilFile, is_council, read_council
-from .narrative import NarrativeFile, read_narrative
+from .narrative import NarrativeFile, document_year, read_narrative
 from .receive import Received, SourceFile, receive
-from .validate import Submission, validate
+from .validate import Submission, read_meta, validate
 from .ward_summary import read_ward_summary
 
 
@@ -52,14 +53,31 @@ def read_file(
     """Receive one file and read it as what it is: the clerk's document (a Word document), the
     council's workbook or a unit's (what its ``_meta`` says)."""
     try:
-        received = receive(path, name, received_at)
-        if received.document:
-            return read_narrative(received, year)
-        if not config.organization.is_province and is_council(received):
-            return read_council(received, config, year)
-        return _submission(received, config, year, known)
+        return read_received(receive(path, name, received_at), config, year, known)
     except Exception as exc:  # as in check_file
         return crashed(path, name, received_at, exc)
+
+
+def read_received(
+    received: Received, config: Config, year: int, known: KnownItems | None = None
+) -> Submission | CouncilFile | NarrativeFile:
+    """A received file read as what it is (see :func:`read_file`, which catches what this raises)."""
+    if received.document:
+        return read_narrative(received, year)
+    if not config.organization.is_province and is_council(received):
+        return read_council(received, config, year)
+    return _submission(received, config, year, known)
+
+
+def stated_year(received: Received) -> int | None:
+    """The year a received file says it is for, unchecked: its hidden ``_meta``'s (a unit's
+    template, the council's workbook, a ward's summary) or, for a Word document, the clerk's
+    document's; None when it says none (any other file)."""
+    if received.document:
+        return document_year(received)
+    meta = read_meta(received.workbook) if received.workbook is not None else None
+    year = (meta or {}).get("year", "")
+    return int(year) if year.isdigit() else None
 
 
 def _submission(received: Received, config: Config, year: int, known: KnownItems | None) -> Submission:

@@ -21,7 +21,7 @@ from .archive import (
 from .backups import backups_to_drop
 from .known import KnownItems, known_items, states_before
 from .paths import ARCHIVE_FOLDER, BACKUP_FOLDER, REGISTER_FILE, archive_path, sidecar_path
-from .store import FileEntry, ItemEntry, Register, open_new_register, open_register
+from .store import FileEntry, ItemEntry, Register, open_new_register, open_register, scratch_register
 from .tracked_year import EventRow, ItemRow, YearChanges, YearRow, YearSnapshot, values_digest, values_json
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "read_sidecars",
     "restore_from_sidecar",
     "restore_mail_sent",
+    "scratch_register",
     "sidecar_path",
     "states_before",
     "values_digest",

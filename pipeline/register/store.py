@@ -402,6 +402,11 @@ def _connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(path, timeout=30, isolation_level=None)
     connection.execute("PRAGMA journal_mode=WAL")
+    return _prepared(connection)
+
+
+def _prepared(connection: sqlite3.Connection) -> sqlite3.Connection:
+    """``connection`` with the register's schema, brought up to date."""
     connection.execute("PRAGMA foreign_keys=ON")
     connection.executescript(SCHEMA)
     columns = {row[1] for row in connection.execute("PRAGMA table_info(files)")}
@@ -434,6 +439,25 @@ def _transaction(path: Path, write: bool) -> Iterator[Register]:
         raise
     finally:
         connection.close()
+
+
+@contextmanager
+def scratch_register(root: Path) -> Iterator[Register]:
+    """A copy in memory of the workspace's register (an empty register when there is none yet), to
+    try changes on: nothing done to it reaches the disk, and the live register is only read (no
+    write lock, so a running ``dvk consolidate`` is neither waited for nor disturbed)."""
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        live = root / REGISTER_FILE
+        if live.exists():
+            source = sqlite3.connect(f"{live.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+            try:
+                source.backup(memory)
+            finally:
+                source.close()
+        yield Register(_prepared(memory))
+    finally:
+        memory.close()
 
 
 @contextmanager

@@ -34,11 +34,8 @@ from ..intake.read import check_file
 from ..intake.receive import file_extension
 from ..intake.validate import Submission, in_order_received
 from ..register import (
-    REGISTER_FILE,
-    KnownItems,
     Register,
     archive_path,
-    known_items,
     open_new_register,
     open_register,
     read_import_sidecars,
@@ -49,7 +46,7 @@ from ..register import (
     write_import_sidecar,
 )
 from ..register.year_run import YearRun, open_year_run
-from ..year.consolidate import EXEMPT, LATE, MISSING, Consolidation, consolidate, with_minimum_note
+from ..year.consolidate import EXEMPT, LATE, MISSING, Consolidation, consolidate
 from ..year.council import (
     CouncilResult,
     apply_council,
@@ -71,7 +68,6 @@ __all__ = [
     "FileNotInLedger",
     "RunResult",
     "check_file",
-    "check_files",
     "issue_council",
     "override_received",
     "rebuild",
@@ -389,17 +385,6 @@ def year_status(root: Path, config: Config, year: int) -> tuple[list[Submission]
     with open_year_run(root, config, year, dt.datetime.now(), write=False) as run:
         submissions = read_cycle(run)
     return submissions, consolidate(submissions, config, year)
-
-
-def check_files(root: Path, config: Config, year: int, files: Sequence[Path]) -> list[Submission]:
-    """``dvk check``: each file checked as ``dvk consolidate`` would check it now, against what the
-    register knows (item codes, the items' states; an empty register when there is none yet).
-    Nothing is written: a workspace without a register is left without one."""
-    known = KnownItems()
-    if (root / REGISTER_FILE).exists():
-        with open_register(root, dt.datetime.now(), write=False) as register:
-            known = known_items(register, year)
-    return [with_minimum_note(check_file(path, path.name, config, year, known=known), config) for path in files]
 
 
 def import_legacy_list(root: Path, config: Config, file: Path, origin: str) -> Any:

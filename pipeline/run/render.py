@@ -11,6 +11,7 @@ from ..intake.validate import Submission
 from ..year.consolidate import EXEMPT, LATE, MISSING, REJECTED, Consolidation
 from ..year.council import CouncilResult, superseded_by
 from ..year.tracking import Change
+from .check import FROM_FILE, FROM_OPTION, CheckedFile
 from .cycle import RunResult
 from .ledger_edits import SHORT_CODE
 from .mail_run import MailOutcome
@@ -57,15 +58,35 @@ def render_findings(findings: Sequence[Finding]) -> str:
     return "\n".join(line for name, group in files.items() for line in (f"Tệp “{name}”:", *finding_lines(group)))
 
 
-def render_check(submissions: Sequence[Submission]) -> str:
-    """``dvk check``: the verdict of each file, then every finding."""
-    lines = [
-        f"{s.source.name}: {'được chấp nhận' if s.accepted else 'bị trả lại'}"
-        + (f" (đơn vị {s.unit_code})" if s.unit_code else "")
-        for s in submissions
-    ]
-    findings = [f for s in submissions for f in s.findings]
+def render_check(files: Sequence[CheckedFile]) -> str:
+    """``dvk check``: per file its verdict, what it is and the year it was checked for; then every finding."""
+    lines = [f"{c.name}: {_check_verdict(c)} — {c.label}; {_checked_year(c)}." for c in files]
+    findings = [f for c in files for f in c.findings]
     return "\n".join([*lines, "", render_findings(findings)] if findings else lines)
+
+
+def _check_verdict(checked: CheckedFile) -> str:
+    """``được chấp nhận``, ``bị trả lại``; for the council's workbook, what consolidating it would record."""
+    if checked.decisions is None:
+        return "được chấp nhận" if checked.accepted else "bị trả lại"
+    applied, unchanged = checked.decisions
+    recorded = f"khi tổng hợp sẽ ghi {applied} quyết định vào sổ theo dõi" + (
+        f" ({unchanged} quyết định đã có trong sổ từ trước)" if unchanged else ""
+    )
+    if checked.accepted:
+        return f"đọc được; {recorded}"
+    return f"có lỗi; {recorded}, các dòng có lỗi không được ghi"
+
+
+def _checked_year(checked: CheckedFile) -> str:
+    """The year the file was checked for, and why that year."""
+    if checked.year_from == FROM_OPTION:
+        return f"kiểm tra theo năm {checked.year} (--year)"
+    if checked.year_from == FROM_FILE:
+        return f"năm {checked.year} (ghi trong tệp)"
+    if checked.stated is not None:
+        return f"tệp ghi năm {checked.stated}, năm chưa có trong config/calendar.yaml: kiểm tra theo năm {checked.year}"
+    return f"tệp không ghi năm báo cáo: kiểm tra theo năm {checked.year}, kỳ báo cáo hiện tại"
 
 
 def render_summary(result: RunResult) -> str:
