@@ -145,17 +145,12 @@ def _files_table(result: RunResult) -> str:
     about: dict[str, list[Finding]] = {}
     for f in result.consolidation.findings:
         about.setdefault(f.file, []).append(f)
-    standings = result.standings()
-    rows = [
-        (s.name, s.submission.unit_code or "?", s.label, _tally([*s.submission.findings, *about.get(s.name, ())]))
-        for s in standings
-    ]
+    files = [(s, [*s.submission.findings, *about.get(s.name, ())]) for s in result.standings()]
+    rows = [(s.name, s.submission.unit_code or "?", s.label, _tally(findings)) for s, findings in files]
     details = [
         line
-        for s in standings
-        if s.state != REPLACED
-        for findings in [[*s.submission.findings, *about.get(s.name, ())]]
-        if any(f.severity != INFO for f in findings)
+        for s, findings in files
+        if s.state != REPLACED and any(f.severity != INFO for f in findings)
         for line in ("", f"Tệp “{s.name}”:", *finding_lines(findings))
     ]
     return "\n".join([table(("Tệp", "Đơn vị", "Kết quả", "Lỗi, cảnh báo"), rows), *details])
