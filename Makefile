@@ -8,11 +8,12 @@ YEAR ?= 2026
 ROOT ?= .
 DVK := $(BIN)/dvk --root $(ROOT)
 
-.PHONY: help venv templates consolidate demo test test-slow check lint types clean
+.PHONY: help venv install templates consolidate demo test test-slow check lint types clean
 
 help:
 	@echo "make demo         chạy thử toàn bộ quy trình trên dữ liệu mẫu (build/demo/)"
 	@echo "                  rồi tổng hợp cấp tỉnh từ ba phường chạy thử (build/demo-tinh/)"
+	@echo "make install      cài lệnh dvk (~/.local/bin/dvk) dùng được ở mọi thư mục, làm việc trên thư mục này"
 	@echo "make templates    tạo mẫu biểu cho các đơn vị (outbox/$(YEAR)/mau-bieu/)"
 	@echo "make consolidate  kiểm tra, tổng hợp các tệp trong inbox/ và viết báo cáo"
 	@echo "make test         chạy bộ kiểm thử"
@@ -27,6 +28,20 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 venv: $(STAMP)
+
+# The command the tool's messages print (`dvk consolidate --year 2026`), runnable from any folder:
+# a launcher in $(PREFIX)/bin that works on this workspace (ROOT) unless --root or DVK_ROOT says
+# otherwise, with this checkout's environment. Windows has no make: see the README.
+PREFIX ?= $(HOME)/.local
+install: $(STAMP)
+	@mkdir -p "$(PREFIX)/bin"
+	@printf '#!/bin/sh\n: "$${DVK_ROOT:=%s}"\nexport DVK_ROOT\nexec "%s" "$$@"\n' \
+	  "$(abspath $(ROOT))" "$(abspath $(BIN))/dvk" > "$(PREFIX)/bin/dvk.tmp"
+	@chmod +x "$(PREFIX)/bin/dvk.tmp" && mv -f "$(PREFIX)/bin/dvk.tmp" "$(PREFIX)/bin/dvk"
+	@echo "Đã cài lệnh dvk vào $(PREFIX)/bin/dvk (thư mục làm việc: $(abspath $(ROOT)))."
+	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) ;; \
+	  *) echo "Thư mục $(PREFIX)/bin chưa có trong PATH: hãy đăng xuất rồi đăng nhập lại, hoặc thêm dòng"; \
+	     echo "  export PATH=\"$(PREFIX)/bin:\$$PATH\"  vào cuối tệp ~/.profile." ;; esac
 
 templates: $(STAMP)
 	$(DVK) templates --year $(YEAR)

@@ -30,7 +30,8 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
     type=DIRECTORY,
     default=Path("."),
     show_default=True,
-    help="Thư mục làm việc chứa config/, inbox/ và outbox/.",
+    envvar="DVK_ROOT",
+    help="Thư mục làm việc chứa config/, inbox/ và outbox/ (hoặc biến môi trường DVK_ROOT).",
 )
 @click.option(
     "--lock-wait",

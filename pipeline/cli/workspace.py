@@ -15,10 +15,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.paths import WorkspacePaths
-from .errors import reported_errors
+from .errors import UserError, reported_errors
 
 if TYPE_CHECKING:  # the configuration's module is imported only by a command that runs
     from ..config import Config
+
+
+# `dvk` installed as a command runs from any folder: the likeliest mistake is running it outside
+# the workspace, which would otherwise read as "config/criteria.yaml not found".
+_NOT_A_WORKSPACE = (
+    "Thư mục “{root}” không phải thư mục làm việc của công cụ (không có thư mục config/). Hãy chuyển "
+    "vào thư mục làm việc (lệnh cd) rồi chạy lại, hoặc ghi thư mục đó sau --root, hoặc đặt biến môi "
+    "trường DVK_ROOT."
+)
 
 
 class Workspace:
@@ -34,6 +43,8 @@ class Workspace:
         """The configuration (``year`` checked to be in config/calendar.yaml); errors reported."""
         from ..config import load_config
 
+        if not (self.root / "config").is_dir():
+            raise UserError(_NOT_A_WORKSPACE.format(root=self.root.resolve()))
         with reported_errors():
             config = load_config(self.root)
             if year is not None:

@@ -4,9 +4,9 @@ and a child run to its end with its own peak memory."""
 from __future__ import annotations
 
 import os
-import resource
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -75,27 +75,38 @@ class Measured:
     peak_mb: float
 
 
+# Run by a small launcher, not forked from the test process: Linux keeps a process's peak RSS across
+# ``exec`` (``signal->maxrss``) and a forked child starts with its parent's resident pages, so a child
+# forked from a pytest process of 150 MB reports at least 150 MB whatever it does itself.
+_LAUNCHER = """
+import os, resource, subprocess, sys
+limit, report, command = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+process = subprocess.Popen(command)
+_, status, usage = os.wait4(process.pid, 0)
+with open(report, "w") as sink:
+    sink.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_measured(command: Sequence[str], cwd: Path, memory_limit: int, timeout: float = 120) -> Measured:
     """Run ``command`` to its end under an address-space limit of ``memory_limit`` bytes (a runaway
-    fails fast instead of taking the machine); its peak RSS is ``os.wait4``'s, of this child alone
-    (``RUSAGE_CHILDREN`` would be the largest of every child this test process ever had)."""
-
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(list(command), cwd=cwd, stdout=out, stderr=err, preexec_fn=limit)
-        deadline = time.monotonic() + timeout
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                process.kill()
-            time.sleep(0.02)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        texts = []
-        for sink in (out, err):
-            sink.seek(0)
-            texts.append(sink.read().decode("utf-8", "replace"))
-    return Measured(process.returncode, texts[0], texts[1], usage.ru_maxrss / 1024)
+    fails fast instead of taking the machine); its peak RSS is ``os.wait4``'s, of this child alone,
+    started from a launcher of a few megabytes as a shell would start it (``RUSAGE_CHILDREN`` would be
+    the largest of every child this test process ever had; a child forked from it, at least its size)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "maxrss"
+        launcher = [sys.executable, "-c", _LAUNCHER, str(memory_limit), str(report), *command]
+        process = subprocess.Popen(
+            launcher, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        )
+        try:
+            out, err = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # the launcher and the command it started
+            process.communicate()
+            raise
+        peak_kb = int(report.read_text()) if report.exists() else 0
+    texts = [stream.decode("utf-8", "replace") for stream in (out, err)]
+    return Measured(process.returncode, texts[0], texts[1], peak_kb / 1024)

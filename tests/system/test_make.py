@@ -39,3 +39,22 @@ def test_a_configuration_error_still_fails_make(root: Path) -> None:
     done = _make_consolidate(root)
     assert done.returncode != 0
     assert "Lỗi cấu hình: config/units.yaml" in done.stderr and RETURNED not in done.stdout
+
+
+def test_make_install_gives_a_dvk_that_runs_on_the_workspace_from_any_folder(root: Path, tmp_path: Path) -> None:
+    """The command the messages print (``dvk consolidate --year 2026``) runs as typed, from anywhere."""
+    prefix = tmp_path / "prefix"
+    args = ["make", "-s", "-C", str(REPO), "install", f"PREFIX={prefix}", f"ROOT={root}"]
+    done = subprocess.run([*args, f"BIN={Path(sys.executable).parent}", "STAMP="], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert f"Đã cài lệnh dvk vào {prefix}/bin/dvk" in done.stdout
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    run = subprocess.run([str(prefix / "bin" / "dvk"), "consolidate", "--year", "2026"], cwd=elsewhere, **_TEXT)
+    assert run.returncode == 1 and "b.xlsx" in run.stdout, run.stderr
+    assert (root / "outbox" / "2026" / "tong-hop-2026.xlsx").is_file() and not (elsewhere / "outbox").exists()
+    other = subprocess.run([str(prefix / "bin" / "dvk"), "--root", str(elsewhere), "status", "--year", "2026"], **_TEXT)
+    assert other.returncode == 2 and "không phải thư mục làm việc" in other.stderr
+
+
+_TEXT: dict[str, object] = {"capture_output": True, "text": True, "timeout": 120}

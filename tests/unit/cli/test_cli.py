@@ -93,6 +93,20 @@ def test_year_without_calendar_exits_2(root: Path) -> None:
     assert "config/calendar.yaml" in output and "2040" in output
 
 
+def test_outside_a_workspace_the_message_says_where_to_run(tmp_path: Path) -> None:
+    """Not "config/criteria.yaml not found": the folder is named, with the three ways to give the right one."""
+    code, output = _invoke("--root", str(tmp_path), "status", "--year", "2026")
+    assert code == 2
+    assert f"Thư mục “{tmp_path.resolve()}” không phải thư mục làm việc" in output
+    assert "--root" in output and "DVK_ROOT" in output and "criteria.yaml" not in output
+
+
+def test_the_workspace_can_come_from_dvk_root(root: Path) -> None:
+    result = CliRunner(env={"DVK_ROOT": str(root)}).invoke(main, ["templates", "--year", "2026"])
+    assert result.exit_code == 0, result.output
+    assert (root / "outbox" / "2026" / "mau-bieu").is_dir()
+
+
 def _filled(root: Path, code: str, with_errors: bool) -> bytes:
     """``code``'s sample workbook of 2026, issued by ``root``'s installation."""
     return sample_workbook(load_config(root), code, 2026, with_errors=with_errors)

@@ -54,6 +54,16 @@ def test_an_alias_bomb_is_refused_before_it_expands_in_bounded_memory(root: Path
     assert run.peak_mb < 150, f"peak RSS {run.peak_mb:.0f} MB"
 
 
+def test_the_peak_measured_is_the_commands_own_not_the_test_process_s(root: Path) -> None:
+    """CI measured 157 MB for the bomb above: a child forked from a big pytest process starts with the
+    parent's resident pages, and Linux keeps that peak across ``exec``."""
+    ballast = b"x" * (300 << 20)  # written, so resident
+    command = [sys.executable, "-m", "pipeline", "--root", str(root), "status", "--year", "2026"]
+    run = run_measured(command, cwd=REPO, memory_limit=1 << 30)
+    assert run.returncode in (0, 1), run.stderr[:SHORT]
+    assert 10 < run.peak_mb < 150, f"peak RSS {run.peak_mb:.0f} MB beside {len(ballast) >> 20} MB held here"
+
+
 def test_a_value_expanded_within_the_budget_is_quoted_short(root: Path) -> None:
     """59,000 strings through aliases are read (a clerk may share a block with ``&name`` and ``*name``),
     but the message that refuses them as a number quotes only a few."""
