@@ -2,7 +2,10 @@
 
 Each command loads the configuration through its :class:`~.workspace.Workspace` (writing ones
 under the workspace lock), calls one function of :mod:`pipeline.run`, prints what it returned and
-exits with 0, or 1 when a file was rejected or a unit has not sent its report.
+exits with 0 when nothing is left to do, else 1 (2: a usage or configuration error). Left to do:
+for ``consolidate``, a returned file its unit has not replaced by a later accepted one, a council
+sheet's error, a refused report text; for ``status``, also a unit that has not sent a valid report
+(missing, or returned and not sent again); for ``check``, a file that would be returned.
 """
 
 from __future__ import annotations
@@ -46,7 +49,11 @@ def templates(ws: Workspace, year: int) -> None:
 )
 @click.pass_obj
 def consolidate(ws: Workspace, year: int, as_json: bool, report_date: dt.datetime | None) -> None:
-    """Kiểm tra, tổng hợp các tệp trong inbox/ và viết báo cáo vào outbox/<năm>/."""
+    """Kiểm tra, tổng hợp các tệp trong inbox/ và viết báo cáo vào outbox/<năm>/.
+
+    Mã thoát 1 khi còn việc phải làm: tệp bị trả lại chưa được đơn vị thay bằng tệp hợp lệ gửi sau,
+    bảng xét duyệt có lỗi, tệp nội dung báo cáo bị trả lại; tệp đã được thay không tính.
+    """
     from ..run.replay import consolidate_year
 
     with ws.writing("consolidate", year) as config, _progress(ws.paths.inbox, quiet=as_json) as advance:
@@ -127,16 +134,20 @@ def check(ws: Workspace, year: int | None, paths: tuple[Path, ...], as_json: boo
 @YEAR
 @click.pass_obj
 def status(ws: Workspace, year: int) -> None:
-    """Tình hình gửi báo cáo của các đơn vị trong năm (theo sổ theo dõi, không ghi gì)."""
+    """Tình hình gửi báo cáo của các đơn vị trong năm (theo sổ theo dõi, không ghi gì).
+
+    Mã thoát 1 khi còn đơn vị chưa gửi báo cáo hợp lệ (chưa gửi, hoặc bị trả lại chưa gửi lại) hoặc
+    còn tệp bị trả lại chưa được thay bằng tệp hợp lệ gửi sau.
+    """
     from ..run.cycle import year_status
     from ..run.render import render_status
-    from ..year.consolidate import MISSING, REJECTED
+    from ..year.standing import count, file_standings
 
     with ws.reading() as config:
         submissions, data = year_status(ws.root, config, year)
     screen.echo(render_status(data, submissions))
-    pending = [u for u in data.units if u.status in (MISSING, REJECTED)]
-    sys.exit(1 if pending else 0)
+    counts = count(data.units, file_standings(submissions))
+    sys.exit(1 if counts.units_to_chase or counts.files_returned else 0)
 
 
 @click.command()

@@ -46,15 +46,16 @@ from ..register import (
     write_import_sidecar,
 )
 from ..register.year_run import YearRun, open_year_run
-from ..year.consolidate import EXEMPT, LATE, MISSING, Consolidation, consolidate
+from ..year.consolidate import Consolidation, consolidate
 from ..year.council import (
     CouncilResult,
     apply_council,
+    council_rows,
     forget_decisions,
     pending_councils,
-    superseded_by,
     with_decisions,
 )
+from ..year.standing import Counts, FileStanding, count, file_standings, returned_files
 from ..year.statements import Opinion
 from ..year.stats import TREND_YEARS, Statistics, statistics
 from ..year.tracking import Change, resubmission_changes, track_year
@@ -115,59 +116,21 @@ class RunResult:
 
     def pending_rejections(self) -> list[Submission]:
         """Rejected files still waiting for action: not followed by an accepted file of the same unit."""
-        accepted_at: dict[str, dt.datetime] = {}
-        for sub in self.submissions:
-            if sub.accepted and sub.unit_code:
-                accepted_at[sub.unit_code] = max(
-                    sub.source.received_at, accepted_at.get(sub.unit_code, sub.source.received_at)
-                )
-        return [
-            s
-            for s in self.submissions
-            if not s.accepted and not (s.unit_code in accepted_at and accepted_at[s.unit_code] >= s.source.received_at)
-        ]
+        return returned_files(self.submissions)
+
+    def standings(self) -> list[FileStanding]:
+        """Each file's standing: used, replaced by a later file, or returned (:mod:`pipeline.year.standing`)."""
+        return file_standings(self.submissions)
+
+    def counts(self) -> Counts:
+        """The year's counts in units and in files, the same on screen, in ``--json`` and the outputs."""
+        return count(self.consolidation.units, self.standings())
 
     def summary(self, root: Path) -> dict[str, Any]:
-        """The run as plain data: the shape of ``dvk consolidate --json``."""
-        units = self.consolidation.units
-        return {
-            "year": self.year,
-            "units_expected": sum(1 for u in units if u.status != EXEMPT),
-            "accepted": sorted({s.unit_code for s in self.submissions if s.accepted}),
-            "rejected": [
-                {"file": s.source.name, "unit": s.unit_code, "findings": [f.as_dict() for f in s.findings]}
-                for s in self.pending_rejections()
-            ],
-            "superseded": [
-                s.source.name for s in self.submissions if not s.accepted and s not in self.pending_rejections()
-            ],
-            "late": [{"unit": u.unit.code, "days": u.days_late} for u in units if u.status == LATE],
-            "missing": [u.unit.code for u in units if u.status == MISSING],
-            "changes": [c.as_dict() for c in self.changes],
-            "council": [
-                {**c.as_dict(), "superseded_by": later.file if later else None}
-                for c, later in zip(self.councils, superseded_by(self.councils), strict=True)
-            ],
-            "narrative": {
-                "used": self.narrative_used,
-                "files": [
-                    {
-                        "file": n.source.name,
-                        "verdict": "accepted" if n.taken else "rejected",
-                        "findings": [f.as_dict() for f in n.findings],
-                    }
-                    for n in self.narratives
-                ],
-            },
-            "outputs": [_relative(p, root) for p in self.outputs],
-        }
+        """The run as plain data: the shape of ``dvk consolidate --json`` (:mod:`.run_json`)."""
+        from .run_json import run_summary
 
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+        return run_summary(self, root)
 
 
 def run_consolidation(
@@ -252,7 +215,7 @@ def _write_outputs(
     from ..core.paths import CLERK_FILE, FEEDBACK_FOLDER, NARRATIVE_FILE, SUMMARY_FILE
     from ..outputs.docx.narrative import narrative_bytes
     from ..outputs.docx.report import report_bytes, report_file_name
-    from ..outputs.xlsx.feedback import clerk_report_bytes
+    from ..outputs.xlsx.clerk import clerk_report_bytes
     from ..outputs.xlsx.summary import summary_bytes
 
     root, config, year = run.root, run.config, run.year
@@ -276,10 +239,9 @@ def _write_outputs(
         inputs_digest(settings, "narrative", narrative, source, year),
         functools.partial(narrative_bytes, narrative, config, year, source),
     )
-    received = [*submissions, *(c.as_submission() for c in councils)]
     builders[CLERK_FILE.format(year=year)] = (
-        inputs_digest(settings, "clerk", received, data.findings, year),
-        lambda: clerk_report_bytes(received, data.findings, config, year),
+        inputs_digest(settings, "clerk", submissions, data.findings, data.units, councils, year),
+        lambda: clerk_report_bytes(submissions, data.findings, config, year, data.units, council_rows(councils)),
     )
     builders.update(council_copy_builders(councils, config, settings, year))
     feedback = _feedback_builders(submissions, config, settings, year, run.now.date())

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from ..core.findings import ERROR, INFO, SEVERITY_LABELS, WARNING, Finding
 from ..core.paths import COUNCIL_FIX_FILE
 from ..intake.validate import Submission
-from ..year.consolidate import EXEMPT, LATE, MISSING, REJECTED, Consolidation
+from ..year.consolidate import LATE, MISSING, REJECTED, Consolidation
 from ..year.council import CouncilResult, superseded_by
+from ..year.standing import REPLACED, Counts, count, file_standings, files_sentence, units_sentence
 from ..year.tracking import Change
 from .check import FROM_FILE, FROM_OPTION, CheckedFile
 from .cycle import RunResult
@@ -96,23 +97,17 @@ def render_summary(result: RunResult) -> str:
         parts += ["", *_council_lines(result)]
     if result.narratives:
         parts += ["", *_narrative_lines(result)]
-    chase = [u for u in result.consolidation.units if u.status in (LATE, REJECTED, MISSING) or u.below_minimum]
+    short = _short_of_models(result)
+    chase = [u for u in result.consolidation.units if u.status in (LATE, REJECTED, MISSING) or u.unit.code in short]
     if chase:
         rows = [
-            (u.unit.code, u.unit.name, u.label + (" — chưa đủ số mô hình" if u.below_minimum else "")) for u in chase
+            (u.unit.code, u.unit.name, u.label + (" — chưa đủ số mô hình" if u.unit.code in short else ""))
+            for u in chase
         ]
         parts += ["", "Các đơn vị cần lưu ý:", table(("Mã", "Đơn vị", "Tình trạng"), rows)]
     if result.changes:
         parts += ["", "Đơn vị gửi lại bản sửa:", *map(_change_line, result.changes)]
-    counts = _counts(result)
-    parts += [
-        "",
-        f"Tổng số: {counts['expected']} đơn vị; {counts['accepted']} tệp được chấp nhận, "
-        f"{counts['rejected']} tệp bị trả lại, {counts['missing']} đơn vị chưa gửi.",
-        "",
-        "Đã ghi:",
-        *_output_lines(result),
-    ]
+    parts += ["", *count_lines(result.counts()), "", "Đã ghi:", *_output_lines(result)]
     return "\n".join(parts)
 
 
@@ -197,20 +192,30 @@ def _narrative_lines(result: RunResult) -> list[str]:
 
 
 def _files_table(result: RunResult) -> str:
-    """The files received (name, unit, verdict, how many problems), then each file's problems in full."""
+    """The files received (name, unit, standing, how many problems), then the problems in full of
+    each file not replaced by a later one: its own and the consolidation's that name it (the
+    minimum of models, a shared model name...), as ``ket-qua-kiem-tra`` counts them. A replaced
+    file's problems are not listed: its unit has sent the file that counts."""
     if not result.submissions:
         return "Thư mục inbox/ chưa có tệp nào."
-    rows = [
-        (sub.source.name, sub.unit_code or "?", "Chấp nhận" if sub.accepted else "Trả lại", _tally(sub.findings))
-        for sub in result.submissions
-    ]
+    about: dict[str, list[Finding]] = {}
+    for f in result.consolidation.findings:
+        about.setdefault(f.file, []).append(f)
+    files = [(s, [*s.submission.findings, *about.get(s.name, ())]) for s in result.standings()]
+    rows = [(s.name, s.submission.unit_code or "?", s.label, _tally(findings)) for s, findings in files]
     details = [
         line
-        for sub in result.submissions
-        if any(f.severity != INFO for f in sub.findings)
-        for line in ("", f"Tệp “{sub.source.name}”:", *finding_lines(sub.findings))
+        for s, findings in files
+        if s.state != REPLACED and any(f.severity != INFO for f in findings)
+        for line in ("", f"Tệp “{s.name}”:", *finding_lines(findings))
     ]
     return "\n".join([table(("Tệp", "Đơn vị", "Kết quả", "Lỗi, cảnh báo"), rows), *details])
+
+
+def _short_of_models(result: RunResult) -> set[str]:
+    """The units short of their minimum of models: in the report used, or in a returned file."""
+    units = {s.source.name: s.unit_code for s in result.submissions}
+    return {units.get(f.file, "") for f in result.consolidation.findings if f.code == "below-minimum-models"} - {""}
 
 
 def _tally(findings: Sequence[Finding]) -> str:
@@ -220,30 +225,22 @@ def _tally(findings: Sequence[Finding]) -> str:
     return ", ".join(parts)
 
 
-def _counts(result: RunResult) -> dict[str, int]:
-    statuses = [u.status for u in result.consolidation.units]
-    return {
-        "expected": len(statuses) - statuses.count(EXEMPT),
-        "accepted": sum(1 for s in result.submissions if s.accepted),
-        "rejected": sum(1 for s in result.submissions if not s.accepted),
-        "missing": statuses.count(MISSING),
-    }
+def count_lines(counts: Counts) -> list[str]:
+    """The counts in units, then in files: the same sentences after ``dvk consolidate`` and in ``dvk status``."""
+    return [f"Tổng số đơn vị: {units_sentence(counts)}.", f"Tổng số tệp: {files_sentence(counts)}."]
 
 
 def render_status(data: Consolidation, submissions: Sequence[Submission]) -> str:
-    """``dvk status``: every unit with its status, file and date received; then the counts."""
+    """``dvk status``: the counts (as after ``dvk consolidate``), then every unit with its status,
+    the file used (or returned) and the day received."""
     rows = [
         (u.unit.code, u.unit.name, u.label, u.file, u.received.strftime("%d/%m/%Y") if u.received else "")
         for u in data.units
     ]
-    counts: dict[str, int] = {}
-    for u in data.units:
-        counts[u.status] = counts.get(u.status, 0) + 1
-    done = counts.get("on-time", 0) + counts.get("late", 0)
+    counts = count(data.units, file_standings(submissions))
     lines = [
-        f"Năm {data.year}: {done}/{len(data.units)} đơn vị đã gửi báo cáo hợp lệ; "
-        f"{counts.get('missing', 0)} chưa gửi; {counts.get('rejected', 0)} bị trả lại; "
-        f"{len(submissions)} tệp đã nhận.",
+        f"Năm {data.year}:",
+        *count_lines(counts),
         "",
         table(("Mã", "Đơn vị", "Tình trạng", "Tệp", "Ngày nhận"), rows),
     ]

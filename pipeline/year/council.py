@@ -123,6 +123,23 @@ def superseded_by(councils: Sequence[CouncilResult]) -> list[CouncilResult | Non
     return [councils[last] if index < last else None for index in range(len(councils))]
 
 
+def council_rows(councils: Sequence[CouncilResult]) -> list[tuple[Submission, str]]:
+    """Each council file as a received file of no unit, with its outcome in a few words, for the
+    clerk's list of received files (the units' counts leave them out: they are not a unit's report)."""
+    rows = []
+    for council, later in zip(councils, superseded_by(councils), strict=True):
+        if later is not None:
+            outcome = f"Đã thay bằng “{later.file}”"
+        elif not council.accepted:
+            outcome = "Trả lại"
+        elif has_errors(council.findings):
+            outcome = "Có dòng lỗi, chưa ghi"
+        else:
+            outcome = "Đã ghi quyết định"
+        rows.append((council.as_submission(), outcome))
+    return rows
+
+
 def pending_councils(councils: Sequence[CouncilResult]) -> list[CouncilResult]:
     """The council files whose errors still count: refused, or with a decision not recorded, and
     not superseded by a later file (:func:`superseded_by`)."""

@@ -12,13 +12,9 @@ Contract:
   names the day to send it back by: the calendar's resubmission date of the cycle's year
   (``corrections_deadline`` in config/calendar.yaml, else the units' deadline in force, the date
   the feedback mail names too); a year missing from the calendar gives the advice without a date.
-* :func:`clerk_report_bytes` returns ``ket-qua-kiem-tra-<year>.xlsx``: one row per received file,
-  sorted by unit (in the order of config/units.yaml, then files of no known unit), with when it was
-  received and how many days after the deadline, its errors and warnings, its hash last; then one
-  row per finding (the files' and the consolidation's own). A file's counts are its rows of the
-  detail sheet: its own findings and the consolidation's that name it (a shared model name, a
-  row matched by name: at a province most are about the wards' summaries).
-* Printed, the new sheets are landscape, fitted to the page width, their header row repeated on
+* :func:`~.clerk.clerk_report_bytes` (``ket-qua-kiem-tra-<year>.xlsx``, for the clerk) is built
+  with this module's list helpers.
+* Printed, the feedback sheet is landscape, fitted to the page width, its header row repeated on
   every page, each row tall enough for its wrapped text (:mod:`.printing`). In a feedback copy,
   the unit's sheets that have no print setup of their own (a template issued before templates
   had one) get the template's; their rows stay as the unit left them.
@@ -48,7 +44,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...config import Config, YearCalendar
+from ...config import Config
 from ...core import layout
 from ...core.errors import DvkError
 from ...core.findings import ERROR, SEVERITY_LABELS, WARNING, Finding, cell_order
@@ -67,19 +63,15 @@ from .workbook import (
     fixed_bytes,
     make_active,
     put,
-    set_properties,
     set_widths,
     style_header,
     text,
 )
 
 FEEDBACK_SHEET = "Kết quả kiểm tra"
-FILES_SHEET = "Tệp nhận được"
-DETAILS_SHEET = "Chi tiết"
 COMMENT_AUTHOR = "dvk"
 FEEDBACK_TITLE = "KẾT QUẢ KIỂM TRA MẪU BIỂU “DÂN VẬN KHÉO” NĂM {year}"
 VERDICTS = {True: "Được chấp nhận", False: "Bị trả lại: cần sửa và gửi lại"}
-OUTCOMES = {True: "Chấp nhận", False: "Trả lại"}
 ADVICE = {
     True: "Tệp đã được chấp nhận; các cảnh báo dưới đây để đơn vị lưu ý, không cần gửi lại.",
     False: "Hãy sửa các lỗi ngay trên tệp này rồi gửi lại cho phường.",
@@ -98,7 +90,7 @@ FACTS_ROW, FACT_VALUE_COLUMN, VERDICT_ROW, TABLE_ROW = 3, 3, 6, 12
 MAX_ROW, MAX_COLUMN = 1_048_576, 16_384
 RECEIVED_FORMAT = "dd/mm/yyyy hh:mm"
 
-_FILLS = {severity: PatternFill("solid", fgColor=rgb) for severity, rgb in CELL_FILLS.items()}
+SEVERITY_FILLS = {severity: PatternFill("solid", fgColor=rgb) for severity, rgb in CELL_FILLS.items()}
 _NO_FILL = PatternFill()
 _VERDICT_FONTS = {True: Font(bold=True, color="006100"), False: Font(bold=True, color="9C0006")}
 _LEFT = Alignment(horizontal="left")
@@ -116,30 +108,6 @@ class CannotAnnotate(DvkError):
 _TABLE_COLUMNS = (
     Column("STT", 6),
     Column("Mức độ", 12),
-    Column("Sheet", 18),
-    Column("Ô", 8),
-    Column("Nội dung", 70, wrap=True),
-    Column("Cách khắc phục", 50, wrap=True),
-)
-_FILE_COLUMNS = (
-    Column("Mã đơn vị", 12),
-    Column("Tên đơn vị", 32, wrap=True),
-    Column("Tệp", 36, wrap=True),
-    Column("Ngày nhận", 16),
-    Column("Số ngày trễ", 8),
-    Column("Kết quả", 12),
-    Column("Số lỗi", 8),
-    Column("Số cảnh báo", 10),
-    # Last and narrow: the key of the file's copy in outbox/luu-tru/, rarely read on paper.
-    Column("SHA-256", 12),
-)
-# Printed across several pages, each page repeats the unit (files) or the file (findings).
-_FILE_KEY_COLUMNS, _DETAIL_KEY_COLUMNS = 2, 1
-_DETAIL_COLUMNS = (
-    Column("Tệp", 36, wrap=True),
-    Column("Mã đơn vị", 12),
-    Column("Mức độ", 10),
-    Column("Mã lỗi", 22),
     Column("Sheet", 18),
     Column("Ô", 8),
     Column("Nội dung", 70, wrap=True),
@@ -264,7 +232,7 @@ def _mark_cells(wb: Workbook, findings: Iterable[Finding]) -> None:
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for item in findings:
         ws = _sheet_of(wb, item.sheet)
-        if item.severity in _FILLS and ws is not None and _is_address(item.cell):
+        if item.severity in SEVERITY_FILLS and ws is not None and _is_address(item.cell):
             by_cell.setdefault((ws.title, item.cell), []).append(item)
     for (title, address), items in by_cell.items():
         cell = wb[title][address]
@@ -275,7 +243,7 @@ def _mark_cells(wb: Workbook, findings: Iterable[Finding]) -> None:
 
 def _mark(cell: Cell, items: Sequence[Finding]) -> None:
     severity = ERROR if any(f.severity == ERROR for f in items) else WARNING
-    cell.fill = _FILLS[severity]
+    cell.fill = SEVERITY_FILLS[severity]
     text = "\n\n".join(_explained(f) for f in items)
     if cell.comment is not None:  # the unit's own note stays, below ours
         text = f"{text}\n\n{cell.comment.text}"
@@ -320,16 +288,16 @@ def _facts(submission: Submission, config: Config) -> tuple[tuple[str, Any], ...
         ("Mã đơn vị", submission.unit_code),
         ("Tệp", submission.source.name),
         ("Kết quả", VERDICTS[submission.accepted]),
-        ("Số lỗi", _count(submission.findings, ERROR)),
-        ("Số cảnh báo", _count(submission.findings, WARNING)),
+        ("Số lỗi", count_of(submission.findings, ERROR)),
+        ("Số cảnh báo", count_of(submission.findings, WARNING)),
     )
 
 
 def _write_finding(ws: Worksheet, row: int, number: int, item: Finding, wb: Workbook) -> None:
     values = (number, SEVERITY_LABELS.get(item.severity, item.severity), item.sheet, item.cell, item.message, item.hint)
     _write_row(ws, row, _TABLE_COLUMNS, values)
-    if item.severity in _FILLS:
-        ws.cell(row, 2).fill = _FILLS[item.severity]
+    if item.severity in SEVERITY_FILLS:
+        ws.cell(row, 2).fill = SEVERITY_FILLS[item.severity]
     target = _sheet_of(wb, item.sheet)
     if target is not None and target is not ws and _is_address(item.cell):
         link = ws.cell(row, 4)
@@ -362,97 +330,14 @@ def _explained(item: Finding) -> str:
     return f"{item.message}\n{item.hint}" if item.hint else item.message
 
 
-def _count(findings: Iterable[Finding], severity: str) -> int:
+def count_of(findings: Iterable[Finding], severity: str) -> int:
     return sum(1 for f in findings if f.severity == severity)
-
-
-# --------------------------------------------------------------------------- clerk report
-
-
-def clerk_report_bytes(submissions: Sequence[Submission], extra: Sequence[Finding], config: Config, year: int) -> bytes:
-    """``ket-qua-kiem-tra-<year>.xlsx``: every received file and every finding, for the clerk.
-
-    Its cells are openpyxl's, one object each (a few per received file): the garbage collector
-    is held off while they are made and saved, as it would traverse the whole heap of the run
-    again and again (0.44 s -> 0.28 s of CPU for 1,000 files)."""
-    with collection_paused():
-        wb = Workbook()
-        board = text(config.organization.collecting_board)
-        set_properties(wb, board, f"Kết quả kiểm tra mẫu biểu nhận được năm {year}", end_of_cycle(year))
-        names = _unit_names(config)
-        files = _by_unit(submissions, names)
-        about = _by_file(extra)
-        rows = [_file_row(s, names, config.calendar.get(year), about.get(s.source.name, ())) for s in files]
-        _write_list(wb.active, FILES_SHEET, _FILE_COLUMNS, rows, _FILE_KEY_COLUMNS)
-        units = {s.source.name: s.unit_code for s in submissions}
-        findings = [f for s in files for f in s.findings] + list(extra)
-        details = wb.create_sheet()
-        detail_rows = [_detail_row(f, units) for f in findings]
-        _write_list(details, DETAILS_SHEET, _DETAIL_COLUMNS, detail_rows, _DETAIL_KEY_COLUMNS)
-        for row, item in enumerate(findings, start=2):
-            if item.severity in _FILLS:
-                details.cell(row, 3).fill = _FILLS[item.severity]
-        return fixed_bytes(wb, end_of_cycle(year))
-
-
-def _unit_names(config: Config) -> dict[str, str]:
-    """The name of each configured unit by code (the first unit of a code, as ``units.get``)."""
-    names: dict[str, str] = {}
-    for unit in config.units.units:
-        names.setdefault(unit.code, unit.name)
-    return names
-
-
-def _by_unit(submissions: Sequence[Submission], names: dict[str, str]) -> list[Submission]:
-    """The files sorted by unit, in the configured order of units, then units not configured (by
-    code), then files of no unit; each unit's files in the order received."""
-    order = {code: position for position, code in enumerate(names)}
-
-    def key(sub: Submission) -> tuple[Any, ...]:
-        code = sub.unit_code
-        return (order.get(code, len(order)), not code, code, sub.source.received_at, sub.source.name)
-
-    return sorted(submissions, key=key)
-
-
-def _by_file(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
-    """The year's findings about the units' items (a shared name, a name match, ...) by the file they name."""
-    about: dict[str, list[Finding]] = {}
-    for item in findings:
-        about.setdefault(item.file, []).append(item)
-    return about
-
-
-def _file_row(
-    sub: Submission, names: dict[str, str], calendar: YearCalendar | None, extra: Sequence[Finding]
-) -> tuple[Any, ...]:
-    """A file's row; its days late are counted for a unit's file against the deadline in force
-    (the unit's own status, which may count from its first file, is in the summary). Its counts
-    are of the detail sheet's rows for the file: the file's own findings and the year's about it."""
-    received = sub.source.received_at
-    late = calendar.days_late(received.date()) if calendar is not None and sub.unit_code else None
-    return (
-        sub.unit_code,
-        names.get(sub.unit_code, ""),
-        sub.source.name,
-        received,
-        late,
-        OUTCOMES[sub.accepted],
-        _count(sub.findings, ERROR) + _count(extra, ERROR),
-        _count(sub.findings, WARNING) + _count(extra, WARNING),
-        sub.source.sha256,
-    )
-
-
-def _detail_row(item: Finding, units: dict[str, str]) -> tuple[Any, ...]:
-    severity = SEVERITY_LABELS.get(item.severity, item.severity)
-    return (item.file, units.get(item.file, ""), severity, item.code, item.sheet, item.cell, item.message, item.hint)
 
 
 # --------------------------------------------------------------------------- cells
 
 
-def _write_list(
+def write_list(
     ws: Worksheet, title: str, columns: Sequence[Column], rows: Sequence[tuple[Any, ...]], keys: int
 ) -> None:
     """A header row, one row per item; the first ``keys`` columns tell the rows apart."""

@@ -133,7 +133,7 @@ def test_consolidate_prints_a_vietnamese_summary(root: Path) -> None:
     code, output = _invoke("--root", str(root), "consolidate", "--year", "2026")
     assert code == 0, output
     assert "Kết quả tổng hợp năm 2026" in output
-    assert "Chấp nhận" in output and "Chưa gửi" in output
+    assert "Được dùng" in output and "Chưa gửi" in output
     assert "tong-hop-2026.xlsx" in output
 
 

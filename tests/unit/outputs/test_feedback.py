@@ -21,14 +21,12 @@ from pipeline.core.paths import CLERK_FILE, FEEDBACK_FOLDER, NARRATIVE_FILE
 from pipeline.intake.receive import SourceFile, receive
 from pipeline.intake.validate import Submission, validate
 from pipeline.outputs.xlsx import feedback
+from pipeline.outputs.xlsx.clerk import CODE_HEADER, COUNTS_SHEET, DETAILS_SHEET, FILES_SHEET, clerk_report_bytes
 from pipeline.outputs.xlsx.feedback import (
     ADVICE,
-    DETAILS_SHEET,
     FEEDBACK_SHEET,
-    FILES_SHEET,
     TABLE_ROW,
     CannotAnnotate,
-    clerk_report_bytes,
     feedback_names,
     unit_feedback_bytes,
 )
@@ -291,7 +289,7 @@ def test_clerk_report_lists_every_file_and_every_finding(tmp_path: Path, config:
     extra = Finding("duplicate-submission", WARNING, "nong-dan.xlsx", "", "", "Thông báo", "Gợi ý")
     data = clerk_report_bytes([foreign, checked], [extra], config, YEAR)
     workbook = _open(data)
-    assert workbook.sheetnames == [FILES_SHEET, DETAILS_SHEET]
+    assert workbook.sheetnames == [FILES_SHEET, DETAILS_SHEET, COUNTS_SHEET]
     unit = config.units.get(UNIT)
     assert unit is not None
     header, *rows = workbook[FILES_SHEET].iter_rows(values_only=True)
@@ -316,9 +314,10 @@ def test_clerk_report_lists_every_file_and_every_finding(tmp_path: Path, config:
     received = [checked.source.received_at, foreign.source.received_at]
     assert all(abs(r[3] - moment) < dt.timedelta(seconds=1) for r, moment in zip(rows, received, strict=True))
     header, *rows = workbook[DETAILS_SHEET].iter_rows(values_only=True)
-    assert header == ("Tệp", "Mã đơn vị", "Mức độ", "Mã lỗi", "Sheet", "Ô", "Nội dung", "Cách khắc phục")
+    # The code last, for the technical reader: the clerk reads the severity, place, message and fix.
+    assert header == ("Tệp", "Mã đơn vị", "Mức độ", "Sheet", "Ô", "Nội dung", "Cách khắc phục", CODE_HEADER)
     findings = [*checked.findings, *foreign.findings, extra]
-    assert [(r[0], r[1], r[3], r[5]) for r in rows] == [
+    assert [(r[0], r[1], r[7], r[4]) for r in rows] == [
         (f.file, UNIT if f.file == "nong-dan.xlsx" else None, f.code, f.cell or None) for f in findings
     ]
     details = workbook[DETAILS_SHEET]
@@ -472,4 +471,4 @@ def test_a_file_that_cannot_be_annotated_is_still_in_the_clerk_report(
     outputs = _run(root, config)
     assert outputs[3:] == [NARRATIVE_FILE.format(year=YEAR), CLERK_FILE.format(year=YEAR)]
     report = openpyxl.load_workbook(root / "outbox" / str(YEAR) / CLERK_FILE.format(year=YEAR))
-    assert ("nong-dan.xlsx", "wrong-type") in {(r[0], r[3]) for r in report[DETAILS_SHEET].iter_rows(values_only=True)}
+    assert ("nong-dan.xlsx", "wrong-type") in {(r[0], r[7]) for r in report[DETAILS_SHEET].iter_rows(values_only=True)}

@@ -19,15 +19,9 @@ from pipeline.core.upward import ContentDigest
 from pipeline.intake.council import COLUMNS, COUNCIL_SHEET
 from pipeline.intake.receive import receive
 from pipeline.intake.validate import Submission, validate
+from pipeline.outputs.xlsx.clerk import DETAILS_SHEET, FILES_SHEET, clerk_report_bytes
 from pipeline.outputs.xlsx.council import council_bytes
-from pipeline.outputs.xlsx.feedback import (
-    DETAILS_SHEET,
-    FEEDBACK_SHEET,
-    FILES_SHEET,
-    TABLE_ROW,
-    clerk_report_bytes,
-    unit_feedback_bytes,
-)
+from pipeline.outputs.xlsx.feedback import FEEDBACK_SHEET, TABLE_ROW, unit_feedback_bytes
 from pipeline.outputs.xlsx.printing import (
     A4,
     FOOTER,

@@ -97,13 +97,16 @@ def test_the_clerks_report_lists_the_council_files_and_their_findings(ward: tupl
     files = [[c.value for c in row] for row in workbook.worksheets[0].iter_rows(min_row=2)]
     council = next(row for row in files if row[2] == "quyet-dinh-bcd.xlsx")
     assert council[0] is None and council[-3:-1] == [2, 0]  # no unit; 2 errors, no warning
+    assert council[5] == "Có dòng lỗi, chưa ghi"
     assert [row[2] for row in files] == ["kp01.xlsx", "mttq.xlsx", "quyet-dinh-bcd.xlsx"]
     details = [[c.value for c in row] for row in workbook.worksheets[1].iter_rows(min_row=2)]
     mine = [row for row in details if row[0] == "quyet-dinh-bcd.xlsx"]
-    assert [(row[3], row[4], row[5]) for row in mine] == [
+    assert [(row[7], row[3], row[4]) for row in mine] == [  # the code last, for the technical reader
         ("decision-missing-number", COUNCIL_SHEET, "M7"),
         ("illegal-decision", COUNCIL_SHEET, "L8"),
     ]
+    counts = {row[0].value: row[1].value for row in workbook.worksheets[2].iter_rows(min_row=2)}
+    assert counts["Tệp đã nhận"] == 2 and counts["– Bị trả lại, chưa được thay"] == 0  # a unit's files only
 
 
 def test_a_sheet_corrected_in_place_supersedes_the_old_ones_errors(ward: tuple[Path, Config]) -> None:

@@ -14,7 +14,7 @@ import pytest
 from pipeline.config import Config
 from pipeline.core.paths import CLERK_FILE, SUMMARY_FILE
 from pipeline.core.upward import derive_key
-from pipeline.outputs.xlsx.feedback import DETAILS_SHEET, FILES_SHEET
+from pipeline.outputs.xlsx.clerk import DETAILS_SHEET, FILES_SHEET
 from pipeline.run.cycle import RunResult, run_consolidation
 from tests.support.builder import (
     CONFIG,
