@@ -35,7 +35,8 @@ def received(ws: Workspace, file: str, moment: dt.datetime, reason: str) -> None
     with ws.writing("received"):
         entry = override_received(ws.root, file, moment, reason)
     click.echo(
-        f"Đã ghi ngày nhận {moment:%d/%m/%Y %H:%M} cho tệp “{entry}”. Chạy lại `dvk consolidate` để cập nhật báo cáo."
+        f"Đã ghi ngày nhận {moment:%d/%m/%Y %H:%M} cho tệp “{entry.name}”. "
+        f"Chạy lại `{entry.consolidate_again()}` để cập nhật báo cáo."
     )
 
 
@@ -53,9 +54,12 @@ def withdraw(ws: Workspace, file: str, reason: str, latest: bool) -> None:
     received = gone.received_at.strftime("%d/%m/%Y %H:%M")
     click.echo(f"Đã bỏ tệp “{gone.name}” (mã {gone.code}, nhận lúc {received}) khỏi kỳ báo cáo.")
     if gone.in_inbox:
-        click.echo("Hãy xóa tệp này khỏi inbox/ rồi chạy lại `dvk consolidate`.")
+        click.echo(f"Hãy xóa tệp này khỏi inbox/ rồi chạy lại `{gone.consolidate_again()}`.")
     else:
-        click.echo("Tệp cùng tên đang có trong inbox/ (nếu có) là bản khác, vẫn được giữ. Chạy lại `dvk consolidate`.")
+        click.echo(
+            "Tệp cùng tên đang có trong inbox/ (nếu có) là bản khác, vẫn được giữ. "
+            f"Chạy lại `{gone.consolidate_again()}`."
+        )
 
 
 @click.command()

@@ -3,7 +3,10 @@
 The renderers (:mod:`pipeline.run.render`) write width-free text, one logical line per item (a
 run's text is replayed from a cache and may be shown on another terminal), and keep long texts
 out of table cells; the width is applied here, when the text is printed. A continued line keeps
-its line's indent, and a ``- `` item's continuation lines up under the item's text.
+its line's indent, and a ``- `` item's continuation lines up under the item's text. A table (a
+header, a rule of dashes, rows up to a blank line: :func:`pipeline.run.render.table`) too wide
+for the terminal keeps its columns: the rule is cut to the width, and a row's last column wraps
+under that column's start, so the other columns stay aligned.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import click
 FALLBACK_WIDTH = 100
 _MIN_WIDTH = 20  # below this, a hanging indent would leave no room for the words
 _LEAD = re.compile(r"^( *(?:- )?)")
+_RULE = re.compile(r"^-+(?:  -+)+$")  # a table's rule: the dashes under each column's header
+_LAST_COLUMN_ROOM = 16  # a narrower last column wraps as a plain line: a word per line reads worse
 
 
 def width() -> int:
@@ -29,7 +34,36 @@ def wrap(text: str, columns: int) -> str:
     """``text`` with every line longer than ``columns`` wrapped at spaces; no character is dropped
     but the spaces where a line breaks. A word longer than a line (a path) stays whole on a line
     of its own, for the terminal to fold: split by a hanging indent, it could not be copied."""
-    return "\n".join(_wrap_line(line, columns) for line in text.split("\n"))
+    lines = text.split("\n")
+    starts = _table_columns(lines)
+    return "\n".join(_wrap_row(line, columns, starts[index]) for index, line in enumerate(lines))
+
+
+def _table_columns(lines: list[str]) -> list[int | None]:
+    """For each line of a table (its header, its rule and its rows up to a blank line), where the
+    table's last column starts; None for a line of no table."""
+    starts: list[int | None] = [None] * len(lines)
+    for index, line in enumerate(lines):
+        if index and _RULE.match(line):
+            start = line.rindex("  -") + 2
+            starts[index - 1] = starts[index] = start
+            for row in range(index + 1, len(lines)):
+                if not lines[row].strip():
+                    break
+                starts[row] = start
+    return starts
+
+
+def _wrap_row(line: str, columns: int, start: int | None) -> str:
+    """A line of a table: its rule cut to the width, its last column wrapped under its start."""
+    if start is None or len(line) <= columns:
+        return _wrap_line(line, columns)
+    if _RULE.match(line):
+        return line[:columns].rstrip()
+    if columns - start < _LAST_COLUMN_ROOM or not line[:start].strip():
+        return _wrap_line(line, columns)
+    parts = textwrap.wrap(line[start:], columns - start, break_long_words=False, break_on_hyphens=False)
+    return "\n".join([line[:start] + parts[0], *(" " * start + part for part in parts[1:])])
 
 
 def _wrap_line(line: str, columns: int) -> str:

@@ -36,15 +36,21 @@ class LedgerFile:
     code: str
     received_at: dt.datetime
     in_inbox: bool
+    cycle: int | None = None  # the year whose cycle the file was received in
+
+    def consolidate_again(self) -> str:
+        """The command that brings the change into the year's outputs, as the clerk types it."""
+        return f"dvk consolidate --year {self.cycle}" if self.cycle else "dvk consolidate --year <năm>"
 
 
-def override_received(root: Path, file: str, moment: dt.datetime, reason: str) -> str:
-    """Set the received-at of one ledger file (by name or hash prefix); its name comes back."""
+def override_received(root: Path, file: str, moment: dt.datetime, reason: str) -> LedgerFile:
+    """Set the received-at of one ledger file (by name or hash prefix); which file that was comes back."""
     with open_register(root, dt.datetime.now().replace(microsecond=0)) as register:
         sha = _one_file(register, file, latest=False, option=False)
         register.override_received(sha, moment, reason)
         write_sidecar(root, register, sha)
-        return next(e.first_name for e in register.files() if e.sha256 == sha)
+        row = _rows(register, [sha])[0]
+    return _ledger_file(root, sha, row)
 
 
 def withdraw_file(root: Path, file: str, reason: str, latest: bool = False) -> LedgerFile:
@@ -55,10 +61,15 @@ def withdraw_file(root: Path, file: str, reason: str, latest: bool = False) -> L
         row = _rows(register, [sha])[0]
         register.withdraw(sha, reason)
         write_sidecar(root, register, sha)
+    return _ledger_file(root, sha, row)
+
+
+def _ledger_file(root: Path, sha: str, row: dict[str, Any]) -> LedgerFile:
     name = str(row["first_name"])
     inbox = WorkspacePaths(root).inbox / name
     in_inbox = inbox.is_file() and file_sha256(inbox) == sha
-    return LedgerFile(name, sha[:SHORT_CODE], _received(row), in_inbox)
+    cycle = int(row["cycle"]) if row.get("cycle") is not None else None
+    return LedgerFile(name, sha[:SHORT_CODE], _received(row), in_inbox, cycle)
 
 
 def _one_file(register: Register, file: str, latest: bool, option: bool) -> str:

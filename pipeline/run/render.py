@@ -202,14 +202,16 @@ def _files_table(result: RunResult) -> str:
     for f in result.consolidation.findings:
         about.setdefault(f.file, []).append(f)
     files = [(s, [*s.submission.findings, *about.get(s.name, ())]) for s in result.standings()]
-    rows = [(s.name, s.submission.unit_code or "?", s.label, _tally(findings)) for s, findings in files]
+    # The standing last: "Trả lại, đã thay bằng “…”" is the longest cell, and a last column
+    # wraps under itself on a narrow terminal (cli.screen).
+    rows = [(s.name, s.submission.unit_code or "?", _tally(findings), s.label) for s, findings in files]
     details = [
         line
         for s, findings in files
         if s.state != REPLACED and any(f.severity != INFO for f in findings)
         for line in ("", f"Tệp “{s.name}”:", *finding_lines(findings))
     ]
-    return "\n".join([table(("Tệp", "Đơn vị", "Kết quả", "Lỗi, cảnh báo"), rows), *details])
+    return "\n".join([table(("Tệp", "Đơn vị", "Lỗi, cảnh báo", "Kết quả"), rows), *details])
 
 
 def _short_of_models(result: RunResult) -> set[str]:
@@ -234,7 +236,7 @@ def render_status(data: Consolidation, submissions: Sequence[Submission]) -> str
     """``dvk status``: the counts (as after ``dvk consolidate``), then every unit with its status,
     the file used (or returned) and the day received."""
     rows = [
-        (u.unit.code, u.unit.name, u.label, u.file, u.received.strftime("%d/%m/%Y") if u.received else "")
+        (u.unit.code, u.unit.name, u.label, u.received.strftime("%d/%m/%Y") if u.received else "", u.file)
         for u in data.units
     ]
     counts = count(data.units, file_standings(submissions))
@@ -242,7 +244,7 @@ def render_status(data: Consolidation, submissions: Sequence[Submission]) -> str
         f"Năm {data.year}:",
         *count_lines(counts),
         "",
-        table(("Mã", "Đơn vị", "Tình trạng", "Tệp", "Ngày nhận"), rows),
+        table(("Mã", "Đơn vị", "Tình trạng", "Ngày nhận", "Tệp"), rows),
     ]
     return "\n".join(lines)
 

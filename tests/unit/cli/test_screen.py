@@ -68,3 +68,20 @@ def test_wrap_keeps_every_word_and_the_item_indent() -> None:
         "  - /a/very/long/path/of/a/file.xlsx",
         "    end",
     ]
+
+
+def test_a_wide_table_keeps_its_columns_and_wraps_its_last_under_itself() -> None:
+    from pipeline.run.render import table
+
+    label = "Trả lại, đã thay bằng “Bao cao DVK khu pho Kim Chau (da sua lan 2).xlsx”"
+    text = table(("Tệp", "Đơn vị", "Kết quả"), [("kim-chau.xlsx", "KP-BD02", label), ("a.xlsx", "HND", "Được dùng")])
+    lines = wrap(text, 60).splitlines()
+
+    start = text.splitlines()[1].rindex("  -") + 2  # where the last column starts
+    assert lines[1] == text.splitlines()[1][:60].rstrip() and set(lines[1]) <= {"-", " "}
+    assert all(len(line) <= 60 for line in lines)
+    assert lines[2].startswith("kim-chau.xlsx  KP-BD02") and lines[2][start:].startswith("Trả lại")
+    continued = lines[3 : lines.index(next(li for li in lines if li.startswith("a.xlsx")))]
+    assert continued and all(li[:start].strip() == "" and li[start:].strip() for li in continued)
+    assert " ".join([lines[2][start:], *(li[start:] for li in continued)]) == label
+    assert wrap(text, 200) == text  # wide enough: untouched

@@ -174,6 +174,7 @@ def test_received_override_moves_a_late_file_on_time(ward: tuple[Path, Config]) 
     )
     assert outcome.exit_code == 0, outcome.output
     assert "hnd.xlsx" in outcome.output
+    assert "Chạy lại `dvk consolidate --year 2026`" in outcome.output  # a command that runs as printed
     now_on_time = {u.unit.code: u for u in _run(root, config).consolidation.units}["HND"]
     assert now_on_time.label == "Đúng hạn"
     missing = CliRunner().invoke(

@@ -181,6 +181,7 @@ def test_withdraw_by_the_name_shown_when_the_ledger_has_two_files_of_that_name(w
 
     code, done = withdraw("quyet-dinh-bcd.xlsx", "--latest")  # the one left in its cycle
     assert code == 0 and f"mã {codes[1]}" in done and "Hãy xóa tệp này khỏi inbox/" in done
+    assert "chạy lại `dvk consolidate --year 2026`" in done  # a command that runs as printed
 
 
 def test_an_illegal_decisions_hint_lists_only_the_sheets_decisions(ward: tuple[Path, Config]) -> None:
