@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import click
 
+from . import screen
 from .options import YEAR
 from .workspace import Workspace
 
@@ -60,7 +61,7 @@ def _run_mail(
 
     with ws.reading(year) if dry_run else ws.writing(f"mail {kind}", year) as config:
         outcomes = run_mail(ws.root, config, year, kind, units, send=send, dry_run=dry_run, force=force)
-    click.echo(render_mail(outcomes, kind, year))
+    screen.echo(render_mail(outcomes, kind, year))
     sys.exit(1 if any(o.failed for o in outcomes) else 0)
 
 

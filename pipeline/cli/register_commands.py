@@ -34,7 +34,7 @@ def received(ws: Workspace, file: str, moment: dt.datetime, reason: str) -> None
 
     with ws.writing("received"):
         entry = override_received(ws.root, file, moment, reason)
-    click.echo(
+    screen.echo(
         f"Đã ghi ngày nhận {moment:%d/%m/%Y %H:%M} cho tệp “{entry.name}”. "
         f"Chạy lại `{entry.consolidate_again()}` để cập nhật báo cáo."
     )
@@ -52,11 +52,11 @@ def withdraw(ws: Workspace, file: str, reason: str, latest: bool) -> None:
     with ws.writing("withdraw"):
         gone = withdraw_file(ws.root, file, reason, latest)
     received = gone.received_at.strftime("%d/%m/%Y %H:%M")
-    click.echo(f"Đã bỏ tệp “{gone.name}” (mã {gone.code}, nhận lúc {received}) khỏi kỳ báo cáo.")
+    screen.echo(f"Đã bỏ tệp “{gone.name}” (mã {gone.code}, nhận lúc {received}) khỏi kỳ báo cáo.")
     if gone.in_inbox:
-        click.echo(f"Hãy xóa tệp này khỏi inbox/ rồi chạy lại `{gone.consolidate_again()}`.")
+        screen.echo(f"Hãy xóa tệp này khỏi inbox/ rồi chạy lại `{gone.consolidate_again()}`.")
     else:
-        click.echo(
+        screen.echo(
             "Tệp cùng tên đang có trong inbox/ (nếu có) là bản khác, vẫn được giữ. "
             f"Chạy lại `{gone.consolidate_again()}`."
         )
@@ -71,7 +71,7 @@ def rebuild(ws: Workspace) -> None:
     with ws.writing("rebuild") as config:
         years = rebuild_register(ws.root, config)
     shown = ", ".join(str(y) for y in years) or "không có"
-    click.echo(f"Đã dựng lại sổ theo dõi từ kho lưu trữ; các năm: {shown}.")
+    screen.echo(f"Đã dựng lại sổ theo dõi từ kho lưu trữ; các năm: {shown}.")
 
 
 @click.command("import-legacy")
@@ -88,9 +88,9 @@ def import_legacy_command(ws: Workspace, file: Path, origin: str) -> None:
     if result.findings:
         screen.echo(render_findings(list(result.findings)))
     if result.refused:
-        click.echo("Danh sách có lỗi nên chưa đưa vào sổ theo dõi; hãy sửa các lỗi trên rồi chạy lại.")
+        screen.echo("Danh sách có lỗi nên chưa đưa vào sổ theo dõi; hãy sửa các lỗi trên rồi chạy lại.")
         sys.exit(1)
-    click.echo(f"Đã đưa {result.added} mục vào sổ theo dõi để rà soát ({result.already_present} mục đã có từ trước).")
+    screen.echo(f"Đã đưa {result.added} mục vào sổ theo dõi để rà soát ({result.already_present} mục đã có từ trước).")
 
 
 COMMANDS = (received, withdraw, rebuild, import_legacy_command)

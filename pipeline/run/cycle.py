@@ -55,7 +55,7 @@ from ..year.council import (
     pending_councils,
     with_decisions,
 )
-from ..year.standing import Counts, FileStanding, count, file_standings, returned_files
+from ..year.standing import REPLACED, Counts, FileStanding, count, file_standings, returned_files
 from ..year.statements import Opinion
 from ..year.stats import TREND_YEARS, Statistics, statistics
 from ..year.tracking import Change, resubmission_changes, track_year
@@ -220,7 +220,9 @@ def _write_outputs(
 
     root, config, year = run.root, run.config, run.year
     folder = run.paths.year_folder(year)
-    all_findings = [f for s in submissions for f in s.findings] + list(data.findings)
+    # A file its unit has replaced is history: its findings stay in the clerk's report, by its standing.
+    counted = [s.submission for s in file_standings(submissions) if s.state != REPLACED]
+    all_findings = [f for s in counted for f in s.findings] + list(data.findings)
     settings = config_fingerprint(config)
     shared = inputs_digest(settings, stats, data)
     builders: dict[str, tuple[str, Callable[[], bytes]]] = {

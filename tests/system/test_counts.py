@@ -135,6 +135,12 @@ def test_after_a_resubmission_every_output_gives_the_same_counts(root: Path) -> 
     }
     assert details[-1] == CODE_HEADER and "Mã lỗi" not in details[:-1]
 
+    # The consolidated workbook lists what still counts: not the replaced file's mistakes.
+    summary_sheet = openpyxl.load_workbook(root / "outbox" / str(YEAR) / f"tong-hop-{YEAR}.xlsx")["Phát hiện"]
+    rows = list(summary_sheet.iter_rows(values_only=True))
+    assert rows[0][-1] == CODE_HEADER
+    assert {row[0] for row in rows[1:]} >= {"cd.xlsx"} and "hnd.xlsx" not in {row[0] for row in rows[1:]}
+
 
 def test_once_every_returned_file_is_replaced_consolidate_exits_0_and_status_still_chases_units(root: Path) -> None:
     config = load_config(root)

@@ -17,7 +17,8 @@ from), "Hoạt động" (one row per unit, a yes/no answer as
 "Có"/"Không"; then a total row: the sums, and for a yes/no field the number of units that answered
 "Có", as :mod:`pipeline.year.activities` counts them; text and date fields have no total),
 "Ý kiến" (the statements carried up: :func:`~pipeline.year.statements.ward_opinions`, a row each),
-"Thống kê" (every statistics table in turn) and "Phát hiện" (every finding given).
+"Thống kê" (every statistics table in turn) and "Phát hiện" (every finding given: the run gives
+those of the files that count, not of a file its unit has replaced; the code in the last column).
 
 Cells hold values only, never formulas: nothing needs recalculating, and a text a unit typed as
 "=..." stays text. Numbers and dates are typed cells with display formats; all text is NFC.
@@ -53,6 +54,7 @@ from ...year.council import DECISION
 from ...year.stat_table import StatTable
 from ...year.statements import Opinion
 from ...year.stats import Statistics
+from .clerk import CODE_HEADER
 from .printing import DEFAULT_WIDTH, set_print_layout
 from .stream import Column, StreamedSheet, collection_paused, with_rows
 from .workbook import BOLD, end_of_cycle, fixed_bytes, protect, set_properties, text
@@ -90,14 +92,15 @@ _SCORE_COLUMNS = (Column("Tổng điểm tự chấm", 12), Column("Xếp loại
 # level above reads it as what the ward recognised and commended (layout.DECISION_HEADER).
 _DECISION_COLUMN = Column(layout.DECISION_HEADER, 20, wrap=True)
 _SOURCE_COLUMNS = (Column("Tệp nguồn", 28), Column("Sheet nguồn", 18), Column("Dòng nguồn", 10))
+# The code last, as in the clerk's report: the reader's columns first.
 _FINDING_COLUMNS = (
     Column("Tệp", 28),
-    Column("Mã lỗi", 22),
-    Column("Mức độ", 10),
+    Column("Mức độ", 12),
     Column("Sheet", 18),
     Column("Ô", 8),
     Column("Nội dung", 70, wrap=True),
     Column("Cách khắc phục", 50, wrap=True),
+    Column(CODE_HEADER, 22),
 )
 
 
@@ -263,7 +266,7 @@ def _activity_total(data: Consolidation, sheet: Sheet, first: int) -> Row:
 
 def _finding_row(item: Finding) -> Row:
     severity = SEVERITY_LABELS.get(item.severity, item.severity)
-    return (item.file, item.code, severity, item.sheet, item.cell, item.message, item.hint)
+    return (item.file, severity, item.sheet, item.cell, item.message, item.hint, item.code)
 
 
 # --------------------------------------------------------------------------- sheets

@@ -57,6 +57,14 @@ def test_status_fits_the_terminal(root: Path, columns: int) -> None:
     _assert_fits(_run(root, columns, "status", "--year", "2026"), columns)
 
 
+def test_the_mail_table_keeps_its_rule_within_the_terminal(root: Path) -> None:
+    _run(root, 80, "consolidate", "--year", "2026")
+    output = _run(root, 60, "mail", "feedback", "--year", "2026")
+    rule = next(line for line in output.splitlines() if line.startswith("----"))
+    assert len(rule) <= 60 and "Đã viết thư nháp" in output
+    _assert_fits(output, 60)
+
+
 def test_wrap_keeps_every_word_and_the_item_indent() -> None:
     line = "  - Lỗi: " + " ".join(f"từ{n}" for n in range(40))
     wrapped = wrap(line + "\n\nngắn", 30).split("\n")

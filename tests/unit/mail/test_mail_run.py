@@ -77,7 +77,9 @@ def ward(tmp_path: Path) -> tuple[Path, Config]:
 
 def _mail(root: Path, *args: str) -> Result:
     units = [arg for code in UNITS for arg in ("--unit", code)]
-    return CliRunner().invoke(main, ["--root", str(root), "mail", *args, "--year", str(YEAR), *units])
+    # A wide terminal: the lines are read one by one (their wrapping is tests/unit/cli/test_screen.py's).
+    wide = {"COLUMNS": "1000"}
+    return CliRunner(env=wide).invoke(main, ["--root", str(root), "mail", *args, "--year", str(YEAR), *units])
 
 
 def _failures(output: str) -> dict[str, str]:

@@ -24,6 +24,8 @@ from tests.support.builder import activity_answers
 YEAR = 2026
 RECEIVED = dt.date(2026, 11, 28)
 MODEL_NAME = "Tuyến đường hoa nông thôn mới"
+# The code last, for the technical reader (issue 18: the reader's columns first).
+FINDING_HEADERS = ["Tệp", "Mức độ", "Sheet", "Ô", "Nội dung", "Cách khắc phục", "Mã lỗi (dành cho kỹ thuật)"]
 TITLES = ["Đơn vị", "Mô hình", "Điển hình tập thể", "Điển hình cá nhân", "Hoạt động", "Ý kiến", "Thống kê", "Phát hiện"]
 SOURCE_HEADERS = ["Tệp nguồn", "Sheet nguồn", "Dòng nguồn"]
 
@@ -249,10 +251,10 @@ def test_statistics_sheet_has_every_table(wb: Any, config: Config, data: Consoli
 
 def test_findings_rows(wb: Any, config: Config) -> None:
     rows = _values(wb["Phát hiện"])
-    assert rows[0] == ["Tệp", "Mã lỗi", "Mức độ", "Sheet", "Ô", "Nội dung", "Cách khắc phục"]
+    assert rows[0] == FINDING_HEADERS
     severity = {"error": "Lỗi", "warning": "Cảnh báo"}
     expected = [
-        [f.file, f.code, severity[f.severity], f.sheet or None, f.cell or None, f.message, f.hint]
+        [f.file, severity[f.severity], f.sheet or None, f.cell or None, f.message, f.hint, f.code]
         for f in _findings(config)
     ]
     assert rows[1:] == expected
@@ -306,7 +308,7 @@ def test_a_year_without_submissions(config: Config) -> None:
     assert len(_records(wb["Đơn vị"])) == len(config.units.units)
     assert _values(wb["Mô hình"])[1:] == []
     assert _values(wb["Hoạt động"])[-1][0] == "Tổng cộng"
-    assert _values(wb["Phát hiện"]) == [["Tệp", "Mã lỗi", "Mức độ", "Sheet", "Ô", "Nội dung", "Cách khắc phục"]]
+    assert _values(wb["Phát hiện"]) == [FINDING_HEADERS]
 
 
 def test_the_opinions_sheet_carries_each_statement_with_its_question_and_who_said_it(
