@@ -23,6 +23,7 @@ _MIN_WIDTH = 20  # below this, a hanging indent would leave no room for the word
 _LEAD = re.compile(r"^( *(?:- )?)")
 _RULE = re.compile(r"^-+(?:  -+)+$")  # a table's rule: the dashes under each column's header
 _LAST_COLUMN_ROOM = 16  # a narrower last column wraps as a plain line: a word per line reads worse
+_ROW_HANG = "    "  # a row continued below its first line, told apart from the next row
 
 
 def width() -> int:
@@ -60,9 +61,11 @@ def _wrap_row(line: str, columns: int, start: int | None) -> str:
         return _wrap_line(line, columns)
     if _RULE.match(line):
         return line[:columns].rstrip()
-    if columns - start < _LAST_COLUMN_ROOM or not line[:start].strip():
+    if not line[:start].strip():
         return _wrap_line(line, columns)
-    parts = textwrap.wrap(line[start:], columns - start, break_long_words=False, break_on_hyphens=False)
+    if columns - start < _LAST_COLUMN_ROOM:  # no room beside the other columns: continue indented
+        return "\n".join(_whole_words(line, columns, _ROW_HANG))
+    parts = _whole_words(line[start:], columns - start)
     return "\n".join([line[:start] + parts[0], *(" " * start + part for part in parts[1:])])
 
 
@@ -86,3 +89,8 @@ def _wrap_line(line: str, columns: int) -> str:
 def echo(text: str, err: bool = False) -> None:
     """Print ``text`` wrapped to the terminal (see :func:`wrap`)."""
     click.echo(wrap(text, width()), err=err)
+
+
+def _whole_words(text: str, columns: int, hang: str = "") -> list[str]:
+    """``text`` in lines of at most ``columns`` (a longer word on a line of its own), continued after ``hang``."""
+    return textwrap.wrap(text, columns, subsequent_indent=hang, break_long_words=False, break_on_hyphens=False)

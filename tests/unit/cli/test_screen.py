@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,9 @@ def test_the_mail_table_keeps_its_rule_within_the_terminal(root: Path) -> None:
     output = _run(root, 60, "mail", "feedback", "--year", "2026")
     rule = next(line for line in output.splitlines() if line.startswith("----"))
     assert len(rule) <= 60 and "Đã viết thư nháp" in output
+    table = output.split(rule, 1)[1].split("\n\n", 1)[0].strip("\n").splitlines()
+    # Each row starts with its unit's code; a row continued below is indented, never at column 0.
+    assert table and all(re.match(r"[A-Z][A-Z0-9-]* ", line) or line.startswith("    ") for line in table), table
     _assert_fits(output, 60)
 
 
