@@ -53,16 +53,16 @@ _FILE_COLUMNS = (
 )
 # Printed across several pages, each page repeats the unit (files) or the file (findings).
 _FILE_KEY_COLUMNS, _DETAIL_KEY_COLUMNS = 2, 1
-_DETAIL_COLUMNS = (
-    Column("Tệp", 36, wrap=True),
-    Column("Mã đơn vị", 12),
-    Column("Mức độ", 10),
+# A finding as its reader takes it, where it is and what to do, then its code for the technical
+# reader: the last columns of this report's detail sheet and of tong-hop's findings sheet.
+FINDING_COLUMNS = (
     Column("Sheet", 18),
     Column("Ô", 8),
     Column("Nội dung", 70, wrap=True),
     Column("Cách khắc phục", 50, wrap=True),
     Column(CODE_HEADER, 22),
 )
+_DETAIL_COLUMNS = (Column("Tệp", 36, wrap=True), Column("Mã đơn vị", 12), Column("Mức độ", 10), *FINDING_COLUMNS)
 _COUNT_COLUMNS = (Column("Nội dung", 60, wrap=True), Column("Số lượng", 12))
 
 
@@ -161,8 +161,17 @@ def _file_row(
 
 
 def _detail_row(item: Finding, units: dict[str, str]) -> tuple[Any, ...]:
-    severity = SEVERITY_LABELS.get(item.severity, item.severity)
-    return (item.file, units.get(item.file, ""), severity, item.sheet, item.cell, item.message, item.hint, item.code)
+    return (item.file, units.get(item.file, ""), severity_label(item), *finding_cells(item))
+
+
+def severity_label(item: Finding) -> str:
+    """``Lỗi``, ``Cảnh báo``, ``Ghi nhận``."""
+    return SEVERITY_LABELS.get(item.severity, item.severity)
+
+
+def finding_cells(item: Finding) -> tuple[str, str, str, str, str]:
+    """A finding's cells under :data:`FINDING_COLUMNS`."""
+    return (item.sheet, item.cell, item.message, item.hint, item.code)
 
 
 def _count_rows(c: Counts) -> list[tuple[str, int]]:

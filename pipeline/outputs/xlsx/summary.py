@@ -45,7 +45,7 @@ from openpyxl.workbook.workbook import Workbook as WorkbookType
 
 from ...config import Config, Sheet
 from ...core import layout
-from ...core.findings import SEVERITY_LABELS, Finding
+from ...core.findings import Finding
 from ...core.layout import ITEM_SHEETS, TOTAL_LABEL
 from ...core.upward import ContentDigest
 from ...year.activities import total
@@ -54,7 +54,7 @@ from ...year.council import DECISION
 from ...year.stat_table import StatTable
 from ...year.statements import Opinion
 from ...year.stats import Statistics
-from .clerk import CODE_HEADER
+from .clerk import FINDING_COLUMNS, finding_cells, severity_label
 from .printing import DEFAULT_WIDTH, set_print_layout
 from .stream import Column, StreamedSheet, collection_paused, with_rows
 from .workbook import BOLD, end_of_cycle, fixed_bytes, protect, set_properties, text
@@ -93,15 +93,7 @@ _SCORE_COLUMNS = (Column("Tổng điểm tự chấm", 12), Column("Xếp loại
 _DECISION_COLUMN = Column(layout.DECISION_HEADER, 20, wrap=True)
 _SOURCE_COLUMNS = (Column("Tệp nguồn", 28), Column("Sheet nguồn", 18), Column("Dòng nguồn", 10))
 # The code last, as in the clerk's report: the reader's columns first.
-_FINDING_COLUMNS = (
-    Column("Tệp", 28),
-    Column("Mức độ", 12),
-    Column("Sheet", 18),
-    Column("Ô", 8),
-    Column("Nội dung", 70, wrap=True),
-    Column("Cách khắc phục", 50, wrap=True),
-    Column(CODE_HEADER, 22),
-)
+_FINDING_COLUMNS = (Column("Tệp", 28), Column("Mức độ", 12), *FINDING_COLUMNS)
 
 
 # --------------------------------------------------------------------------- public
@@ -265,8 +257,7 @@ def _activity_total(data: Consolidation, sheet: Sheet, first: int) -> Row:
 
 
 def _finding_row(item: Finding) -> Row:
-    severity = SEVERITY_LABELS.get(item.severity, item.severity)
-    return (item.file, severity, item.sheet, item.cell, item.message, item.hint, item.code)
+    return (item.file, severity_label(item), *finding_cells(item))
 
 
 # --------------------------------------------------------------------------- sheets
