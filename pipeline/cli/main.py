@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from . import cycle_commands, mail_commands, province_commands, register_commands
+from . import cycle_commands, mail_commands, province_commands, register_commands, serve_command
 from .options import DIRECTORY
 from .workspace import Workspace
 
@@ -55,7 +55,7 @@ def main(ctx: click.Context, root: Path, lock_wait: float) -> None:
 
 
 def _add_commands(group: click.Group) -> None:
-    for module in (cycle_commands, register_commands, province_commands, mail_commands):
+    for module in (cycle_commands, register_commands, province_commands, mail_commands, serve_command):
         for command in module.COMMANDS:
             group.add_command(command)
 

@@ -54,13 +54,9 @@ class Workspace:
     @contextmanager
     def locked(self, command: str) -> Iterator[None]:
         """Hold the workspace lock while ``command`` writes; sweep what a killed run left first."""
-        from ..core.ooxml import remove_temporaries
-        from ..run.lock import workspace_lock
+        from ..run.lock import writing_lock
 
-        with reported_errors(), workspace_lock(self.root, command, self.lock_wait):
-            # Holding the lock, no other run is writing: any temporary file is a dead run's.
-            remove_temporaries(self.paths.outbox)
-            remove_temporaries(self.paths.state)
+        with reported_errors(), writing_lock(self.root, command, self.lock_wait):
             yield
 
     @contextmanager

@@ -37,6 +37,7 @@ from .organization import ChartFormat, DocumentFormat, Issuer, Organization, Rep
 from .plan import Plan, PlanDocument
 from .template import DATE_MAX, DATE_MIN, FIELD_TYPES, Field, Sheet, TemplateSchema
 from .units import Unit
+from .web import WebSettings
 
 __all__ = [
     "AFTER_RECOGNITION",
@@ -75,6 +76,7 @@ __all__ = [
     "Signature",
     "TemplateSchema",
     "Unit",
+    "WebSettings",
     "YearCalendar",
     "excerpt",
     "load_config",

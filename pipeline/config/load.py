@@ -3,15 +3,16 @@
 Contract: this is the only module of the stage that reads files; each file is parsed by its own
 module. The order is fixed (criteria, template, the proposals of criteria.yaml against the
 template's list, units, organization, calendar, the installation's secret, mail, the upward
-key), so a config broken in several places always reports the same first error.
-mail.yaml and the upward key are optional; every other file must be there.
+key, web), so a config broken in several places always reports the same first error.
+mail.yaml, the upward key and web.yaml are optional; every other file must be there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from ..core.upward import UpwardKey
 from .calendar import YearCalendar, parse_calendar
@@ -21,6 +22,9 @@ from .node import ConfigError, Node, load_yaml
 from .organization import Organization, parse_organization
 from .template import TemplateSchema, parse_template
 from .units import Units, parse_units
+from .web import WebSettings, parse_web
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class Config:
     mail: MailSettings = field(default_factory=MailSettings)
     # The key the level above issued to sign this installation's summary (pipeline/core/upward.py).
     upward: UpwardKey | None = field(repr=False, default=None)
+    web: WebSettings = field(default_factory=WebSettings)
 
     def year(self, year: int) -> YearCalendar:
         """The calendar of ``year``; a year missing from calendar.yaml is a config error."""
@@ -69,15 +74,19 @@ def load_config(root: Path) -> Config:
         secret=_secret(root),
         mail=load_mail_settings(folder),
         upward=_upward_key(root),
+        web=_optional(folder, "web.yaml", parse_web, WebSettings()),
     )
 
 
 def load_mail_settings(folder: Path) -> MailSettings:
     """config/mail.yaml, or the defaults when the ward has no such file (drafts still work)."""
-    path = folder / "mail.yaml"
-    if not path.exists():
-        return MailSettings()
-    return parse_mail(load_yaml(path, "config/mail.yaml"))
+    return _optional(folder, "mail.yaml", parse_mail, MailSettings())
+
+
+def _optional(folder: Path, name: str, parse: Callable[[Node], T], default: T) -> T:
+    """An optional file of config/, parsed, or ``default`` when the ward has no such file."""
+    path = folder / name
+    return parse(load_yaml(path, f"config/{name}")) if path.exists() else default
 
 
 def _secret(root: Path) -> bytes:

@@ -351,6 +351,20 @@ def year_status(root: Path, config: Config, year: int) -> tuple[list[Submission]
     return submissions, consolidate(submissions, config, year)
 
 
+def year_overview(root: Path, config: Config, year: int) -> tuple[list[Submission], Consolidation, Statistics]:
+    """:func:`year_status` and the year's statistics as the reports compute them (earlier years'
+    figures for the trend, the council's decisions), for the browser workspace's charts."""
+    from ..year.council import decision_counts
+
+    config.year(year)
+    with open_year_run(root, config, year, dt.datetime.now(), write=False) as run:
+        submissions = read_cycle(run)
+        data = with_decisions(run.register, consolidate(submissions, config, year))
+        earlier = _earlier_figures(run)
+        stats = statistics(data, config, earlier.get(year - 1), decision_counts(run.register, year), earlier)
+    return submissions, data, stats
+
+
 def import_legacy_list(root: Path, config: Config, file: Path, origin: str) -> Any:
     """``dvk import-legacy``: read the former unit's list and, when it has no error, register it."""
     from ..year.legacy_lists import import_legacy, origin_named, read_legacy_list

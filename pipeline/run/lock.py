@@ -29,7 +29,7 @@ from typing import IO, Protocol, cast
 
 from ..core import platform
 from ..core.errors import DvkError
-from ..core.paths import LOCK_FILE
+from ..core.paths import LOCK_FILE, OUTBOX, STATE
 
 # Windows locks a byte range; the range sits past any text written to the file (locking past the
 # end of a file is allowed there), so readers of the holder's details are never blocked.
@@ -81,6 +81,33 @@ def workspace_lock(root: Path, command: str, wait: float = 0.0) -> Iterator[Path
             yield path
         finally:
             _release(handle)
+
+
+@contextmanager
+def writing_lock(root: Path, command: str, wait: float = 0.0) -> Iterator[None]:
+    """:func:`workspace_lock` for a command that writes, sweeping first what a killed run left:
+    holding the lock, no other run is writing, so any temporary file is a dead run's."""
+    from ..core.ooxml import remove_temporaries
+
+    with workspace_lock(root, command, wait):
+        remove_temporaries(root / OUTBOX)
+        remove_temporaries(root / STATE)
+        yield
+
+
+def lock_holder(root: Path) -> dict[str, object] | None:
+    """Who holds the workspace lock now (the details the holder wrote), or None when it is free.
+
+    Tries the lock without waiting and lets it go at once: the lock belongs to an open file, so
+    this works from the process that holds it too (the browser workspace asking about its own run)."""
+    path = root / LOCK_FILE
+    if not path.exists():
+        return None
+    with open(path, "a+b") as handle:
+        if not _try_lock(handle):
+            return read_holder(path)
+        _release(handle)
+    return None
 
 
 def read_holder(path: Path) -> dict[str, object]:

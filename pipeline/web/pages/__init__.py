@@ -1,0 +1,13 @@
+"""The pages of the browser workspace, one module per group of pages; each gives ``routes(site)``.
+
+Every handler does what one command does, through the same function of :mod:`pipeline.run`, and
+renders the result; none holds logic of the pipeline's own.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from . import consolidate, downloads, home, login
+
+PAGES: tuple[ModuleType, ...] = (home, login, consolidate, downloads)
