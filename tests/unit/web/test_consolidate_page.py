@@ -1,0 +1,118 @@
+"""Consolidation from the page: the same run as ``dvk consolidate``, in the background, with progress;
+the result table; the year's outputs to download, one by one or in one zip; the lock respected."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import threading
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipeline.config import load_config
+from pipeline.run.lock import workspace_lock
+from pipeline.run.replay import consolidate_year
+from pipeline.web.jobs import Jobs
+from tests.support.builder import copy_config, copy_workspace, inbox_state, one_returned
+from tests.support.web import ORIGIN, page_client
+
+
+def _consolidate(root: Path, date: str = "2026-12-05") -> str:
+    client = page_client(root)
+    response = client.send_form("/tong-hop?nam=2026", {"report_date": date})
+    assert response.status_code == 303 and response.headers["location"] == "/tong-hop?nam=2026"
+    client.app.state.site.jobs.wait(300)
+    return client.get("/tong-hop/tien-do?nam=2026").text
+
+
+def test_the_page_runs_what_the_command_runs_and_writes_the_same_bytes(tmp_path: Path) -> None:
+    by_page, by_command = one_returned(tmp_path / "page"), tmp_path / "command"
+    copy_workspace(by_page, by_command)
+    before = inbox_state(by_page)
+    html = _consolidate(by_page)
+    consolidate_year(by_command, load_config(by_command), 2026, dt.date(2026, 12, 5))
+    assert "Đã xong" in html and 'id="result"' in html
+    assert "Được dùng" in html and "Trả lại" in html
+    assert inbox_state(by_page) == before
+    for name in ("tong-hop-2026.xlsx", "ket-qua-kiem-tra-2026.xlsx"):
+        assert (by_page / "outbox" / "2026" / name).read_bytes() == (by_command / "outbox" / "2026" / name).read_bytes()
+
+
+def test_the_years_outputs_are_offered_one_by_one_and_in_one_zip(tmp_path: Path) -> None:
+    root = one_returned(tmp_path)
+    html = _consolidate(root)
+    client = page_client(root)
+    links = sorted(set(re.findall(r'href="/tai/2026/([^"]+)" download', html)))
+    assert "tong-hop-2026.xlsx" in links and any(name.startswith("phan-hoi/") for name in links)
+    report = client.get("/tai/2026/tong-hop-2026.xlsx")
+    assert report.status_code == 200 and report.content[:2] == b"PK"
+    assert 'filename="tong-hop-2026.xlsx"' in report.headers["content-disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/tai/2026/tat-ca-2026.zip").content))
+    assert sorted(archive.namelist()) == sorted(n for n in links if n != "tat-ca-2026.zip")
+    assert list((root / ".dvk" / "web").iterdir()) == []  # the zip is removed once sent
+
+
+def test_a_command_holding_the_workspace_stops_the_run_with_its_name(tmp_path: Path) -> None:
+    root = one_returned(tmp_path)
+    with workspace_lock(root, "council"):
+        html = _consolidate(root)
+    assert "Không chạy được" in html and "dvk council" in html
+    assert not (root / "outbox" / "2026" / "tong-hop-2026.xlsx").exists()
+
+
+def test_a_second_start_while_a_run_goes_on_is_refused(tmp_path: Path) -> None:
+    root = copy_config(tmp_path)
+    config = load_config(root)
+    release = threading.Event()
+
+    @contextmanager
+    def slow(_: str) -> Iterator[None]:
+        release.wait(30)
+        yield
+
+    jobs = Jobs()
+    assert jobs.start(root, config, 2026, None, slow)
+    assert jobs.running() and not jobs.start(root, config, 2026, None, slow)
+    release.set()
+    jobs.wait(60)
+    current = jobs.current()
+    assert current is not None and current.finished and current.answer is not None
+
+
+def test_progress_polls_until_the_run_ends(tmp_path: Path) -> None:
+    root = copy_config(tmp_path)
+    config = load_config(root)
+    client = page_client(root)
+    release = threading.Event()
+
+    @contextmanager
+    def slow(_: str) -> Iterator[None]:
+        release.wait(30)
+        yield
+
+    site = client.app.state.site
+    site.jobs.start(root, config, 2026, None, slow)
+    running = client.get("/tong-hop/tien-do?nam=2026").text
+    assert 'hx-trigger="every 1s"' in running
+    page = client.get("/tong-hop?nam=2026").text
+    assert 'id="consolidate-button" disabled' in page
+    release.set()
+    site.jobs.wait(60)
+    done = client.get("/tong-hop/tien-do?nam=2026").text
+    assert "hx-trigger" not in done and "Đã xong" in done
+
+
+def test_a_foreign_origin_cannot_start_a_run(tmp_path: Path) -> None:
+    root = copy_config(tmp_path)
+    client = page_client(root)
+    response = client.post(
+        "/tong-hop?nam=2026",
+        data={"csrf": client.token},
+        headers={"origin": "http://a.example"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 403 and client.app.state.site.jobs.current() is None
+    assert client.post("/tong-hop?nam=2026", headers={"origin": ORIGIN}).status_code == 403
