@@ -34,6 +34,7 @@ CSRF_FIELD = "csrf"
 LOGIN_PATH = "/dang-nhap"
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 SESSION_SECONDS = 12 * 3600
+MAX_SESSIONS = 1000
 # The largest urlencoded form read for its token; a form of the workspace is a few hundred bytes.
 _SMALL_FORM = 64 * 1024
 _OPEN_PATHS = (LOGIN_PATH, "/static/")
@@ -88,6 +89,12 @@ class Sessions:
         return bool(self.password_hash)
 
     def open(self) -> str:
+        """A new session; the oldest are forgotten past :data:`MAX_SESSIONS` (a client that keeps
+        no cookie opens one per request, and memory stays bounded)."""
+        while len(self._started) >= MAX_SESSIONS:
+            oldest = next(iter(self._started))
+            del self._started[oldest]
+            self._logged_in.discard(oldest)
         token = secrets.token_urlsafe(32)
         self._started[token] = time.monotonic()
         return token

@@ -100,7 +100,7 @@ def test_a_run_holding_the_workspace_is_named_on_the_page(tmp_path: Path) -> Non
     assert 'id="lock-banner"' in html and "dvk consolidate" in html
 
 
-@pytest.mark.parametrize("days, words", [(3, "còn 3 ngày"), (0, "hôm nay"), (-2, "quá 2 ngày")])
+@pytest.mark.parametrize("days, words", [(3, "Còn 3 ngày"), (0, "Hôm nay"), (-2, "Đã quá hạn 2 ngày")])
 def test_the_days_left_to_the_deadline(tmp_path: Path, days: int, words: str) -> None:
     root = copy_config(tmp_path)
     deadline = load_config(root).year(2026).deadline

@@ -175,3 +175,14 @@ def test_an_unexpected_error_is_a_vietnamese_page_without_traceback(
 def test_an_unknown_page_is_a_vietnamese_404(root: Path) -> None:
     response = page_client(root).get("/khong-co")
     assert response.status_code == 404 and "Không có trang" in response.text
+
+
+def test_sessions_stay_bounded_for_a_client_that_keeps_no_cookie() -> None:
+    from pipeline.web.security import MAX_SESSIONS, Sessions
+
+    sessions = Sessions()
+    first = sessions.open()
+    for _ in range(MAX_SESSIONS + 50):
+        sessions.open()
+    assert len(sessions._started) == MAX_SESSIONS
+    assert not sessions.known(first)
