@@ -8,16 +8,53 @@ until the run ends, then shows the files' standings and the year's outputs to do
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from ...config import Config
+from ...core.paths import CLERK_FILE, COUNCIL_FILE, COUNCIL_FIX_FILE, FEEDBACK_FOLDER, NARRATIVE_FILE, SUMMARY_FILE
 from ...year.standing import REPLACED, RETURNED, RETURNED_LABEL, USED, USED_LABEL
 from ..site import Site, config_or_error
-from .downloads import ZIP_NAME, year_files
+from .downloads import ZIP_NAME, result_files
 
 STANDING_LABELS = {USED: USED_LABEL, REPLACED: "Đã được thay bằng tệp gửi sau", RETURNED: RETURNED_LABEL}
+
+
+@dataclass(frozen=True)
+class Download:
+    name: str  # relative to outbox/<year>/
+    label: str
+
+
+def labelled_results(config: Config, root: Path, year: int) -> list[tuple[str, list[Download]]]:
+    """The year's results as the clerk looks for them: the reports, the workbooks, the units'
+    feedback, each with what it is; a result not written yet is left out."""
+    present = set(result_files(root, year))
+    reports = [
+        Download(spec.file.format(year=year), f"Báo cáo gửi {spec.addressee}")
+        for spec in config.organization.reports.values()
+    ]
+    reports.append(
+        Download(NARRATIVE_FILE.format(year=year), "Phần lời văn của báo cáo (để sửa rồi đặt lại vào inbox/)")
+    )
+    workbooks = [
+        Download(SUMMARY_FILE.format(year=year), "Bảng tổng hợp"),
+        Download(CLERK_FILE.format(year=year), "Kết quả kiểm tra các tệp (dành cho cán bộ tổng hợp)"),
+        Download(COUNCIL_FILE.format(year=year), "Bảng xét duyệt của Ban chỉ đạo"),
+        Download(COUNCIL_FIX_FILE.format(year=year), "Bảng xét duyệt cần sửa"),
+    ]
+    feedback = []
+    for name in sorted(n for n in present if n.startswith(f"{FEEDBACK_FOLDER}/")):
+        unit = config.units.get(PurePosixPath(name).stem)
+        feedback.append(Download(name, f"Phản hồi cho {unit.name}" if unit else "Phản hồi"))
+    known = {d.name for group in (reports, workbooks, feedback) for d in group}
+    others = [Download(name, "Tệp khác") for name in sorted(present - known)]
+    groups = [("Báo cáo", reports), ("Bảng tính", workbooks), ("Phản hồi cho các đơn vị", feedback), ("Khác", others)]
+    return [(title, kept) for title, items in groups if (kept := [d for d in items if d.name in present])]
 
 
 def _report_date(text: str) -> dt.date | None:
@@ -41,7 +78,7 @@ def routes(site: Site) -> list[Route]:
             year=year,
             job=job if job is not None and job.year == year else None,
             running=site.jobs.running(),
-            files=year_files(site.root, year),
+            results=labelled_results(config, site.root, year) if config is not None else [],
             zip_name=ZIP_NAME.format(year=year),
             today=dt.date.today().isoformat(),
             standing_labels=STANDING_LABELS,
@@ -66,7 +103,7 @@ def routes(site: Site) -> list[Route]:
             config=config,
             year=year,
             job=job if job is not None and job.year == year else None,
-            files=year_files(site.root, year),
+            results=labelled_results(config, site.root, year) if config is not None else [],
             zip_name=ZIP_NAME.format(year=year),
             standing_labels=STANDING_LABELS,
         )

@@ -46,7 +46,8 @@ def test_the_years_outputs_are_offered_one_by_one_and_in_one_zip(tmp_path: Path)
     html = _consolidate(root)
     client = page_client(root)
     links = sorted(set(re.findall(r'href="/tai/2026/([^"]+)" download', html)))
-    assert "tong-hop-2026.xlsx" in links and any(name.startswith("phan-hoi/") for name in links)
+    assert "tong-hop-2026.xlsx" in links and "phan-hoi/CD.xlsx" in links
+    assert "Báo cáo gửi Ban Tuyên giáo và Dân vận Tỉnh ủy" in html and "Phản hồi cho Công đoàn phường" in html
     report = client.get("/tai/2026/tong-hop-2026.xlsx")
     assert report.status_code == 200 and report.content[:2] == b"PK"
     assert 'filename="tong-hop-2026.xlsx"' in report.headers["content-disposition"]
