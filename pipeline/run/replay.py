@@ -150,6 +150,16 @@ def replayed(
         return None, inbox
 
 
+def last_answer(root: Path, year: int) -> RunAnswer | None:
+    """The answer of the last completed run of ``year``, whatever changed since; None when there
+    is none (never run, or a run under way or killed: the record is removed when a run starts)."""
+    try:
+        record = json.loads(record_path(root, year).read_text(encoding="utf-8"))
+        return RunAnswer(record["summary"], record["text"], bool(record["failed"]), replayed=True)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def forget(root: Path, year: int) -> None:
     """Remove the record before a full run: a run killed half-way must leave none that matches."""
     with contextlib.suppress(OSError):

@@ -8,15 +8,20 @@ until the run ends, then shows the files' standings and the year's outputs to do
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ...config import Config
+from ...core.findings import ERROR, WARNING
 from ...core.paths import CLERK_FILE, COUNCIL_FILE, COUNCIL_FIX_FILE, FEEDBACK_FOLDER, NARRATIVE_FILE, SUMMARY_FILE
+from ...run.replay import last_answer
 from ...year.standing import REPLACED, RETURNED, RETURNED_LABEL, USED, USED_LABEL
 from ..site import Site, config_or_error
 from .downloads import ZIP_NAME, result_files
@@ -57,6 +62,35 @@ def labelled_results(config: Config, root: Path, year: int) -> list[tuple[str, l
     return [(title, kept) for title, items in groups if (kept := [d for d in items if d.name in present])]
 
 
+@dataclass(frozen=True)
+class FileRow:
+    file: str
+    unit: str
+    standing: str
+    replaced_by: str
+    errors: int
+    warnings: int
+
+
+def file_rows(summary: Mapping[str, Any]) -> list[FileRow]:
+    """The run's files (as ``dvk consolidate --json`` lists them) with their errors and warnings."""
+    # A returned file's findings are listed with it ("rejected"); the others' in "findings".
+    findings = [*summary.get("findings", [])]
+    findings += [{**f, "file": r["file"]} for r in summary.get("rejected", []) for f in r.get("findings", [])]
+    tally = Counter((f.get("file", ""), f.get("severity", "")) for f in findings)
+    return [
+        FileRow(
+            f["file"],
+            f.get("unit", ""),
+            f["standing"],
+            f.get("replaced_by") or "",
+            tally[f["file"], ERROR],
+            tally[f["file"], WARNING],
+        )
+        for f in summary.get("files", [])
+    ]
+
+
 def _report_date(text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text) if text else None
@@ -78,10 +112,12 @@ def routes(site: Site) -> list[Route]:
             year=year,
             job=job if job is not None and job.year == year else None,
             running=site.jobs.running(),
+            last=last_answer(site.root, year),
             results=labelled_results(config, site.root, year) if config is not None else [],
             zip_name=ZIP_NAME.format(year=year),
             today=dt.date.today().isoformat(),
             standing_labels=STANDING_LABELS,
+            file_rows=file_rows,
         )
 
     async def start(request: Request) -> Response:
@@ -106,6 +142,8 @@ def routes(site: Site) -> list[Route]:
             results=labelled_results(config, site.root, year) if config is not None else [],
             zip_name=ZIP_NAME.format(year=year),
             standing_labels=STANDING_LABELS,
+            file_rows=file_rows,
+            last=last_answer(site.root, year),
         )
 
     return [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import threading
 import zipfile
@@ -117,3 +118,21 @@ def test_a_foreign_origin_cannot_start_a_run(tmp_path: Path) -> None:
     )
     assert response.status_code == 403 and client.app.state.site.jobs.current() is None
     assert client.post("/tong-hop?nam=2026", headers={"origin": ORIGIN}).status_code == 403
+
+
+def test_after_a_restart_the_page_shows_the_last_runs_result(tmp_path: Path) -> None:
+    root = one_returned(tmp_path)
+    consolidate_year(root, load_config(root), 2026, None)
+    html = page_client(root).get("/tong-hop?nam=2026").text  # a new server: no run of its own
+    assert "Kết quả lần tổng hợp gần nhất" in html
+    row = re.search(r'<tr class="standing-returned"><td>b.xlsx</td>.*?</tr>', html, re.S)
+    assert row is not None
+    errors = re.findall(r'<td class="num">(\d*)</td>', row.group(0))[0]
+    summary = json.loads((root / ".dvk" / "cache" / "last-run-2026.json").read_text(encoding="utf-8"))["summary"]
+    (returned,) = summary["rejected"]
+    assert int(errors) == sum(1 for f in returned["findings"] if f["severity"] == "error") > 0
+
+
+def test_a_year_never_consolidated_shows_no_result(tmp_path: Path) -> None:
+    html = page_client(copy_config(tmp_path)).get("/tong-hop?nam=2026").text
+    assert 'id="result"' not in html and "Kết quả lần tổng hợp gần nhất" not in html

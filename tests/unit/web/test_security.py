@@ -97,10 +97,10 @@ def test_with_a_password_every_page_asks_to_log_in_first(root: Path) -> None:
 
 
 def test_passwords_are_scrypt_hashes_checked_in_constant_time() -> None:
-    stored = hash_password("abc")
-    assert stored.startswith("scrypt$") and "abc" not in stored
-    assert verify_password("abc", stored) and not verify_password("abd", stored)
-    assert not verify_password("abc", "scrypt$nonsense")
+    stored = hash_password("mật khẩu")  # not hex: it cannot appear in the hash by chance
+    assert stored.startswith("scrypt$") and "khẩu" not in stored
+    assert verify_password("mật khẩu", stored) and not verify_password("mật khẩu ", stored)
+    assert not verify_password("mật khẩu", "scrypt$nonsense")
 
 
 def test_listening_beyond_this_computer_requires_a_password(root: Path) -> None:
