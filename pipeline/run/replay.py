@@ -36,7 +36,7 @@ from ..intake.receive import discover
 from .cache import config_fingerprint
 from .filestate import inbox_key, key_of
 
-__all__ = ["RunAnswer", "consolidate_year", "forget", "replayed", "save"]
+__all__ = ["RunAnswer", "consolidate_year", "forget", "last_summary", "replayed", "save"]
 
 RECORD_VERSION = 1
 
@@ -81,6 +81,17 @@ def consolidate_year(
 
 def record_path(root: Path, year: int) -> Path:
     return root / CACHE_FOLDER / f"last-run-{year}.json"
+
+
+def last_summary(root: Path, year: int) -> Mapping[str, Any] | None:
+    """The JSON summary of the last completed ``dvk consolidate`` of ``year`` (as ``--json`` gives
+    it), from its record; None when there is none or it cannot be read."""
+    try:
+        record = json.loads(record_path(root, year).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    summary = record.get("summary") if isinstance(record, dict) else None
+    return summary if isinstance(summary, dict) else None
 
 
 def _files_state(root: Path, paths: Iterable[str | Path]) -> list[Any] | None:
