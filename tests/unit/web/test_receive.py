@@ -168,3 +168,12 @@ def test_the_annotated_copy_is_only_of_files_directly_in_the_inbox(workspace: tu
     response = client.get(f"/nhan-tep/ban-danh-dau?tep={name}")
     assert response.status_code == 404 and "units:" not in response.text
     assert client.get("/nhan-tep/ban-danh-dau?tep=b.xlsx").status_code == 200
+
+
+def test_the_referrer_policy_lets_the_browser_send_the_pages_own_origin(workspace: tuple[Path, Config]) -> None:
+    """Under "no-referrer" Chromium posts the page's own forms with "Origin: null", which the origin
+    check refuses: the upload form would never work in a browser."""
+    root, config = workspace
+    client = page_client(root)
+    assert client.get("/nhan-tep").headers["referrer-policy"] == "same-origin"
+    assert send(client, [("a.xlsx", sample_workbook(config, HCCB))], origin="null").status_code == 403
