@@ -36,7 +36,7 @@ from ..intake.receive import discover
 from .cache import config_fingerprint
 from .filestate import inbox_key, key_of
 
-__all__ = ["RunAnswer", "consolidate_year", "forget", "replayed", "save"]
+__all__ = ["RunAnswer", "consolidate_year", "forget", "last_answer", "replayed", "save"]
 
 RECORD_VERSION = 1
 
@@ -155,7 +155,9 @@ def last_answer(root: Path, year: int) -> RunAnswer | None:
     is none (never run, or a run under way or killed: the record is removed when a run starts)."""
     try:
         record = json.loads(record_path(root, year).read_text(encoding="utf-8"))
-        return RunAnswer(record["summary"], record["text"], bool(record["failed"]), replayed=True)
+        if not isinstance(record["summary"], dict):
+            return None
+        return RunAnswer(record["summary"], str(record["text"]), bool(record["failed"]), replayed=True)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
