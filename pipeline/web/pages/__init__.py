@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import consolidate, downloads, home, login
+from . import configuration, consolidate, downloads, home, login, register, templates_mail
 
-PAGES: tuple[ModuleType, ...] = (home, login, consolidate, downloads)
+PAGES: tuple[ModuleType, ...] = (home, login, consolidate, downloads, templates_mail, register, configuration)
