@@ -11,6 +11,8 @@ events. Reading only: no lock is taken, nothing is written.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
+from typing import Any
 from urllib.parse import urlencode
 
 from starlette.exceptions import HTTPException
@@ -22,8 +24,9 @@ from ...config import Config
 from ...core.lifecycle import EVENT_LABELS, STATE_LABELS
 from ...register.listing import ITEM_KIND_LABELS, ItemQuery, ItemRecord, select
 from ...run.register_view import register_items, register_workbook
-from ..site import Site, config_or_error
+from ..site import Site
 from .downloads import MEDIA_TYPES
+from .templates_mail import loaded
 
 PER_PAGE = 100
 FILTERS = ("q", "field", "unit", "state", "kind", "year")
@@ -61,78 +64,82 @@ def _choices(config: Config, records: list[ItemRecord]) -> dict[str, list[tuple[
     }
 
 
+async def _listing(site: Site, request: Request) -> Response:
+    config = loaded(site, request)
+    if isinstance(config, Response):
+        return config
+    params = dict(request.query_params)
+    try:
+        records = register_items(site.root)
+    except Exception as exc:
+        return site.failure(request, exc)
+    chosen = select(records, query_of(params))
+    pages = max(1, -(-len(chosen) // PER_PAGE))
+    number = page_number(params, pages)
+    kept = {k: params[k] for k in FILTERS if params.get(k)}
+    return site.page(
+        request,
+        "register.html",
+        config=config,
+        year=site.year_of(request, config),
+        records=chosen[(number - 1) * PER_PAGE : number * PER_PAGE],
+        total=len(records),
+        found=len(chosen),
+        page=number,
+        pages=pages,
+        params=kept,
+        query=urlencode(kept),
+        choices=_choices(config, records),
+        **_labels(config),
+    )
+
+
+async def _export(site: Site, request: Request) -> Response:
+    config = loaded(site, request)
+    if isinstance(config, Response):
+        return config
+    try:
+        data = register_workbook(site.root, config, query_of(dict(request.query_params)), site.year_of(request, config))
+    except Exception as exc:
+        return site.failure(request, exc)
+    return Response(
+        data, media_type=MEDIA_TYPES[".xlsx"], headers={"content-disposition": f'attachment; filename="{EXPORT_NAME}"'}
+    )
+
+
+async def _one(site: Site, request: Request) -> Response:
+    config = loaded(site, request)
+    if isinstance(config, Response):
+        return config
+    code = request.path_params["code"]
+    try:
+        found = [r for r in register_items(site.root) if r.code == code]
+    except Exception as exc:
+        return site.failure(request, exc)
+    if not found:
+        raise HTTPException(404)
+    return site.page(
+        request,
+        "register_item.html",
+        config=config,
+        year=site.year_of(request, config),
+        item=found[0],
+        **_labels(config),
+    )
+
+
+def _labels(config: Config) -> dict[str, Any]:
+    return {
+        "unit_names": {u.code: u.name for u in config.units.units},
+        "kind_labels": ITEM_KIND_LABELS,
+        "state_labels": STATE_LABELS,
+        "event_labels": EVENT_LABELS,
+    }
+
+
 def routes(site: Site) -> list[Route]:
-    async def listing(request: Request) -> Response:
-        config, problem = config_or_error(site)
-        if config is None:
-            return site.page(request, "error.html", message=problem, config_problem=True)
-        params = dict(request.query_params)
-        try:
-            records = register_items(site.root)
-        except Exception as exc:
-            return site.failure(request, exc)
-        chosen = select(records, query_of(params))
-        pages = max(1, -(-len(chosen) // PER_PAGE))
-        number = page_number(params, pages)
-        kept = {k: params[k] for k in FILTERS if params.get(k)}
-        return site.page(
-            request,
-            "register.html",
-            config=config,
-            year=site.year_of(request, config),
-            records=chosen[(number - 1) * PER_PAGE : number * PER_PAGE],
-            total=len(records),
-            found=len(chosen),
-            page=number,
-            pages=pages,
-            params=kept,
-            query=urlencode(kept),
-            choices=_choices(config, records),
-            unit_names={u.code: u.name for u in config.units.units},
-            kind_labels=ITEM_KIND_LABELS,
-            state_labels=STATE_LABELS,
-            event_labels=EVENT_LABELS,
-        )
-
-    async def export(request: Request) -> Response:
-        config, problem = config_or_error(site)
-        if config is None:
-            return site.page(request, "error.html", message=problem, config_problem=True)
-        try:
-            data = register_workbook(site.root, config, query_of(dict(request.query_params)), site.year_of(request, config))
-        except Exception as exc:
-            return site.failure(request, exc)
-        return Response(
-            data,
-            media_type=MEDIA_TYPES[".xlsx"],
-            headers={"content-disposition": f'attachment; filename="{EXPORT_NAME}"'},
-        )
-
-    async def one(request: Request) -> Response:
-        config, problem = config_or_error(site)
-        if config is None:
-            return site.page(request, "error.html", message=problem, config_problem=True)
-        code = request.path_params["code"]
-        try:
-            found = [r for r in register_items(site.root) if r.code == code]
-        except Exception as exc:
-            return site.failure(request, exc)
-        if not found:
-            raise HTTPException(404)
-        return site.page(
-            request,
-            "register_item.html",
-            config=config,
-            year=site.year_of(request, config),
-            item=found[0],
-            unit_names={u.code: u.name for u in config.units.units},
-            kind_labels=ITEM_KIND_LABELS,
-            state_labels=STATE_LABELS,
-            event_labels=EVENT_LABELS,
-        )
-
     return [
-        Route("/so-theo-doi", listing, methods=["GET"]),
-        Route("/so-theo-doi/xuat.xlsx", export, methods=["GET"]),
-        Route("/so-theo-doi/{code}", one, methods=["GET"]),
+        Route("/so-theo-doi", partial(_listing, site), methods=["GET"]),
+        Route("/so-theo-doi/xuat.xlsx", partial(_export, site), methods=["GET"]),
+        Route("/so-theo-doi/{code}", partial(_one, site), methods=["GET"]),
     ]

@@ -15,6 +15,7 @@ config/mail.yaml, never from a form; without it the page says so (:class:`MailPa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -96,83 +97,92 @@ def _kind_of(request: Request) -> str:
     return kind
 
 
-def routes(site: Site) -> list[Route]:
-    def broken(request: Request, problem: str, status_code: int = 200) -> Response:
+def loaded(site: Site, request: Request, status_code: int = 200) -> Config | Response:
+    """The configuration, or the page that says what is wrong in it (with a link to /cau-hinh)."""
+    config, problem = config_or_error(site)
+    if config is None:
         return site.page(request, "error.html", status_code=status_code, message=problem, config_problem=True)
+    return config
 
-    async def page(request: Request) -> Response:
-        config, problem = config_or_error(site)
-        if config is None:
-            return broken(request, problem)
-        year = site.year_of(request, config)
-        return site.page(
-            request,
-            "templates_mail.html",
-            config=config,
-            year=year,
-            templates=year_files(site.root, year, TEMPLATES_FOLDER),
-            kinds=mail_kinds(site, config, year),
-            password_env=config.mail.server.password_env,
-            needs_password=bool(config.mail.server.user),
-        )
 
-    async def issue(request: Request) -> Response:
-        config, problem = config_or_error(site)
-        if config is None:
-            return broken(request, problem, 409)
-        year = site.year_of(request, config)
-        try:
-            with site.locked("templates"):
-                issue_templates(site.root, config, year)
-        except Exception as exc:
-            return site.failure(request, exc)
-        return RedirectResponse(f"/mau-bieu?nam={year}", status_code=303)
+async def _page(site: Site, request: Request) -> Response:
+    config = loaded(site, request)
+    if isinstance(config, Response):
+        return config
+    year = site.year_of(request, config)
+    return site.page(
+        request,
+        "templates_mail.html",
+        config=config,
+        year=year,
+        templates=year_files(site.root, year, TEMPLATES_FOLDER),
+        kinds=mail_kinds(site, config, year),
+        password_env=config.mail.server.password_env,
+        needs_password=bool(config.mail.server.user),
+    )
 
-    async def draft(request: Request) -> Response:
-        kind = _kind_of(request)
-        config, problem = config_or_error(site)
-        if config is None:
-            return broken(request, problem, 409)
-        year = site.year_of(request, config)
-        try:
-            with site.locked(f"mail {kind}"):
-                outcomes = run_mail(site.root, config, year, kind)
-        except Exception as exc:
-            return site.failure(request, exc)
-        return _outcomes(site, request, config, year, kind, outcomes, sent=False)
 
-    async def send(request: Request) -> Response:
-        kind = _kind_of(request)
-        config, problem = config_or_error(site)
-        if config is None:
-            return broken(request, problem, 409)
-        year = site.year_of(request, config)
-        form = await request.form()
-        try:
-            if form.get("confirm") != "1":
-                mail_password(config)  # a missing password is said now, not after the confirmation
-                return site.page(
-                    request,
-                    "mail_confirm.html",
-                    config=config,
-                    year=year,
-                    kind=kind,
-                    kind_label=MAIL_KIND_LABELS[kind],
-                    rows=plan_rows(mail_plan(site.root, config, year, kind)),
-                    password_env=config.mail.server.password_env,
-                    server=config.mail.server,
-                )
-            with site.locked(f"mail {kind}"):
-                outcomes = run_mail(site.root, config, year, kind, send=True)
-        except Exception as exc:
-            return site.failure(request, exc)
-        return _outcomes(site, request, config, year, kind, outcomes, sent=True)
+async def _issue(site: Site, request: Request) -> Response:
+    config = loaded(site, request, 409)
+    if isinstance(config, Response):
+        return config
+    year = site.year_of(request, config)
+    try:
+        with site.locked("templates"):
+            issue_templates(site.root, config, year)
+    except Exception as exc:
+        return site.failure(request, exc)
+    return RedirectResponse(f"/mau-bieu?nam={year}", status_code=303)
 
+
+async def _draft(site: Site, request: Request) -> Response:
+    kind = _kind_of(request)
+    config = loaded(site, request, 409)
+    if isinstance(config, Response):
+        return config
+    year = site.year_of(request, config)
+    try:
+        with site.locked(f"mail {kind}"):
+            outcomes = run_mail(site.root, config, year, kind)
+    except Exception as exc:
+        return site.failure(request, exc)
+    return _outcomes(site, request, config, year, kind, outcomes, sent=False)
+
+
+async def _send(site: Site, request: Request) -> Response:
+    kind = _kind_of(request)
+    config = loaded(site, request, 409)
+    if isinstance(config, Response):
+        return config
+    year = site.year_of(request, config)
+    confirmed = (await request.form()).get("confirm") == "1"
+    try:
+        mail_password(config)  # a missing password is said before the confirmation, and again after it
+        if not confirmed:
+            return site.page(
+                request,
+                "mail_confirm.html",
+                config=config,
+                year=year,
+                kind=kind,
+                kind_label=MAIL_KIND_LABELS[kind],
+                rows=plan_rows(mail_plan(site.root, config, year, kind)),
+                password_env=config.mail.server.password_env,
+                server=config.mail.server,
+            )
+        with site.locked(f"mail {kind}"):
+            outcomes = run_mail(site.root, config, year, kind, send=True)
+    except Exception as exc:
+        return site.failure(request, exc)
+    return _outcomes(site, request, config, year, kind, outcomes, sent=True)
+
+
+def routes(site: Site) -> list[Route]:
     return [
-        Route("/mau-bieu", page, methods=["GET"]),
-        Route("/mau-bieu/tao", issue, methods=["POST"]),
-        Route("/mau-bieu/thu/{kind}/nhap", draft, methods=["POST"]),
-        Route("/mau-bieu/thu/{kind}/gui", send, methods=["POST"]),
+        Route("/mau-bieu", partial(_page, site), methods=["GET"]),
+        Route("/mau-bieu/tao", partial(_issue, site), methods=["POST"]),
+        Route("/mau-bieu/thu/{kind}/nhap", partial(_draft, site), methods=["POST"]),
+        Route("/mau-bieu/thu/{kind}/gui", partial(_send, site), methods=["POST"]),
     ]
 
 

@@ -12,7 +12,9 @@ from tests.support.web import PageClient, app_over, page_client
 
 
 def section(html: str, name: str) -> str:
-    found = re.search(rf'<section class="card config-file" id="[^"]+" data-file="{re.escape(name)}">(.*?)</section>', html, re.S)
+    found = re.search(
+        rf'<section class="card config-file" id="[^"]+" data-file="{re.escape(name)}">(.*?)</section>', html, re.S
+    )
     assert found, name
     return found.group(1)
 
