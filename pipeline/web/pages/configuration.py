@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ...config import ConfigError, load_config
+from ...config import Config, ConfigError, load_config
 from ..site import Site
 
 # The configuration's files in the order a clerk meets them, each with what it holds; the last two
@@ -47,10 +47,12 @@ class ConfigFile:
     cut: bool = False
 
 
-def config_files(site: Site) -> tuple[list[ConfigFile], str]:
-    """Each file of the configuration with its error, and an error that names none of them."""
+def config_files(site: Site) -> tuple[list[ConfigFile], str, Config | None]:
+    """Each file of the configuration with its error, an error that names none of them, and the
+    configuration when it loads."""
+    config: Config | None = None
     try:
-        load_config(site.root)
+        config = load_config(site.root)
         problem = ""
     except ConfigError as exc:
         problem = exc.user_message()
@@ -63,18 +65,19 @@ def config_files(site: Site) -> tuple[list[ConfigFile], str]:
         text = path.read_text(encoding="utf-8", errors="replace") if present else ""
         error = problem if name == named else ""
         files.append(ConfigFile(name, label, text[:MAX_SHOWN], present, required, error, len(text) > MAX_SHOWN))
-    return files, problem if problem and not named else ""
+    return files, problem if problem and not named else "", config
 
 
 def routes(site: Site) -> list[Route]:
     async def page(request: Request) -> Response:
         try:
-            files, general = config_files(site)
+            files, general, config = config_files(site)
         except OSError as exc:
             return site.failure(request, exc)
         return site.page(
             request,
             "configuration.html",
+            config=config,
             files=files,
             general=general,
             broken=any(f.error for f in files) or bool(general),

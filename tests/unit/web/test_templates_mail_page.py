@@ -196,3 +196,14 @@ def test_a_busy_workspace_refuses_the_templates_and_says_who_holds_it(tmp_path: 
         response = client.send_form(f"/mau-bieu/tao?nam={YEAR}")
     assert response.status_code == 409 and "consolidate" in response.text
     assert not (root / "outbox" / str(YEAR) / "mau-bieu").exists()
+
+
+def test_the_pages_have_no_inline_script_style_or_handler(ward: Path) -> None:
+    client = page_client(ward)
+    code = re.findall(r'data-code="([^"]+)"', client.get("/so-theo-doi").text)[0]
+    for path in (f"/mau-bieu?nam={YEAR}", "/so-theo-doi", f"/so-theo-doi/{code}", "/cau-hinh"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        html = response.text
+        assert "<script>" not in html and "style=" not in html and not re.search(r"\son[a-z]+=", html), path
+        assert "phường Bình Định" in html.split("</header>")[0], path  # the ward's name in the header
