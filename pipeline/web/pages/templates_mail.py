@@ -23,15 +23,13 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ...config import MAIL_KINDS, Config
+from ...core.paths import MAIL_FOLDER, TEMPLATES_FOLDER
 from ...mail.compose import KIND_FOLDERS, Letter, Plan
 from ...run.cycle import issue_templates
 from ...run.mail_run import MailOutcome, mail_password, mail_plan, run_mail
 from ...run.render import MAIL_KIND_LABELS, MAIL_STATUS_LABELS
 from ..site import Site, config_or_error
 from .downloads import year_files
-
-TEMPLATES_FOLDER = "mau-bieu"
-MAIL_FOLDER = "thu"
 
 
 @dataclass(frozen=True)
