@@ -8,6 +8,17 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import consolidate, council, downloads, home, login, receive, unit
+from . import configuration, consolidate, council, downloads, home, login, receive, register, templates_mail, unit
 
-PAGES: tuple[ModuleType, ...] = (home, login, receive, consolidate, council, unit, downloads)
+PAGES: tuple[ModuleType, ...] = (
+    home,
+    login,
+    receive,
+    consolidate,
+    templates_mail,
+    register,
+    council,
+    configuration,
+    unit,
+    downloads,
+)

@@ -2,7 +2,10 @@
 
 Only files the tool writes are served: a regular file (not a link) of an allowed kind inside
 ``outbox/<year>/``, named by a path without ``..``, hidden or absolute parts; a folder is never
-listed. The zip of all holds the year's results (not the templates nor the mail drafts); it is written inside the workspace (``.dvk/web/``) and removed once sent.
+listed. The zip of all (``tat-ca-<năm>.zip``) holds the year's results (not the templates nor the
+mail drafts); the zip of one folder (``<thư mục>.zip``, e.g. ``/tai/2026/mau-bieu.zip``) holds the
+same allowed files of that folder and below. Both are written inside the workspace (``.dvk/web/``)
+and removed once sent.
 """
 
 from __future__ import annotations
@@ -50,12 +53,14 @@ def downloadable(root: Path, year: int, name: str) -> Path | None:
     return path
 
 
-def year_files(root: Path, year: int) -> list[str]:
-    """Every downloadable file of the year, relative to ``outbox/<year>/``, sorted."""
+def year_files(root: Path, year: int, under: str = "") -> list[str]:
+    """Every downloadable file of the year (of its folder ``under`` only, when given), relative to
+    ``outbox/<year>/``, sorted."""
     folder = root / "outbox" / str(year)
-    if not folder.is_dir():
+    start = folder.joinpath(*PurePosixPath(under).parts) if under else folder
+    if not _safe_parts(under) or not start.is_dir() or start.is_symlink():
         return []
-    found = (p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    found = (p.relative_to(folder).as_posix() for p in start.rglob("*") if p.is_file())
     return sorted(name for name in found if downloadable(root, year, name) is not None)
 
 
@@ -63,6 +68,16 @@ def result_files(root: Path, year: int) -> list[str]:
     """The year's results (reports, workbooks, feedback): its files but the templates and mail drafts."""
     left_out = (f"{TEMPLATES_FOLDER}/", f"{MAIL_FOLDER}/")
     return [name for name in year_files(root, year) if not name.startswith(left_out)]
+
+
+def _safe_parts(name: str) -> bool:
+    """A relative posix path without empty, ``.``, ``..`` or hidden parts ("" is the year's folder)."""
+    if not name:
+        return True
+    relative = PurePosixPath(name)
+    if "\\" in name or "\x00" in name or relative.is_absolute():
+        return False
+    return all(part not in ("", ".", "..") and not part.startswith(".") for part in relative.parts)
 
 
 def _attachment(path: Path, name: str) -> FileResponse:
@@ -75,7 +90,11 @@ def routes(site: Site) -> list[Route]:
     async def one(request: Request) -> Response:
         year, name = request.path_params["year"], request.path_params["name"]
         if name == ZIP_NAME.format(year=year):
-            return _zip_of_all(site.root, year)
+            return _zip_of(site.root, year, result_files(site.root, year), "", ZIP_NAME.format(year=year))
+        if name.endswith(".zip"):
+            folder = name.removesuffix(".zip")
+            names = year_files(site.root, year, folder)
+            return _zip_of(site.root, year, names, folder, f"{PurePosixPath(folder).name}-{year}.zip")
         path = downloadable(site.root, year, name)
         if path is None:
             raise HTTPException(404)
@@ -84,8 +103,8 @@ def routes(site: Site) -> list[Route]:
     return [Route("/tai/{year:int}/{name:path}", one, methods=["GET"])]
 
 
-def _zip_of_all(root: Path, year: int) -> Response:
-    names = result_files(root, year)
+def _zip_of(root: Path, year: int, names: list[str], under: str, download_name: str) -> Response:
+    """The files ``names`` of ``outbox/<year>/`` in one zip, named inside it relative to ``under``."""
     if not names:
         raise HTTPException(404)
     temp = root / WEB_TEMP
@@ -93,7 +112,8 @@ def _zip_of_all(root: Path, year: int) -> Response:
     path = temp / f"{secrets.token_hex(8)}.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in names:
-            archive.write(root / "outbox" / str(year) / name, name)
-    response = _attachment(path, ZIP_NAME.format(year=year))
+            inside = PurePosixPath(name).relative_to(under).as_posix() if under else name
+            archive.write(root / "outbox" / str(year) / name, inside)
+    response = _attachment(path, download_name)
     response.background = BackgroundTask(path.unlink, missing_ok=True)
     return response
