@@ -46,7 +46,9 @@ HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
+    # Not "no-referrer": under it a browser sends "Origin: null" with the page's own forms, which
+    # the same-origin check must refuse. "same-origin" keeps the pages' addresses from other sites.
+    "referrer-policy": "same-origin",
     "cross-origin-opener-policy": "same-origin",
     "cross-origin-resource-policy": "same-origin",
 }
