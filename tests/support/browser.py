@@ -13,13 +13,13 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import uvicorn
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page, ViewportSize, sync_playwright
+from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, ViewportSize, expect, sync_playwright
 
 from pipeline.web.app import create_app
 from pipeline.web.security import hash_password
@@ -38,6 +38,7 @@ CHROMIUM_ARGS = (
 HOST = "127.0.0.1"
 VIEWPORT: ViewportSize = {"width": 1366, "height": 900}
 SCREENSHOTS = Path(__file__).parents[2] / "build" / "screenshots"
+UPLOAD_INPUT = "form#upload-form [data-dropzone] input[type=file][name=files][multiple]"
 LOGIN_PASSWORD = "mat-khau-thu"  # the password of the login page's screenshot server
 
 
@@ -135,13 +136,38 @@ class Shooter:
 
     def visit(self, page: Page, base: str, path: str, name: str) -> bool:
         """Open ``path`` and shoot it; a page that does not exist (404) is noted, not shot."""
-        status = page.request.get(base.rstrip("/") + path).status
-        if status == 404:
+        if not page_exists(page, base, path):
             self.missing.append(f"{name}: {path} does not exist yet (404)")
             return False
         page.goto(base.rstrip("/") + path)
         self.shoot(page, name)
         return True
+
+
+def upload_through_page(page: Page, base: str, year: int, paths: Sequence[Path], timeout_ms: float) -> Locator:
+    """Choose ``paths`` in the receive page's file input; the page's script sends them at once.
+    Returns the rows of the checked files' table, once there is one row per file."""
+    page.goto(f"{base}nhan-tep?nam={year}")
+    page.locator(UPLOAD_INPUT).set_input_files([str(p) for p in paths])
+    rows = page.locator("table#checked tr.checked-file")
+    expect(rows).to_have_count(len(paths), timeout=timeout_ms)
+    return rows
+
+
+def consolidate_through_page(page: Page, base: str, year: int, timeout_ms: float) -> None:
+    """Press the consolidation button and wait for the result table (the page polls with htmx),
+    then for the page of the ended run."""
+    page.goto(f"{base}tong-hop?nam={year}")
+    page.locator("#consolidate-button").click()
+    expect(page.locator("table#result")).to_be_visible(timeout=timeout_ms)
+    # Once the run has ended the page reloads itself: the button is back, the lock's banner gone.
+    expect(page.locator("#consolidate-button")).to_be_enabled(timeout=timeout_ms)
+    expect(page.locator("#lock-banner")).to_have_count(0)
+    page.wait_for_load_state()
+
+
+def page_exists(page: Page, base: str, path: str) -> bool:
+    return bool(page.request.get(base.rstrip("/") + path).status != 404)
 
 
 # The pages shot besides the flow's own (home, nhan-tep after upload, tong-hop after consolidation).

@@ -32,9 +32,12 @@ from tests.support.browser import (
     ConsoleWatch,
     Shooter,
     chromium,
+    consolidate_through_page,
     live_server,
+    page_exists,
     shoot_login,
     shoot_other_pages,
+    upload_through_page,
 )
 from tests.support.docxtext import document_text
 
@@ -90,16 +93,9 @@ def _upload(
     page: Page, base: str, root: Path, workbooks: list[Path], expected_errors: list[str], shooter: Shooter
 ) -> None:
     """Upload through the receive page's form and see each file checked at once."""
-    page.goto(f"{base}nhan-tep?nam={YEAR}")
-    form = page.locator("form#upload-form")
-    expect(form).to_have_attribute("enctype", "multipart/form-data")
-    page.locator("form#upload-form [data-dropzone] input[type=file][name=files][multiple]").set_input_files(
-        [str(p) for p in workbooks]
-    )
-    # The page's script submits the form as soon as files are chosen (or dropped).
-    checked = page.locator("table#checked tr.checked-file")
-    expect(checked).to_have_count(3, timeout=WAIT_MS)
-    accepted = [checked.nth(i).get_attribute("data-accepted") for i in range(3)]
+    rows = upload_through_page(page, base, YEAR, workbooks, WAIT_MS)
+    expect(page.locator("form#upload-form")).to_have_attribute("enctype", "multipart/form-data")
+    accepted = [rows.nth(i).get_attribute("data-accepted") for i in range(rows.count())]
     assert sorted(accepted) == ["false", "true", "true"]
     returned_row = page.locator('table#checked tr.checked-file[data-accepted="false"]')
     assert f"{RETURNED}.xlsx" in returned_row.inner_text()
@@ -134,7 +130,7 @@ def test_the_clerks_year_in_a_real_browser(tmp_path: Path) -> None:
         assert {words for _, words in before.values()} == {"Chưa gửi"}
 
         # 2. Three workbooks received through the page and checked at once.
-        if page.request.get(f"{base}nhan-tep").status == 404:
+        if not page_exists(page, base, "/nhan-tep"):
             receive_page = False  # not in this branch yet: the files go in as a clerk copies them
             for path in workbooks:
                 builder.drop_file(root, path.name, path.read_bytes())
@@ -142,9 +138,7 @@ def test_the_clerks_year_in_a_real_browser(tmp_path: Path) -> None:
             _upload(page, base, root, workbooks, expected_errors, shooter)
 
         # 3. Consolidation from its page, polled by htmx until the result shows.
-        page.goto(f"{base}tong-hop?nam={YEAR}")
-        page.locator("#consolidate-button").click()
-        expect(page.locator("table#result")).to_be_visible(timeout=WAIT_MS)
+        consolidate_through_page(page, base, YEAR, WAIT_MS)
         expect(page.locator("table#result tbody tr")).to_have_count(3)
         expect(page.locator("ul#downloads")).to_be_visible()
         shooter.shoot(page, "tong-hop")

@@ -2,7 +2,8 @@
 
 The button starts :func:`pipeline.run.replay.consolidate_year` in the background (:mod:`..jobs`)
 with the report date typed on the page; the page polls ``/tong-hop/tien-do`` every second (htmx)
-until the run ends, then shows the files' standings and the year's outputs to download.
+until the run ends, then reloads the whole page (``HX-Refresh``: the lock's banner and the button
+are outside the polled section), which shows the files' standings and the year's outputs to download.
 """
 
 from __future__ import annotations
@@ -18,6 +19,23 @@ from ..site import Site, config_or_error
 from .downloads import ZIP_NAME, year_files
 
 STANDING_LABELS = {USED: USED_LABEL, REPLACED: "Đã được thay bằng tệp gửi sau", RETURNED: RETURNED_LABEL}
+
+
+FOLDER_LABELS = {
+    "mau-bieu": "Mẫu biểu của các đơn vị",
+    "phan-hoi": "Tệp phản hồi gửi các đơn vị",
+    "thu": "Thư nháp",
+}
+
+
+def grouped(files: list[str]) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """The year's own outputs (directly in ``outbox/<year>/``), then each folder's files under its label."""
+    top = [name for name in files if "/" not in name]
+    folders: dict[str, list[str]] = {}
+    for name in files:
+        if "/" in name:
+            folders.setdefault(name.split("/", 1)[0], []).append(name)
+    return top, [(FOLDER_LABELS.get(folder, folder), names) for folder, names in sorted(folders.items())]
 
 
 def _report_date(text: str) -> dt.date | None:
@@ -41,7 +59,7 @@ def routes(site: Site) -> list[Route]:
             year=year,
             job=job if job is not None and job.year == year else None,
             running=site.jobs.running(),
-            files=year_files(site.root, year),
+            files=grouped(year_files(site.root, year)),
             zip_name=ZIP_NAME.format(year=year),
             today=dt.date.today().isoformat(),
             standing_labels=STANDING_LABELS,
@@ -60,16 +78,21 @@ def routes(site: Site) -> list[Route]:
         config, _ = config_or_error(site)
         year = site.year_of(request, config)
         job = site.jobs.current()
-        return site.page(
+        response = site.page(
             request,
             "consolidate_progress.html",
             config=config,
             year=year,
             job=job if job is not None and job.year == year else None,
-            files=year_files(site.root, year),
+            files=grouped(year_files(site.root, year)),
             zip_name=ZIP_NAME.format(year=year),
             standing_labels=STANDING_LABELS,
         )
+        if job is not None and job.finished and request.headers.get("hx-request"):
+            # The run is over: the whole page again, so that the lock's banner goes and the button
+            # comes back (the poll only swaps the progress section).
+            response.headers["HX-Refresh"] = "true"
+        return response
 
     return [
         Route("/tong-hop", page, methods=["GET"]),
