@@ -24,7 +24,6 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from pipeline.cli.errors import _register_failure
 from pipeline.cli.main import main
 from pipeline.config import load_config
 from pipeline.core import identity, ooxml
@@ -33,6 +32,7 @@ from pipeline.core.ooxml import atomic_write_all, is_temporary, remove_temporari
 from pipeline.core.paths import SECRET_FILE
 from pipeline.register import REGISTER_FILE
 from pipeline.run.cycle import rebuild
+from pipeline.run.failures import _register_failure
 from tests.support.builder import RECEIVED, inbox_state, numbered_workspace, received_at, unit_code
 
 YEAR_FOLDER = Path("outbox") / "2026"
