@@ -150,7 +150,7 @@ def test_the_clerks_year_in_a_real_browser(tmp_path: Path) -> None:
             state, words = after[code]
             assert state in ("on-time", "late") and re.fullmatch(r"Đúng hạn|Trễ hạn \d+ ngày.*", words), after[code]
         state, words = after[RETURNED]
-        assert state == "rejected" and re.fullmatch(r"Bị trả lại với [1-9]\d* lỗi", words), after[RETURNED]
+        assert (state, words) == ("rejected", f"Bị trả lại với {len(expected_errors)} lỗi")
         assert {s for code, (s, _) in after.items() if code not in (*ACCEPTED, RETURNED)} == {"missing"}
         shooter.shoot(page, "trang-chinh")
 

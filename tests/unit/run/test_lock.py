@@ -40,6 +40,8 @@ WRITING = {
     "mail": ["templates", "--year", "2026"],
 }
 READING = {"check": ["--year", "2026", "{list}"], "status": ["--year", "2026"]}
+# Takes the lock for each writing action of the page (tests/unit/web), not for the command's life.
+PER_ACTION = {"serve"}
 
 
 @pytest.fixture
@@ -56,7 +58,17 @@ def _invoke(root: Path, command: str, args: list[str], wait: float = 0.2) -> tup
 
 
 def test_every_command_is_classified_as_writing_or_reading() -> None:
-    assert set(main.commands) == set(WRITING) | set(READING)  # type: ignore[attr-defined]
+    assert set(main.commands) == set(WRITING) | set(READING) | PER_ACTION  # type: ignore[attr-defined]
+
+
+def test_serve_starts_on_a_busy_workspace(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page opens while a command writes; only its writing actions wait for the lock."""
+    started: list[tuple[Any, ...]] = []
+    monkeypatch.setattr("pipeline.web.server.serve", lambda *args: started.append(args))
+    with workspace_lock(root, "consolidate"):
+        code, output = _invoke(root, "serve", [])
+    assert code == 0, output
+    assert len(started) == 1 and "http://127.0.0.1:8765/" in output
 
 
 @pytest.mark.parametrize("command", sorted(WRITING))
