@@ -11,6 +11,7 @@ moment and open register as one value) is imported from its module.
 
 from .archive import (
     read_import_sidecars,
+    read_mail_sent,
     read_sidecars,
     restore_from_sidecar,
     restore_mail_sent,
@@ -43,6 +44,7 @@ __all__ = [
     "open_new_register",
     "open_register",
     "read_import_sidecars",
+    "read_mail_sent",
     "read_sidecars",
     "restore_from_sidecar",
     "restore_mail_sent",

@@ -121,6 +121,13 @@ def write_mail_sent_record(root: Path, record: dict[str, Any]) -> None:
     atomic_write(root / MAIL_SENT_FOLDER / f"{name}.json", json.dumps(data, ensure_ascii=False, indent=1).encode())
 
 
+def read_mail_sent(root: Path) -> list[dict[str, Any]]:
+    """The records of the messages sent (the keys of ``MAIL_SENT_FIELDS``), oldest first."""
+    found = (json.loads(p.read_text(encoding="utf-8")) for p in (root / MAIL_SENT_FOLDER).glob("*.json"))
+    records = [d["record"] for d in found if d.get("kind") == "mail-sent"]
+    return sorted(records, key=lambda d: (d["sent_at"], d["message_id"]))
+
+
 def restore_mail_sent(root: Path, register: Register) -> None:
     """Put the records of sent messages back (for ``dvk rebuild``)."""
     records = [d["record"] for d in _all_sidecars(root) if d.get("kind") == "mail-sent"]

@@ -39,7 +39,7 @@ from ..intake.council import CouncilFile
 from ..intake.narrative import NarrativeFile
 from ..intake.read import crashed, read_received, stated_year
 from ..intake.receive import Received, discover, file_extension, receive
-from ..intake.validate import read_meta
+from ..intake.validate import Submission, read_meta
 from ..mail.inbound import is_mail_file, read_mail_file
 from ..register import REGISTER_FILE, KnownItems, known_items, open_register, scratch_register
 from ..year.consolidate import with_minimum_note
@@ -133,6 +133,26 @@ def check_paths(
     return [checked for path, name in files_to_check(paths) for checked in checker.check(path, name)]
 
 
+def annotated_copy(root: Path, config: Config, path: Path, today: dt.date | None = None) -> tuple[str, bytes] | None:
+    """The copy of a unit's workbook ``path`` that consolidation would send back to the unit
+    (its findings listed on a first sheet and marked on their cells), with its file name
+    (``<UNIT>.xlsx``), the file read as :func:`check_paths` reads it; None when the file gets no
+    such copy (not a unit's workbook, no findings, or a format openpyxl cannot open)."""
+    from ..outputs.xlsx.feedback import CannotAnnotate, unit_feedback_bytes
+
+    day = today or dt.date.today()
+    checker = _Checker(root, config, None, cycle_year(config, day))
+    if is_mail_file(path):
+        return None
+    read, year, _, _ = checker.read(receive(path, file_name_text(path.name)))
+    if not isinstance(read, Submission) or not read.unit_code or read.year is None or not read.findings:
+        return None
+    try:
+        return f"{read.unit_code}.xlsx", unit_feedback_bytes(path.read_bytes(), read, config, year, day)
+    except CannotAnnotate:
+        return None
+
+
 class _Checker:
     """Checks files one after the other; what the register knows is read once per year."""
 
@@ -152,16 +172,23 @@ class _Checker:
         except Exception as exc:  # as in the run: one odd file must not stop the others' check
             yield self._crashed(path, name, exc)
 
-    def _received(self, received: Received) -> CheckedFile:
+    def read(self, received: Received) -> tuple[Submission | CouncilFile | NarrativeFile, int, str, int | None]:
+        """The file read as the run reads it, the year it was read for and where that year comes
+        from, and the year the file states."""
         stated = stated_year(received)
         year, year_from = self._year(stated, received.source.name)
-        kind, label = _kind(received, stated, self.config)
         read = read_received(received, self.config, year, self._known(year))
+        if isinstance(read, Submission):
+            read = with_minimum_note(read, self.config)
+        return read, year, year_from, stated
+
+    def _received(self, received: Received) -> CheckedFile:
+        read, year, year_from, stated = self.read(received)
+        kind, label = _kind(received, stated, self.config)
         if isinstance(read, CouncilFile):
             return self._council(read, year, year_from, label)
         if isinstance(read, NarrativeFile):
             return CheckedFile(read.source.name, kind, label, year, year_from, stated, "", read.taken, read.findings)
-        read = with_minimum_note(read, self.config)
         unit = read.unit_code or _stated_unit(received)
         return CheckedFile(read.source.name, kind, label, year, year_from, stated, unit, read.accepted, read.findings)
 

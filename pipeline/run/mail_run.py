@@ -36,7 +36,7 @@ from ..mail.compose import (
     plan_templates,
 )
 from ..mail.smtp import Delivery, Outcome, send_all
-from ..register import Register, open_register, write_mail_sent_record
+from ..register import Register, open_register, read_mail_sent, write_mail_sent_record
 
 DRAFTED, SENT, ALREADY_SENT, WOULD_SEND, WOULD_DRAFT, FAILED = (
     "drafted",
@@ -239,3 +239,10 @@ class _Recorder:
         self.register.record_mail_sent(record)
         write_mail_sent_record(self.root, record)
         self.register.commit_step()
+
+
+def mails_sent_to(root: Path, unit: str, year: int | None = None) -> list[dict[str, object]]:
+    """The messages sent to ``unit`` (of ``year`` when given), oldest first, as the sent-mail ledger
+    beside the archive (``outbox/luu-tru/thu-da-gui/``) records them: year, kind, unit, recipient,
+    attachments' digest, message id, when sent."""
+    return [r for r in read_mail_sent(root) if r["unit"] == unit and (year is None or r["year"] == year)]

@@ -36,7 +36,7 @@ from ..intake.receive import discover
 from .cache import config_fingerprint
 from .filestate import inbox_key, key_of
 
-__all__ = ["RunAnswer", "consolidate_year", "forget", "replayed", "save"]
+__all__ = ["RunAnswer", "consolidate_year", "forget", "last_answer", "replayed", "save"]
 
 RECORD_VERSION = 1
 
@@ -148,6 +148,18 @@ def replayed(
         return RunAnswer(record["summary"], record["text"], bool(record["failed"]), replayed=True), inbox
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None, inbox
+
+
+def last_answer(root: Path, year: int) -> RunAnswer | None:
+    """The answer of the last completed run of ``year``, whatever changed since; None when there
+    is none (never run, or a run under way or killed: the record is removed when a run starts)."""
+    try:
+        record = json.loads(record_path(root, year).read_text(encoding="utf-8"))
+        if not isinstance(record["summary"], dict):
+            return None
+        return RunAnswer(record["summary"], str(record["text"]), bool(record["failed"]), replayed=True)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def forget(root: Path, year: int) -> None:

@@ -34,6 +34,7 @@ CSRF_FIELD = "csrf"
 LOGIN_PATH = "/dang-nhap"
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 SESSION_SECONDS = 12 * 3600
+MAX_SESSIONS = 1000
 # The largest urlencoded form read for its token; a form of the workspace is a few hundred bytes.
 _SMALL_FORM = 64 * 1024
 _OPEN_PATHS = (LOGIN_PATH, "/static/")
@@ -46,8 +47,8 @@ HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    # Not "no-referrer": under it a browser sends "Origin: null" with the page's own forms, which
-    # the same-origin check must refuse. "same-origin" keeps the pages' addresses from other sites.
+    # Not "no-referrer": under it Chromium sends "Origin: null" with the pages' own form posts,
+    # which the origin check must then refuse; "same-origin" still tells other sites nothing.
     "referrer-policy": "same-origin",
     "cross-origin-opener-policy": "same-origin",
     "cross-origin-resource-policy": "same-origin",
@@ -90,6 +91,12 @@ class Sessions:
         return bool(self.password_hash)
 
     def open(self) -> str:
+        """A new session; the oldest are forgotten past :data:`MAX_SESSIONS` (a client that keeps
+        no cookie opens one per request, and memory stays bounded)."""
+        while len(self._started) >= MAX_SESSIONS:
+            oldest = next(iter(self._started))
+            del self._started[oldest]
+            self._logged_in.discard(oldest)
         token = secrets.token_urlsafe(32)
         self._started[token] = time.monotonic()
         return token

@@ -140,7 +140,7 @@ def test_the_clerks_year_in_a_real_browser(tmp_path: Path) -> None:
         # 3. Consolidation from its page, polled by htmx until the result shows.
         consolidate_through_page(page, base, YEAR, WAIT_MS)
         expect(page.locator("table#result tbody tr")).to_have_count(3)
-        expect(page.locator("ul#downloads")).to_be_visible()
+        expect(page.locator("#downloads")).to_be_visible()
         shooter.shoot(page, "tong-hop")
 
         # 4. The units' new states on the home page.
@@ -156,7 +156,7 @@ def test_the_clerks_year_in_a_real_browser(tmp_path: Path) -> None:
 
         # 5. The province report through its link on the consolidation page.
         page.goto(f"{base}tong-hop?nam={YEAR}")
-        link = page.locator(f'ul#downloads a[href$="/{report_name}"]')
+        link = page.locator(f'#downloads a[href$="/{report_name}"]')
         with page.expect_download() as download:
             link.click()
         saved = tmp_path / "tai-ve" / report_name

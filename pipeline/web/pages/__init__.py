@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import consolidate, downloads, home, login
+from . import consolidate, council, downloads, home, login, receive, unit
 
-PAGES: tuple[ModuleType, ...] = (home, login, consolidate, downloads)
+PAGES: tuple[ModuleType, ...] = (home, login, receive, consolidate, council, unit, downloads)

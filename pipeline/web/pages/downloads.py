@@ -2,7 +2,7 @@
 
 Only files the tool writes are served: a regular file (not a link) of an allowed kind inside
 ``outbox/<year>/``, named by a path without ``..``, hidden or absolute parts; a folder is never
-listed. The zip of all is written inside the workspace (``.dvk/web/``) and removed once sent.
+listed. The zip of all holds the year's results (not the templates nor the mail drafts); it is written inside the workspace (``.dvk/web/``) and removed once sent.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from ...core.paths import STATE
+from ...core.paths import MAIL_FOLDER, STATE, TEMPLATES_FOLDER
 from ..site import Site
 
 ALLOWED_SUFFIXES = frozenset({".xlsx", ".docx", ".eml", ".pdf"})
@@ -59,6 +59,12 @@ def year_files(root: Path, year: int) -> list[str]:
     return sorted(name for name in found if downloadable(root, year, name) is not None)
 
 
+def result_files(root: Path, year: int) -> list[str]:
+    """The year's results (reports, workbooks, feedback): its files but the templates and mail drafts."""
+    left_out = (f"{TEMPLATES_FOLDER}/", f"{MAIL_FOLDER}/")
+    return [name for name in year_files(root, year) if not name.startswith(left_out)]
+
+
 def _attachment(path: Path, name: str) -> FileResponse:
     return FileResponse(
         path, media_type=MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream"), filename=name
@@ -79,7 +85,7 @@ def routes(site: Site) -> list[Route]:
 
 
 def _zip_of_all(root: Path, year: int) -> Response:
-    names = year_files(root, year)
+    names = result_files(root, year)
     if not names:
         raise HTTPException(404)
     temp = root / WEB_TEMP

@@ -99,7 +99,7 @@ def routes(site: Site) -> list[Route]:
             expected=len(expected),
             missing=sum(1 for r in expected if r.status.status == MISSING),
             deadline=config.year(year).deadline,
-            days_left=days_left(config, year, dt.date.today()),
+            days_left=days_left(config, year, site.today()),
             charts=charts([chart_data(key, stats) for key in CHART_KEYS]),
         )
 

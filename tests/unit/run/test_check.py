@@ -289,3 +289,24 @@ def test_a_file_that_states_no_year_before_any_cycle_asks_for_the_year(ward: tup
     assert (checked.year, checked.year_from, checked.accepted) == (2026, "file", True)
     [checked] = check_paths(root, config, 2026, [foreign], today=dt.date(2024, 6, 1))
     assert (checked.year, checked.year_from) == (2026, "option")
+
+
+def test_the_annotated_copy_is_the_units_feedback_workbook_built_as_consolidation_builds_it(
+    ward: tuple[Path, Config],
+) -> None:
+    from pipeline.outputs.xlsx.feedback import FEEDBACK_SHEET
+    from pipeline.run.check import annotated_copy
+
+    root, config = ward
+    bad = write_file(root / "loi.xlsx", sample_workbook(config, "HCCB", 2026, with_errors=True))
+    good = write_file(root / "dung.xlsx", sample_workbook(config, "HCCB", 2026))
+    council = write_file(root / "xd.xlsx", _council(root, config, {}))
+    today = dt.date(2026, 11, 30)
+    copy = annotated_copy(root, config, bad, today)
+    assert copy is not None
+    name, content = copy
+    assert name == "HCCB.xlsx"
+    assert openpyxl.load_workbook(io.BytesIO(content)).sheetnames[0] == FEEDBACK_SHEET
+    assert annotated_copy(root, config, bad, today) == copy  # the same bytes every time
+    assert annotated_copy(root, config, good, today) is None
+    assert annotated_copy(root, config, council, today) is None

@@ -40,8 +40,8 @@ WRITING = {
     "mail": ["templates", "--year", "2026"],
 }
 READING = {"check": ["--year", "2026", "{list}"], "status": ["--year", "2026"]}
-# Takes the lock for each writing action of the page (tests/unit/web), not for the command's life.
-PER_ACTION = {"serve"}
+# Takes the lock per web action, not for its whole run (tests/unit/web: a busy workspace).
+SERVING = {"serve"}
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def _invoke(root: Path, command: str, args: list[str], wait: float = 0.2) -> tup
 
 
 def test_every_command_is_classified_as_writing_or_reading() -> None:
-    assert set(main.commands) == set(WRITING) | set(READING) | PER_ACTION  # type: ignore[attr-defined]
+    assert set(main.commands) == set(WRITING) | set(READING) | SERVING  # type: ignore[attr-defined]
 
 
 def test_serve_starts_on_a_busy_workspace(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

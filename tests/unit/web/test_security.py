@@ -106,10 +106,10 @@ def test_with_a_password_every_page_asks_to_log_in_first(root: Path) -> None:
 
 
 def test_passwords_are_scrypt_hashes_checked_in_constant_time() -> None:
-    stored = hash_password("abc")
-    assert stored.startswith("scrypt$") and "abc" not in stored
-    assert verify_password("abc", stored) and not verify_password("abd", stored)
-    assert not verify_password("abc", "scrypt$nonsense")
+    stored = hash_password("mật khẩu")  # not hex: it cannot appear in the hash by chance
+    assert stored.startswith("scrypt$") and "khẩu" not in stored
+    assert verify_password("mật khẩu", stored) and not verify_password("mật khẩu ", stored)
+    assert not verify_password("mật khẩu", "scrypt$nonsense")
 
 
 def test_listening_beyond_this_computer_requires_a_password(root: Path) -> None:
@@ -184,3 +184,14 @@ def test_an_unexpected_error_is_a_vietnamese_page_without_traceback(
 def test_an_unknown_page_is_a_vietnamese_404(root: Path) -> None:
     response = page_client(root).get("/khong-co")
     assert response.status_code == 404 and "Không có trang" in response.text
+
+
+def test_sessions_stay_bounded_for_a_client_that_keeps_no_cookie() -> None:
+    from pipeline.web.security import MAX_SESSIONS, Sessions
+
+    sessions = Sessions()
+    first = sessions.open()
+    for _ in range(MAX_SESSIONS + 50):
+        sessions.open()
+    assert len(sessions._started) == MAX_SESSIONS
+    assert not sessions.known(first)
