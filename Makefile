@@ -8,14 +8,16 @@ YEAR ?= 2026
 ROOT ?= .
 DVK := $(BIN)/dvk --root $(ROOT)
 
-.PHONY: help venv install templates consolidate demo test test-slow check lint types clean
+.PHONY: help venv install serve templates consolidate demo screenshots test test-slow check lint types clean
 
 help:
 	@echo "make demo         chạy thử toàn bộ quy trình trên dữ liệu mẫu (build/demo/)"
 	@echo "                  rồi tổng hợp cấp tỉnh từ ba phường chạy thử (build/demo-tinh/)"
 	@echo "make install      cài lệnh dvk (~/.local/bin/dvk) dùng được ở mọi thư mục, làm việc trên thư mục này"
+	@echo "make serve        mở trang làm việc trên trình duyệt: http://127.0.0.1:$(PORT)/ (dừng bằng Ctrl+C)"
 	@echo "make templates    tạo mẫu biểu cho các đơn vị (outbox/$(YEAR)/mau-bieu/)"
 	@echo "make consolidate  kiểm tra, tổng hợp các tệp trong inbox/ và viết báo cáo"
+	@echo "make screenshots  chụp mọi trang của trang làm việc trên dữ liệu mẫu (build/screenshots/)"
 	@echo "make test         chạy bộ kiểm thử"
 	@echo "make test-slow    chạy các kiểm thử dài về sự cố (1.000 tệp, nhiều ví dụ ngẫu nhiên)"
 	@echo "make check        ruff, mypy và kiểm thử"
@@ -43,6 +45,11 @@ install: $(STAMP)
 	  *) echo "Thư mục $(PREFIX)/bin chưa có trong PATH: hãy đăng xuất rồi đăng nhập lại, hoặc thêm dòng"; \
 	     echo "  export PATH=\"$(PREFIX)/bin:\$$PATH\"  vào cuối tệp ~/.profile." ;; esac
 
+# The clerk's workspace in a browser on this computer only (`dvk serve --host` and a password for others).
+PORT ?= 8765
+serve: $(STAMP)
+	@$(DVK) serve --port $(PORT)
+
 templates: $(STAMP)
 	@$(DVK) templates --year $(YEAR)
 
@@ -59,6 +66,11 @@ consolidate: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/dvk demo --year $(YEAR) --workspace build/demo
 	$(BIN)/dvk demo-rollup --year $(YEAR) --workspace build/demo-tinh --ward-demo build/demo
+
+# Every page shot full-page at 1366x900 in Debian's chromium (/usr/bin/chromium; Playwright drives
+# it, nothing is downloaded) over a demo workspace built in build/screenshots-ws.
+screenshots: $(STAMP)
+	$(BIN)/python -m tests.support.screenshots --year $(YEAR) --workspace build/screenshots-ws --out build/screenshots
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

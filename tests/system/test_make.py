@@ -1,9 +1,15 @@
-"""``make consolidate``: a returned file is a normal outcome, reported in Vietnamese, not as make's error."""
+"""``make consolidate``: a returned file is a normal outcome, reported in Vietnamese, not as make's
+error; ``make install`` gives a dvk that runs anywhere; ``make serve`` serves the workspace."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -58,3 +64,38 @@ def test_make_install_gives_a_dvk_that_runs_on_the_workspace_from_any_folder(roo
 
 
 _TEXT: dict[str, object] = {"capture_output": True, "text": True, "timeout": 120}
+
+
+def test_make_serve_prints_the_address_and_serves_the_workspace(root: Path) -> None:
+    """``make serve`` starts ``dvk serve`` on ROOT, on this computer only, at the address it prints."""
+    from tests.support.browser import free_port
+
+    port = free_port()
+    args = ["make", "-s", "-C", str(REPO), "serve", f"ROOT={root}", f"PORT={port}"]
+    args += [f"BIN={Path(sys.executable).parent}", "STAMP="]
+    with subprocess.Popen(args, stdout=subprocess.PIPE, text=True, start_new_session=True) as server:
+        try:
+            _check_serving(server, port)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+
+
+def _check_serving(server: subprocess.Popen[str], port: int) -> None:
+    assert server.stdout is not None
+    line = server.stdout.readline()
+    assert line.strip() == f"Trang làm việc: http://127.0.0.1:{port}/ (dừng bằng Ctrl+C)."
+    page = _wait_for_page(f"http://127.0.0.1:{port}/?nam=2026")
+    assert "Tình hình báo cáo năm 2026" in page
+
+
+def _wait_for_page(url: str) -> str:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as answer:
+                return str(answer.read().decode("utf-8"))
+        except (urllib.error.URLError, ConnectionError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)

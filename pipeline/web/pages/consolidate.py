@@ -2,7 +2,8 @@
 
 The button starts :func:`pipeline.run.replay.consolidate_year` in the background (:mod:`..jobs`)
 with the report date typed on the page; the page polls ``/tong-hop/tien-do`` every second (htmx)
-until the run ends, then shows the files' standings and the year's outputs to download.
+until the run ends, then reloads the whole page (``HX-Refresh``: the lock's banner and the button
+are outside the polled section), which shows the files' standings and the year's outputs to download.
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ def routes(site: Site) -> list[Route]:
         config, _ = config_or_error(site)
         year = site.year_of(request, config)
         job = site.jobs.current()
-        return site.page(
+        response = site.page(
             request,
             "consolidate_progress.html",
             config=config,
@@ -145,6 +146,11 @@ def routes(site: Site) -> list[Route]:
             file_rows=file_rows,
             last=last_answer(site.root, year),
         )
+        if job is not None and job.finished and request.headers.get("hx-request"):
+            # The run is over: the whole page again, so that the lock's banner goes and the button
+            # comes back (the poll only swaps the progress section).
+            response.headers["HX-Refresh"] = "true"
+        return response
 
     return [
         Route("/tong-hop", page, methods=["GET"]),

@@ -61,6 +61,16 @@ def test_every_command_is_classified_as_writing_or_reading() -> None:
     assert set(main.commands) == set(WRITING) | set(READING) | SERVING  # type: ignore[attr-defined]
 
 
+def test_serve_starts_on_a_busy_workspace(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page opens while a command writes; only its writing actions wait for the lock."""
+    started: list[tuple[Any, ...]] = []
+    monkeypatch.setattr("pipeline.web.server.serve", lambda *args: started.append(args))
+    with workspace_lock(root, "consolidate"):
+        code, output = _invoke(root, "serve", [])
+    assert code == 0, output
+    assert len(started) == 1 and "http://127.0.0.1:8765/" in output
+
+
 @pytest.mark.parametrize("command", sorted(WRITING))
 def test_every_writing_command_refuses_a_busy_workspace_and_names_the_holder(root: Path, command: str) -> None:
     with workspace_lock(root, "consolidate"):

@@ -136,3 +136,27 @@ def test_after_a_restart_the_page_shows_the_last_runs_result(tmp_path: Path) -> 
 def test_a_year_never_consolidated_shows_no_result(tmp_path: Path) -> None:
     html = page_client(copy_config(tmp_path)).get("/tong-hop?nam=2026").text
     assert 'id="result"' not in html and "Kết quả lần tổng hợp gần nhất" not in html
+
+
+def test_the_poll_that_sees_the_run_ended_reloads_the_whole_page(tmp_path: Path) -> None:
+    """The lock's banner and the disabled button sit outside the polled section: only a reload
+    takes them away once the run has ended (a real browser stayed on a disabled button)."""
+    one_returned(tmp_path)
+    client = page_client(tmp_path)
+    assert client.send_form("/tong-hop?nam=2026").status_code == 303
+    client.app.state.site.jobs.wait(300)
+    polled = client.get("/tong-hop/tien-do?nam=2026", headers={"HX-Request": "true"})
+    assert polled.headers.get("hx-refresh") == "true"
+    assert 'id="result"' in polled.text
+    page = client.get("/tong-hop?nam=2026").text
+    assert 'id="lock-banner"' not in page and "hx-trigger" not in page
+    assert 'id="consolidate-button">' in page  # not disabled
+    rows = re.findall(r'<tr class="standing-\w+"><td>([^<]+)</td>', page)
+    assert rows == sorted(rows) and len(rows) == 2
+
+
+def test_a_poll_before_any_run_does_not_reload(tmp_path: Path) -> None:
+    copy_config(tmp_path)
+    client = page_client(tmp_path)
+    polled = client.get("/tong-hop/tien-do?nam=2026", headers={"HX-Request": "true"})
+    assert polled.status_code == 200 and "hx-refresh" not in polled.headers

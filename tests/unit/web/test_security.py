@@ -63,6 +63,15 @@ def test_a_post_from_another_origin_is_refused_even_with_the_token(root: Path) -
     assert no_origin.status_code == 403
 
 
+def test_the_pages_referrer_policy_lets_the_browser_name_their_origin(root: Path) -> None:
+    """Under "no-referrer" a browser sends "Origin: null" with the page's own forms (the Fetch
+    standard), which the same-origin check refuses: the consolidate button did nothing in Chromium."""
+    client = page_client(root)
+    assert client.get("/").headers["referrer-policy"] == "same-origin"
+    null_origin = client.post("/tong-hop", data={"csrf": client.token}, headers={"origin": "null"})
+    assert null_origin.status_code == 403
+
+
 def test_the_token_is_accepted_from_the_header_the_pages_send(root: Path) -> None:
     client = page_client(root)
     response = client.post(
