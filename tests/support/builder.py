@@ -484,3 +484,25 @@ def previous_figures(config: Config) -> dict[str, float]:
     items = {**data.items, "models": data.models[:2], "individuals": ()}
     smaller = dataclasses.replace(data, year=2025, items=items, activities={})
     return dict(statistics(smaller, config).figures)
+
+
+def council_decided(path: Path, decisions: Mapping[str, tuple[Any, ...]]) -> bytes:
+    """The issued council workbook at ``path`` with ``decisions`` (item name -> decision, number,
+    date) typed in, every other row left undecided: the workbook the steering committee returns."""
+    import openpyxl
+
+    from pipeline.core import layout
+    from pipeline.outputs.xlsx.council import COUNCIL_SHEET, NO_DECISION
+
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook[COUNCIL_SHEET]
+    headers = {cell.value: cell.column for cell in sheet[layout.HEADER_ROW]}
+    for row in range(layout.FIRST_DATA_ROW, sheet.max_row + 1):
+        values = decisions.get(sheet.cell(row, headers["Tên"]).value, (NO_DECISION,))
+        for header, value in zip(
+            ("Quyết định của Ban chỉ đạo", "Số quyết định", "Ngày quyết định"), values, strict=False
+        ):
+            sheet.cell(row, headers[header]).value = value
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -17,13 +17,12 @@ from click.testing import CliRunner, Result
 
 from pipeline.cli.main import main
 from pipeline.config import Config
-from pipeline.core import layout
-from pipeline.outputs.xlsx.council import COUNCIL_SHEET, NO_DECISION
 from pipeline.register import REGISTER_FILE
 from pipeline.run.cycle import issue_council, run_consolidation
 from tests.support.builder import (
     activity_answers,
     copy_secret,
+    council_decided,
     drop_workbook,
     morning_of,
     new_workspace,
@@ -71,18 +70,7 @@ def _council(root: Path, config: Config, decisions: dict[str, tuple[Any, ...]]) 
     """The council's workbook of 2026 with ``decisions`` (item name -> decision, number, date) typed
     in, every other row left undecided."""
     path, _ = issue_council(root, config, 2026)
-    workbook = openpyxl.load_workbook(path)
-    sheet = workbook[COUNCIL_SHEET]
-    headers = {cell.value: cell.column for cell in sheet[layout.HEADER_ROW]}
-    for row in range(layout.FIRST_DATA_ROW, sheet.max_row + 1):
-        values = decisions.get(sheet.cell(row, headers["Tên"]).value, (NO_DECISION,))
-        for header, value in zip(
-            ("Quyết định của Ban chỉ đạo", "Số quyết định", "Ngày quyết định"), values, strict=False
-        ):
-            sheet.cell(row, headers[header]).value = value
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return council_decided(path, decisions)
 
 
 def test_a_folder_is_checked_file_by_file_each_for_the_year_it_states(ward: tuple[Path, Config]) -> None:

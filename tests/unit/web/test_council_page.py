@@ -12,11 +12,17 @@ import openpyxl
 import pytest
 
 from pipeline.config import Config
-from pipeline.core import layout
-from pipeline.outputs.xlsx.council import COUNCIL_SHEET, NO_DECISION
+from pipeline.outputs.xlsx.council import COUNCIL_SHEET
 from pipeline.run.lock import workspace_lock
 from pipeline.run.replay import consolidate_year, last_answer
-from tests.support.builder import activity_answers, drop_workbook, morning_of, new_workspace, scored_models
+from tests.support.builder import (
+    activity_answers,
+    council_decided,
+    drop_workbook,
+    morning_of,
+    new_workspace,
+    scored_models,
+)
 from tests.support.web import ORIGIN, PageClient, page_client
 
 YEAR = 2026
@@ -39,18 +45,7 @@ def ward(tmp_path: Path) -> tuple[Path, Config]:
 
 def filled(path: Path, decisions: dict[str, tuple[Any, ...]]) -> bytes:
     """The issued workbook at ``path`` with ``decisions`` (item name -> decision, number, date)."""
-    workbook = openpyxl.load_workbook(path)
-    sheet = workbook[COUNCIL_SHEET]
-    headers = {cell.value: cell.column for cell in sheet[layout.HEADER_ROW]}
-    for row in range(layout.FIRST_DATA_ROW, sheet.max_row + 1):
-        values = decisions.get(sheet.cell(row, headers["Tên"]).value, (NO_DECISION,))
-        for header, value in zip(
-            ("Quyết định của Ban chỉ đạo", "Số quyết định", "Ngày quyết định"), values, strict=False
-        ):
-            sheet.cell(row, headers[header]).value = value
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return council_decided(path, decisions)
 
 
 def issue(client: PageClient) -> Any:
