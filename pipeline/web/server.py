@@ -5,19 +5,22 @@ Contract: :func:`serve` listens on ``host``:``port`` (127.0.0.1:8765 by default)
 naming that address is answered; on any other address a password is required first
 (:func:`password_hash_for`: config/web.yaml's ``password_hash``, else the environment's
 ``DVK_WEB_PASSWORD_HASH``, else a hash of ``DVK_WEB_PASSWORD``), and :class:`PasswordRequired`
-refuses to start without one.
+refuses to start without one. Its scratch files go into the workspace (:func:`keep_writes_inside`).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
+import tempfile
 import threading
 import webbrowser
+from collections.abc import MutableMapping
 from pathlib import Path
 
 from ..config import Config
 from ..core.errors import DvkError
+from ..core.paths import STATE
 from .security import hash_password
 
 DEFAULT_HOST = "127.0.0.1"
@@ -69,6 +72,20 @@ def address(host: str, port: int) -> str:
     return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
 
 
+def keep_writes_inside(root: Path, environ: MutableMapping[str, str] | None = None) -> Path:
+    """Point this process's scratch files into the workspace (``.dvk/tmp``): Python's temporary
+    files (the streamed sheets of the summary, the scratch register of a council check) and
+    matplotlib's font cache, which would otherwise go to the system's temporary folder and the
+    user's home. The server then writes nowhere but the workspace."""
+    environ = os.environ if environ is None else environ
+    scratch = (root / STATE / "tmp").resolve()
+    scratch.mkdir(parents=True, exist_ok=True)
+    tempfile.tempdir = str(scratch)
+    environ["TMPDIR"] = str(scratch)  # the run's child processes
+    environ["MPLCONFIGDIR"] = str(scratch / "matplotlib")
+    return scratch
+
+
 def serve(root: Path, config: Config, host: str, port: int, open_browser: bool) -> None:
     """Serve the workspace at ``root`` until stopped."""
     import uvicorn
@@ -78,6 +95,7 @@ def serve(root: Path, config: Config, host: str, port: int, open_browser: bool) 
     password = password_hash_for(config)
     if not is_loopback(host) and not password:
         raise PasswordRequired(host)
+    keep_writes_inside(root)
     app = create_app(root, password_hash=password, allowed_hosts=allowed_hosts(host, port))
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(address(host, port),)).start()

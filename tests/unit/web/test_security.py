@@ -195,3 +195,17 @@ def test_sessions_stay_bounded_for_a_client_that_keeps_no_cookie() -> None:
         sessions.open()
     assert len(sessions._started) == MAX_SESSIONS
     assert not sessions.known(first)
+
+
+def test_the_servers_scratch_files_stay_inside_the_workspace(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    from pipeline.web.server import keep_writes_inside
+
+    monkeypatch.setattr(tempfile, "tempdir", tempfile.tempdir)  # restored after the test
+    environ: dict[str, str] = {}
+    scratch = keep_writes_inside(root, environ)
+    assert scratch == (root / ".dvk" / "tmp").resolve() and scratch.is_dir()
+    with tempfile.NamedTemporaryFile() as handle:
+        assert Path(handle.name).parent == scratch
+    assert environ["TMPDIR"] == str(scratch) and environ["MPLCONFIGDIR"].startswith(str(scratch))
