@@ -125,7 +125,6 @@ class Shooter:
 
     folder: Path
     taken: list[Path] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
 
     def shoot(self, page: Page, name: str) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -134,14 +133,11 @@ class Shooter:
         self.taken.append(path)
         return path
 
-    def visit(self, page: Page, base: str, path: str, name: str) -> bool:
-        """Open ``path`` and shoot it; a page that does not exist (404) is noted, not shot."""
-        if not page_exists(page, base, path):
-            self.missing.append(f"{name}: {path} does not exist yet (404)")
-            return False
-        page.goto(base.rstrip("/") + path)
-        self.shoot(page, name)
-        return True
+    def visit(self, page: Page, base: str, path: str, name: str) -> Path:
+        """Open ``path``, check it answered 200, and shoot it."""
+        response = page.goto(base.rstrip("/") + path)
+        assert response is not None and response.status == 200, f"{path}: {response and response.status}"
+        return self.shoot(page, name)
 
 
 def upload_through_page(page: Page, base: str, year: int, paths: Sequence[Path], timeout_ms: float) -> Locator:
@@ -164,10 +160,6 @@ def consolidate_through_page(page: Page, base: str, year: int, timeout_ms: float
     expect(page.locator("#consolidate-button")).to_be_enabled(timeout=timeout_ms)
     expect(page.locator("#lock-banner")).to_have_count(0)
     page.wait_for_load_state()
-
-
-def page_exists(page: Page, base: str, path: str) -> bool:
-    return bool(page.request.get(base.rstrip("/") + path).status != 404)
 
 
 # The pages shot besides the flow's own (home, nhan-tep after upload, tong-hop after consolidation).

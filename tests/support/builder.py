@@ -492,7 +492,7 @@ def council_decided(path: Path, decisions: Mapping[str, tuple[Any, ...]]) -> byt
     import openpyxl
 
     from pipeline.core import layout
-    from pipeline.outputs.xlsx.council import COUNCIL_SHEET, NO_DECISION
+    from pipeline.intake.council import COUNCIL_SHEET, NO_DECISION
 
     workbook = openpyxl.load_workbook(path)
     sheet = workbook[COUNCIL_SHEET]

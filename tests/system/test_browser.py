@@ -34,7 +34,6 @@ from tests.support.browser import (
     chromium,
     consolidate_through_page,
     live_server,
-    page_exists,
     shoot_login,
     shoot_other_pages,
     upload_through_page,
@@ -116,7 +115,6 @@ def test_the_clerks_year_in_a_real_browser(tmp_path: Path) -> None:
     report_name = config.organization.reports["province"].file.format(year=YEAR)
     shooter = Shooter(SCREENSHOTS / "e2e")
     console = ConsoleWatch()
-    receive_page = True
 
     with live_server(root) as base, chromium(tmp_path / "profile") as context:
         page = context.new_page()
@@ -130,12 +128,7 @@ def test_the_clerks_year_in_a_real_browser(tmp_path: Path) -> None:
         assert {words for _, words in before.values()} == {"Chưa gửi"}
 
         # 2. Three workbooks received through the page and checked at once.
-        if not page_exists(page, base, "/nhan-tep"):
-            receive_page = False  # not in this branch yet: the files go in as a clerk copies them
-            for path in workbooks:
-                builder.drop_file(root, path.name, path.read_bytes())
-        else:
-            _upload(page, base, root, workbooks, expected_errors, shooter)
+        _upload(page, base, root, workbooks, expected_errors, shooter)
 
         # 3. Consolidation from its page, polled by htmx until the result shows.
         consolidate_through_page(page, base, YEAR, WAIT_MS)
@@ -165,11 +158,9 @@ def test_the_clerks_year_in_a_real_browser(tmp_path: Path) -> None:
         text = document_text(docx.Document(str(saved)))
         assert config.organization.ward_name.lower() in text.lower()
 
-        # 6. Every other page, for the screenshots (a page not there yet is noted, not shot).
+        # 6. Every other page, for the screenshots.
         shoot_other_pages(shooter, page, base, RETURNED, YEAR)
     shoot_login(shooter, root, tmp_path / "profile-login")
 
     assert not console.errors, "\n".join(console.errors)
     assert shooter.taken and all(p.stat().st_size > 1000 for p in shooter.taken)
-    if not receive_page:
-        pytest.skip("the receive page (/nhan-tep) is not in this branch: the upload step was not run")
