@@ -11,7 +11,9 @@ file its message names (or above the files when it names none of them). Only the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -31,6 +33,7 @@ CONFIG_FILES = (
     ("mail.yaml", "Thư: máy chủ, nội dung thư", False),
     ("web.yaml", "Trang web: giới hạn tệp, mật khẩu", False),
 )
+_PASSWORD_HASH = re.compile(r"^(\s*password_hash\s*:\s*).+$", re.MULTILINE)
 MAX_SHOWN = 400_000  # characters of one file shown; a longer file is cut, with a note
 
 
@@ -62,10 +65,18 @@ def config_files(site: Site) -> tuple[list[ConfigFile], str, Config | None]:
     for name, label, required in CONFIG_FILES:
         path = folder / name
         present = path.is_file() and not path.is_symlink()
-        text = path.read_text(encoding="utf-8", errors="replace") if present else ""
+        text = _shown_text(path) if present else ""
         error = problem if name == named else ""
         files.append(ConfigFile(name, label, text[:MAX_SHOWN], present, required, error, len(text) > MAX_SHOWN))
     return files, problem if problem and not named else "", config
+
+
+def _shown_text(path: Path) -> str:
+    """The start of the file as shown (at most one character past :data:`MAX_SHOWN`: a file of any
+    size costs no more memory), the password's hash hidden: it is no one's to read, even hashed."""
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        text = handle.read(MAX_SHOWN + 1)
+    return _PASSWORD_HASH.sub(r"\1(đã ẩn)", text)
 
 
 def routes(site: Site) -> list[Route]:

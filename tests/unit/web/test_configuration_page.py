@@ -62,3 +62,16 @@ def test_the_secret_and_the_upward_key_are_never_shown(tmp_path: Path) -> None:
     html = client.get("/cau-hinh").text
     assert secret and secret not in html
     assert "0123456789abcdef" not in html
+
+
+def test_the_password_hash_is_not_shown(tmp_path: Path) -> None:
+    from pipeline.web.security import hash_password
+    from tests.support.builder import copy_config
+    from tests.support.web import page_client
+
+    root = copy_config(tmp_path)
+    stored = hash_password("mật khẩu")
+    (root / "config" / "web.yaml").write_text(f"upload_limit_mb: 5\npassword_hash: '{stored}'\n", encoding="utf-8")
+    html = page_client(root).get("/cau-hinh").text
+    assert stored.split("$")[-1] not in html
+    assert "password_hash: (đã ẩn)" in html and "upload_limit_mb: 5" in html
