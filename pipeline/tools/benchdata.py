@@ -128,12 +128,17 @@ def bench_workspace(cache: Path, config_dir: Path, size: int, seed: int) -> Path
 
 
 def write_config(config_dir: Path, folder: Path, units: list[BenchUnit], seed: int) -> None:
-    """The repository's config with the bench units (their wards as origins) and a fixed secret."""
+    """The repository's config with the bench units (their wards as origins), a made-up signer
+    where the ward leaves the name to fill (the reports refuse to be built without one), and a
+    fixed secret."""
+    from .demo import name_unnamed_signers
+
     target = folder / "config"
     target.mkdir(parents=True)
     for path in sorted(config_dir.glob("*.yaml")):
         if path.name != "units.yaml":
             shutil.copyfile(path, target / path.name)
+    name_unnamed_signers(target)
     source = yaml.safe_load((config_dir / "units.yaml").read_text(encoding="utf-8"))
     wards = sorted({u.ward for u in units}, key=ward_names(WARDS).index)
     document = {

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
 
 from pipeline.config import load_config
+from pipeline.run.cycle import run_consolidation
 from pipeline.run.receipt import check_file
 from pipeline.tools import benchdata
 from pipeline.tools.bench import Target, table, targets
@@ -183,3 +186,17 @@ def test_the_tree_peak_counts_a_child_and_its_own_children_together() -> None:
         child.wait(60)
     child.stdout.close()
     assert tree.peak_mb >= 440  # the two together, the shared block counted in both
+
+
+def test_the_bench_workspace_consolidates_with_its_reports(generated: Path, tmp_path: Path) -> None:
+    """`make bench` runs `dvk consolidate` on this workspace: its config must let the reports be
+    built (the ward's config leaves a signer's name to fill, which stops a run with a config error)."""
+    root = tmp_path / "run"
+    shutil.copytree(generated / "config", root / "config")
+    shutil.copytree(generated / ".dvk", root / ".dvk")
+    shutil.copytree(generated / "inbox", root / "inbox")
+    config = load_config(root)
+    result = run_consolidation(root, config, benchdata.BENCH_YEAR, dt.date(2026, 12, 5))
+    assert not result.failed
+    names = {p.name for p in result.outputs}
+    assert {spec.file.format(year=benchdata.BENCH_YEAR) for spec in config.organization.reports.values()} <= names
