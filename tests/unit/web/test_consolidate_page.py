@@ -9,8 +9,8 @@ import json
 import re
 import threading
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from pipeline.config import load_config
@@ -65,15 +65,22 @@ def test_a_command_holding_the_workspace_stops_the_run_with_its_name(tmp_path: P
     assert not (root / "outbox" / "2026" / "tong-hop-2026.xlsx").exists()
 
 
+def _held_until(release: threading.Event) -> Callable[[str], AbstractContextManager[None]]:
+    """A stand-in for the workspace lock that a run waits on until ``release`` is set."""
+
+    @contextmanager
+    def held(_: str) -> Iterator[None]:
+        release.wait(30)
+        yield
+
+    return held
+
+
 def test_a_second_start_while_a_run_goes_on_is_refused(tmp_path: Path) -> None:
     root = copy_config(tmp_path)
     config = load_config(root)
     release = threading.Event()
-
-    @contextmanager
-    def slow(_: str) -> Iterator[None]:
-        release.wait(30)
-        yield
+    slow = _held_until(release)
 
     jobs = Jobs()
     assert jobs.start(root, config, 2026, None, slow)
@@ -89,11 +96,7 @@ def test_progress_polls_until_the_run_ends(tmp_path: Path) -> None:
     config = load_config(root)
     client = page_client(root)
     release = threading.Event()
-
-    @contextmanager
-    def slow(_: str) -> Iterator[None]:
-        release.wait(30)
-        yield
+    slow = _held_until(release)
 
     site = client.app.state.site
     site.jobs.start(root, config, 2026, None, slow)
